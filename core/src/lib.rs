@@ -1,0 +1,24 @@
+//! kmipkit: a KMIP client core.
+//!
+//! The crate is layered bottom-up:
+//! - [`ttlv`]: the TTLV item tree and its binary, XML and JSON encodings;
+//! - [`spec`]: every tag, item type and enumeration of KMIP 1.0 to 2.1, generated from one table;
+//! - [`message`]: typed request and response messages built on the item tree.
+//!
+//! The codec is sans-IO: it does no I/O and reads no clock, so it builds for `wasm32`.
+//!
+//! ```
+//! use kmipkit::ttlv::{Item, Value, Limits};
+//! let item = Item::new(0x420020, Value::Integer(8));
+//! let bytes = item.to_bytes();
+//! assert_eq!(bytes, [0x42, 0x00, 0x20, 0x02, 0, 0, 0, 4, 0, 0, 0, 8, 0, 0, 0, 0]);
+//! assert_eq!(Item::from_bytes(&bytes, &Limits::default()).unwrap(), item);
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod message;
+pub mod spec;
+pub mod ttlv;
+
+pub use error::{Error, ErrorKind};

@@ -1,0 +1,245 @@
+//! The TTLV item tree: every KMIP message is one [`Item`], a tag with a typed [`Value`].
+//!
+//! Text and byte strings are [`Cow`]s so that one type serves both decoding modes: borrowed
+//! (`Item<'a>`, pointing into the received buffer, allocating nothing for strings) and owned
+//! (`Item<'static>`).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::spec::Tag;
+
+/// One TTLV item: a tag and its value.
+///
+/// ```
+/// use kmipkit::ttlv::{Item, Value};
+/// use kmipkit::spec::Tag;
+/// let version = Item::structure(Tag::ProtocolVersion, vec![
+///     Item::new(Tag::ProtocolVersionMajor, Value::Integer(1)),
+///     Item::new(Tag::ProtocolVersionMinor, Value::Integer(4)),
+/// ]);
+/// assert_eq!(version.child(Tag::ProtocolVersionMinor).unwrap().value, Value::Integer(4));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Item<'a> {
+    /// The item's tag (three bytes on the wire, 0x42xxxx for KMIP, 0x54xxxx for extensions).
+    pub tag: Tag,
+    /// The item's value; its variant is the item type.
+    pub value: Value<'a>,
+}
+
+/// The value of an [`Item`]; the variant determines the TTLV item type.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub enum Value<'a> {
+    /// Ordered child items.
+    Structure(Vec<Item<'a>>),
+    /// 32-bit signed integer (also used for masks).
+    Integer(i32),
+    /// 64-bit signed integer.
+    LongInteger(i64),
+    /// Big-endian two's-complement integer, kept exactly as encoded (a multiple of 8 bytes on the wire).
+    BigInteger(Cow<'a, [u8]>),
+    /// 32-bit enumeration value.
+    Enumeration(u32),
+    /// Boolean, encoded as an 8-byte 0 or 1.
+    Boolean(bool),
+    /// UTF-8 text.
+    TextString(Cow<'a, str>),
+    /// Opaque bytes. May hold secrets: `Debug` shows only the length.
+    ByteString(Cow<'a, [u8]>),
+    /// Seconds since the Unix epoch (signed, 64-bit).
+    DateTime(i64),
+    /// Duration in seconds (unsigned, 32-bit).
+    Interval(u32),
+    /// Microseconds since the Unix epoch (KMIP 2.0 and later).
+    DateTimeExtended(i64),
+}
+
+/// The TTLV item type byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum ItemType {
+    /// 0x01
+    Structure = 0x01,
+    /// 0x02
+    Integer = 0x02,
+    /// 0x03
+    LongInteger = 0x03,
+    /// 0x04
+    BigInteger = 0x04,
+    /// 0x05
+    Enumeration = 0x05,
+    /// 0x06
+    Boolean = 0x06,
+    /// 0x07
+    TextString = 0x07,
+    /// 0x08
+    ByteString = 0x08,
+    /// 0x09
+    DateTime = 0x09,
+    /// 0x0A
+    Interval = 0x0A,
+    /// 0x0B
+    DateTimeExtended = 0x0B,
+}
+
+impl ItemType {
+    /// Every item type, in type-byte order.
+    pub const ALL: [ItemType; 11] = [
+        Self::Structure,
+        Self::Integer,
+        Self::LongInteger,
+        Self::BigInteger,
+        Self::Enumeration,
+        Self::Boolean,
+        Self::TextString,
+        Self::ByteString,
+        Self::DateTime,
+        Self::Interval,
+        Self::DateTimeExtended,
+    ];
+
+    /// The type for a type byte, if it is one KMIP defines.
+    ///
+    /// ```
+    /// use kmipkit::ttlv::ItemType;
+    /// assert_eq!(ItemType::from_byte(0x07), Some(ItemType::TextString));
+    /// assert_eq!(ItemType::from_byte(0x0C), None);
+    /// ```
+    pub fn from_byte(byte: u8) -> Option<Self> {
+        Self::ALL.get(usize::from(byte).wrapping_sub(1)).copied()
+    }
+
+    /// The name the KMIP XML and JSON encodings use (`"TextString"`, `"DateTime"`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Structure => "Structure",
+            Self::Integer => "Integer",
+            Self::LongInteger => "LongInteger",
+            Self::BigInteger => "BigInteger",
+            Self::Enumeration => "Enumeration",
+            Self::Boolean => "Boolean",
+            Self::TextString => "TextString",
+            Self::ByteString => "ByteString",
+            Self::DateTime => "DateTime",
+            Self::Interval => "Interval",
+            Self::DateTimeExtended => "DateTimeExtended",
+        }
+    }
+
+    /// The type for an XML/JSON type name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+impl fmt::Display for ItemType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl<'a> Item<'a> {
+    /// An item with the given tag and value.
+    pub fn new(tag: impl Into<Tag>, value: Value<'a>) -> Self {
+        Self { tag: tag.into(), value }
+    }
+
+    /// A structure item holding `children` in order.
+    pub fn structure(tag: impl Into<Tag>, children: Vec<Item<'a>>) -> Self {
+        Self::new(tag, Value::Structure(children))
+    }
+
+    /// The item's TTLV type.
+    pub fn item_type(&self) -> ItemType {
+        self.value.item_type()
+    }
+
+    /// The children of a structure; empty for any other type.
+    pub fn children(&self) -> &[Item<'a>] {
+        match &self.value {
+            Value::Structure(children) => children,
+            _ => &[],
+        }
+    }
+
+    /// The first child with `tag`, if this is a structure that has one.
+    pub fn child(&self, tag: impl Into<Tag>) -> Option<&Item<'a>> {
+        let tag = tag.into();
+        self.children().iter().find(|c| c.tag == tag)
+    }
+
+    /// Every child with `tag`, in order.
+    pub fn children_with(&self, tag: impl Into<Tag>) -> impl Iterator<Item = &Item<'a>> {
+        let tag = tag.into();
+        self.children().iter().filter(move |c| c.tag == tag)
+    }
+
+    /// A copy that owns all its strings, independent of the buffer it was decoded from.
+    pub fn into_owned(self) -> Item<'static> {
+        Item { tag: self.tag, value: self.value.into_owned() }
+    }
+}
+
+impl<'a> Value<'a> {
+    /// The TTLV type of this value.
+    pub fn item_type(&self) -> ItemType {
+        match self {
+            Self::Structure(_) => ItemType::Structure,
+            Self::Integer(_) => ItemType::Integer,
+            Self::LongInteger(_) => ItemType::LongInteger,
+            Self::BigInteger(_) => ItemType::BigInteger,
+            Self::Enumeration(_) => ItemType::Enumeration,
+            Self::Boolean(_) => ItemType::Boolean,
+            Self::TextString(_) => ItemType::TextString,
+            Self::ByteString(_) => ItemType::ByteString,
+            Self::DateTime(_) => ItemType::DateTime,
+            Self::Interval(_) => ItemType::Interval,
+            Self::DateTimeExtended(_) => ItemType::DateTimeExtended,
+        }
+    }
+
+    /// A copy that owns all its strings.
+    pub fn into_owned(self) -> Value<'static> {
+        match self {
+            Self::Structure(children) => {
+                Value::Structure(children.into_iter().map(Item::into_owned).collect())
+            }
+            Self::Integer(v) => Value::Integer(v),
+            Self::LongInteger(v) => Value::LongInteger(v),
+            Self::BigInteger(v) => Value::BigInteger(Cow::Owned(v.into_owned())),
+            Self::Enumeration(v) => Value::Enumeration(v),
+            Self::Boolean(v) => Value::Boolean(v),
+            Self::TextString(v) => Value::TextString(Cow::Owned(v.into_owned())),
+            Self::ByteString(v) => Value::ByteString(Cow::Owned(v.into_owned())),
+            Self::DateTime(v) => Value::DateTime(v),
+            Self::Interval(v) => Value::Interval(v),
+            Self::DateTimeExtended(v) => Value::DateTimeExtended(v),
+        }
+    }
+}
+
+impl fmt::Debug for Item<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} = {:?}", self.tag, self.value)
+    }
+}
+
+// Byte strings may carry key material, so Debug never prints their content.
+impl fmt::Debug for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Structure(children) => f.debug_list().entries(children).finish(),
+            Self::Integer(v) => write!(f, "Integer({v})"),
+            Self::LongInteger(v) => write!(f, "LongInteger({v})"),
+            Self::BigInteger(v) => write!(f, "BigInteger(<{} bytes>)", v.len()),
+            Self::Enumeration(v) => write!(f, "Enumeration({v:#010x})"),
+            Self::Boolean(v) => write!(f, "Boolean({v})"),
+            Self::TextString(v) => write!(f, "TextString({v:?})"),
+            Self::ByteString(v) => write!(f, "ByteString(<{} bytes>)", v.len()),
+            Self::DateTime(v) => write!(f, "DateTime({v})"),
+            Self::Interval(v) => write!(f, "Interval({v})"),
+            Self::DateTimeExtended(v) => write!(f, "DateTimeExtended({v})"),
+        }
+    }
+}
