@@ -17,8 +17,10 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
-pub mod message;
+// First: its generated `for_each_enumeration!` is used by `message`.
+#[macro_use]
 pub mod spec;
+pub mod message;
 pub mod ttlv;
 
 pub use error::{Error, ErrorKind};

@@ -151,7 +151,7 @@ impl<'a> Decoder<'a, '_> {
         let raw = &self.bytes[start..start + len];
         let value = match item_type {
             ItemType::Structure => {
-                if len % 8 != 0 {
+                if !len.is_multiple_of(8) {
                     return Err(Error::decode(
                         at + 4,
                         format!("Structure {tag:?} length {len} is not a multiple of 8"),

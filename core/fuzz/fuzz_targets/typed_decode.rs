@@ -1,0 +1,7 @@
+//! Fuzz target: see `properties::typed_decode` for the property checked.
+#![no_main]
+
+#[path = "../properties.rs"]
+mod properties;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| properties::typed_decode(data));

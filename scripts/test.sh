@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test of kmipkit from a fresh clone: formatting, lints, unit/integration/property
+# tests, the OASIS conformance runner, fuzz regression fixtures and the wasm32 build check.
+# Installs what it needs (the wasm32 target) itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+cargo --version
+rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+  || rustup target add wasm32-unknown-unknown
+
+step "format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "wasm32: the sans-IO core builds without default features and imports nothing from env"
+cargo build --locked -p kmipkit --target wasm32-unknown-unknown --no-default-features
+cargo build --locked -p kmipkit-wasm-probe --target wasm32-unknown-unknown --release
+python3 scripts/check-wasm-imports.py target/wasm32-unknown-unknown/release/kmipkit_wasm_probe.wasm
+
+step "OASIS KMIP XML test cases through the conformance runner"
+cargo run --locked -q -p kmipkit-conformance -- xml \
+  conformance/vectors/oasis-xml/v1.4 conformance/vectors/oasis-xml/v2.0 conformance/vectors/oasis-xml/v1.1-testcases \
+  | grep -E '^(FAIL|[0-9]+ passed)'
+
+step "tests"
+cargo test --workspace --locked
