@@ -51,7 +51,11 @@ macro_rules! attributes {
             fn value_item(&self, tag: Tag, ctx: &Ctx) -> Item<'static> {
                 match self {
                     $( Self::$variant(v) => v.to_item(tag, ctx), )*
-                    Self::Custom(c) => Item { tag, value: c.value.value.clone() },
+                    Self::Custom(c) => match &c.value {
+                        Some(v) => Item { tag, value: v.value.clone() },
+                        // Only reached for a valueless attribute written in 2.x shape.
+                        None => Item::structure(tag, Vec::new()),
+                    },
                 }
             }
 
@@ -185,8 +189,9 @@ pub struct CustomAttribute {
     pub vendor_identification: Option<String>,
     /// The attribute name (1.x name, or 2.x vendor attribute name).
     pub name: String,
-    /// The value, as an item tagged `AttributeValue`.
-    pub value: Item<'static>,
+    /// The value, as an item tagged `AttributeValue`; absent when a 1.x message names the
+    /// attribute without a value.
+    pub value: Option<Item<'static>>,
 }
 
 impl CustomAttribute {
@@ -201,7 +206,7 @@ impl CustomAttribute {
             tag: None,
             vendor_identification: None,
             name: name.into(),
-            value: Item::new(Tag::AttributeValue, Value::TextString(Cow::Owned(value.into()))),
+            value: Some(Item::new(Tag::AttributeValue, Value::TextString(Cow::Owned(value.into())))),
         }
     }
 }
@@ -243,14 +248,18 @@ impl AttributeEntry {
         if let Some(index) = self.index {
             children.push(Item::new(Tag::AttributeIndex, Value::Integer(index)));
         }
-        children.push(self.attribute.value_item(Tag::AttributeValue, ctx));
+        if !matches!(&self.attribute, Attribute::Custom(CustomAttribute { value: None, .. })) {
+            children.push(self.attribute.value_item(Tag::AttributeValue, ctx));
+        }
         Item::structure(tag, children)
     }
 
     /// The 2.x form: the value under its own tag, or an `Attribute` structure for a vendor one.
     fn to_v2(&self, ctx: &Ctx) -> Item<'static> {
         match &self.attribute {
-            Attribute::Custom(c) if c.tag.is_none() => self.to_v1(Tag::Attribute, ctx),
+            Attribute::Custom(c) if c.tag.is_none() || c.value.is_none() => {
+                self.to_v1(Tag::Attribute, ctx)
+            }
             other => other.value_item(other.tag(), ctx),
         }
     }
@@ -275,23 +284,22 @@ impl AttributeEntry {
         let known = spec::attribute_tag(&name).filter(|_| vendor_identification.is_none());
         let attribute = match (known, value) {
             (Some(tag), Some(value)) => match Attribute::typed(tag, value, ctx) {
-                Some(typed) => typed.map_err(|e| in_parent(e, item.tag))?,
-                None => Attribute::Custom(CustomAttribute {
+                Some(Ok(typed)) => typed,
+                Some(Err(e)) if ctx.strict => return Err(in_parent(e, item.tag)),
+                // Lenient: a value of the wrong shape for its name is kept as it came.
+                _ => Attribute::Custom(CustomAttribute {
                     tag: Some(tag),
                     vendor_identification: None,
                     name,
-                    value: value.clone().into_owned(),
+                    value: Some(value.clone().into_owned()),
                 }),
             },
-            (_, value) => Attribute::Custom(CustomAttribute {
-                tag: None,
+            // A 1.x attribute may also come without a value (a name-only reference).
+            (tag, value) => Attribute::Custom(CustomAttribute {
+                tag,
                 vendor_identification,
                 name,
-                // A 1.x attribute may omit its value (for example in a Locate by name only).
-                value: value.cloned().map_or_else(
-                    || Item::structure(Tag::AttributeValue, Vec::new()),
-                    Item::into_owned,
-                ),
+                value: value.cloned().map(Item::into_owned),
             }),
         };
         Ok(Self { attribute, index })
@@ -302,12 +310,14 @@ impl AttributeEntry {
             return Self::from_v1(item, ctx);
         }
         let attribute = match Attribute::typed(item.tag, item, ctx) {
-            Some(typed) => typed?,
-            None => Attribute::Custom(CustomAttribute {
+            Some(Ok(typed)) => typed,
+            Some(Err(e)) if ctx.strict => return Err(e),
+            // Lenient: an unknown attribute, or a value of the wrong shape, is kept as it came.
+            _ => Attribute::Custom(CustomAttribute {
                 tag: Some(item.tag),
                 vendor_identification: None,
                 name: spec::attribute_name(item.tag).map_or_else(|| tag_name(item.tag), str::to_owned),
-                value: Item { tag: Tag::AttributeValue, value: item.value.clone().into_owned() },
+                value: Some(Item { tag: Tag::AttributeValue, value: item.value.clone().into_owned() }),
             }),
         };
         Ok(attribute.into())

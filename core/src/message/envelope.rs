@@ -89,6 +89,82 @@ pub struct ResponseBatchItem {
     pub extensions: Vec<Item<'static>>,
 }
 
+impl RequestMessage {
+    /// A request for `version` carrying `batch_items`; the header's batch count is set to match.
+    ///
+    /// ```
+    /// use kmipkit::message::{GetRequest, RequestBatchItem, RequestMessage};
+    /// use kmipkit::spec::ProtocolVersion;
+    /// let get = GetRequest::new(Some("42".into()));
+    /// let message = RequestMessage::new(ProtocolVersion::V2_0, vec![RequestBatchItem::new(get)]);
+    /// assert_eq!(message.header.batch_count, 1);
+    /// ```
+    pub fn new(version: ProtocolVersion, batch_items: Vec<RequestBatchItem>) -> Self {
+        let count = i32::try_from(batch_items.len()).unwrap_or(i32::MAX);
+        Self { header: RequestHeader::new(version, count), batch_items, extensions: Vec::new() }
+    }
+}
+
+impl RequestBatchItem {
+    /// A batch item for `payload`; its operation follows from the payload's type.
+    pub fn new(payload: impl Into<RequestPayload>) -> Self {
+        let payload = payload.into();
+        Self {
+            operation: payload.operation(),
+            ephemeral: None,
+            unique_batch_item_id: None,
+            payload,
+            message_extension: None,
+            extensions: Vec::new(),
+        }
+    }
+}
+
+impl ResponseMessage {
+    /// A response for `version`, stamped `time_stamp`, carrying `batch_items`.
+    pub fn new(
+        version: ProtocolVersion,
+        time_stamp: super::codec::DateTime,
+        batch_items: Vec<ResponseBatchItem>,
+    ) -> Self {
+        let count = i32::try_from(batch_items.len()).unwrap_or(i32::MAX);
+        Self {
+            header: ResponseHeader::new(version, time_stamp, count),
+            batch_items,
+            extensions: Vec::new(),
+        }
+    }
+}
+
+impl ResponseBatchItem {
+    /// A successful answer carrying `payload`.
+    pub fn success(payload: impl Into<ResponsePayload>) -> Self {
+        let payload = payload.into();
+        Self {
+            operation: Some(payload.operation()),
+            result_status: ResultStatus::Success,
+            result_reason: None,
+            payload: Some(payload),
+            ..Self::failure(None, ResultReason::GeneralFailure, None)
+        }
+    }
+
+    /// A failed answer: `OperationFailed` with `reason` and the server's `message`.
+    pub fn failure(operation: Option<Operation>, reason: ResultReason, message: Option<String>) -> Self {
+        Self {
+            operation,
+            unique_batch_item_id: None,
+            result_status: ResultStatus::OperationFailed,
+            result_reason: Some(reason),
+            result_message: message,
+            asynchronous_correlation_value: None,
+            payload: None,
+            message_extension: None,
+            extensions: Vec::new(),
+        }
+    }
+}
+
 macro_rules! message_codec {
     ($ty:ident, $tag:ident, $header:ident) => {
         impl $ty {

@@ -79,6 +79,59 @@ kmip_struct! {
     }
 }
 
+impl RequestHeader {
+    /// A header for `version` announcing `batch_count` items; every optional member empty.
+    ///
+    /// ```
+    /// use kmipkit::message::RequestHeader;
+    /// use kmipkit::spec::ProtocolVersion;
+    /// let mut header = RequestHeader::new(ProtocolVersion::V1_4, 1);
+    /// header.maximum_response_size = Some(1 << 20);
+    /// assert_eq!(header.batch_count, 1);
+    /// ```
+    pub fn new(protocol_version: ProtocolVersion, batch_count: i32) -> Self {
+        Self {
+            protocol_version,
+            maximum_response_size: None,
+            client_correlation_value: None,
+            server_correlation_value: None,
+            asynchronous_indicator: None,
+            attestation_capable_indicator: None,
+            attestation_type: Vec::new(),
+            authentication: None,
+            batch_error_continuation_option: None,
+            batch_order_option: None,
+            time_stamp: None,
+            batch_count,
+            extensions: Vec::new(),
+        }
+    }
+}
+
+impl ResponseHeader {
+    /// A header for `version`, stamped `time_stamp`, announcing `batch_count` items.
+    pub fn new(protocol_version: ProtocolVersion, time_stamp: DateTime, batch_count: i32) -> Self {
+        Self {
+            protocol_version,
+            time_stamp,
+            nonce: None,
+            server_hashed_password: None,
+            attestation_type: Vec::new(),
+            client_correlation_value: None,
+            server_correlation_value: None,
+            batch_count,
+            extensions: Vec::new(),
+        }
+    }
+}
+
+impl Authentication {
+    /// Authentication with one credential.
+    pub fn new(credential: Credential) -> Self {
+        Self { credential: vec![credential], extensions: Vec::new() }
+    }
+}
+
 kmip_struct! {
     /// A server nonce.
     pub struct Nonce {

@@ -21,3 +21,6 @@ pub use header::{Authentication, Credential, Nonce, RequestHeader, ResponseHeade
 pub use objects::*;
 pub use operations::*;
 pub use payload::{RequestPayload, ResponsePayload};
+
+#[cfg(test)]
+mod typed_roundtrip_tests;

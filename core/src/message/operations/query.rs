@@ -135,16 +135,16 @@ impl Struct for ServerInformation {
     }
 
     fn from_children(children: &[Item<'_>], ctx: &Ctx) -> Result<Self> {
-        let [a, b, c, d, e, f, g, h] = SERVER_INFORMATION_TAGS;
+        let text = |tag: Tag| read_member::<Option<String>>(children, &[tag], ctx);
         Ok(Self {
-            server_name: read_member(children, &[a], ctx)?,
-            server_serial_number: read_member(children, &[b], ctx)?,
-            server_version: read_member(children, &[c], ctx)?,
-            server_load: read_member(children, &[d], ctx)?,
-            product_name: read_member(children, &[e], ctx)?,
-            build_level: read_member(children, &[f], ctx)?,
-            build_date: read_member(children, &[g], ctx)?,
-            cluster_info: read_member(children, &[h], ctx)?,
+            server_name: text(Tag::ServerName)?,
+            server_serial_number: text(Tag::ServerSerialNumber)?,
+            server_version: text(Tag::ServerVersion)?,
+            server_load: text(Tag::ServerLoad)?,
+            product_name: text(Tag::ProductName)?,
+            build_level: text(Tag::BuildLevel)?,
+            build_date: text(Tag::BuildDate)?,
+            cluster_info: text(Tag::ClusterInfo)?,
             vendor_specific: children
                 .iter()
                 .filter(|c| !SERVER_INFORMATION_TAGS.contains(&c.tag))
