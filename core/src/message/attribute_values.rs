@@ -58,6 +58,7 @@ kmip_struct! {
 
 kmip_struct! {
     /// Cryptographic Parameters: mode, padding, hashing and related options of an operation.
+    #[derive(Default)]
     pub struct CryptographicParameters {
         /// Block cipher mode (CBC, GCM, ...).
         block_cipher_mode: Option<BlockCipherMode> = BlockCipherMode,
@@ -100,6 +101,7 @@ kmip_struct! {
 
 kmip_struct! {
     /// Cryptographic Domain Parameters for key-pair generation.
+    #[derive(Default)]
     pub struct CryptographicDomainParameters {
         /// Length of Q in bits (DSA, DH).
         qlength: Option<i32> = Qlength,
