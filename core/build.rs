@@ -361,12 +361,24 @@ fn generate(t: &Table) -> String {
     }
 
     // Lets other modules implement their traits for every newtype without `spec` knowing them.
-    out.push_str("/// Calls `$m!(enums: A, B, ...; masks: X, Y, ...)` with every generated newtype.\n");
+    out.push_str(
+        "/// Calls `$m!(enums: A, B, ...; masks: X, Y, ...)` with every generated newtype.\n",
+    );
     out.push_str("macro_rules! for_each_enumeration {\n    ($m:ident) => {\n        $m!(enums:");
     let list = |masks: bool| {
-        t.enums.iter().filter(|e| e.is_mask == masks).map(|e| ident(&e.name)).collect::<Vec<_>>().join(", ")
+        t.enums
+            .iter()
+            .filter(|e| e.is_mask == masks)
+            .map(|e| ident(&e.name))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    let _ = write!(out, " {}; masks: {});\n    }};\n}}\n\n", list(false), list(true));
+    let _ = write!(
+        out,
+        " {}; masks: {});\n    }};\n}}\n\n",
+        list(false),
+        list(true)
+    );
 
     let mut enum_names: Vec<&str> = t
         .enums

@@ -18,7 +18,9 @@ pub fn ttlv_decode(data: &[u8]) {
 
 /// Any bytes: typed decoding never panics, and a decoded message survives encode + decode.
 pub fn typed_decode(data: &[u8]) {
-    let Ok(item) = Item::decode(data, &Limits::default()) else { return };
+    let Ok(item) = Item::decode(data, &Limits::default()) else {
+        return;
+    };
     if let Ok(message) = RequestMessage::from_item(&item) {
         let again = RequestMessage::from_bytes(&message.to_bytes(), &Limits::default());
         assert_eq!(again.as_ref().ok(), Some(&message));
@@ -31,7 +33,9 @@ pub fn typed_decode(data: &[u8]) {
 
 /// Any text: the XML reader never panics, and what it reads writes back to the same tree.
 pub fn xml_decode(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let mut placeholders = Placeholders::default();
     if let Ok(item) = xml::from_str(text, &mut placeholders) {
         let written = xml::to_string(&item, &placeholders);
@@ -43,7 +47,9 @@ pub fn xml_decode(data: &[u8]) {
 
 /// Any text: the JSON reader never panics, and what it reads writes back to the same tree.
 pub fn json_decode(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let mut placeholders = Placeholders::default();
     if let Ok(item) = json::from_str(text, &mut placeholders) {
         let written = json::to_string(&item, &placeholders);

@@ -25,7 +25,9 @@ pub enum Error {
         reason: String,
     },
     /// The input exceeds a configured decoding limit (size, depth or item count).
-    #[error("{what} exceeds the limit of {limit} (found {found}); raise the limit in `Limits` if the peer is trusted")]
+    #[error(
+        "{what} exceeds the limit of {limit} (found {found}); raise the limit in `Limits` if the peer is trusted"
+    )]
     LimitExceeded {
         /// Which limit: "message size", "nesting depth", "item count".
         what: &'static str,
@@ -114,11 +116,17 @@ impl Error {
     }
 
     pub(crate) fn decode(offset: usize, reason: impl Into<String>) -> Self {
-        Self::Decode { offset, reason: reason.into() }
+        Self::Decode {
+            offset,
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn model(path: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self::Model { path: path.into(), reason: reason.into() }
+        Self::Model {
+            path: path.into(),
+            reason: reason.into(),
+        }
     }
 }
 

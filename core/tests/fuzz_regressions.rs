@@ -7,7 +7,9 @@ mod properties;
 use std::path::PathBuf;
 
 fn replay(target: &str, property: fn(&[u8])) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions").join(target);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions")
+        .join(target);
     let mut count = 0;
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.unwrap().path();
@@ -16,7 +18,11 @@ fn replay(target: &str, property: fn(&[u8])) {
         }
         let data = std::fs::read(&path).unwrap();
         let outcome = std::panic::catch_unwind(|| property(&data));
-        assert!(outcome.is_ok(), "{} violates the {target} property", path.display());
+        assert!(
+            outcome.is_ok(),
+            "{} violates the {target} property",
+            path.display()
+        );
         count += 1;
     }
     assert!(count > 0, "no inputs under {}", dir.display());

@@ -176,7 +176,10 @@ fn spec_newtypes_print_names_and_keep_unknown_values() {
 #[test]
 fn spec_every_name_in_the_oasis_xml_test_cases_resolves() {
     let dirs = vector_dirs();
-    assert!(!dirs.is_empty(), "no OASIS XML test cases found (conformance/vectors/oasis-xml)");
+    assert!(
+        !dirs.is_empty(),
+        "no OASIS XML test cases found (conformance/vectors/oasis-xml)"
+    );
     let (mut files, mut failures) = (0, Vec::new());
     for dir in dirs {
         for file in xml_files(&dir) {

@@ -14,7 +14,10 @@ fn hex(text: &str) -> Vec<u8> {
 
 /// The examples of KMIP 1.4 section 9.1.2, read from the shared vector file.
 fn spec_examples() -> Vec<(String, Vec<u8>)> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../conformance/vectors/kmip-spec-9.1.2-ttlv-examples.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../conformance/vectors/kmip-spec-9.1.2-ttlv-examples.txt"
+    );
     let text = std::fs::read_to_string(path).expect("spec example vectors");
     text.lines()
         .filter(|l| !l.starts_with('#') && l.contains('|'))
@@ -53,7 +56,11 @@ fn specification_examples_encode_and_decode_byte_for_byte() {
         let item = Item::new(0x420020, expected_value(&name));
         assert_eq!(item.to_bytes(), bytes, "encoding of {name}");
         assert_eq!(item.encoded_len(), bytes.len(), "length of {name}");
-        assert_eq!(Item::from_bytes(&bytes, &Limits::default()).unwrap(), item, "decoding of {name}");
+        assert_eq!(
+            Item::from_bytes(&bytes, &Limits::default()).unwrap(),
+            item,
+            "decoding of {name}"
+        );
     }
 }
 
@@ -109,15 +116,24 @@ fn wrong_lengths_for_fixed_size_types_are_rejected() {
         ("420020 0A 00000008 0000000000000001", "Interval"),
     ] {
         let err = decode_err(&hex(bytes), &Limits::default());
-        assert!(err.to_string().contains(needle) && err.to_string().contains("length"), "{err}");
+        assert!(
+            err.to_string().contains(needle) && err.to_string().contains("length"),
+            "{err}"
+        );
     }
 }
 
 #[test]
 fn bad_type_bytes_booleans_utf8_and_trailing_bytes_are_rejected() {
     let cases = [
-        ("420020 0C 00000004 0000000100000000", "unknown item type 0x0c"),
-        ("420020 00 00000004 0000000100000000", "unknown item type 0x00"),
+        (
+            "420020 0C 00000004 0000000100000000",
+            "unknown item type 0x0c",
+        ),
+        (
+            "420020 00 00000004 0000000100000000",
+            "unknown item type 0x00",
+        ),
         ("420020 06 00000008 0000000000000002", "must be 0 or 1"),
         ("420020 07 00000002 FFFE000000000000", "UTF-8"),
         ("420020 02 00000004 0000000100000000 00", "unexpected bytes"),
@@ -125,7 +141,10 @@ fn bad_type_bytes_booleans_utf8_and_trailing_bytes_are_rejected() {
     ];
     for (bytes, needle) in cases {
         let err = decode_err(&hex(bytes), &Limits::default());
-        assert!(err.to_string().contains(needle), "expected {needle:?} in {err}");
+        assert!(
+            err.to_string().contains(needle),
+            "expected {needle:?} in {err}"
+        );
     }
 }
 
@@ -161,18 +180,27 @@ fn nested_bytes(depth: usize) -> Vec<u8> {
 
 #[test]
 fn deep_nesting_and_item_floods_hit_their_limits() {
-    let limits = Limits { max_depth: 8, ..Limits::default() };
+    let limits = Limits {
+        max_depth: 8,
+        ..Limits::default()
+    };
     assert!(Item::from_bytes(&nested(7).to_bytes(), &limits).is_ok());
     let err = decode_err(&nested_bytes(100_000), &Limits::default());
     assert_eq!(err.kind(), ErrorKind::LimitExceeded);
     assert!(err.to_string().contains("nesting depth"), "{err}");
 
     let flood = Item::structure(0x420078, vec![Item::new(0x420020, Value::Integer(0)); 1000]);
-    let limits = Limits { max_items: 500, ..Limits::default() };
+    let limits = Limits {
+        max_items: 500,
+        ..Limits::default()
+    };
     let err = decode_err(&flood.to_bytes(), &limits);
     assert!(err.to_string().contains("item count"), "{err}");
 
-    let limits = Limits { max_message_size: 1000, ..Limits::default() };
+    let limits = Limits {
+        max_message_size: 1000,
+        ..Limits::default()
+    };
     let err = decode_err(&flood.to_bytes(), &limits);
     assert!(err.to_string().contains("message size"), "{err}");
 }

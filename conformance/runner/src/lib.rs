@@ -54,7 +54,11 @@ impl Typed {
 
 /// Checks one OASIS XML test-case file.
 pub fn check_file(path: &Path) -> FileReport {
-    let mut report = FileReport { path: path.to_path_buf(), messages: 0, failure: None };
+    let mut report = FileReport {
+        path: path.to_path_buf(),
+        messages: 0,
+        failure: None,
+    };
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -92,7 +96,8 @@ fn check_message(item: &Item<'static>, placeholders: &mut Placeholders) -> Resul
         return Err(format!("XML -> typed -> XML: {d}"));
     }
     let written = xml::to_string(&back, placeholders);
-    let reread = xml::from_str(&written, placeholders).map_err(|e| format!("re-reading written XML: {e}"))?;
+    let reread = xml::from_str(&written, placeholders)
+        .map_err(|e| format!("re-reading written XML: {e}"))?;
     if let Some(d) = first_difference(item, &reread) {
         return Err(format!("typed -> XML text -> tree: {d}"));
     }
@@ -124,7 +129,10 @@ pub fn xml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             let path = entry?.path();
             if path.is_dir() {
                 pending.push(path);
-            } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml")) {
+            } else if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+            {
                 out.push(path);
             }
         }

@@ -14,7 +14,8 @@ Prints one line per file and a last line `N passed, N failed`; exits 1 if any fi
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Some("xml"), paths) = (args.first().map(String::as_str), &args[1.min(args.len())..]) else {
+    let (Some("xml"), paths) = (args.first().map(String::as_str), &args[1.min(args.len())..])
+    else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
@@ -55,5 +56,9 @@ fn main() -> ExitCode {
         }
     }
     println!("{passed} passed, {failed} failed");
-    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -5,7 +5,9 @@ use std::path::Path;
 use kmipkit_conformance::{check_file, xml_files};
 
 fn check_dir(dir: &str) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors/oasis-xml").join(dir);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../vectors/oasis-xml")
+        .join(dir);
     let files = xml_files(&root).expect("vector directory");
     assert!(!files.is_empty(), "no vectors under {}", root.display());
     let failures: Vec<String> = files
@@ -13,7 +15,13 @@ fn check_dir(dir: &str) {
         .map(|f| check_file(f))
         .filter_map(|r| r.failure.map(|why| format!("{}: {why}", r.path.display())))
         .collect();
-    assert!(failures.is_empty(), "{} of {} files failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} files failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

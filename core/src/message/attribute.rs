@@ -206,7 +206,10 @@ impl CustomAttribute {
             tag: None,
             vendor_identification: None,
             name: name.into(),
-            value: Some(Item::new(Tag::AttributeValue, Value::TextString(Cow::Owned(value.into())))),
+            value: Some(Item::new(
+                Tag::AttributeValue,
+                Value::TextString(Cow::Owned(value.into())),
+            )),
         }
     }
 }
@@ -222,7 +225,10 @@ pub struct AttributeEntry {
 
 impl From<Attribute> for AttributeEntry {
     fn from(attribute: Attribute) -> Self {
-        Self { attribute, index: None }
+        Self {
+            attribute,
+            index: None,
+        }
     }
 }
 
@@ -241,14 +247,27 @@ impl AttributeEntry {
     /// The 1.x form: `Attribute { AttributeName, AttributeIndex?, AttributeValue }` under `tag`.
     fn to_v1(&self, tag: Tag, ctx: &Ctx) -> Item<'static> {
         let mut children = Vec::new();
-        if let Attribute::Custom(CustomAttribute { vendor_identification: Some(v), .. }) = &self.attribute {
-            children.push(Item::new(Tag::VendorIdentification, Value::TextString(v.clone().into())));
+        if let Attribute::Custom(CustomAttribute {
+            vendor_identification: Some(v),
+            ..
+        }) = &self.attribute
+        {
+            children.push(Item::new(
+                Tag::VendorIdentification,
+                Value::TextString(v.clone().into()),
+            ));
         }
-        children.push(Item::new(Tag::AttributeName, Value::TextString(self.name().into_owned().into())));
+        children.push(Item::new(
+            Tag::AttributeName,
+            Value::TextString(self.name().into_owned().into()),
+        ));
         if let Some(index) = self.index {
             children.push(Item::new(Tag::AttributeIndex, Value::Integer(index)));
         }
-        if !matches!(&self.attribute, Attribute::Custom(CustomAttribute { value: None, .. })) {
+        if !matches!(
+            &self.attribute,
+            Attribute::Custom(CustomAttribute { value: None, .. })
+        ) {
             children.push(self.attribute.value_item(Tag::AttributeValue, ctx));
         }
         Item::structure(tag, children)
@@ -272,10 +291,11 @@ impl AttributeEntry {
             Some(c) => String::from_item(c, ctx).map_err(|e| in_parent(e, item.tag))?,
             None => return Err(Error::model(tag_name(item.tag), "AttributeName is missing")),
         };
-        let vendor_identification = match children.iter().find(|c| c.tag == Tag::VendorIdentification) {
-            Some(c) => Some(String::from_item(c, ctx).map_err(|e| in_parent(e, item.tag))?),
-            None => None,
-        };
+        let vendor_identification =
+            match children.iter().find(|c| c.tag == Tag::VendorIdentification) {
+                Some(c) => Some(String::from_item(c, ctx).map_err(|e| in_parent(e, item.tag))?),
+                None => None,
+            };
         let index = match children.iter().find(|c| c.tag == Tag::AttributeIndex) {
             Some(c) => Some(i32::from_item(c, ctx).map_err(|e| in_parent(e, item.tag))?),
             None => None,
@@ -316,8 +336,12 @@ impl AttributeEntry {
             _ => Attribute::Custom(CustomAttribute {
                 tag: Some(item.tag),
                 vendor_identification: None,
-                name: spec::attribute_name(item.tag).map_or_else(|| tag_name(item.tag), str::to_owned),
-                value: Some(Item { tag: Tag::AttributeValue, value: item.value.clone().into_owned() }),
+                name: spec::attribute_name(item.tag)
+                    .map_or_else(|| tag_name(item.tag), str::to_owned),
+                value: Some(Item {
+                    tag: Tag::AttributeValue,
+                    value: item.value.clone().into_owned(),
+                }),
             }),
         };
         Ok(attribute.into())
@@ -332,7 +356,11 @@ impl Field for AttributeEntry {
         if !ctx.v2() && tag == Tag::Attribute {
             return self.to_v1(tag, ctx);
         }
-        let tag = if tag == Tag::Attribute { Tag::NewAttribute } else { tag };
+        let tag = if tag == Tag::Attribute {
+            Tag::NewAttribute
+        } else {
+            tag
+        };
         match tag {
             Tag::NewAttribute | Tag::CurrentAttribute => {
                 Item::structure(tag, vec![self.to_v2(ctx)])
@@ -346,7 +374,10 @@ impl Field for AttributeEntry {
             Tag::Attribute => Self::from_v1(item, ctx),
             Tag::NewAttribute | Tag::CurrentAttribute => match item.children() {
                 [one] => Self::from_v2(one, ctx).map_err(|e| in_parent(e, item.tag)),
-                _ => Err(Error::model(tag_name(item.tag), "must hold exactly one attribute")),
+                _ => Err(Error::model(
+                    tag_name(item.tag),
+                    "must hold exactly one attribute",
+                )),
             },
             _ => Self::from_v2(item, ctx),
         }
@@ -403,8 +434,11 @@ impl Attributes {
             let children = self.entries.iter().map(|e| e.to_v2(ctx)).collect();
             return Item::structure(Self::v2_tag(tag), children);
         }
-        let mut children: Vec<Item<'static>> =
-            self.template_names.iter().map(|n| n.to_item(Tag::Name, ctx)).collect();
+        let mut children: Vec<Item<'static>> = self
+            .template_names
+            .iter()
+            .map(|n| n.to_item(Tag::Name, ctx))
+            .collect();
         children.extend(self.entries.iter().map(|e| e.to_v1(Tag::Attribute, ctx)));
         Item::structure(tag, children)
     }
@@ -429,7 +463,10 @@ impl Attributes {
 }
 
 fn is_v2_container(tag: Tag) -> bool {
-    matches!(tag, Tag::CommonAttributes | Tag::PrivateKeyAttributes | Tag::PublicKeyAttributes)
+    matches!(
+        tag,
+        Tag::CommonAttributes | Tag::PrivateKeyAttributes | Tag::PublicKeyAttributes
+    )
 }
 
 /// As a payload member, attributes take the shape of the version: a template structure or
@@ -449,7 +486,8 @@ impl Slot for Attributes {
         for item in found {
             let attribute_path = |e| in_parent(e, item.tag);
             if item.tag == Tag::Attribute {
-                out.entries.push(AttributeEntry::from_v1(item, ctx).map_err(attribute_path)?);
+                out.entries
+                    .push(AttributeEntry::from_v1(item, ctx).map_err(attribute_path)?);
             } else {
                 let more = Self::from_structure(item, ctx).map_err(attribute_path)?;
                 out.entries.extend(more.entries);
@@ -468,7 +506,11 @@ impl Slot for Option<Attributes> {
     }
 
     fn read(found: Vec<&Item<'_>>, tag: Tag, ctx: &Ctx) -> Result<Self> {
-        if found.is_empty() { Ok(None) } else { Attributes::read(found, tag, ctx).map(Some) }
+        if found.is_empty() {
+            Ok(None)
+        } else {
+            Attributes::read(found, tag, ctx).map(Some)
+        }
     }
 }
 
@@ -492,20 +534,35 @@ impl Field for AttributeReference {
     fn to_item(&self, tag: Tag, ctx: &Ctx) -> Item<'static> {
         if !ctx.v2() {
             let name = match self {
-                Self::Tag(t) => spec::attribute_name(*t).map_or_else(|| tag_name(*t), str::to_owned),
+                Self::Tag(t) => {
+                    spec::attribute_name(*t).map_or_else(|| tag_name(*t), str::to_owned)
+                }
                 Self::Named { name, .. } => name.clone(),
             };
             return Item::new(Tag::AttributeName, Value::TextString(name.into()));
         }
-        let tag = if tag == Tag::AttributeName { Tag::AttributeReference } else { tag };
+        let tag = if tag == Tag::AttributeName {
+            Tag::AttributeReference
+        } else {
+            tag
+        };
         match self {
             Self::Tag(t) => Item::new(tag, Value::Enumeration(t.0)),
-            Self::Named { vendor_identification, name } => {
+            Self::Named {
+                vendor_identification,
+                name,
+            } => {
                 let mut children = Vec::new();
                 if let Some(v) = vendor_identification {
-                    children.push(Item::new(Tag::VendorIdentification, Value::TextString(v.clone().into())));
+                    children.push(Item::new(
+                        Tag::VendorIdentification,
+                        Value::TextString(v.clone().into()),
+                    ));
                 }
-                children.push(Item::new(Tag::AttributeName, Value::TextString(name.clone().into())));
+                children.push(Item::new(
+                    Tag::AttributeName,
+                    Value::TextString(name.clone().into()),
+                ));
                 Item::structure(tag, children)
             }
         }
@@ -515,11 +572,16 @@ impl Field for AttributeReference {
         match &item.value {
             Value::TextString(name) => Ok(match spec::attribute_tag(name) {
                 Some(tag) => Self::Tag(tag),
-                None => Self::Named { vendor_identification: None, name: name.to_string() },
+                None => Self::Named {
+                    vendor_identification: None,
+                    name: name.to_string(),
+                },
             }),
             Value::Enumeration(tag) => Ok(Self::Tag(Tag(*tag))),
             Value::Structure(_) => {
-                let vendor = item.child(Tag::VendorIdentification).map(|c| String::from_item(c, ctx));
+                let vendor = item
+                    .child(Tag::VendorIdentification)
+                    .map(|c| String::from_item(c, ctx));
                 let Some(name) = item.child(Tag::AttributeName) else {
                     return Err(Error::model(tag_name(item.tag), "AttributeName is missing"));
                 };
@@ -528,7 +590,11 @@ impl Field for AttributeReference {
                     name: String::from_item(name, ctx)?,
                 })
             }
-            other => Err(wrong_type(item.tag, ItemType::Enumeration, other.item_type())),
+            other => Err(wrong_type(
+                item.tag,
+                ItemType::Enumeration,
+                other.item_type(),
+            )),
         }
     }
 }

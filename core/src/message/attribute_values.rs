@@ -221,4 +221,3 @@ kmip_struct! {
         certificate_issuer_alternative_name: Vec<String> = CertificateIssuerAlternativeName,
     }
 }
-

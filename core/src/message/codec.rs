@@ -25,12 +25,18 @@ pub struct Ctx {
 impl Ctx {
     /// A context for `version`.
     pub const fn new(version: ProtocolVersion) -> Self {
-        Self { version, strict: false }
+        Self {
+            version,
+            strict: false,
+        }
     }
 
     /// The same context in strict mode (see [`Ctx::strict`]).
     pub const fn strict(self) -> Self {
-        Self { strict: true, ..self }
+        Self {
+            strict: true,
+            ..self
+        }
     }
 
     /// True when attributes use the 2.x `Attributes` structure rather than 1.x name/value pairs.
@@ -100,7 +106,11 @@ impl<T: Field + Required> Slot for Option<T> {
         }
     }
     fn read(found: Vec<&Item<'_>>, tag: Tag, ctx: &Ctx) -> Result<Self> {
-        if found.is_empty() { Ok(None) } else { T::read(found, tag, ctx).map(Some) }
+        if found.is_empty() {
+            Ok(None)
+        } else {
+            T::read(found, tag, ctx).map(Some)
+        }
     }
 }
 
@@ -109,7 +119,10 @@ impl<T: Field + Required> Slot for Vec<T> {
         out.extend(self.iter().map(|v| v.to_item(tag, ctx)));
     }
     fn read(found: Vec<&Item<'_>>, _tag: Tag, ctx: &Ctx) -> Result<Self> {
-        found.into_iter().map(|item| T::from_item(item, ctx)).collect()
+        found
+            .into_iter()
+            .map(|item| T::from_item(item, ctx))
+            .collect()
     }
 }
 
@@ -144,9 +157,10 @@ pub fn unclaimed(children: &[Item<'_>], known: &[Tag], ctx: &Ctx) -> Result<Vec<
 /// Prefixes the path of a model error with the parent's tag name.
 pub(crate) fn in_parent(err: Error, parent: Tag) -> Error {
     match err {
-        Error::Model { path, reason } => {
-            Error::Model { path: format!("{}/{path}", tag_name(parent)), reason }
-        }
+        Error::Model { path, reason } => Error::Model {
+            path: format!("{}/{path}", tag_name(parent)),
+            reason,
+        },
         other => other,
     }
 }
@@ -180,18 +194,28 @@ macro_rules! primitive_field {
 primitive_field!(i32, Integer, |v| *v, |w| *w);
 primitive_field!(i64, LongInteger, |v| *v, |w| *w);
 primitive_field!(bool, Boolean, |v| *v, |w| *w);
-primitive_field!(String, TextString, |v| Cow::Owned(v.clone()), |w| w.to_string());
-primitive_field!(Bytes, ByteString, |v| Cow::Owned(v.0.clone()), |w| Bytes(w.to_vec()));
-primitive_field!(BigInt, BigInteger, |v| Cow::Owned(v.0.clone()), |w| BigInt(w.to_vec()));
+primitive_field!(String, TextString, |v| Cow::Owned(v.clone()), |w| w
+    .to_string());
+primitive_field!(Bytes, ByteString, |v| Cow::Owned(v.0.clone()), |w| Bytes(
+    w.to_vec()
+));
+primitive_field!(BigInt, BigInteger, |v| Cow::Owned(v.0.clone()), |w| BigInt(
+    w.to_vec()
+));
 primitive_field!(DateTime, DateTime, |v| v.0, |w| DateTime(*w));
-primitive_field!(DateTimeExtended, DateTimeExtended, |v| v.0, |w| DateTimeExtended(*w));
+primitive_field!(DateTimeExtended, DateTimeExtended, |v| v.0, |w| {
+    DateTimeExtended(*w)
+});
 primitive_field!(Interval, Interval, |v| v.0, |w| Interval(*w));
 
 /// Any item kept as it is: for members whose shape varies (vendor extensions, opaque values).
 impl Required for Item<'static> {}
 impl Field for Item<'static> {
     fn to_item(&self, tag: Tag, _ctx: &Ctx) -> Item<'static> {
-        Item { tag, value: self.value.clone() }
+        Item {
+            tag,
+            value: self.value.clone(),
+        }
     }
     fn from_item(item: &Item<'_>, _ctx: &Ctx) -> Result<Self> {
         Ok(item.clone().into_owned())
@@ -250,7 +274,11 @@ fn enum_item(tag: Tag, value: u32) -> Item<'static> {
 fn enum_value(item: &Item<'_>) -> Result<u32> {
     match item.value {
         Value::Enumeration(v) => Ok(v),
-        ref other => Err(wrong_type(item.tag, ItemType::Enumeration, other.item_type())),
+        ref other => Err(wrong_type(
+            item.tag,
+            ItemType::Enumeration,
+            other.item_type(),
+        )),
     }
 }
 

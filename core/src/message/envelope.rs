@@ -101,7 +101,11 @@ impl RequestMessage {
     /// ```
     pub fn new(version: ProtocolVersion, batch_items: Vec<RequestBatchItem>) -> Self {
         let count = i32::try_from(batch_items.len()).unwrap_or(i32::MAX);
-        Self { header: RequestHeader::new(version, count), batch_items, extensions: Vec::new() }
+        Self {
+            header: RequestHeader::new(version, count),
+            batch_items,
+            extensions: Vec::new(),
+        }
     }
 }
 
@@ -150,7 +154,11 @@ impl ResponseBatchItem {
     }
 
     /// A failed answer: `OperationFailed` with `reason` and the server's `message`.
-    pub fn failure(operation: Option<Operation>, reason: ResultReason, message: Option<String>) -> Self {
+    pub fn failure(
+        operation: Option<Operation>,
+        reason: ResultReason,
+        message: Option<String>,
+    ) -> Self {
         Self {
             operation,
             unique_batch_item_id: None,
@@ -172,7 +180,11 @@ macro_rules! message_codec {
             pub fn to_item(&self) -> Item<'static> {
                 let ctx = Ctx::new(self.header.protocol_version);
                 let mut children = vec![self.header.to_item(Tag::$header, &ctx)];
-                children.extend(self.batch_items.iter().map(|b| b.to_item(Tag::BatchItem, &ctx)));
+                children.extend(
+                    self.batch_items
+                        .iter()
+                        .map(|b| b.to_item(Tag::BatchItem, &ctx)),
+                );
                 children.extend(self.extensions.iter().cloned());
                 Item::structure(Tag::$tag, children)
             }
@@ -207,9 +219,16 @@ macro_rules! message_codec {
                 let Value::Structure(children) = &item.value else {
                     return Err(Error::model(tag_name(item.tag), "expected a Structure"));
                 };
-                let header_item = children.iter().find(|c| c.tag == Tag::$header).ok_or_else(|| {
-                    Error::model(concat!(stringify!($tag), "/", stringify!($header)), "required item is missing")
-                })?;
+                let header_item =
+                    children
+                        .iter()
+                        .find(|c| c.tag == Tag::$header)
+                        .ok_or_else(|| {
+                            Error::model(
+                                concat!(stringify!($tag), "/", stringify!($header)),
+                                "required item is missing",
+                            )
+                        })?;
                 let version = header_item
                     .child(Tag::ProtocolVersion)
                     .map(|v| ProtocolVersion::from_item(v, &Ctx::new(ProtocolVersion::V1_0)))
@@ -242,9 +261,11 @@ impl Field for RequestBatchItem {
         let mut out = Vec::new();
         self.operation.write(Tag::Operation, ctx, &mut out);
         self.ephemeral.write(Tag::Ephemeral, ctx, &mut out);
-        self.unique_batch_item_id.write(Tag::UniqueBatchItemID, ctx, &mut out);
+        self.unique_batch_item_id
+            .write(Tag::UniqueBatchItemID, ctx, &mut out);
         out.push(self.payload.to_item(ctx));
-        self.message_extension.write(Tag::MessageExtension, ctx, &mut out);
+        self.message_extension
+            .write(Tag::MessageExtension, ctx, &mut out);
         out.extend(self.extensions.iter().cloned());
         Item::structure(Tag::BatchItem, out)
     }
@@ -253,9 +274,10 @@ impl Field for RequestBatchItem {
         let children = item.children();
         let read = || -> Result<Self> {
             let operation: Operation = read_member(children, &[Tag::Operation], ctx)?;
-            let payload = children.iter().find(|c| c.tag == Tag::RequestPayload).ok_or_else(|| {
-                Error::model("RequestPayload", "required item is missing")
-            })?;
+            let payload = children
+                .iter()
+                .find(|c| c.tag == Tag::RequestPayload)
+                .ok_or_else(|| Error::model("RequestPayload", "required item is missing"))?;
             Ok(Self {
                 operation,
                 ephemeral: read_member(children, &[Tag::Ephemeral], ctx)?,
@@ -292,15 +314,18 @@ impl Field for ResponseBatchItem {
     fn to_item(&self, _tag: Tag, ctx: &Ctx) -> Item<'static> {
         let mut out = Vec::new();
         self.operation.write(Tag::Operation, ctx, &mut out);
-        self.unique_batch_item_id.write(Tag::UniqueBatchItemID, ctx, &mut out);
+        self.unique_batch_item_id
+            .write(Tag::UniqueBatchItemID, ctx, &mut out);
         self.result_status.write(Tag::ResultStatus, ctx, &mut out);
         self.result_reason.write(Tag::ResultReason, ctx, &mut out);
         self.result_message.write(Tag::ResultMessage, ctx, &mut out);
-        self.asynchronous_correlation_value.write(Tag::AsynchronousCorrelationValue, ctx, &mut out);
+        self.asynchronous_correlation_value
+            .write(Tag::AsynchronousCorrelationValue, ctx, &mut out);
         if let Some(payload) = &self.payload {
             out.push(payload.to_item(ctx));
         }
-        self.message_extension.write(Tag::MessageExtension, ctx, &mut out);
+        self.message_extension
+            .write(Tag::MessageExtension, ctx, &mut out);
         out.extend(self.extensions.iter().cloned());
         Item::structure(Tag::BatchItem, out)
     }

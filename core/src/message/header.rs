@@ -3,7 +3,9 @@
 use super::codec::{Bytes, Ctx, DateTime, Field, Required};
 use crate::error::{Error, Result};
 use crate::kmip_struct;
-use crate::spec::{AttestationType, BatchErrorContinuationOption, CredentialType, ProtocolVersion, Tag};
+use crate::spec::{
+    AttestationType, BatchErrorContinuationOption, CredentialType, ProtocolVersion, Tag,
+};
 use crate::ttlv::{Item, Value};
 
 impl Required for ProtocolVersion {}
@@ -21,9 +23,15 @@ impl Field for ProtocolVersion {
     fn from_item(item: &Item<'_>, ctx: &Ctx) -> Result<Self> {
         let part = |tag: Tag| match item.child(tag) {
             Some(c) => i32::from_item(c, ctx),
-            None => Err(Error::model(format!("{:?}/{tag:?}", item.tag), "required item is missing")),
+            None => Err(Error::model(
+                format!("{:?}/{tag:?}", item.tag),
+                "required item is missing",
+            )),
         };
-        Ok(ProtocolVersion { major: part(Tag::ProtocolVersionMajor)?, minor: part(Tag::ProtocolVersionMinor)? })
+        Ok(ProtocolVersion {
+            major: part(Tag::ProtocolVersionMajor)?,
+            minor: part(Tag::ProtocolVersionMinor)?,
+        })
     }
 }
 
@@ -128,7 +136,10 @@ impl ResponseHeader {
 impl Authentication {
     /// Authentication with one credential.
     pub fn new(credential: Credential) -> Self {
-        Self { credential: vec![credential], extensions: Vec::new() }
+        Self {
+            credential: vec![credential],
+            extensions: Vec::new(),
+        }
     }
 }
 
@@ -178,9 +189,12 @@ impl std::fmt::Debug for Credential {
                 .field("username", username)
                 .field("password", &password.as_ref().map(|_| "<redacted>"))
                 .finish(),
-            Self::Other { credential_type, .. } => {
-                f.debug_struct("Other").field("credential_type", credential_type).finish_non_exhaustive()
-            }
+            Self::Other {
+                credential_type, ..
+            } => f
+                .debug_struct("Other")
+                .field("credential_type", credential_type)
+                .finish_non_exhaustive(),
         }
     }
 }
@@ -190,34 +204,66 @@ impl Field for Credential {
     fn to_item(&self, tag: Tag, _ctx: &Ctx) -> Item<'static> {
         let (credential_type, value) = match self {
             Self::UsernameAndPassword { username, password } => {
-                let mut children = vec![Item::new(Tag::Username, Value::TextString(username.clone().into()))];
+                let mut children = vec![Item::new(
+                    Tag::Username,
+                    Value::TextString(username.clone().into()),
+                )];
                 if let Some(p) = password {
-                    children.push(Item::new(Tag::Password, Value::TextString(p.clone().into())));
+                    children.push(Item::new(
+                        Tag::Password,
+                        Value::TextString(p.clone().into()),
+                    ));
                 }
-                (CredentialType::UsernameAndPassword, Item::structure(Tag::CredentialValue, children))
+                (
+                    CredentialType::UsernameAndPassword,
+                    Item::structure(Tag::CredentialValue, children),
+                )
             }
-            Self::Other { credential_type, value } => (*credential_type, value.clone()),
+            Self::Other {
+                credential_type,
+                value,
+            } => (*credential_type, value.clone()),
         };
         Item::structure(
             tag,
-            vec![Item::new(Tag::CredentialType, Value::Enumeration(credential_type.0)), value],
+            vec![
+                Item::new(Tag::CredentialType, Value::Enumeration(credential_type.0)),
+                value,
+            ],
         )
     }
 
     fn from_item(item: &Item<'_>, ctx: &Ctx) -> Result<Self> {
-        let missing = |what: &str| Error::model(format!("{:?}", item.tag), format!("{what} is missing"));
-        let credential_type =
-            CredentialType::from_item(item.child(Tag::CredentialType).ok_or_else(|| missing("CredentialType"))?, ctx)?;
-        let value = item.child(Tag::CredentialValue).ok_or_else(|| missing("CredentialValue"))?;
+        let missing =
+            |what: &str| Error::model(format!("{:?}", item.tag), format!("{what} is missing"));
+        let credential_type = CredentialType::from_item(
+            item.child(Tag::CredentialType)
+                .ok_or_else(|| missing("CredentialType"))?,
+            ctx,
+        )?;
+        let value = item
+            .child(Tag::CredentialValue)
+            .ok_or_else(|| missing("CredentialValue"))?;
         if credential_type == CredentialType::UsernameAndPassword
-            && value.children().iter().all(|c| matches!(c.tag, Tag::Username | Tag::Password))
+            && value
+                .children()
+                .iter()
+                .all(|c| matches!(c.tag, Tag::Username | Tag::Password))
         {
-            let username = value.child(Tag::Username).ok_or_else(|| missing("Username"))?;
+            let username = value
+                .child(Tag::Username)
+                .ok_or_else(|| missing("Username"))?;
             return Ok(Self::UsernameAndPassword {
                 username: String::from_item(username, ctx)?,
-                password: value.child(Tag::Password).map(|p| String::from_item(p, ctx)).transpose()?,
+                password: value
+                    .child(Tag::Password)
+                    .map(|p| String::from_item(p, ctx))
+                    .transpose()?,
             });
         }
-        Ok(Self::Other { credential_type, value: value.clone().into_owned() })
+        Ok(Self::Other {
+            credential_type,
+            value: value.clone().into_owned(),
+        })
     }
 }

@@ -36,7 +36,8 @@ fn attribute() -> impl Strategy<Value = Attribute> {
             extensions: Vec::new(),
         })),
         any::<bool>().prop_map(Attribute::Sensitive),
-        (text(), text()).prop_map(|(n, v)| Attribute::Custom(CustomAttribute::text(format!("x-{n}"), v))),
+        (text(), text())
+            .prop_map(|(n, v)| Attribute::Custom(CustomAttribute::text(format!("x-{n}"), v))),
         text().prop_map(Attribute::ObjectGroup),
     ]
 }
@@ -47,7 +48,10 @@ fn attributes(v2: bool) -> impl Strategy<Value = Attributes> {
         Attributes {
             entries: list
                 .into_iter()
-                .map(|(attribute, index)| AttributeEntry { attribute, index: index.filter(|_| !v2) })
+                .map(|(attribute, index)| AttributeEntry {
+                    attribute,
+                    index: index.filter(|_| !v2),
+                })
                 .collect(),
             template_names: Vec::new(),
         }
@@ -63,13 +67,22 @@ fn request_payload(v2: bool) -> impl Strategy<Value = RequestPayload> {
             locate.into()
         }),
         prop::option::of(text()).prop_map(|id| GetRequest::new(id).into()),
-        (prop::option::of(text()), bytes(), prop::option::of(bytes())).prop_map(|(id, data, aad)| {
-            let mut encrypt = EncryptRequest::new(id, data);
-            encrypt.authenticated_encryption_additional_data = aad;
-            encrypt.into()
-        }),
+        (prop::option::of(text()), bytes(), prop::option::of(bytes())).prop_map(
+            |(id, data, aad)| {
+                let mut encrypt = EncryptRequest::new(id, data);
+                encrypt.authenticated_encryption_additional_data = aad;
+                encrypt.into()
+            }
+        ),
         (prop::option::of(text()), attribute()).prop_map(move |(id, a)| {
-            AddAttributeRequest::new(id, AttributeEntry { attribute: a, index: None }).into()
+            AddAttributeRequest::new(
+                id,
+                AttributeEntry {
+                    attribute: a,
+                    index: None,
+                },
+            )
+            .into()
         }),
         prop::option::of(text()).prop_map(|id| DestroyRequest::new(id).into()),
     ]
@@ -78,7 +91,13 @@ fn request_payload(v2: bool) -> impl Strategy<Value = RequestPayload> {
 fn request() -> impl Strategy<Value = RequestMessage> {
     version().prop_flat_map(|v| {
         (
-            prop::collection::vec((request_payload(v >= ProtocolVersion::V2_0), prop::option::of(bytes())), 1..4),
+            prop::collection::vec(
+                (
+                    request_payload(v >= ProtocolVersion::V2_0),
+                    prop::option::of(bytes()),
+                ),
+                1..4,
+            ),
             prop::option::of(0i32..(1 << 24)),
             prop::option::of((text(), prop::option::of(text()))),
         )
@@ -133,7 +152,8 @@ fn through_all_encodings(item: &Item<'static>) -> [Item<'static>; 3] {
     let ttlv = Item::from_bytes(&item.to_bytes(), &Limits::default()).expect("TTLV");
     let mut placeholders = Placeholders::default();
     let xml = xml::from_str(&xml::to_string(item, &placeholders), &mut placeholders).expect("XML");
-    let json = json::from_str(&json::to_string(item, &placeholders), &mut placeholders).expect("JSON");
+    let json =
+        json::from_str(&json::to_string(item, &placeholders), &mut placeholders).expect("JSON");
     [ttlv, xml, json]
 }
 

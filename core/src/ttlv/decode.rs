@@ -45,12 +45,19 @@ impl<'a> Item<'a> {
                 found: bytes.len(),
             });
         }
-        let mut decoder = Decoder { bytes, limits, items: 0 };
+        let mut decoder = Decoder {
+            bytes,
+            limits,
+            items: 0,
+        };
         let (item, end) = decoder.item(0, 1)?;
         if end != bytes.len() {
             return Err(Error::decode(
                 end,
-                format!("{} unexpected bytes after the end of the message", bytes.len() - end),
+                format!(
+                    "{} unexpected bytes after the end of the message",
+                    bytes.len() - end
+                ),
             ));
         }
         Ok(item)
@@ -71,7 +78,10 @@ pub fn message_len(header: &[u8; 8], limits: &Limits) -> Result<usize> {
     if header[3] != ItemType::Structure as u8 {
         return Err(Error::decode(
             3,
-            format!("a KMIP message must be a Structure, found type byte {:#04x}", header[3]),
+            format!(
+                "a KMIP message must be a Structure, found type byte {:#04x}",
+                header[3]
+            ),
         ));
     }
     let len = u32::from_be_bytes([header[4], header[5], header[6], header[7]]) as usize;
@@ -106,12 +116,18 @@ impl<'a> Decoder<'a, '_> {
         let Some(header) = self.bytes.get(at..at + 8) else {
             return Err(Error::decode(
                 at,
-                format!("truncated item header: need 8 bytes, {} remain", self.bytes.len() - at),
+                format!(
+                    "truncated item header: need 8 bytes, {} remain",
+                    self.bytes.len() - at
+                ),
             ));
         };
         let tag = Tag(u32::from_be_bytes([0, header[0], header[1], header[2]]));
         let item_type = ItemType::from_byte(header[3]).ok_or_else(|| {
-            Error::decode(at + 3, format!("unknown item type {:#04x} for tag {tag:?}", header[3]))
+            Error::decode(
+                at + 3,
+                format!("unknown item type {:#04x} for tag {tag:?}", header[3]),
+            )
         })?;
         let len = u32::from_be_bytes([header[4], header[5], header[6], header[7]]) as usize;
         let start = at + 8;
@@ -141,11 +157,18 @@ impl<'a> Decoder<'a, '_> {
             ));
         }
         // Structure contents are exactly `len` bytes; other values are padded to 8.
-        let end = if item_type == ItemType::Structure { start + len } else { start + padded(len) };
+        let end = if item_type == ItemType::Structure {
+            start + len
+        } else {
+            start + padded(len)
+        };
         if end > self.bytes.len() {
             return Err(Error::decode(
                 self.bytes.len(),
-                format!("truncated padding after {item_type} {tag:?}: need {} bytes", end - start),
+                format!(
+                    "truncated padding after {item_type} {tag:?}: need {} bytes",
+                    end - start
+                ),
             ));
         }
         let raw = &self.bytes[start..start + len];
@@ -212,7 +235,10 @@ impl<'a> Decoder<'a, '_> {
             if next > end {
                 return Err(Error::decode(
                     at,
-                    format!("item {:?} overruns the end of Structure {parent:?}", child.tag),
+                    format!(
+                        "item {:?} overruns the end of Structure {parent:?}",
+                        child.tag
+                    ),
                 ));
             }
             children.push(child);
@@ -227,5 +253,7 @@ fn word4(raw: &[u8]) -> [u8; 4] {
 }
 
 fn word8(raw: &[u8]) -> [u8; 8] {
-    [raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7]]
+    [
+        raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7],
+    ]
 }

@@ -38,11 +38,15 @@ fn diff(left: &Item<'_>, right: &Item<'_>, path: &mut String) -> Option<String> 
     }
     match l.len().cmp(&r.len()) {
         std::cmp::Ordering::Equal => None,
-        std::cmp::Ordering::Greater => {
-            Some(format!("{here}: child {:?} (#{}) was dropped", l[r.len()].tag, r.len()))
-        }
-        std::cmp::Ordering::Less => {
-            Some(format!("{here}: child {:?} (#{}) was added", r[l.len()].tag, l.len()))
-        }
+        std::cmp::Ordering::Greater => Some(format!(
+            "{here}: child {:?} (#{}) was dropped",
+            l[r.len()].tag,
+            r.len()
+        )),
+        std::cmp::Ordering::Less => Some(format!(
+            "{here}: child {:?} (#{}) was added",
+            r[l.len()].tag,
+            l.len()
+        )),
     }
 }

@@ -142,7 +142,10 @@ impl fmt::Display for ItemType {
 impl<'a> Item<'a> {
     /// An item with the given tag and value.
     pub fn new(tag: impl Into<Tag>, value: Value<'a>) -> Self {
-        Self { tag: tag.into(), value }
+        Self {
+            tag: tag.into(),
+            value,
+        }
     }
 
     /// A structure item holding `children` in order.
@@ -177,7 +180,10 @@ impl<'a> Item<'a> {
 
     /// A copy that owns all its strings, independent of the buffer it was decoded from.
     pub fn into_owned(self) -> Item<'static> {
-        Item { tag: self.tag, value: self.value.into_owned() }
+        Item {
+            tag: self.tag,
+            value: self.value.into_owned(),
+        }
     }
 }
 

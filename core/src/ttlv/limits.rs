@@ -23,8 +23,11 @@ pub struct Limits {
 impl Limits {
     /// 16 MiB messages, 64 levels of nesting, 1,000,000 items: far above any real KMIP
     /// message (a Locate answer with 100,000 identifiers is about 5 MiB).
-    pub const DEFAULT: Limits =
-        Limits { max_message_size: 16 << 20, max_depth: 64, max_items: 1_000_000 };
+    pub const DEFAULT: Limits = Limits {
+        max_message_size: 16 << 20,
+        max_depth: 64,
+        max_items: 1_000_000,
+    };
 }
 
 impl Default for Limits {

@@ -1,17 +1,17 @@
 //! Typed payloads of every operation, grouped by purpose.
 
-mod create;
-mod get;
-mod rekey;
 mod attributes_ops;
+mod create;
 mod crypto;
+mod get;
 mod lifecycle;
 mod query;
+mod rekey;
 
-pub use create::*;
-pub use get::*;
-pub use rekey::*;
 pub use attributes_ops::*;
+pub use create::*;
 pub use crypto::*;
+pub use get::*;
 pub use lifecycle::*;
 pub use query::*;
+pub use rekey::*;
