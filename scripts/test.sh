@@ -27,4 +27,10 @@ cargo run --locked -q -p kmipkit-conformance -- xml \
   | grep -E '^(FAIL|[0-9]+ passed)'
 
 step "tests"
-cargo test --workspace --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
+
+# One closing line over every test binary and doc-test run above.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+     END { printf "\nall tests: %d passed, %d failed\n", p, f; exit (f > 0) }' "$log"
