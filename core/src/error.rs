@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::spec::{Operation, ResultReason};
+
 /// Everything that can go wrong in kmipkit.
 ///
 /// ```
@@ -62,6 +64,123 @@ pub enum Error {
         /// Why it cannot be.
         reason: String,
     },
+    /// A key server could not be reached (name resolution, TCP connect); nothing was sent to it.
+    #[error("cannot connect to key server {server} at {address}: {reason}; check the host name, port and firewall, and that the server is running")]
+    Connect {
+        /// The server's configured name.
+        server: String,
+        /// Host and port tried.
+        address: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The TLS handshake failed for a reason other than a certificate (protocol version, cipher suites, a peer that is not TLS).
+    #[error("TLS handshake with key server {server} failed: {reason}")]
+    Tls {
+        /// The server's configured name.
+        server: String,
+        /// What failed, and what to check.
+        reason: String,
+    },
+    /// A certificate was rejected: the server's by kmipkit, or kmipkit's client certificate by the server.
+    #[error("{rejected_by} rejected the {} certificate of key server {server}: {reason}", if *.rejected_by == Party::Client { "server's" } else { "client" })]
+    Certificate {
+        /// The server's configured name.
+        server: String,
+        /// Who refused the certificate.
+        rejected_by: Party,
+        /// Why, and what to fix.
+        reason: String,
+    },
+    /// The key server did not accept the client's identity (KMIP Authentication Not Successful).
+    #[error("key server {server} refused authentication: {reason}")]
+    Authentication {
+        /// The server's configured name.
+        server: String,
+        /// What the server said, and what to check.
+        reason: String,
+    },
+    /// A step did not finish in time.
+    #[error("key server {server} did not complete the {phase} within {after_ms} ms")]
+    Timeout {
+        /// The server's configured name.
+        server: String,
+        /// "connect", "TLS handshake" or "response".
+        phase: &'static str,
+        /// The bound that was exceeded, in milliseconds.
+        after_ms: u64,
+    },
+    /// The connection broke during a request.
+    #[error("connection to key server {server} was lost {}: {reason}", if *.request_sent { "after the request was sent" } else { "before the request was sent" })]
+    ConnectionLost {
+        /// The server's configured name.
+        server: String,
+        /// Whether any byte of the request was written (if so, the server may have acted on it).
+        request_sent: bool,
+        /// What happened.
+        reason: String,
+    },
+    /// Every configured server failed before the overall deadline.
+    #[error("no key server answered within {deadline_ms} ms; tried: {}", attempts.iter().map(|a| format!("{} ({})", a.server, a.error)).collect::<Vec<_>>().join("; "))]
+    AllServersFailed {
+        /// The overall deadline, in milliseconds.
+        deadline_ms: u64,
+        /// Each attempt, in order.
+        attempts: Vec<Attempt>,
+    },
+    /// The key server refused an operation; carries the KMIP Result Reason.
+    #[error("key server refused {}: {reason}{}", operation.map_or_else(|| "the request".to_string(), |o| o.to_string()), message.as_ref().map(|m| format!(" ({m})")).unwrap_or_default())]
+    Server {
+        /// The operation refused (absent in message-level errors).
+        operation: Option<Operation>,
+        /// The KMIP Result Reason.
+        reason: ResultReason,
+        /// The server's Result Message, as sent.
+        message: Option<String>,
+    },
+    /// A response does not fit the request (batch items, identifiers, payload types).
+    #[error("protocol error: {reason}")]
+    Protocol {
+        /// What did not fit.
+        reason: String,
+    },
+    /// A configuration file or setting is not usable.
+    #[error("configuration {}{}: {reason}", file.as_deref().unwrap_or("setting"), line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    Config {
+        /// The file at fault, if any.
+        file: Option<String>,
+        /// The line in that file, if known.
+        line: Option<usize>,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+}
+
+/// Which side of a TLS connection refused a certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Party {
+    /// kmipkit refused the server's certificate.
+    Client,
+    /// The key server refused kmipkit's client certificate.
+    Server,
+}
+
+impl fmt::Display for Party {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Client => "kmipkit",
+            Self::Server => "the key server",
+        })
+    }
+}
+
+/// One failed attempt on one server, as reported by [`Error::AllServersFailed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// The server's configured name.
+    pub server: String,
+    /// What went wrong there.
+    pub error: Box<Error>,
 }
 
 /// Stable classification of an [`Error`]; the numeric code (see [`ErrorKind::code`]) is never reused.
@@ -78,6 +197,26 @@ pub enum ErrorKind {
     Model,
     /// See [`Error::Encode`].
     Encode,
+    /// See [`Error::Connect`].
+    Connect,
+    /// See [`Error::Tls`].
+    Tls,
+    /// See [`Error::Certificate`].
+    Certificate,
+    /// See [`Error::Authentication`].
+    Authentication,
+    /// See [`Error::Timeout`].
+    Timeout,
+    /// See [`Error::ConnectionLost`].
+    ConnectionLost,
+    /// See [`Error::AllServersFailed`].
+    AllServersFailed,
+    /// See [`Error::Server`].
+    Server,
+    /// See [`Error::Protocol`].
+    Protocol,
+    /// See [`Error::Config`].
+    Config,
 }
 
 impl ErrorKind {
@@ -93,6 +232,16 @@ impl ErrorKind {
             Self::Syntax => 0x0103,
             Self::Model => 0x0104,
             Self::Encode => 0x0105,
+            Self::Connect => 0x0201,
+            Self::Tls => 0x0202,
+            Self::Certificate => 0x0203,
+            Self::Authentication => 0x0204,
+            Self::Timeout => 0x0205,
+            Self::ConnectionLost => 0x0206,
+            Self::AllServersFailed => 0x0207,
+            Self::Server => 0x0301,
+            Self::Protocol => 0x0302,
+            Self::Config => 0x0401,
         }
     }
 }
@@ -112,6 +261,16 @@ impl Error {
             Self::Syntax { .. } => ErrorKind::Syntax,
             Self::Model { .. } => ErrorKind::Model,
             Self::Encode { .. } => ErrorKind::Encode,
+            Self::Connect { .. } => ErrorKind::Connect,
+            Self::Tls { .. } => ErrorKind::Tls,
+            Self::Certificate { .. } => ErrorKind::Certificate,
+            Self::Authentication { .. } => ErrorKind::Authentication,
+            Self::Timeout { .. } => ErrorKind::Timeout,
+            Self::ConnectionLost { .. } => ErrorKind::ConnectionLost,
+            Self::AllServersFailed { .. } => ErrorKind::AllServersFailed,
+            Self::Server { .. } => ErrorKind::Server,
+            Self::Protocol { .. } => ErrorKind::Protocol,
+            Self::Config { .. } => ErrorKind::Config,
         }
     }
 
@@ -120,6 +279,39 @@ impl Error {
             offset,
             reason: reason.into(),
         }
+    }
+
+    /// Whether the request provably never reached a server, so resending it cannot duplicate
+    /// its effect (a Create sent twice makes two keys).
+    ///
+    /// ```
+    /// use kmipkit::Error;
+    /// let refused = Error::Connect { server: "a".into(), address: "127.0.0.1:5696".into(), reason: "refused".into() };
+    /// assert!(refused.request_not_sent());
+    /// let lost = Error::ConnectionLost { server: "a".into(), request_sent: true, reason: "reset".into() };
+    /// assert!(!lost.request_not_sent());
+    /// ```
+    pub fn request_not_sent(&self) -> bool {
+        match self {
+            Self::Connect { .. } | Self::Tls { .. } | Self::Certificate { .. } => true,
+            Self::Timeout { phase, .. } => *phase != "response",
+            Self::ConnectionLost { request_sent, .. } => !request_sent,
+            Self::AllServersFailed { attempts, .. } => attempts.iter().all(|a| a.error.request_not_sent()),
+            _ => false,
+        }
+    }
+
+    /// Whether the failure is about reaching a server, so failover may try another one, as
+    /// opposed to an answer (a refusal, a protocol error) that another server would repeat.
+    pub fn is_transport_failure(&self) -> bool {
+        matches!(
+            self,
+            Self::Connect { .. }
+                | Self::Tls { .. }
+                | Self::Certificate { .. }
+                | Self::Timeout { .. }
+                | Self::ConnectionLost { .. }
+        )
     }
 
     pub(crate) fn model(path: impl Into<String>, reason: impl Into<String>) -> Self {

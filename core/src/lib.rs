@@ -23,4 +23,4 @@ pub mod spec;
 pub mod message;
 pub mod ttlv;
 
-pub use error::{Error, ErrorKind};
+pub use error::{Attempt, Error, ErrorKind, Party};
