@@ -16,11 +16,14 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod config;
 pub mod error;
 // First: its generated `for_each_enumeration!` is used by `message`.
 #[macro_use]
 pub mod spec;
 pub mod message;
+#[cfg(feature = "net")]
+pub mod transport;
 pub mod ttlv;
 
 pub use error::{Attempt, Error, ErrorKind, Party};

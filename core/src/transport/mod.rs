@@ -1,0 +1,1 @@
+//! Network transport (feature `net`): mutual-TLS connections to key servers, pooling, failover.
