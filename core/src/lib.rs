@@ -22,6 +22,7 @@ pub mod error;
 #[macro_use]
 pub mod spec;
 pub mod message;
+pub mod session;
 #[cfg(feature = "net")]
 pub mod transport;
 pub mod ttlv;
