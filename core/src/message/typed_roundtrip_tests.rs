@@ -54,6 +54,7 @@ fn attributes(v2: bool) -> impl Strategy<Value = Attributes> {
                 })
                 .collect(),
             template_names: Vec::new(),
+            extensions: Vec::new(),
         }
     })
 }
