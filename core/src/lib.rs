@@ -16,6 +16,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "net")]
+pub mod client;
 pub mod config;
 pub mod error;
 // First: its generated `for_each_enumeration!` is used by `message`.

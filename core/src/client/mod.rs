@@ -1,0 +1,283 @@
+//! The high-level async [`Client`]: one method per KMIP operation, typed results, failover.
+//!
+//! A client owns a [`Transport`] (pooled mutual-TLS connections to a primary and secondary key
+//! servers) and a sans-IO [`Session`] (protocol version, credential, batch ids). Each call
+//! builds a request, sends it with the retry rule its operation allows, and matches the reply.
+//!
+//! Operations that create objects (Create, Register, Create Key Pair, ...) are never resent
+//! blindly: the client attaches a unique Name to what it creates, and when a request may have
+//! reached a server that then failed, it looks the object up by that name before deciding to
+//! send again (see `reconcile.rs`).
+//!
+//! ```no_run
+//! # async fn run() -> kmipkit::error::Result<()> {
+//! use kmipkit::client::Client;
+//! use kmipkit::config::Config;
+//! let client = Client::connect(&Config::load("kmipkit.toml")?).await?;
+//! let id = client.create_aes_key("payments-kek", 256).await?;
+//! client.activate(&id).await?;
+//! # Ok(()) }
+//! ```
+
+mod blocking;
+mod operations;
+mod reconcile;
+
+pub use blocking::BlockingClient;
+
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::message::{Credential, RequestPayload, ResponsePayload};
+use crate::session::{Negotiation, Outcome, Request, Session, Step, check_reply};
+use crate::spec::{Operation, ProtocolVersion};
+use crate::transport::{Endpoint, PoolSettings, Retry, Timeouts, Transport};
+use crate::ttlv::Limits;
+
+/// How the protocol version is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionChoice {
+    /// Negotiate with Discover Versions, starting from this version and falling back.
+    Negotiate(ProtocolVersion),
+    /// Speak exactly this version.
+    Pinned(ProtocolVersion),
+}
+
+/// An async KMIP client. Cheap to share behind an `Arc`; every method takes `&self`.
+pub struct Client {
+    transport: Transport,
+    session: Mutex<Session>,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("servers", &self.transport.server_names())
+            .field("version", &self.version())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Connects as `config` says: builds the TLS settings of every server, then negotiates the
+    /// protocol version with the first server that answers (unless the version is pinned).
+    pub async fn connect(config: &Config) -> Result<Client> {
+        let endpoints = config
+            .servers
+            .iter()
+            .map(|s| {
+                Ok(Endpoint::new(
+                    s.name.clone(),
+                    s.host.clone(),
+                    s.port,
+                    s.tls_material()?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let t = &config.timeouts;
+        let timeouts = Timeouts {
+            connect: t.connect,
+            request: t.request,
+            deadline: t.deadline,
+            failover_delay: t.failover_delay,
+            down_backoff: t.down_backoff,
+        };
+        let p = &config.pool;
+        let pool = PoolSettings {
+            max_idle_per_server: p.max_idle_per_server,
+            idle_timeout: p.idle_timeout,
+            max_lifetime: p.max_lifetime,
+            probe_after_idle: p.probe_after_idle,
+        };
+        let limits = Limits {
+            max_message_size: config.protocol.max_response_size,
+            ..Limits::default()
+        };
+        let transport = Transport::new(endpoints, timeouts, pool, limits)?;
+        let choice = match config.protocol.version {
+            Some(v) => VersionChoice::Pinned(v),
+            None => VersionChoice::Negotiate(config.protocol.start_version()),
+        };
+        Self::with_transport(transport, choice, shared_credential(config)?, limits).await
+    }
+
+    /// A client over an existing transport.
+    pub async fn with_transport(
+        transport: Transport,
+        version: VersionChoice,
+        credential: Option<Credential>,
+        limits: Limits,
+    ) -> Result<Client> {
+        let start = match version {
+            VersionChoice::Pinned(v) | VersionChoice::Negotiate(v) => v,
+        };
+        let mut session = Session::new(start);
+        if let Some(c) = credential {
+            session = session.with_credential(c);
+        }
+        if let Ok(size) = i32::try_from(limits.max_message_size) {
+            session = session.with_maximum_response_size(size);
+        }
+        let client = Client {
+            transport,
+            session: Mutex::new(session),
+            limits,
+        };
+        if let VersionChoice::Negotiate(highest) = version {
+            let agreed = client.negotiate(highest).await?;
+            client.lock_session().set_version(agreed);
+        }
+        Ok(client)
+    }
+
+    /// The protocol version in use.
+    pub fn version(&self) -> ProtocolVersion {
+        self.lock_session().version()
+    }
+
+    /// The names of the configured servers, primary first.
+    pub fn server_names(&self) -> Vec<String> {
+        self.transport.server_names()
+    }
+
+    /// The transport, for diagnostics (`tls_info`, statistics).
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    async fn negotiate(&self, highest: ProtocolVersion) -> Result<ProtocolVersion> {
+        let mut negotiation = Negotiation::new(highest);
+        loop {
+            let request = negotiation.request(now());
+            let reply = self.transport.send(request.bytes(), Retry::Any).await?;
+            match negotiation.on_reply(&request, &reply.bytes, &self.limits) {
+                Ok(Step::Agreed(v)) => return Ok(v),
+                Ok(Step::Retry) => continue,
+                Err(e) => return Err(with_server(e, &reply.server)),
+            }
+        }
+    }
+
+    /// Sends `payloads` as one batch; one outcome per payload, in order.
+    ///
+    /// The batch is resent to another server only if every operation in it may be repeated
+    /// (no Create, Register, ...), or if it provably never reached a server.
+    pub async fn batch(&self, payloads: Vec<RequestPayload>) -> Result<Vec<Outcome>> {
+        let retry = if payloads.iter().all(|p| is_repeatable(p.operation())) {
+            Retry::Any
+        } else {
+            Retry::IfNotSent
+        };
+        let request = self.lock_session().request(payloads, now());
+        self.exchange(&request, retry).await
+    }
+
+    async fn exchange(&self, request: &Request, retry: Retry) -> Result<Vec<Outcome>> {
+        let reply = self.transport.send(request.bytes(), retry).await?;
+        let outcomes = check_reply(request, &reply.bytes, &self.limits)
+            .map_err(|e| with_server(e, &reply.server))?;
+        Ok(outcomes
+            .into_iter()
+            .map(|o| o.map_err(|e| with_server(e, &reply.server)))
+            .collect())
+    }
+
+    /// Sends one operation and returns its payload (or the server's refusal).
+    async fn call(&self, payload: RequestPayload) -> Result<Option<ResponsePayload>> {
+        let operation = payload.operation();
+        if !is_repeatable(operation) {
+            return reconcile::create_safely(self, payload).await;
+        }
+        self.call_repeatable(payload).await
+    }
+
+    /// Sends an operation that may safely go to another server if one fails.
+    async fn call_repeatable(&self, payload: RequestPayload) -> Result<Option<ResponsePayload>> {
+        let request = self.lock_session().request(vec![payload], now());
+        single(self.exchange(&request, Retry::Any).await?)
+    }
+
+    fn lock_session(&self) -> std::sync::MutexGuard<'_, Session> {
+        // The lock is held only to build bytes, never across an await; a poisoned lock means a
+        // panic while building, and the session (version, counter) is still consistent.
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Whether resending `operation` to another server cannot create anything twice.
+pub fn is_repeatable(operation: Operation) -> bool {
+    !matches!(
+        operation,
+        Operation::Create
+            | Operation::CreateKeyPair
+            | Operation::Register
+            | Operation::ReKey
+            | Operation::ReKeyKeyPair
+            | Operation::DeriveKey
+            | Operation::Certify
+            | Operation::ReCertify
+            | Operation::CreateSplitKey
+            | Operation::JoinSplitKey
+            | Operation::RNGSeed
+    )
+}
+
+fn single(mut outcomes: Vec<Outcome>) -> Result<Option<ResponsePayload>> {
+    match (outcomes.pop(), outcomes.is_empty()) {
+        (Some(outcome), true) => outcome,
+        _ => Err(Error::Protocol {
+            reason: "expected exactly one batch item in the response".into(),
+        }),
+    }
+}
+
+/// Names the server in errors the session could not attribute.
+fn with_server(err: Error, server: &str) -> Error {
+    match err {
+        Error::Authentication { server: s, reason } if s.is_empty() => Error::Authentication {
+            server: server.to_string(),
+            reason,
+        },
+        other => other,
+    }
+}
+
+/// The KMIP credential, which every server of a cluster must share: requests are built once
+/// and may be answered by any server.
+fn shared_credential(config: &Config) -> Result<Option<Credential>> {
+    let mut found: Option<(String, Option<Credential>)> = None;
+    for server in &config.servers {
+        let credential = match &server.username {
+            Some(username) => Some(Credential::UsernameAndPassword {
+                username: username.clone(),
+                password: server.password()?.map(|p| p.to_string()),
+            }),
+            None => None,
+        };
+        match &found {
+            None => found = Some((server.name.clone(), credential)),
+            Some((first, c)) if *c != credential => {
+                return Err(Error::Config {
+                    file: config.path.as_ref().map(|p| p.display().to_string()),
+                    line: None,
+                    reason: format!(
+                        "servers {first} and {} have different KMIP credentials; a failover cluster shares one user and password",
+                        server.name
+                    ),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(found.and_then(|(_, c)| c))
+}
+
+/// The current time in Unix seconds, for request time stamps.
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
