@@ -5,9 +5,9 @@
 //! builds a request, sends it with the retry rule its operation allows, and matches the reply.
 //!
 //! Operations that create objects (Create, Register, Create Key Pair, ...) are never resent
-//! blindly: the client attaches a unique Name to what it creates, and when a request may have
-//! reached a server that then failed, it looks the object up by that name before deciding to
-//! send again (see `reconcile.rs`).
+//! blindly: the client marks what it creates with a request-unique Application Specific
+//! Information attribute, and when a request may have reached a server that then failed, it
+//! looks the object up by that marker before deciding to send again (see `reconcile.rs`).
 //!
 //! ```no_run
 //! # async fn run() -> kmipkit::error::Result<()> {

@@ -2,23 +2,26 @@
 //!
 //! A Create that reached a server which then failed may or may not have made the key. Sending
 //! it again could make a second key; giving up could lose the first. So every object the client
-//! creates carries a Name unique to the request (`kmipkit-request-<128 random bits>`), and when
-//! a request may have been delivered, the client asks the servers for that name: found, the
-//! object is returned as if the first answer had arrived; not found, the request did not take
-//! effect and is sent again, until the overall deadline.
+//! creates carries an Application Specific Information attribute unique to the request
+//! (namespace `kmipkit-request`, data: 128 random bits in hex), and when a request may have been
+//! delivered, the client locates objects carrying it: found, the object is returned as if the
+//! first answer had arrived; not found, the request did not take effect and is sent again.
+//!
+//! Application Specific Information rather than a second Name, because servers (PyKMIP among
+//! them) refuse two Names without attribute indexes, which KMIP 2.x cannot express.
 
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 
 use super::{Client, now, single};
 use crate::error::{Error, Result};
 use crate::message::{
-    Attribute, Attributes, CreateKeyPairResponse, CreateResponse, LocateRequest, Name,
-    RegisterResponse, RequestPayload, ResponsePayload,
+    ApplicationSpecificInformation, Attribute, Attributes, CreateKeyPairResponse, CreateResponse,
+    LocateRequest, RegisterResponse, RequestPayload, ResponsePayload,
 };
 use crate::transport::Retry;
 
-/// Prefix of the Name attached to every object the client creates.
-pub const REQUEST_NAME_PREFIX: &str = "kmipkit-request-";
+/// Application namespace of the marker attached to every object the client creates.
+pub const REQUEST_NAMESPACE: &str = "kmipkit-request";
 
 /// How many times a create is sent again after it provably did not take effect.
 const MAX_RESENDS: usize = 3;
@@ -55,11 +58,20 @@ pub(super) async fn create_safely(
     }))
 }
 
-/// Adds the request's unique Name; returns it, or `None` for operations that cannot carry one.
+/// The marker attribute of a request (`suffix` tells the two halves of a key pair apart).
+fn marker_attribute(marker: &str, suffix: &str) -> Attribute {
+    Attribute::ApplicationSpecificInformation(ApplicationSpecificInformation {
+        application_namespace: REQUEST_NAMESPACE.to_string(),
+        application_data: Some(format!("{marker}{suffix}")),
+        extensions: Vec::new(),
+    })
+}
+
+/// Adds the request's unique marker; returns it, or `None` for operations that cannot carry one.
 fn mark(payload: &mut RequestPayload) -> Result<Option<String>> {
-    let marker = format!("{REQUEST_NAME_PREFIX}{}", random_hex()?);
+    let marker = random_hex()?;
     let named = |attributes: &mut Attributes, suffix: &str| {
-        attributes.push(Attribute::Name(Name::text(format!("{marker}{suffix}"))));
+        attributes.push(marker_attribute(&marker, suffix));
     };
     match payload {
         RequestPayload::Create(create) => named(&mut create.attributes, ""),
@@ -89,7 +101,7 @@ async fn find(
 ) -> Result<Option<ResponsePayload>> {
     let locate = |suffix: &str| {
         let mut attributes = Attributes::default();
-        attributes.push(Attribute::Name(Name::text(format!("{marker}{suffix}"))));
+        attributes.push(marker_attribute(marker, suffix));
         LocateRequest::new(attributes)
     };
     match payload {

@@ -1,0 +1,208 @@
+//! `kmipkit demo`: a guided walk through KMIP against a throw-away local PyKMIP server.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use kmipkit::client::Client;
+use kmipkit::config::Config;
+use kmipkit::message::{Attribute, Bytes, CryptographicParameters, DecryptRequest, EncryptRequest};
+use kmipkit::spec::{BlockCipherMode, CryptographicAlgorithm, RevocationReasonCode};
+
+use crate::harness::LocalServer;
+
+/// Runs the demo; the server is stopped and its directory removed (unless `keep`) on any exit.
+pub fn run(keep: bool) -> Result<(), String> {
+    let dir = demo_dir()?;
+    let outcome = run_in(&dir);
+    if keep {
+        println!("\nThe server's files are kept in {}", dir.display());
+    } else {
+        let _ = fs::remove_dir_all(&dir);
+    }
+    outcome
+}
+
+fn run_in(dir: &Path) -> Result<(), String> {
+    step("Starting a local PyKMIP 0.11 key server with a fresh test certificate authority");
+    let started = Instant::now();
+    let server = LocalServer::start(&dir.join("server"))?;
+    let port = server.port()?;
+    say(&format!(
+        "listening on 127.0.0.1:{port} (pid {}), ready in {:.1} s; it requires a client certificate (mutual TLS)",
+        server.pid(),
+        started.elapsed().as_secs_f64()
+    ));
+
+    step("Writing a configuration file for it");
+    let config_path = write_config(dir, &server, port)?;
+    say(&format!(
+        "{} (mode 0600: kmipkit refuses configurations other users can read)",
+        config_path.display()
+    ));
+    let config = Config::load(&config_path).map_err(|e| e.to_string())?;
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the I/O runtime: {e}"))?;
+    runtime.block_on(walk(&config))?;
+
+    step("Stopping the key server");
+    drop(server);
+    say("stopped by its process id");
+    println!("\nDone: every step above was a real KMIP request over mutual TLS.");
+    Ok(())
+}
+
+async fn walk(config: &Config) -> Result<(), String> {
+    let e = |e: kmipkit::Error| e.to_string();
+
+    step("Connecting and negotiating the protocol version");
+    let client = Client::connect(config).await.map_err(e)?;
+    let versions = client.discover_versions(Vec::new()).await.map_err(e)?;
+    let offered: Vec<String> = versions.iter().map(ToString::to_string).collect();
+    say(&format!(
+        "the server speaks KMIP {}; kmipkit agreed on KMIP {}",
+        offered.join(", "),
+        client.version()
+    ));
+
+    step("Creating an AES-256 key on the key server");
+    let name = format!("demo-key-{}", unique_suffix());
+    let id = client.create_aes_key(&name, 256).await.map_err(e)?;
+    say(&format!(
+        "created key {id} (named {name}); it is pre-active: nobody can use it yet"
+    ));
+
+    step("Activating it");
+    client.activate(&id).await.map_err(e)?;
+    say("the key is now active: it may encrypt and decrypt");
+
+    step("Finding it again by name, as an application would after a restart");
+    let found = client.locate_by_name(&name).await.map_err(e)?;
+    say(&format!("Locate by name returned {found:?}"));
+
+    step("Encrypting a message on the key server with AES-256-GCM (the key never leaves it)");
+    let plaintext = b"4111 1111 1111 1111 (a card number)";
+    let mut parameters = CryptographicParameters::default();
+    parameters.cryptographic_algorithm = Some(CryptographicAlgorithm::AES);
+    parameters.block_cipher_mode = Some(BlockCipherMode::GCM);
+    parameters.tag_length = Some(16);
+    parameters.random_iv = Some(true);
+    let mut encrypt = EncryptRequest::new(Some(id.clone()), plaintext.to_vec());
+    encrypt.cryptographic_parameters = Some(parameters.clone());
+    encrypt.authenticated_encryption_additional_data = Some(Bytes(b"customer=42".to_vec()));
+    let sealed = client.encrypt(encrypt).await.map_err(e)?;
+    let ciphertext = sealed.data.clone().unwrap_or_default();
+    let iv = sealed.iv_counter_nonce.clone().unwrap_or_default();
+    let tag = sealed
+        .authenticated_encryption_tag
+        .clone()
+        .unwrap_or_default();
+    say(&format!(
+        "{} plaintext bytes became {} ciphertext bytes, a {}-byte IV chosen by the server and a {}-byte tag",
+        plaintext.len(),
+        ciphertext.0.len(),
+        iv.0.len(),
+        tag.0.len()
+    ));
+
+    step("Decrypting it on the key server");
+    let mut decrypt = DecryptRequest::new(Some(id.clone()), ciphertext.0);
+    decrypt.cryptographic_parameters = Some(parameters);
+    decrypt.iv_counter_nonce = Some(iv);
+    decrypt.authenticated_encryption_tag = Some(tag);
+    decrypt.authenticated_encryption_additional_data = Some(Bytes(b"customer=42".to_vec()));
+    let opened = client.decrypt(decrypt).await.map_err(e)?;
+    let recovered = opened.data.map(|d| d.0).unwrap_or_default();
+    if recovered != plaintext {
+        return Err("the decrypted message differs from the original".into());
+    }
+    say("the message came back unchanged, and the tag proved nobody altered it");
+
+    step("Reading the key's attributes");
+    let attributes = client.all_attributes(&id).await.map_err(e)?;
+    for attribute in attributes.iter() {
+        if let Some(line) = describe(attribute) {
+            say(&line);
+        }
+    }
+
+    step("Revoking the key (no longer in service) and destroying it");
+    client
+        .revoke_for(&id, RevocationReasonCode::CessationOfOperation)
+        .await
+        .map_err(e)?;
+    client.destroy(&id).await.map_err(e)?;
+    say(&format!(
+        "key {id} is revoked and its key material destroyed"
+    ));
+    Ok(())
+}
+
+/// One line about an attribute worth showing; key material is never among them.
+fn describe(attribute: &Attribute) -> Option<String> {
+    Some(match attribute {
+        Attribute::Name(n) => format!("name: {}", n.name_value),
+        Attribute::ObjectType(t) => format!("object type: {t}"),
+        Attribute::CryptographicAlgorithm(a) => format!("algorithm: {a}"),
+        Attribute::CryptographicLength(l) => format!("length: {l} bits"),
+        Attribute::CryptographicUsageMask(m) => format!("usage: {m}"),
+        Attribute::State(s) => format!("state: {s}"),
+        _ => return None,
+    })
+}
+
+fn write_config(dir: &Path, server: &LocalServer, port: u16) -> Result<PathBuf, String> {
+    let quote = |key: &str| -> Result<String, String> {
+        let path = server.path(key)?;
+        serde_json::to_string(&path.display().to_string()).map_err(|e| e.to_string())
+    };
+    let text = format!(
+        "# Written by `kmipkit demo` for a throw-away PyKMIP server.\n\
+         [primary]\nname = \"local-pykmip\"\nhost = \"127.0.0.1\"\nport = {port}\n\
+         ca = {}\nclient_cert = {}\nclient_key = {}\n\n\
+         [timeouts]\nconnect = \"5s\"\nrequest = \"30s\"\ndeadline = \"60s\"\n",
+        quote("ca")?,
+        quote("client_cert")?,
+        quote("client_key")?,
+    );
+    let path = dir.join("kmipkit.toml");
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+fn demo_dir() -> Result<PathBuf, String> {
+    let dir = std::env::temp_dir().join(format!(
+        "kmipkit-demo-{}-{}",
+        std::process::id(),
+        unique_suffix()
+    ));
+    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
+fn unique_suffix() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64 % 1_000_000_000)
+}
+
+fn step(title: &str) {
+    println!("\n== {title}");
+}
+
+fn say(line: &str) {
+    println!("   {line}");
+}
