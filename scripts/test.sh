@@ -26,10 +26,16 @@ cargo run --locked -q -p kmipkit-conformance -- xml \
   conformance/vectors/oasis-xml/v1.4 conformance/vectors/oasis-xml/v2.0 conformance/vectors/oasis-xml/v1.1-testcases \
   | grep -E '^(FAIL|[0-9]+ passed)'
 
+step "the PyKMIP test key server harness (builds its venv on first use)"
+conformance/pykmip/selftest.sh | tail -n 1
+
 step "tests"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --locked 2>&1 | tee "$log"
+
+step "the main job: kmipkit demo against a throw-away PyKMIP server"
+cargo run --locked -q -p kmipkit-cli -- demo | tee -a "$log"
 
 # One closing line over every test binary and doc-test run above.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }

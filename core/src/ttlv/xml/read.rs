@@ -216,6 +216,15 @@ impl ReadState<'_, '_> {
             let value = attribute
                 .decode_and_unescape_value(reader.decoder())
                 .map_err(|e| self.error(at, Some(name), format!("bad attribute value: {e}")))?;
+            // XML cannot carry U+0000, even as a character reference, so a raw one is refused
+            // here as its escaped form is: what is read can always be written back.
+            if value.contains('\0') {
+                return Err(self.error(
+                    at,
+                    Some(name),
+                    "U+0000 (NUL) cannot appear in KMIP XML".into(),
+                ));
+            }
             match attribute.key.as_ref() {
                 b"tag" => out.tag = Some(value.into_owned()),
                 b"type" => out.ty = Some(value.into_owned()),
