@@ -65,7 +65,9 @@ pub enum Error {
         reason: String,
     },
     /// A key server could not be reached (name resolution, TCP connect); nothing was sent to it.
-    #[error("cannot connect to key server {server} at {address}: {reason}; check the host name, port and firewall, and that the server is running")]
+    #[error(
+        "cannot connect to key server {server} at {address}: {reason}; check the host name, port and firewall, and that the server is running"
+    )]
     Connect {
         /// The server's configured name.
         server: String,
@@ -145,7 +147,7 @@ pub enum Error {
         reason: String,
     },
     /// A configuration file or setting is not usable.
-    #[error("configuration {}{}: {reason}", file.as_deref().unwrap_or("setting"), line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    #[error("configuration{}{}: {reason}", file.as_deref().map(|f| format!(" {f}")).unwrap_or_default(), line.map(|l| format!(" line {l}")).unwrap_or_default())]
     Config {
         /// The file at fault, if any.
         file: Option<String>,
@@ -296,7 +298,9 @@ impl Error {
             Self::Connect { .. } | Self::Tls { .. } | Self::Certificate { .. } => true,
             Self::Timeout { phase, .. } => *phase != "response",
             Self::ConnectionLost { request_sent, .. } => !request_sent,
-            Self::AllServersFailed { attempts, .. } => attempts.iter().all(|a| a.error.request_not_sent()),
+            Self::AllServersFailed { attempts, .. } => {
+                attempts.iter().all(|a| a.error.request_not_sent())
+            }
             _ => false,
         }
     }

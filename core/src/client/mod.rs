@@ -253,7 +253,7 @@ fn shared_credential(config: &Config) -> Result<Option<Credential>> {
         let credential = match &server.username {
             Some(username) => Some(Credential::UsernameAndPassword {
                 username: username.clone(),
-                password: server.password()?.map(|p| p.to_string()),
+                password: server.password()?,
             }),
             None => None,
         };

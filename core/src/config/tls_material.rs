@@ -33,7 +33,12 @@ impl TlsMaterial {
         client_key_pem: Vec<u8>,
         pinned_sha256: Option<[u8; 32]>,
     ) -> Self {
-        Self { ca_pem, client_cert_pem, client_key_pem: Zeroizing::new(client_key_pem), pinned_sha256 }
+        Self {
+            ca_pem,
+            client_cert_pem,
+            client_key_pem: Zeroizing::new(client_key_pem),
+            pinned_sha256,
+        }
     }
 }
 
@@ -41,7 +46,10 @@ impl std::fmt::Debug for TlsMaterial {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TlsMaterial")
             .field("ca_pem", &format_args!("<{} bytes>", self.ca_pem.len()))
-            .field("client_cert_pem", &format_args!("<{} bytes>", self.client_cert_pem.len()))
+            .field(
+                "client_cert_pem",
+                &format_args!("<{} bytes>", self.client_cert_pem.len()),
+            )
             .field("client_private", &"<redacted>")
             .field("pinned_sha256", &self.pinned_sha256.is_some())
             .finish()

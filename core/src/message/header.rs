@@ -2,6 +2,8 @@
 
 use super::codec::{Bytes, Ctx, DateTime, Field, Required};
 use crate::error::{Error, Result};
+use zeroize::Zeroizing;
+
 use crate::kmip_struct;
 use crate::spec::{
     AttestationType, BatchErrorContinuationOption, CredentialType, ProtocolVersion, Tag,
@@ -169,8 +171,8 @@ pub enum Credential {
     UsernameAndPassword {
         /// The user name.
         username: String,
-        /// The password, if any.
-        password: Option<String>,
+        /// The password, if any; wiped from memory when dropped.
+        password: Option<Zeroizing<String>>,
     },
     /// Any other credential type, kept as its Credential Value item.
     Other {
@@ -211,7 +213,7 @@ impl Field for Credential {
                 if let Some(p) = password {
                     children.push(Item::new(
                         Tag::Password,
-                        Value::TextString(p.clone().into()),
+                        Value::TextString(p.as_str().to_owned().into()),
                     ));
                 }
                 (
@@ -257,7 +259,7 @@ impl Field for Credential {
                 username: String::from_item(username, ctx)?,
                 password: value
                     .child(Tag::Password)
-                    .map(|p| String::from_item(p, ctx))
+                    .map(|p| String::from_item(p, ctx).map(Zeroizing::new))
                     .transpose()?,
             });
         }
