@@ -1,0 +1,5 @@
+//! Helpers shared by the integration tests that need a live key server.
+#![allow(dead_code)]
+
+pub mod fake;
+pub mod pykmip;

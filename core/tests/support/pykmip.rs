@@ -1,0 +1,193 @@
+//! Live PyKMIP servers for integration tests, through `conformance/pykmip/kmip-test-server`.
+//!
+//! ```ignore
+//! let server = TestServer::start(0);                // fresh PKI, config, database; port 0 = any
+//! let material = server.material("client_cert", "client_key");
+//! // ... server.port(), server.path("ca"), server.pem("wrong_ca") ...
+//! ```
+//! The server is stopped when the `TestServer` is dropped (also when a test panics), by the PID
+//! the harness started. Each server gets its own directory under Cargo's test tmp directory.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use kmipkit::config::TlsMaterial;
+use serde_json::Value;
+
+/// A running PyKMIP 0.11 server on 127.0.0.1.
+pub struct TestServer {
+    info: Value,
+    dir: PathBuf,
+    running: bool,
+}
+
+impl TestServer {
+    /// Starts a server presenting the good certificate; `port` 0 lets the harness pick one.
+    pub fn start(port: u16) -> Self {
+        Self::start_with(port, "good")
+    }
+
+    /// Starts a server presenting `server_cert`: `good`, `wrong-host` or `expired`.
+    pub fn start_with(port: u16, server_cert: &str) -> Self {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "pykmip-{}-{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let output = Command::new(harness())
+            .args(["start", "--dir"])
+            .arg(&dir)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--json",
+                "--server-cert",
+                server_cert,
+            ])
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("run conformance/pykmip/kmip-test-server");
+        assert!(
+            output.status.success(),
+            "kmip-test-server start failed ({}); see the lines above",
+            output.status
+        );
+        let info: Value =
+            serde_json::from_slice(&output.stdout).expect("kmip-test-server --json output");
+        assert!(info["pid"].as_u64().is_some(), "no pid in {info}");
+        Self {
+            info,
+            dir,
+            running: true,
+        }
+    }
+
+    /// The TCP port.
+    pub fn port(&self) -> u16 {
+        self.info["port"].as_u64().expect("port") as u16
+    }
+
+    /// The server process id.
+    pub fn pid(&self) -> u32 {
+        self.info["pid"].as_u64().expect("pid") as u32
+    }
+
+    /// A string value of the harness's JSON report (`client_cn`, `wrong_host_name`, ...).
+    pub fn value(&self, key: &str) -> &str {
+        self.info[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no `{key}` in {}", self.info))
+    }
+
+    /// A file path of the harness's JSON report (`ca`, `client_cert`, `wrong_ca`, ...).
+    pub fn path(&self, key: &str) -> PathBuf {
+        PathBuf::from(self.value(key))
+    }
+
+    /// The contents of a file of the report.
+    pub fn pem(&self, key: &str) -> Vec<u8> {
+        std::fs::read(self.path(key))
+            .unwrap_or_else(|e| panic!("read {}: {e}", self.path(key).display()))
+    }
+
+    /// TLS material with the server's CA and the client certificate and key named by their
+    /// report keys (`client_cert`/`client_key`, `expired_client_cert`/`expired_client_key`, ...).
+    pub fn material(&self, cert_key: &str, key_key: &str) -> TlsMaterial {
+        TlsMaterial::new(self.pem("ca"), self.pem(cert_key), self.pem(key_key), None)
+    }
+
+    /// The good client identity.
+    pub fn client_material(&self) -> TlsMaterial {
+        self.material("client_cert", "client_key")
+    }
+
+    /// Stops the server (SIGINT by PID, through the harness); idempotent.
+    pub fn stop(&mut self) {
+        if !self.running {
+            return;
+        }
+        self.running = false;
+        let status = Command::new(harness())
+            .args(["stop", "--dir"])
+            .arg(&self.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .status();
+        if !matches!(status, Ok(s) if s.success()) {
+            eprintln!(
+                "kmip-test-server stop --dir {} failed: {status:?}",
+                self.dir.display()
+            );
+        }
+    }
+
+    /// Starts the stopped server again on the same port with the same PKI, configuration and
+    /// database (the harness's `start` would make a new PKI), and waits until it listens.
+    /// Launched like the harness does it (own session, PID in `DIR/server.pid`), so `stop`
+    /// and the harness's `stop` work on it as before.
+    pub fn restart(&mut self) {
+        self.stop();
+        let venv = self.path("venv");
+        let stdout = std::fs::File::create(self.dir.join("logs").join("restart-stdout.log"))
+            .expect("log file");
+        let child = Command::new(venv.join("bin").join("pykmip-server"))
+            .arg("-f")
+            .arg(self.path("config"))
+            .arg("-l")
+            .arg(self.path("log"))
+            .current_dir(&self.dir)
+            .env("PYTHONWARNINGS", "ignore")
+            .stdin(Stdio::null())
+            .stdout(stdout.try_clone().expect("log file"))
+            .stderr(stdout)
+            .process_group(0)
+            .spawn()
+            .expect("start pykmip-server");
+        let pid = child.id();
+        std::fs::write(self.dir.join("server.pid"), format!("{pid}\n")).expect("write server.pid");
+        self.info["pid"] = pid.into();
+        self.running = true;
+        wait_listening(self.port(), Duration::from_secs(30));
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The harness launcher, from this crate's directory.
+fn harness() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance/pykmip/kmip-test-server")
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind 127.0.0.1:0")
+        .local_addr()
+        .expect("local address")
+        .port()
+}
+
+/// Waits until something accepts TCP connections on 127.0.0.1:`port`.
+pub fn wait_listening(port: u16, within: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < within {
+        // Closed at once: the server sees a harmless empty connection.
+        if TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(500))
+            .is_ok()
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("nothing listens on 127.0.0.1:{port} after {within:?}");
+}
