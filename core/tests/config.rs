@@ -261,10 +261,11 @@ fn example_file_parses() {
     assert_eq!(names, ["dc1", "dc2", "secondary-2"]);
     assert!(config.servers[0].fingerprint_sha256.is_some());
     assert_eq!(config.servers[2].port, 5697);
-    assert_eq!(
-        config.servers[2].password_env.as_deref(),
-        Some("KMIP_PASSWORD_DC3")
-    );
+    // Every server takes the cluster's one credential from [defaults].
+    for server in &config.servers {
+        assert_eq!(server.username.as_deref(), Some("payroll"));
+        assert!(server.password_file.is_some());
+    }
     assert_eq!(config.key.version, Some(3));
     assert_eq!(config.protocol, Default::default());
     assert_eq!(config.timeouts, Default::default());
