@@ -35,7 +35,7 @@ fn requests_carry_version_time_stamp_count_and_batch_ids() {
         GetRequest::new(Some("1".into())).into(),
         GetRequest::new(Some("2".into())).into(),
     ];
-    let request = session.request(payloads, 1_795_886_539);
+    let request = session.request(payloads, 1_795_886_539).unwrap();
     let message = RequestMessage::from_bytes(request.bytes(), &Limits::default()).unwrap();
     assert_eq!(message.header.protocol_version, ProtocolVersion::V1_4);
     assert_eq!(message.header.time_stamp.unwrap().0, 1_795_886_539);
@@ -48,14 +48,18 @@ fn requests_carry_version_time_stamp_count_and_batch_ids() {
         .collect();
     assert_ne!(ids[0], ids[1], "batch item ids are unique");
     // The next batch continues the sequence, so ids are unique across the session too.
-    let next = session.request(
-        vec![GetRequest::new(None).into(), GetRequest::new(None).into()],
-        0,
-    );
+    let next = session
+        .request(
+            vec![GetRequest::new(None).into(), GetRequest::new(None).into()],
+            0,
+        )
+        .unwrap();
     let next = RequestMessage::from_bytes(next.bytes(), &Limits::default()).unwrap();
     assert!(!ids.contains(next.batch_items[0].unique_batch_item_id.as_ref().unwrap()));
     // A single item needs no id.
-    let single = session.request(vec![GetRequest::new(None).into()], 0);
+    let single = session
+        .request(vec![GetRequest::new(None).into()], 0)
+        .unwrap();
     let single = RequestMessage::from_bytes(single.bytes(), &Limits::default()).unwrap();
     assert_eq!(single.batch_items[0].unique_batch_item_id, None);
 }
@@ -212,4 +216,24 @@ fn negotiation_never_goes_above_the_configured_highest_version() {
         .on_reply(&request, &offered, &Limits::default())
         .unwrap();
     assert_eq!(step, Step::Agreed(ProtocolVersion::V1_4));
+}
+
+#[test]
+fn a_field_the_version_does_not_define_is_refused_before_sending() {
+    use kmipkit::message::EncryptRequest;
+    let mut encrypt = EncryptRequest::new(Some("1".into()), b"data".to_vec());
+    encrypt.authenticated_encryption_additional_data = Some(b"aad".to_vec().into());
+    // Additional authenticated data exists from KMIP 1.4: at 1.2 the server would refuse the
+    // whole message (PyKMIP) or drop the field silently.
+    let mut old = Session::new(ProtocolVersion::V1_2);
+    let err = old.request(vec![encrypt.clone().into()], 0).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Encode);
+    assert!(
+        err.to_string()
+            .contains("AuthenticatedEncryptionAdditionalData"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("1.4"), "{err}");
+    let mut new = Session::new(ProtocolVersion::V1_4);
+    assert!(new.request(vec![encrypt.into()], 0).is_ok());
 }

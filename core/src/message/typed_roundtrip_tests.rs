@@ -114,7 +114,10 @@ fn request() -> impl Strategy<Value = RequestMessage> {
                 let mut message = RequestMessage::new(v, items);
                 message.header.maximum_response_size = max_size;
                 message.header.authentication = credential.map(|(username, password)| {
-                    Authentication::new(Credential::UsernameAndPassword { username, password })
+                    Authentication::new(Credential::UsernameAndPassword {
+                        username,
+                        password: password.map(zeroize::Zeroizing::new),
+                    })
                 });
                 message
             })

@@ -9,16 +9,19 @@
 //! use kmipkit::spec::ProtocolVersion;
 //!
 //! let mut session = Session::new(ProtocolVersion::V1_4);
-//! let request = session.request(vec![DiscoverVersionsRequest::new(vec![]).into()], 1_700_000_000);
+//! let request = session.request(vec![DiscoverVersionsRequest::new(vec![]).into()], 1_700_000_000)?;
 //! assert_eq!(&request.bytes()[..3], &[0x42, 0x00, 0x78]); // a RequestMessage
+//! # Ok::<(), kmipkit::Error>(())
 //! ```
 
 mod negotiate;
 mod outcome;
+mod strict;
 
 pub use negotiate::{Negotiation, Step};
 pub use outcome::{Outcome, check_reply};
 
+use crate::error::Result;
 use crate::message::{
     Authentication, Bytes, Credential, DateTime, RequestBatchItem, RequestMessage, RequestPayload,
 };
@@ -71,7 +74,10 @@ impl Session {
     /// Batches of more than one item get unique batch item ids so that answers can be matched
     /// whatever order the server returns them in; a payload without a Unique Identifier uses
     /// the ID placeholder left by the previous item (KMIP batches, e.g. Create then Activate).
-    pub fn request(&mut self, payloads: Vec<RequestPayload>, now: i64) -> Request {
+    ///
+    /// Fails with [`Error::Encode`](crate::Error::Encode) when a payload uses a field that the
+    /// session's protocol version does not define (strict encoding).
+    pub fn request(&mut self, payloads: Vec<RequestPayload>, now: i64) -> Result<Request> {
         let batched = payloads.len() > 1;
         let items: Vec<RequestBatchItem> = payloads
             .into_iter()
@@ -89,7 +95,9 @@ impl Session {
         message.header.time_stamp = Some(DateTime(now));
         message.header.maximum_response_size = self.maximum_response_size;
         message.header.authentication = self.credential.clone().map(Authentication::new);
-        Request::from_message(message)
+        let item = message.to_item();
+        strict::check_version(&item, self.version)?;
+        Ok(Request::from_item(&message, &item))
     }
 }
 
@@ -102,15 +110,20 @@ pub struct Request {
 }
 
 impl Request {
-    /// Wraps a complete request message (for callers that build messages themselves).
+    /// Wraps a complete request message (for callers that build messages themselves; no
+    /// strict-encoding check is made).
     pub fn from_message(message: RequestMessage) -> Self {
+        Self::from_item(&message, &message.to_item())
+    }
+
+    fn from_item(message: &RequestMessage, item: &crate::ttlv::Item<'_>) -> Self {
         let items = message
             .batch_items
             .iter()
             .map(|b| (b.operation, b.unique_batch_item_id.clone()))
             .collect();
         Self {
-            bytes: message.to_bytes(),
+            bytes: item.to_bytes(),
             items,
             version: message.header.protocol_version,
         }

@@ -1,8 +1,10 @@
 //! Protocol version negotiation with Discover Versions, falling back version by version.
 
-use super::{Request, Session, check_reply};
+use super::{Request, check_reply};
 use crate::error::{Error, Result};
-use crate::message::{DiscoverVersionsRequest, ResponsePayload};
+use crate::message::{
+    DateTime, DiscoverVersionsRequest, RequestBatchItem, RequestMessage, ResponsePayload,
+};
 use crate::spec::{ProtocolVersion, ResultReason};
 use crate::ttlv::Limits;
 
@@ -60,11 +62,13 @@ impl Negotiation {
 
     /// The Discover Versions request to send now, stamped `now` (Unix seconds).
     pub fn request(&self, now: i64) -> Request {
-        let mut session = Session::new(self.version());
-        session.request(
-            vec![DiscoverVersionsRequest::new(self.candidates.clone()).into()],
-            now,
-        )
+        // Written by hand rather than through `Session::request`: Discover Versions exists from
+        // KMIP 1.1, yet a 1.0 server must be asked in 1.0 all the same (it answers Operation
+        // Not Supported, which settles on 1.0), so the strict-encoding check does not apply.
+        let item = RequestBatchItem::new(DiscoverVersionsRequest::new(self.candidates.clone()));
+        let mut message = RequestMessage::new(self.version(), vec![item]);
+        message.header.time_stamp = Some(DateTime(now));
+        Request::from_message(message)
     }
 
     /// Reads the server's reply to [`Negotiation::request`].

@@ -25,7 +25,7 @@ pub type Outcome = Result<Option<ResponsePayload>>;
 /// use kmipkit::spec::{ProtocolVersion, ResultReason};
 /// use kmipkit::ttlv::Limits;
 /// let mut session = Session::new(ProtocolVersion::V1_4);
-/// let request = session.request(vec![DiscoverVersionsRequest::new(vec![]).into()], 0);
+/// let request = session.request(vec![DiscoverVersionsRequest::new(vec![]).into()], 0).unwrap();
 /// let refusal = ResponseMessage::new(ProtocolVersion::V1_0, DateTime(0),
 ///     vec![ResponseBatchItem::failure(None, ResultReason::InvalidMessage, Some("bad".into()))]);
 /// let err = check_reply(&request, &refusal.to_bytes(), &Limits::default()).unwrap_err();

@@ -3,16 +3,18 @@
 
 use std::time::Duration;
 
+use kmipkit::Error;
 use kmipkit::client::{Client, VersionChoice};
 use kmipkit::config::TlsMaterial;
+use kmipkit::error::Result;
 use kmipkit::message::{
     Attribute, Attributes, KeyBlock, KeyMaterial, Name, Object, RegisterRequest, SymmetricKey,
 };
-use kmipkit::spec::{CryptographicAlgorithm, CryptographicUsageMask, ProtocolVersion, ResultReason};
+use kmipkit::spec::{
+    CryptographicAlgorithm, CryptographicUsageMask, ProtocolVersion, ResultReason,
+};
 use kmipkit::transport::{Endpoint, PoolSettings, Timeouts, Transport};
 use kmipkit::ttlv::Limits;
-use kmipkit::Error;
-use kmipkit::error::Result;
 
 use super::pykmip::TestServer;
 
@@ -71,7 +73,12 @@ pub async fn client_with(server: &TestServer, tls: TlsMaterial, version: Version
 
 /// A client of `server` with the good identity, pinned to `version`.
 pub async fn client(server: &TestServer, version: ProtocolVersion) -> Client {
-    let client = client_with(server, server.client_material(), VersionChoice::Pinned(version)).await;
+    let client = client_with(
+        server,
+        server.client_material(),
+        VersionChoice::Pinned(version),
+    )
+    .await;
     assert_eq!(client.version(), version);
     client
 }
@@ -162,7 +169,10 @@ pub fn assert_no_secret(what: &str, text: &str, extra: &[&[u8]]) {
     let extra = extra.iter().map(|e| e.to_vec());
     for secret in all.into_iter().chain(extra) {
         assert!(
-            !text.as_bytes().windows(secret.len()).any(|w| w == secret.as_slice()),
+            !text
+                .as_bytes()
+                .windows(secret.len())
+                .any(|w| w == secret.as_slice()),
             "{what} reveals a secret: {text}"
         );
     }

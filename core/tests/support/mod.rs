@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests that need a live key server.
 #![allow(dead_code)]
 
+pub mod client;
 pub mod fake;
 pub mod pykmip;

@@ -23,6 +23,8 @@ pub struct TestServer {
     info: Value,
     dir: PathBuf,
     running: bool,
+    /// The server process when `restart` launched it (the harness launches the first one).
+    child: Option<std::process::Child>,
 }
 
 impl TestServer {
@@ -65,6 +67,7 @@ impl TestServer {
             info,
             dir,
             running: true,
+            child: None,
         }
     }
 
@@ -127,15 +130,45 @@ impl TestServer {
         }
     }
 
-    /// Starts the stopped server again on the same port with the same PKI, configuration and
-    /// database (the harness's `start` would make a new PKI), and waits until it listens.
-    /// Launched like the harness does it (own session, PID in `DIR/server.pid`), so `stop`
-    /// and the harness's `stop` work on it as before.
+    /// Kills the server at once (SIGKILL to its process group, which it leads), as a crash
+    /// would; waits until the process is gone. A graceful stop takes PyKMIP over 10 s while
+    /// clients hold connections open (it joins every session thread with a 10 s timeout).
+    pub fn kill(&mut self) {
+        if !self.running {
+            return;
+        }
+        self.running = false;
+        let pid = self.pid();
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{pid}")])
+            .status();
+        let proc = PathBuf::from(format!("/proc/{pid}"));
+        let start = Instant::now();
+        // Gone (or a zombie waiting for its parent), and its listening socket closed.
+        let address = ([127, 0, 0, 1], self.port()).into();
+        while (proc.exists() && !is_zombie(&proc))
+            || TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok()
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "PID {pid} survived SIGKILL"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if let Some(mut child) = self.child.take() {
+            let _ = child.wait();
+        }
+    }
+
+    /// Kills the server and starts it again on the same port with the same PKI, configuration
+    /// and database (the harness's `start` would make a new PKI), then waits until it answers.
+    /// Launched like the harness does it (own process group, PID in `DIR/server.pid`), so
+    /// `stop` and the harness's `stop` work on it as before.
     pub fn restart(&mut self) {
-        self.stop();
+        self.kill();
         let venv = self.path("venv");
-        let stdout = std::fs::File::create(self.dir.join("logs").join("restart-stdout.log"))
-            .expect("log file");
+        let log = self.dir.join("logs").join("restart-stdout.log");
+        let stdout = std::fs::File::create(log).expect("log file");
         let child = Command::new(venv.join("bin").join("pykmip-server"))
             .arg("-f")
             .arg(self.path("config"))
@@ -152,9 +185,36 @@ impl TestServer {
         let pid = child.id();
         std::fs::write(self.dir.join("server.pid"), format!("{pid}\n")).expect("write server.pid");
         self.info["pid"] = pid.into();
+        self.child = Some(child);
         self.running = true;
-        wait_listening(self.port(), Duration::from_secs(30));
+        // Ready when a mutual-TLS round trip works, checked as the harness does it.
+        let probe = Command::new(venv.join("bin").join("python"))
+            .arg(harness().with_file_name("probe.py"))
+            .arg("--config")
+            .arg(self.path("client_config"))
+            .args(["--section", "probe", "--wait", "30"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .status()
+            .expect("run probe.py");
+        assert!(
+            probe.success(),
+            "the restarted server did not answer; see {}",
+            self.dir.display()
+        );
     }
+}
+
+fn is_zombie(proc: &Path) -> bool {
+    std::fs::read_to_string(proc.join("stat"))
+        .map(|stat| {
+            stat.rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+        .unwrap_or(true)
 }
 
 impl Drop for TestServer {
