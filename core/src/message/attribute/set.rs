@@ -75,9 +75,9 @@ impl Attributes {
             return Err(wrong_type(item.tag, ItemType::Structure, item.item_type()));
         };
         let mut out = Self::default();
-        // In a 2.x container every child is an attribute; a 1.x template holds template
+        // In a 2.x message or container every child is an attribute; a 1.x template holds
         // names and `Attribute` structures, and anything else is kept aside.
-        let v2_container = item.tag == Tag::Attributes || is_v2_container(item.tag);
+        let v2_container = ctx.v2() || item.tag == Tag::Attributes || is_v2_container(item.tag);
         for child in children {
             match child.tag {
                 Tag::Attribute => out.entries.push(AttributeEntry::from_v1(child, ctx)?),
