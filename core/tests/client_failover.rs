@@ -117,7 +117,7 @@ async fn the_primary_stops_mid_run_and_comes_back() {
     let mut back_on_primary = None;
     for op in 0..200 {
         if op == 60 {
-            servers[0].stop();
+            servers[0].kill();
         }
         if op == 140 {
             servers[0].restart();

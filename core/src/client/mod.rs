@@ -26,7 +26,9 @@ mod reconcile;
 pub use blocking::BlockingClient;
 
 use std::sync::Mutex;
+
 use std::time::{SystemTime, UNIX_EPOCH};
+use zeroize::Zeroize;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -171,14 +173,16 @@ impl Client {
         } else {
             Retry::IfNotSent
         };
-        let request = self.lock_session().request(payloads, now());
+        let request = self.lock_session().request(payloads, now())?;
         self.exchange(&request, retry).await
     }
 
     async fn exchange(&self, request: &Request, retry: Retry) -> Result<Vec<Outcome>> {
-        let reply = self.transport.send(request.bytes(), retry).await?;
-        let outcomes = check_reply(request, &reply.bytes, &self.limits)
-            .map_err(|e| with_server(e, &reply.server))?;
+        let mut reply = self.transport.send(request.bytes(), retry).await?;
+        let checked = check_reply(request, &reply.bytes, &self.limits);
+        // The reply may carry key material; the typed payload now holds what is needed.
+        reply.bytes.zeroize();
+        let outcomes = checked.map_err(|e| with_server(e, &reply.server))?;
         Ok(outcomes
             .into_iter()
             .map(|o| o.map_err(|e| with_server(e, &reply.server)))
@@ -196,7 +200,7 @@ impl Client {
 
     /// Sends an operation that may safely go to another server if one fails.
     async fn call_repeatable(&self, payload: RequestPayload) -> Result<Option<ResponsePayload>> {
-        let request = self.lock_session().request(vec![payload], now());
+        let request = self.lock_session().request(vec![payload], now())?;
         single(self.exchange(&request, Retry::Any).await?)
     }
 

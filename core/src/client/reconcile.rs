@@ -34,13 +34,15 @@ pub(super) async fn create_safely(
         Some(marker) => marker,
         // Operations without a place for a name: send once, never resend once delivered.
         None => {
-            let request = client.lock_session().request(vec![payload], now());
+            let request = client.lock_session().request(vec![payload], now())?;
             return single(client.exchange(&request, Retry::IfNotSent).await?);
         }
     };
     let mut last_error = None;
     for _ in 0..=MAX_RESENDS {
-        let request = client.lock_session().request(vec![payload.clone()], now());
+        let request = client
+            .lock_session()
+            .request(vec![payload.clone()], now())?;
         let error = match client.exchange(&request, Retry::IfNotSent).await {
             Ok(outcomes) => return single(outcomes),
             // The transport already tried every server until the deadline; nothing was made.

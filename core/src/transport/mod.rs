@@ -383,19 +383,18 @@ impl Transport {
             ..
         } = &*self.inner;
         while let Some(mut conn) = server.checkout(pool) {
-            let idle = conn.last_used.elapsed();
-            let alive = conn.looks_open()
-                && (idle < pool.probe_after_idle
-                    || conn
-                        .probe(
-                            server,
-                            clamp(timeouts.connect.min(timeouts.request), deadline),
-                            limits,
-                        )
-                        .await);
-            if !alive {
+            if !conn.looks_open() {
                 server.count_discarded();
                 continue;
+            }
+            if conn.last_used.elapsed() >= pool.probe_after_idle {
+                let bound = clamp(timeouts.connect.min(timeouts.request), deadline);
+                if !conn.probe(server, bound, limits).await {
+                    // The others sat idle as long: do not wait out a probe on each of them.
+                    server.count_discarded();
+                    server.drain_idle();
+                    break;
+                }
             }
             match conn
                 .round_trip(server, request, clamp(timeouts.request, deadline), limits)

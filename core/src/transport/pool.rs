@@ -150,8 +150,13 @@ impl Server {
     /// Skips the server until `until`; its idle connections are likely dead too.
     pub(super) fn mark_down(&self, until: Instant) {
         *lock(&self.down_until) = Some(until);
+        self.drain_idle();
+    }
+
+    /// Closes every idle connection.
+    pub(super) fn drain_idle(&self) {
         let dead = std::mem::take(&mut *lock(&self.idle));
-        drop(dead);
+        drop(dead); // closed outside the lock
     }
 
     pub(super) fn mark_up(&self) {

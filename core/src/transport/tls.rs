@@ -148,7 +148,7 @@ pub fn material_from_pkcs12(ca_pem: Vec<u8>, pkcs12: &[u8], password: &str) -> R
                     .find(|c| c.local_key_id.as_deref() == Some(&id.0[..]))?;
                 Some((key, &cert.cert))
             })
-            .or_else(|| match (keys, archive.certs.as_slice()) {
+            .or(match (keys, archive.certs.as_slice()) {
                 ([key], [cert]) => Some((key, &cert.cert)),
                 _ => None,
             })
@@ -170,10 +170,11 @@ pub fn material_from_pkcs12(ca_pem: Vec<u8>, pkcs12: &[u8], password: &str) -> R
     for cert in chain {
         cert_pem.extend_from_slice(&to_pem("CERTIFICATE", cert.as_der()));
     }
+    let mut key_pem = to_pem("PRIVATE KEY", key.key.as_der());
     Ok(TlsMaterial::new(
         ca_pem,
         cert_pem,
-        to_pem("PRIVATE KEY", key.key.as_der()).to_vec(),
+        std::mem::take(&mut *key_pem),
         None,
     ))
 }
