@@ -70,9 +70,12 @@ impl AttributeEntry {
     /// The 2.x form: the value under its own tag, or an `Attribute` structure for a vendor one.
     pub(super) fn to_v2(&self, ctx: &Ctx) -> Item<'static> {
         match &self.attribute {
+            // The 2.x tagged form has no room for a name of its own, a missing value or a 1.x
+            // index; the `Attribute` structure (also valid in 2.x) keeps them.
             Attribute::Custom(c) if c.tag.is_none() || c.value.is_none() => {
                 self.to_v1(Tag::Attribute, ctx)
             }
+            _ if self.index.is_some() => self.to_v1(Tag::Attribute, ctx),
             other => other.value_item(other.tag(), ctx),
         }
     }
