@@ -87,7 +87,7 @@ kmip_struct! {
     /// A template: a named set of attributes (KMIP 1.x, deprecated since 1.3).
     pub struct Template {
         /// The attributes, written as 1.x `Attribute` items.
-        attributes: Attributes = Attribute,
+        attributes: Attributes = Attribute | Attributes,
     }
 }
 
