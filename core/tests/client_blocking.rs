@@ -1,0 +1,88 @@
+//! The blocking facade and `Client::connect` from a configuration file, against live PyKMIP:
+//! the path an application without an async runtime takes.
+
+mod support;
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+
+use kmipkit::client::BlockingClient;
+use kmipkit::config::Config;
+use kmipkit::spec::{ProtocolVersion, RevocationReasonCode};
+use support::pykmip::{TestServer, free_port};
+
+fn write_config(dir: &std::path::Path, server: &TestServer, extra: &str) -> std::path::PathBuf {
+    let text = format!(
+        "[primary]\nhost = \"127.0.0.1\"\nport = {}\nca = {:?}\nclient_cert = {:?}\nclient_key = {:?}\n{extra}",
+        server.port(),
+        server.path("ca"),
+        server.path("client_cert"),
+        server.path("client_key"),
+    );
+    let path = dir.join("kmipkit.toml");
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&path)
+        .unwrap();
+    file.write_all(text.as_bytes()).unwrap();
+    path
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("kmipkit-{name}-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+    dir
+}
+
+#[test]
+fn an_application_without_async_creates_uses_and_destroys_a_key() {
+    let server = TestServer::start(free_port());
+    let dir = temp_dir("blocking");
+    let config = Config::load(write_config(&dir, &server, "")).expect("config");
+    let client = BlockingClient::connect(&config).expect("connect");
+    assert_eq!(
+        client.client().version(),
+        ProtocolVersion::V2_0,
+        "negotiated with PyKMIP"
+    );
+
+    let id = client
+        .run(|c| c.create_aes_key("blocking-key", 256))
+        .expect("create");
+    client.run(|c| c.activate(&id)).expect("activate");
+    assert_eq!(
+        client
+            .run(|c| c.locate_by_name("blocking-key"))
+            .expect("locate"),
+        vec![id.clone()]
+    );
+    client
+        .run(|c| c.revoke_for(&id, RevocationReasonCode::CessationOfOperation))
+        .expect("revoke");
+    client.run(|c| c.destroy(&id)).expect("destroy");
+    fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn a_pinned_version_is_spoken_without_negotiating() {
+    let server = TestServer::start(free_port());
+    let dir = temp_dir("pinned");
+    let config = Config::load(write_config(
+        &dir,
+        &server,
+        "[protocol]\nversion = \"1.2\"\n",
+    ))
+    .expect("config");
+    let client = BlockingClient::connect(&config).expect("connect");
+    assert_eq!(client.client().version(), ProtocolVersion::V1_2);
+    let versions = client
+        .run(|c| c.discover_versions(Vec::new()))
+        .expect("discover versions");
+    assert!(versions.contains(&ProtocolVersion::V1_2));
+    fs::remove_dir_all(dir).ok();
+}
