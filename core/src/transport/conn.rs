@@ -154,19 +154,10 @@ impl Conn {
     /// data), make the connection unusable.
     pub(super) fn looks_open(&self) -> bool {
         let tcp = &self.stream.get_ref().0.tcp;
-        #[cfg(unix)]
-        let peer = std::os::fd::AsFd::as_fd(tcp)
-            .try_clone_to_owned()
-            .map(std::net::TcpStream::from);
-        #[cfg(windows)]
-        let peer = std::os::windows::io::AsSocket::as_socket(tcp)
-            .try_clone_to_owned()
-            .map(std::net::TcpStream::from);
-        #[cfg(not(any(unix, windows)))]
-        let peer: io::Result<std::net::TcpStream> = Err(io::ErrorKind::WouldBlock.into());
-        // The duplicate shares the socket and its non-blocking mode; dropping it closes only
-        // the duplicate descriptor.
-        match peer.and_then(|dup| dup.peek(&mut [0u8; 1])) {
+        // One non-blocking `recv(MSG_PEEK)` on the socket itself (tokio keeps it non-blocking):
+        // no descriptor duplication, so a reused connection costs one system call here.
+        let mut byte = [std::mem::MaybeUninit::<u8>::uninit()];
+        match socket2::SockRef::from(tcp).peek(&mut byte) {
             Err(e) => e.kind() == io::ErrorKind::WouldBlock,
             Ok(_) => false,
         }

@@ -1,0 +1,261 @@
+//! Get throughput and client CPU per Get against a real key server (run by hand, not a test).
+//!
+//! ```sh
+//! cargo build --release --example get_bench -p kmipkit
+//! target/release/examples/get_bench --port 5696 --ca ca.crt --cert client.crt --key client.key \
+//!     --uid 1 --n 400 --batch 10 [--warmup 20] [--version 1.2] [--server-pid PID]
+//! ```
+//!
+//! One connection, reused: a warm-up of `--warmup` Gets opens it, then `--n` Gets of `--uid` run
+//! one after the other, `--batch` per request (1: `Client::get`, more: `Client::batch` with that
+//! many Gets of the same key). Only that loop is measured: its wall time, this process's CPU
+//! time (user + system, every thread: the sum of `/proc/self/task/*/schedstat`, nanoseconds; and
+//! `/proc/self/stat` ticks as a cross-check) and, with `--server-pid`, the server's CPU time from
+//! `/proc/PID/stat`. Prints one JSON object; conformance/bench/client-bench.py drives it.
+//!
+//! The runtime is tokio's current-thread runtime: the whole client runs on this thread, as it
+//! would inside an application's own runtime. Every reply is checked (a 32-byte symmetric key
+//! with the asked-for identifier), so a refusal cannot pass for a fast Get.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use kmipkit::client::{Client, VersionChoice};
+use kmipkit::config::TlsMaterial;
+use kmipkit::message::{GetRequest, GetResponse, KeyMaterial, Object, ResponsePayload};
+use kmipkit::spec::ProtocolVersion;
+use kmipkit::transport::{Endpoint, PoolSettings, Timeouts, Transport};
+use kmipkit::ttlv::Limits;
+
+/// Linux reports `/proc/*/stat` times in USER_HZ ticks, 100 per second on every architecture
+/// this runs on (it is fixed by the ABI, not by the kernel's CONFIG_HZ).
+const TICKS_PER_SECOND: u64 = 100;
+
+struct Args {
+    host: String,
+    port: u16,
+    ca: PathBuf,
+    cert: PathBuf,
+    key: PathBuf,
+    uid: String,
+    n: usize,
+    batch: usize,
+    warmup: usize,
+    version: ProtocolVersion,
+    server_pid: Option<u32>,
+}
+
+fn usage(problem: &str) -> ! {
+    eprintln!(
+        "get_bench: {problem}\nusage: get_bench --port P --ca FILE --cert FILE --key FILE --uid ID \
+         [--host 127.0.0.1] [--n 400] [--batch 1] [--warmup 20] [--version 1.2] [--server-pid PID]"
+    );
+    std::process::exit(2)
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        host: "127.0.0.1".into(),
+        port: 0,
+        ca: PathBuf::new(),
+        cert: PathBuf::new(),
+        key: PathBuf::new(),
+        uid: String::new(),
+        n: 400,
+        batch: 1,
+        warmup: 20,
+        version: ProtocolVersion::V1_2,
+        server_pid: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it
+            .next()
+            .unwrap_or_else(|| usage(&format!("{flag} needs a value")));
+        let number = |v: &str| -> usize {
+            v.parse()
+                .unwrap_or_else(|_| usage(&format!("{flag}: `{v}` is not a number")))
+        };
+        match flag.as_str() {
+            "--host" => args.host = value,
+            "--port" => {
+                args.port = value
+                    .parse()
+                    .unwrap_or_else(|_| usage(&format!("--port: `{value}` is not a port")))
+            }
+            "--ca" => args.ca = value.into(),
+            "--cert" => args.cert = value.into(),
+            "--key" => args.key = value.into(),
+            "--uid" => args.uid = value,
+            "--n" => args.n = number(&value),
+            "--batch" => args.batch = number(&value),
+            "--warmup" => args.warmup = number(&value),
+            "--server-pid" => {
+                args.server_pid = Some(
+                    value
+                        .parse()
+                        .unwrap_or_else(|_| usage(&format!("--server-pid: `{value}`"))),
+                )
+            }
+            "--version" => {
+                let (major, minor) = value
+                    .split_once('.')
+                    .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+                    .unwrap_or_else(|| usage(&format!("--version: `{value}` is not MAJOR.MINOR")));
+                args.version = ProtocolVersion::new(major, minor);
+            }
+            _ => usage(&format!("unknown option {flag}")),
+        }
+    }
+    if args.port == 0 || args.uid.is_empty() || args.ca.as_os_str().is_empty() {
+        usage("--port, --uid, --ca, --cert and --key are required");
+    }
+    if args.batch == 0 || args.n == 0 || !args.n.is_multiple_of(args.batch) {
+        usage("--n must be a positive multiple of --batch");
+    }
+    args
+}
+
+fn read(path: &PathBuf) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| usage(&format!("cannot read {}: {e}", path.display())))
+}
+
+/// CPU time of this process, all live threads, in nanoseconds (first field of `schedstat`).
+fn own_cpu_ns() -> u64 {
+    let mut total = 0;
+    for task in std::fs::read_dir("/proc/self/task").expect("/proc/self/task") {
+        let path = task.expect("task entry").path().join("schedstat");
+        // A thread may end between the listing and the read; it then no longer counts.
+        if let Ok(text) = std::fs::read_to_string(path) {
+            total += text
+                .split_whitespace()
+                .next()
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+    }
+    total
+}
+
+/// utime + stime of a process (all its threads, dead ones included), in microseconds.
+fn stat_cpu_us(pid: &str) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .unwrap_or_else(|e| panic!("/proc/{pid}/stat: {e}"));
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let rest = &text[text.rfind(')').expect("stat format") + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after "pid (comm) ".
+    let ticks: u64 =
+        fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
+    ticks * 1_000_000 / TICKS_PER_SECOND
+}
+
+fn check(reply: &GetResponse, uid: &str) {
+    assert_eq!(
+        reply.unique_identifier, uid,
+        "Get answered for another object"
+    );
+    let Object::SymmetricKey(key) = &reply.object else {
+        panic!("Get returned {:?}, not a symmetric key", reply.object_type);
+    };
+    match key.key_block.key_material() {
+        Some(KeyMaterial::Bytes(b)) if b.0.len() == 32 => {}
+        other => panic!("Get returned {other:?}, not 32 key bytes"),
+    }
+}
+
+async fn run(client: &Client, args: &Args, gets: usize) {
+    if args.batch == 1 {
+        for _ in 0..gets {
+            let reply = client
+                .get(GetRequest::new(Some(args.uid.clone())))
+                .await
+                .expect("Get");
+            check(&reply, &args.uid);
+        }
+        return;
+    }
+    for _ in 0..gets / args.batch {
+        let payloads = (0..args.batch)
+            .map(|_| GetRequest::new(Some(args.uid.clone())).into())
+            .collect();
+        let outcomes = client.batch(payloads).await.expect("batch");
+        assert_eq!(outcomes.len(), args.batch, "one outcome per Get");
+        for outcome in outcomes {
+            match outcome.expect("Get in a batch") {
+                Some(ResponsePayload::Get(reply)) => check(&reply, &args.uid),
+                other => panic!("a batched Get was answered with {other:?}"),
+            }
+        }
+    }
+}
+
+fn main() {
+    let args = parse_args();
+    let material = TlsMaterial::new(read(&args.ca), read(&args.cert), read(&args.key), None);
+    let endpoint = Endpoint::new("pykmip", args.host.clone(), args.port, material);
+    let timeouts = Timeouts {
+        connect: Duration::from_secs(5),
+        request: Duration::from_secs(30),
+        deadline: Duration::from_secs(60),
+        ..Timeouts::default()
+    };
+    // One connection, reused for the whole run: nothing is idle long enough to be probed.
+    let pool = PoolSettings {
+        max_idle_per_server: 1,
+        ..PoolSettings::default()
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(async {
+        let transport =
+            Transport::new(vec![endpoint], timeouts, pool, Limits::default()).expect("transport");
+        let client = Client::with_transport(
+            transport,
+            VersionChoice::Pinned(args.version),
+            None,
+            Limits::default(),
+        )
+        .await
+        .expect("client");
+        // Warm-up: opens the connection (TLS handshake) and touches every code path once.
+        let warmup = args.warmup.div_ceil(args.batch).max(1) * args.batch;
+        run(&client, &args, warmup).await;
+
+        let server = args.server_pid.map(|p| p.to_string());
+        let server_before = server.as_deref().map(stat_cpu_us);
+        let stat_before = stat_cpu_us("self");
+        let cpu_before = own_cpu_ns();
+        let start = Instant::now();
+        run(&client, &args, args.n).await;
+        let wall = start.elapsed();
+        let cpu_ns = own_cpu_ns() - cpu_before;
+        let stat_us = stat_cpu_us("self") - stat_before;
+        let server_us = server
+            .as_deref()
+            .map(stat_cpu_us)
+            .zip(server_before)
+            .map(|(after, before)| after - before);
+
+        let stats = &client.transport().stats()[0];
+        let connections = stats.connections_opened;
+        let n = args.n as f64;
+        let json = serde_json::json!({
+            "client": "kmipkit",
+            "api": if args.batch == 1 { "Client::get" } else { "Client::batch" },
+            "kmip_version": format!("{}.{}", args.version.major, args.version.minor),
+            "batch": args.batch,
+            "gets": args.n,
+            "wall_s": wall.as_secs_f64(),
+            "gets_per_s": n / wall.as_secs_f64(),
+            "client_cpu_us_per_get": cpu_ns as f64 / 1000.0 / n,
+            "client_cpu_us_per_get_ticks": stat_us as f64 / n,
+            "server_cpu_us_per_get": server_us.map(|us| us as f64 / n),
+            "connections_opened": connections,
+        });
+        println!("{json}");
+        assert_eq!(connections, 1, "the run must reuse one connection");
+    });
+}
