@@ -231,8 +231,11 @@ fn tag_for_name(name: &str) -> Option<Tag> {
     spec::attribute_tag(name)
         .or_else(|| Tag::from_name(name))
         .or_else(|| {
+            // The hex form `Tag`'s Debug writes for tags without a name: "0x54000A".
             let hex = name.strip_prefix("0x")?;
-            (hex.len() == 6)
+            let canonical =
+                (6..=8).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit());
+            canonical
                 .then(|| u32::from_str_radix(hex, 16).ok().map(Tag))
                 .flatten()
         })

@@ -61,7 +61,7 @@ impl Field for AttributeReference {
 
     fn from_item(item: &Item<'_>, ctx: &Ctx) -> Result<Self> {
         match &item.value {
-            Value::TextString(name) => Ok(match spec::attribute_tag(name) {
+            Value::TextString(name) => Ok(match super::tag_for_name(name) {
                 Some(tag) => Self::Tag(tag),
                 None => Self::Named {
                     vendor_identification: None,
