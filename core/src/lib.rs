@@ -30,3 +30,8 @@ pub mod transport;
 pub mod ttlv;
 
 pub use error::{Attempt, Error, ErrorKind, Party};
+
+/// The examples in README.md, compiled and run as doc tests so the README stays true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExamples;

@@ -227,8 +227,9 @@ impl<'a> Decoder<'a, '_> {
                 found: depth,
             });
         }
-        // Each child takes at least 16 bytes (a header and one padded word), so this
-        // capacity never exceeds what the input can actually hold.
+        // A child takes at least 16 bytes (a header and one padded word) unless it is an empty
+        // structure (8), so this capacity never exceeds what the input can hold, and a vector
+        // that must grow past it is still bounded by the bytes received.
         let mut children = Vec::with_capacity((end - at) / 16);
         while at < end {
             let (child, next) = self.item(at, depth)?;
