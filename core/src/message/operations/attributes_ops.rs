@@ -62,7 +62,7 @@ kmip_struct! {
         /// The object.
         unique_identifier: String = UniqueIdentifier,
         /// The attribute as added, with its index (KMIP 1.x only).
-        attribute: Option<AttributeEntry> = Attribute,
+        attribute: Option<AttributeEntry> = Attribute | NewAttribute,
     }
 }
 
@@ -84,7 +84,7 @@ kmip_struct! {
         /// The object.
         unique_identifier: String = UniqueIdentifier,
         /// The attribute as modified (KMIP 1.x only).
-        attribute: Option<AttributeEntry> = Attribute,
+        attribute: Option<AttributeEntry> = Attribute | NewAttribute,
     }
 }
 
@@ -111,7 +111,7 @@ kmip_struct! {
         /// The object.
         unique_identifier: String = UniqueIdentifier,
         /// The attribute deleted (KMIP 1.x only).
-        attribute: Option<AttributeEntry> = Attribute,
+        attribute: Option<AttributeEntry> = Attribute | NewAttribute,
     }
 }
 
