@@ -156,6 +156,18 @@ pub enum Error {
         /// What is wrong and how to fix it.
         reason: String,
     },
+    /// A ciphertext failed authentication: wrong key or context, or it was modified or truncated.
+    #[error("ciphertext failed authentication: {reason}")]
+    Integrity {
+        /// What failed (key commitment, which frame, truncation).
+        reason: String,
+    },
+    /// Bytes are not a ciphertext this kmipkit can read (bad magic, unknown version or suite, bad header).
+    #[error("not a readable kmipkit ciphertext: {reason}")]
+    Format {
+        /// What was found, and what was expected.
+        reason: String,
+    },
 }
 
 /// Which side of a TLS connection refused a certificate.
@@ -219,6 +231,10 @@ pub enum ErrorKind {
     Protocol,
     /// See [`Error::Config`].
     Config,
+    /// See [`Error::Integrity`].
+    Integrity,
+    /// See [`Error::Format`].
+    Format,
 }
 
 impl ErrorKind {
@@ -244,6 +260,8 @@ impl ErrorKind {
             Self::Server => 0x0301,
             Self::Protocol => 0x0302,
             Self::Config => 0x0401,
+            Self::Integrity => 0x0501,
+            Self::Format => 0x0502,
         }
     }
 }
@@ -273,6 +291,8 @@ impl Error {
             Self::Server { .. } => ErrorKind::Server,
             Self::Protocol { .. } => ErrorKind::Protocol,
             Self::Config { .. } => ErrorKind::Config,
+            Self::Integrity { .. } => ErrorKind::Integrity,
+            Self::Format { .. } => ErrorKind::Format,
         }
     }
 

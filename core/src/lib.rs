@@ -19,7 +19,9 @@
 #[cfg(feature = "net")]
 pub mod client;
 pub mod config;
+pub mod envelope;
 pub mod error;
+pub mod keys;
 // First: its generated `for_each_enumeration!` is used by `message`.
 #[macro_use]
 pub mod spec;

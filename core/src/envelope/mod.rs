@@ -1,0 +1,6 @@
+//! Envelope encryption: data encrypted locally under keys that the key manager controls.
+//!
+//! - [`format`](mod@format): the ciphertext format of `docs/FORMAT.md` — header, key schedule, and streaming
+//!   encryption and decryption in 64 KiB frames. It needs a 32-byte data key and knows nothing of
+//!   key servers; Model 1 and Model 2 supply the key and fill the key reference and wrapped-key fields.
+pub mod format;
