@@ -29,8 +29,12 @@
 //! assert_eq!(password.expose(), "correct horse");
 //! ```
 
+mod cache;
 mod lock;
 mod secret;
 
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub use cache::SystemClock;
+pub use cache::{CacheLimits, CacheStats, Clock, KeyCache, ManualClock};
 pub use lock::{Protection, ProtectionStats, protection_stats};
 pub use secret::{SecretBytes, SecretString};
