@@ -4,3 +4,7 @@
 //!   encryption and decryption in 64 KiB frames. It needs a 32-byte data key and knows nothing of
 //!   key servers; Model 1 and Model 2 supply the key and fill the key reference and wrapped-key fields.
 pub mod format;
+#[cfg(feature = "net")]
+pub mod model1;
+#[cfg(feature = "net")]
+pub mod model2;

@@ -21,6 +21,8 @@ mod strict;
 pub use negotiate::{Negotiation, Step};
 pub use outcome::{Outcome, check_reply};
 
+use zeroize::Zeroize;
+
 use crate::error::Result;
 use crate::message::{
     Authentication, Bytes, Credential, DateTime, RequestBatchItem, RequestMessage, RequestPayload,
@@ -102,11 +104,33 @@ impl Session {
 }
 
 /// A request ready to send, remembering what it asked so the reply can be checked.
-#[derive(Debug, Clone)]
+///
+/// Its bytes may carry key material (Register, Encrypt of a key) or a password, so they are
+/// wiped when the request is dropped.
+#[derive(Clone)]
 pub struct Request {
     bytes: Vec<u8>,
     items: Vec<(Operation, Option<Bytes>)>,
     version: ProtocolVersion,
+}
+
+impl Drop for Request {
+    fn drop(&mut self) {
+        self.bytes.zeroize();
+    }
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("bytes", &format_args!("<{} bytes>", self.bytes.len()))
+            .field(
+                "operations",
+                &self.items.iter().map(|(op, _)| *op).collect::<Vec<_>>(),
+            )
+            .field("version", &self.version)
+            .finish()
+    }
 }
 
 impl Request {

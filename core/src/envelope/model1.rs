@@ -1,0 +1,729 @@
+//! Model 1 — one data encryption key (DEK) for a data store, protected by a key encryption key
+//! (KEK) that never leaves the key manager.
+//!
+//! The steps, as in the design's pseudocode:
+//!
+//! 1. The KEK lives on the key manager: an AES-256 key whose KMIP Name is
+//!    [`kek_key_name`]`(name, version)` (`"{name}/v{version}"`). [`Model1::ensure_kek`] finds it by
+//!    that name or creates and activates it (once, see [`super::model2`] for how concurrent first
+//!    uses agree on one key); [`Model1::kek`] only finds it.
+//! 2. The DEK comes from the key manager ([`Model1::create_dek`]: Create an AES-256 key, Get its
+//!    bytes straight into [`SecretBytes`], then **Destroy the server object**: the DEK must exist
+//!    only in its protected form, not also as a key on the server that anyone with access to the
+//!    KMIP account could Get. If the Destroy fails, `create_dek` fails too and names the object
+//!    to clean up). A DEK from the local CSPRNG only when the caller asks
+//!    ([`Model1::create_local_dek`]).
+//! 3. The DEK is sent to the key manager to be encrypted under the KEK: KMIP Encrypt, AES-256-GCM,
+//!    with a fresh random 12-byte IV from the client and the blob's header (below) as additional
+//!    authenticated data, which binds the KEK name, version, UID, the method and the blob version
+//!    to the ciphertext. GCM through Encrypt needs a KMIP 1.4 or 2.0 session (KMIP 1.2 has no tag
+//!    fields; PyKMIP then silently drops the tag), so a 1.0–1.3 session is refused up front.
+//! 4. The result is a [`ProtectedDek`], a small self-describing blob stored beside the data (in
+//!    the ciphertext header's wrapped-DEK field by [`Model1::seal_with_dek`]). The plain DEK only
+//!    ever lives in [`SecretBytes`] (locked, zeroized on drop).
+//! 5. [`Model1::unlock`] sends the blob back for KMIP Decrypt under the KEK UID it names and
+//!    returns the DEK in [`SecretBytes`]. A modified blob or a wrong KEK fails at the key manager
+//!    (the GCM tag does not verify) and is reported as [`Error::Integrity`].
+//!
+//! The AES key wrap fallback (Register the DEK, Get it wrapped under the KEK with a Key Wrapping
+//! Specification) for servers without Encrypt is **not implemented**: method byte `0x02` is
+//! reserved for it and refused when read.
+//!
+//! # Protected-DEK blob, version 1
+//!
+//! All integers unsigned big-endian; no trailing bytes allowed.
+//!
+//! | Offset | Size | Field |
+//! |-------:|-----:|-------|
+//! | 0 | 4 | magic `4B 4D 50 44` (ASCII `KMPD`) |
+//! | 4 | 1 | blob version `01` |
+//! | 5 | 1 | method: `01` = KMIP Encrypt, AES-256-GCM under the KEK; `02` reserved (key wrap) |
+//! | 6 | 2 | n, KEK name length (≤ 1,024) |
+//! | 8 | n | KEK name (UTF-8; the caller's name, without the `/v…` suffix) |
+//! | 8+n | 4 | KEK version |
+//! | 12+n | 2 | u, KEK UID length (≤ 1,024) |
+//! | 14+n | u | KEK UID (UTF-8; the KMIP Unique Identifier) |
+//! | 14+n+u | 1 | i, IV length (1 ≤ i ≤ 32) |
+//! | … | i | IV |
+//! | … | 1 | t, tag length (= 16 for method `01`) |
+//! | … | t | GCM tag |
+//! | … | 2 | e, encrypted DEK length (1 ≤ e ≤ 1,024; 32 for an AES-256 DEK) |
+//! | … | e | encrypted DEK |
+//!
+//! The GCM additional data is `"kmipkit/protected-dek/v1"` (24 ASCII bytes) followed by the blob
+//! bytes from offset 0 through the end of the KEK UID. The largest blob is 3,154 bytes, within the
+//! ciphertext format's 4,096-byte wrapped-DEK limit.
+//!
+//! ```no_run
+//! # async fn run(client: std::sync::Arc<kmipkit::client::Client>) -> kmipkit::error::Result<()> {
+//! use kmipkit::envelope::model1::Model1;
+//! let model = Model1::new(client, "orders-kek", 1)?;
+//! model.ensure_kek().await?;
+//! let (dek, protected) = model.create_dek().await?;
+//! let ciphertext = model.seal_with_dek(&dek, &protected, b"table=orders", b"row 1")?;
+//! drop(dek); // zeroized
+//! let plaintext = model.open(&ciphertext, b"table=orders").await?;
+//! assert_eq!(&plaintext[..], b"row 1");
+//! # Ok(()) }
+//! ```
+
+use std::sync::Arc;
+
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+use zeroize::Zeroizing;
+
+use super::format::{self, Header, KeyRef, MAX_KEY_FIELD_LEN, Params};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::keys::SecretBytes;
+use crate::message::{
+    Attribute, Attributes, CreateRequest, CryptographicParameters, DecryptRequest, EncryptRequest,
+    GetRequest, KeyMaterial, KeyValue, Object,
+};
+use crate::spec::{
+    BlockCipherMode, CryptographicAlgorithm, CryptographicUsageMask, ObjectType, ProtocolVersion,
+    ResultReason,
+};
+
+/// Magic bytes of a protected-DEK blob: ASCII `KMPD`.
+pub const BLOB_MAGIC: [u8; 4] = *b"KMPD";
+/// The blob version this code writes and reads.
+pub const BLOB_VERSION: u8 = 0x01;
+/// Prefix of the GCM additional data.
+const AAD_LABEL: &[u8] = b"kmipkit/protected-dek/v1";
+/// Length of a DEK: AES-256.
+pub const DEK_LEN: usize = 32;
+/// The IV length kmipkit sends (the server may choose another and return it).
+const IV_LEN: usize = 12;
+/// The GCM tag length.
+const TAG_LEN: usize = 16;
+const MAX_IV_LEN: usize = 32;
+const MAX_TAG_LEN: usize = 32;
+const MAX_ENCRYPTED_DEK_LEN: usize = 1024;
+
+/// How a [`ProtectedDek`] was protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProtectionMethod {
+    /// KMIP Encrypt with AES-256-GCM under the KEK (KMIP 1.4+). Byte `0x01`.
+    KmipEncryptAesGcm,
+}
+
+impl ProtectionMethod {
+    fn byte(self) -> u8 {
+        match self {
+            Self::KmipEncryptAesGcm => 0x01,
+        }
+    }
+
+    fn from_byte(byte: u8) -> Result<Self> {
+        match byte {
+            0x01 => Ok(Self::KmipEncryptAesGcm),
+            0x02 => Err(blob_error(
+                "method 0x02 (AES key wrap) is not supported by this kmipkit",
+            )),
+            other => Err(blob_error(format!(
+                "unknown protection method 0x{other:02x}"
+            ))),
+        }
+    }
+}
+
+/// A DEK encrypted under a KEK on the key manager, with everything needed to ask for it back.
+///
+/// `Debug` shows the lengths of the IV, tag and encrypted DEK, not their bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProtectedDek {
+    /// The KEK: the caller's name, version and the KMIP Unique Identifier.
+    pub kek: KeyRef,
+    /// How the DEK was protected.
+    pub method: ProtectionMethod,
+    /// The GCM IV.
+    pub iv: Vec<u8>,
+    /// The GCM tag.
+    pub tag: Vec<u8>,
+    /// The encrypted DEK.
+    pub encrypted_dek: Vec<u8>,
+}
+
+impl std::fmt::Debug for ProtectedDek {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProtectedDek")
+            .field("kek", &self.kek)
+            .field("method", &self.method)
+            .field("iv", &format_args!("<{} bytes>", self.iv.len()))
+            .field("tag", &format_args!("<{} bytes>", self.tag.len()))
+            .field(
+                "encrypted_dek",
+                &format_args!("<{} bytes>", self.encrypted_dek.len()),
+            )
+            .finish()
+    }
+}
+
+impl ProtectedDek {
+    /// The blob bytes (layout in the module documentation).
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        check_len("IV", self.iv.len(), 1, MAX_IV_LEN)?;
+        check_len("tag", self.tag.len(), 1, MAX_TAG_LEN)?;
+        check_len(
+            "encrypted DEK",
+            self.encrypted_dek.len(),
+            1,
+            MAX_ENCRYPTED_DEK_LEN,
+        )?;
+        let mut out = bound_prefix(&self.kek, self.method)?;
+        out.push(self.iv.len() as u8);
+        out.extend_from_slice(&self.iv);
+        out.push(self.tag.len() as u8);
+        out.extend_from_slice(&self.tag);
+        out.extend_from_slice(&(self.encrypted_dek.len() as u16).to_be_bytes());
+        out.extend_from_slice(&self.encrypted_dek);
+        Ok(out)
+    }
+
+    /// Parses a blob; every length is checked before it is used, and trailing bytes are refused.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader(bytes);
+        if r.take(4)? != BLOB_MAGIC {
+            return Err(blob_error("not a kmipkit protected DEK (bad magic)"));
+        }
+        let version = r.u8()?;
+        if version != BLOB_VERSION {
+            return Err(blob_error(format!(
+                "unknown protected-DEK version {version} (this kmipkit reads {BLOB_VERSION})"
+            )));
+        }
+        let method = ProtectionMethod::from_byte(r.u8()?)?;
+        let name = r.text("KEK name")?;
+        let version = u32::from_be_bytes(r.array()?);
+        let uid = r.text("KEK UID")?;
+        let iv_len = usize::from(r.u8()?);
+        check_len("IV", iv_len, 1, MAX_IV_LEN)?;
+        let iv = r.take(iv_len)?.to_vec();
+        let tag_len = usize::from(r.u8()?);
+        check_len("tag", tag_len, 1, MAX_TAG_LEN)?;
+        let tag = r.take(tag_len)?.to_vec();
+        let e = usize::from(u16::from_be_bytes(r.array()?));
+        check_len("encrypted DEK", e, 1, MAX_ENCRYPTED_DEK_LEN)?;
+        let encrypted_dek = r.take(e)?.to_vec();
+        if !r.0.is_empty() {
+            return Err(blob_error(format!(
+                "{} bytes after the encrypted DEK",
+                r.0.len()
+            )));
+        }
+        Ok(Self {
+            kek: KeyRef { name, version, uid },
+            method,
+            iv,
+            tag,
+            encrypted_dek,
+        })
+    }
+
+    /// The GCM additional data: the label and the blob's bytes through the KEK UID.
+    fn aad(&self) -> Result<Vec<u8>> {
+        aad(&self.kek, self.method)
+    }
+}
+
+/// The KMIP Name of version `version` of the KEK called `name`: `"{name}/v{version}"`.
+pub fn kek_key_name(name: &str, version: u32) -> String {
+    format!("{name}/v{version}")
+}
+
+/// Model 1: DEKs protected by one KEK (name and version) on the key manager.
+#[derive(Debug, Clone)]
+pub struct Model1 {
+    client: Arc<Client>,
+    kek_name: String,
+    kek_version: u32,
+}
+
+impl Model1 {
+    /// Model 1 with the KEK `kek_name`, version `kek_version` (KMIP Name [`kek_key_name`]).
+    /// Nothing is sent yet. The name must be non-empty, at most 1,000 bytes, without control
+    /// characters.
+    pub fn new(client: Arc<Client>, kek_name: impl Into<String>, kek_version: u32) -> Result<Self> {
+        let kek_name = kek_name.into();
+        super::model2::check_name_part("KEK name", &kek_name, 1000)?;
+        Ok(Self {
+            client,
+            kek_name,
+            kek_version,
+        })
+    }
+
+    /// The client.
+    pub fn client(&self) -> &Arc<Client> {
+        &self.client
+    }
+
+    /// The KEK's KMIP Name.
+    pub fn kek_key_name(&self) -> String {
+        kek_key_name(&self.kek_name, self.kek_version)
+    }
+
+    /// The KEK, found by name; [`Error::Protocol`] when the key manager has no such key.
+    pub async fn kek(&self) -> Result<KeyRef> {
+        let name = self.kek_key_name();
+        let ids = self.client.locate_by_name(&name).await?;
+        let uid = super::model2::canonical(ids).ok_or_else(|| Error::Protocol {
+            reason: format!("the key manager has no KEK named {name:?}; call ensure_kek first"),
+        })?;
+        Ok(self.key_ref(uid))
+    }
+
+    /// The KEK, found by name or created (AES-256, Encrypt|Decrypt, then activated) if missing.
+    pub async fn ensure_kek(&self) -> Result<KeyRef> {
+        let uid = super::model2::find_or_create(&self.client, &self.kek_key_name()).await?;
+        Ok(self.key_ref(uid))
+    }
+
+    fn key_ref(&self, uid: String) -> KeyRef {
+        KeyRef {
+            name: self.kek_name.clone(),
+            version: self.kek_version,
+            uid,
+        }
+    }
+
+    /// A new DEK generated by the key manager, and its protected form.
+    ///
+    /// Create (AES-256) + Get its bytes into protected memory + Destroy the server object, then
+    /// [`Model1::protect`]. The KEK must exist ([`Model1::ensure_kek`]).
+    pub async fn create_dek(&self) -> Result<(SecretBytes, ProtectedDek)> {
+        let kek = self.kek().await?;
+        let mut attributes = Attributes::default();
+        attributes.push(Attribute::CryptographicAlgorithm(
+            CryptographicAlgorithm::AES,
+        ));
+        attributes.push(Attribute::CryptographicLength(256));
+        attributes.push(Attribute::CryptographicUsageMask(
+            CryptographicUsageMask::Encrypt | CryptographicUsageMask::Decrypt,
+        ));
+        let uid = self
+            .client
+            .create(CreateRequest::new(ObjectType::SymmetricKey, attributes))
+            .await?
+            .unique_identifier;
+        let dek = fetch_aes256(&self.client, &uid).await;
+        // Destroy even when the Get failed: the DEK must not stay on the server.
+        if let Err(e) = self.client.destroy(&uid).await {
+            return Err(Error::Protocol {
+                reason: format!(
+                    "the server-generated DEK {uid:?} could not be destroyed on the key manager after it was fetched ({e}); destroy it by hand"
+                ),
+            });
+        }
+        let dek = dek?;
+        let protected = self.protect_under(&dek, kek).await?;
+        Ok((dek, protected))
+    }
+
+    /// A new DEK from the local CSPRNG (aws-lc-rs), and its protected form. Only when asked for:
+    /// [`Model1::create_dek`] is the default.
+    pub async fn create_local_dek(&self) -> Result<(SecretBytes, ProtectedDek)> {
+        let dek = SecretBytes::try_init(DEK_LEN, |buf| SystemRandom::new().fill(buf))
+            .map_err(|_| rng_failed())?;
+        let protected = self.protect(&dek).await?;
+        Ok((dek, protected))
+    }
+
+    /// Protects `dek` (32 bytes) under the current KEK with KMIP Encrypt (AES-256-GCM).
+    pub async fn protect(&self, dek: &SecretBytes) -> Result<ProtectedDek> {
+        let kek = self.kek().await?;
+        self.protect_under(dek, kek).await
+    }
+
+    async fn protect_under(&self, dek: &SecretBytes, kek: KeyRef) -> Result<ProtectedDek> {
+        self.needs_gcm()?;
+        if dek.len() != DEK_LEN {
+            return Err(Error::Encode {
+                what: "DEK".into(),
+                reason: format!("a DEK has {DEK_LEN} bytes, not {}", dek.len()),
+            });
+        }
+        let method = ProtectionMethod::KmipEncryptAesGcm;
+        let mut iv = vec![0u8; IV_LEN];
+        SystemRandom::new()
+            .fill(&mut iv)
+            .map_err(|_| rng_failed())?;
+        let mut request = EncryptRequest::new(Some(kek.uid.clone()), dek.expose().to_vec());
+        request.cryptographic_parameters = Some(gcm());
+        request.iv_counter_nonce = Some(iv.clone().into());
+        request.authenticated_encryption_additional_data = Some(aad(&kek, method)?.into());
+        let result = self.client.encrypt(request).await;
+        let response = result?;
+        let encrypted_dek = response
+            .data
+            .map(|d| d.0)
+            .ok_or_else(|| missing("Encrypt", "the encrypted DEK"))?;
+        let tag = response
+            .authenticated_encryption_tag
+            .map(|t| t.0)
+            .ok_or_else(|| missing("Encrypt", "the GCM tag"))?;
+        if tag.len() != TAG_LEN || encrypted_dek.len() != DEK_LEN {
+            return Err(Error::Protocol {
+                reason: format!(
+                    "the key manager's AES-GCM Encrypt returned a {}-byte tag and {} bytes of ciphertext (expected {TAG_LEN} and {DEK_LEN})",
+                    tag.len(),
+                    encrypted_dek.len()
+                ),
+            });
+        }
+        let iv = response.iv_counter_nonce.map_or(iv, |n| n.0);
+        Ok(ProtectedDek {
+            kek,
+            method,
+            iv,
+            tag,
+            encrypted_dek,
+        })
+    }
+
+    /// Sends `protected` to the key manager for decryption under the KEK UID it names and returns
+    /// the DEK in protected memory.
+    ///
+    /// The blob must name this model's KEK (any version: older versions still unlock). A blob
+    /// for another KEK name, a modified blob or a KEK that cannot decrypt it is an
+    /// [`Error::Integrity`]; key-manager failures (connection, permission) pass through.
+    pub async fn unlock(&self, protected: &ProtectedDek) -> Result<SecretBytes> {
+        self.needs_gcm()?;
+        if protected.kek.name != self.kek_name {
+            return Err(Error::Integrity {
+                reason: format!(
+                    "the protected DEK is under KEK {:?}, not {:?}",
+                    protected.kek.name, self.kek_name
+                ),
+            });
+        }
+        let mut request = DecryptRequest::new(
+            Some(protected.kek.uid.clone()),
+            protected.encrypted_dek.clone(),
+        );
+        request.cryptographic_parameters = Some(gcm());
+        request.iv_counter_nonce = Some(protected.iv.clone().into());
+        request.authenticated_encryption_additional_data = Some(protected.aad()?.into());
+        request.authenticated_encryption_tag = Some(protected.tag.clone().into());
+        let response = match self.client.decrypt(request).await {
+            Ok(response) => response,
+            // PyKMIP reports a bad GCM tag as a General Failure, without more.
+            Err(Error::Server {
+                reason: reason @ (ResultReason::GeneralFailure | ResultReason::CryptographicFailure),
+                message,
+                ..
+            }) => {
+                return Err(Error::Integrity {
+                    reason: format!(
+                        "the key manager could not decrypt the protected DEK under KEK {:?} version {} (UID {:?}): the blob was modified or belongs to another KEK ({reason}{})",
+                        protected.kek.name,
+                        protected.kek.version,
+                        protected.kek.uid,
+                        message.map(|m| format!(": {m}")).unwrap_or_default()
+                    ),
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let plain = response
+            .data
+            .map(|d| SecretBytes::from(d.0))
+            .ok_or_else(|| missing("Decrypt", "the DEK"))?;
+        if plain.len() != DEK_LEN {
+            return Err(Error::Integrity {
+                reason: format!(
+                    "the protected DEK decrypted to {} bytes, not {DEK_LEN}",
+                    plain.len()
+                ),
+            });
+        }
+        Ok(plain)
+    }
+
+    /// Encrypts `plaintext` under `dek` in the ciphertext format, with the KEK as the key reference
+    /// and the protected DEK's bytes as the wrapped DEK: the result carries everything
+    /// [`Model1::open`] needs besides the context.
+    pub fn seal_with_dek(
+        &self,
+        dek: &SecretBytes,
+        protected: &ProtectedDek,
+        context: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>> {
+        let params = Params {
+            wrapped_dek: protected.to_bytes()?,
+            ..Params::new(protected.kek.clone())
+        };
+        format::seal(dek_array(dek)?, &params, context, plaintext)
+    }
+
+    /// Decrypts a ciphertext made by [`Model1::seal_with_dek`]: reads the protected DEK from its
+    /// header, unlocks it on the key manager, and opens the message (no plaintext unless all of it
+    /// verified). The DEK is zeroized before this returns.
+    pub async fn open(&self, ciphertext: &[u8], context: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let protected = protected_dek_of(ciphertext)?;
+        let dek = self.unlock(&protected).await?;
+        format::open(ciphertext, dek_array(&dek)?, context)
+    }
+
+    fn needs_gcm(&self) -> Result<()> {
+        let version = self.client.version();
+        if version < ProtocolVersion::V1_4 {
+            return Err(Error::Protocol {
+                reason: format!(
+                    "Model 1 protects DEKs with AES-GCM through KMIP Encrypt, which needs KMIP 1.4 or later; this session speaks {version}"
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The protected DEK carried in a Model 1 ciphertext's header; checks that the header's key
+/// reference is the blob's KEK.
+pub fn protected_dek_of(ciphertext: &[u8]) -> Result<ProtectedDek> {
+    let (header, _) = Header::parse(ciphertext)?;
+    if header.wrapped_dek.is_empty() {
+        return Err(Error::Format {
+            reason: "the ciphertext carries no protected DEK (not a Model 1 ciphertext)".into(),
+        });
+    }
+    let protected = ProtectedDek::from_bytes(&header.wrapped_dek)?;
+    if protected.kek != header.key_ref {
+        return Err(Error::Integrity {
+            reason: "the ciphertext's key reference does not match the KEK of its protected DEK"
+                .into(),
+        });
+    }
+    Ok(protected)
+}
+
+/// The 32 bytes of an AES-256 key held in `SecretBytes`, borrowed.
+pub(crate) fn dek_array(key: &SecretBytes) -> Result<&[u8; 32]> {
+    key.expose().try_into().map_err(|_| Error::Encode {
+        what: "data key".into(),
+        reason: format!("an AES-256 key has 32 bytes, not {}", key.len()),
+    })
+}
+
+/// Gets the AES-256 key `uid` from the key manager into protected memory.
+pub(crate) async fn fetch_aes256(client: &Client, uid: &str) -> Result<SecretBytes> {
+    let got = client.get(GetRequest::new(Some(uid.to_string()))).await?;
+    let Object::SymmetricKey(key) = got.object else {
+        return Err(Error::Protocol {
+            reason: format!("object {uid:?} is not a symmetric key"),
+        });
+    };
+    let block = key.key_block;
+    if block.is_wrapped() {
+        return Err(Error::Protocol {
+            reason: format!("key {uid:?} came back wrapped"),
+        });
+    }
+    if let Some(algorithm) = block.cryptographic_algorithm
+        && algorithm != CryptographicAlgorithm::AES
+    {
+        return Err(Error::Protocol {
+            reason: format!("key {uid:?} is a {algorithm} key, not AES"),
+        });
+    }
+    let secret = match block.key_value {
+        Some(KeyValue::Structure(value)) => match value.key_material {
+            KeyMaterial::Bytes(bytes) => SecretBytes::from(bytes.0),
+            _ => {
+                return Err(Error::Protocol {
+                    reason: format!("key {uid:?} did not come back as raw bytes"),
+                });
+            }
+        },
+        _ => {
+            return Err(Error::Protocol {
+                reason: format!("key {uid:?} came back without key material"),
+            });
+        }
+    };
+    if secret.len() != DEK_LEN {
+        return Err(Error::Protocol {
+            reason: format!(
+                "key {uid:?} has {} bytes; envelope encryption needs AES-256 (32 bytes)",
+                secret.len()
+            ),
+        });
+    }
+    Ok(secret)
+}
+
+fn gcm() -> CryptographicParameters {
+    CryptographicParameters {
+        block_cipher_mode: Some(BlockCipherMode::GCM),
+        cryptographic_algorithm: Some(CryptographicAlgorithm::AES),
+        tag_length: Some(TAG_LEN as i32),
+        ..CryptographicParameters::default()
+    }
+}
+
+fn bound_prefix(kek: &KeyRef, method: ProtectionMethod) -> Result<Vec<u8>> {
+    let name = kek.name.as_bytes();
+    let uid = kek.uid.as_bytes();
+    check_len("KEK name", name.len(), 0, MAX_KEY_FIELD_LEN)?;
+    check_len("KEK UID", uid.len(), 0, MAX_KEY_FIELD_LEN)?;
+    let mut out = Vec::with_capacity(14 + name.len() + uid.len() + 64);
+    out.extend_from_slice(&BLOB_MAGIC);
+    out.push(BLOB_VERSION);
+    out.push(method.byte());
+    out.extend_from_slice(&(name.len() as u16).to_be_bytes());
+    out.extend_from_slice(name);
+    out.extend_from_slice(&kek.version.to_be_bytes());
+    out.extend_from_slice(&(uid.len() as u16).to_be_bytes());
+    out.extend_from_slice(uid);
+    Ok(out)
+}
+
+fn aad(kek: &KeyRef, method: ProtectionMethod) -> Result<Vec<u8>> {
+    let mut out = AAD_LABEL.to_vec();
+    out.extend_from_slice(&bound_prefix(kek, method)?);
+    Ok(out)
+}
+
+fn check_len(what: &str, len: usize, min: usize, max: usize) -> Result<()> {
+    if len < min || len > max {
+        return Err(blob_error(format!(
+            "{what} length {len} is outside {min}..={max}"
+        )));
+    }
+    Ok(())
+}
+
+fn blob_error(reason: impl Into<String>) -> Error {
+    Error::Format {
+        reason: format!("protected DEK: {}", reason.into()),
+    }
+}
+
+fn missing(operation: &str, what: &str) -> Error {
+    Error::Protocol {
+        reason: format!("the key manager's {operation} answer carries no {what}"),
+    }
+}
+
+fn rng_failed() -> Error {
+    Error::Protocol {
+        reason: "the operating system's random number generator failed".into(),
+    }
+}
+
+/// A cursor over a blob that fails cleanly on truncation.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        if self.0.len() < n {
+            return Err(blob_error("truncated"));
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Ok(head)
+    }
+
+    fn u8(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.take(N)?);
+        Ok(out)
+    }
+
+    fn text(&mut self, what: &str) -> Result<String> {
+        let len = usize::from(u16::from_be_bytes(self.array()?));
+        check_len(what, len, 0, MAX_KEY_FIELD_LEN)?;
+        String::from_utf8(self.take(len)?.to_vec())
+            .map_err(|_| blob_error(format!("{what} is not UTF-8")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> ProtectedDek {
+        ProtectedDek {
+            kek: KeyRef {
+                name: "orders-kek".into(),
+                version: 3,
+                uid: "17".into(),
+            },
+            method: ProtectionMethod::KmipEncryptAesGcm,
+            iv: vec![1; 12],
+            tag: vec![2; 16],
+            encrypted_dek: vec![3; 32],
+        }
+    }
+
+    #[test]
+    fn blob_round_trips_and_has_the_documented_layout() {
+        let blob = sample().to_bytes().unwrap();
+        assert_eq!(&blob[..6], b"KMPD\x01\x01");
+        assert_eq!(&blob[6..8], &[0, 10]);
+        assert_eq!(&blob[8..18], b"orders-kek");
+        assert_eq!(&blob[18..22], &[0, 0, 0, 3]);
+        assert_eq!(&blob[22..26], b"\x00\x0217");
+        assert_eq!(blob[26], 12);
+        assert_eq!(blob.len(), 26 + 1 + 12 + 1 + 16 + 2 + 32);
+        assert_eq!(ProtectedDek::from_bytes(&blob).unwrap(), sample());
+        // The AAD is the label and the blob through the UID.
+        let aad = sample().aad().unwrap();
+        assert_eq!(aad, [AAD_LABEL, &blob[..26]].concat());
+    }
+
+    #[test]
+    fn every_truncation_and_trailing_bytes_are_refused() {
+        let blob = sample().to_bytes().unwrap();
+        for n in 0..blob.len() {
+            let err = ProtectedDek::from_bytes(&blob[..n]).unwrap_err();
+            assert!(matches!(err, Error::Format { .. }), "{n}: {err:?}");
+        }
+        let mut long = blob.clone();
+        long.push(0);
+        assert!(ProtectedDek::from_bytes(&long).is_err());
+        let mut wrap = blob;
+        wrap[5] = 2;
+        assert!(
+            ProtectedDek::from_bytes(&wrap)
+                .unwrap_err()
+                .to_string()
+                .contains("key wrap")
+        );
+    }
+
+    #[test]
+    fn largest_blob_fits_the_wrapped_dek_field() {
+        let largest = ProtectedDek {
+            kek: KeyRef {
+                name: "n".repeat(MAX_KEY_FIELD_LEN),
+                version: u32::MAX,
+                uid: "u".repeat(MAX_KEY_FIELD_LEN),
+            },
+            method: ProtectionMethod::KmipEncryptAesGcm,
+            iv: vec![1; MAX_IV_LEN],
+            tag: vec![2; MAX_TAG_LEN],
+            encrypted_dek: vec![3; MAX_ENCRYPTED_DEK_LEN],
+        };
+        let blob = largest.to_bytes().unwrap();
+        assert_eq!(blob.len(), 3154);
+        assert!(blob.len() <= format::MAX_WRAPPED_DEK_LEN);
+        assert_eq!(ProtectedDek::from_bytes(&blob).unwrap(), largest);
+        let mut too_long = largest;
+        too_long.iv.push(0);
+        assert!(too_long.to_bytes().is_err());
+    }
+
+    #[test]
+    fn debug_hides_bytes() {
+        let shown = format!("{:?}", sample());
+        assert!(shown.contains("<32 bytes>") && !shown.contains("3, 3"));
+    }
+}
