@@ -8,3 +8,5 @@ pub mod format;
 pub mod model1;
 #[cfg(feature = "net")]
 pub mod model2;
+#[cfg(feature = "net")]
+pub mod rotation;

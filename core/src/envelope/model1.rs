@@ -482,7 +482,12 @@ impl Model1 {
 }
 
 /// The protected DEK carried in a Model 1 ciphertext's header; checks that the header's key
-/// reference is the blob's KEK.
+/// reference names the blob's KEK.
+///
+/// The header's key reference is bound into the key schedule, so a re-wrap
+/// ([`super::rotation::Model1Rotation`]) cannot change it: it keeps the KEK version and UID the
+/// message was first sealed under, while the blob names the KEK version it is protected under now.
+/// Only the KEK names must therefore agree.
 pub fn protected_dek_of(ciphertext: &[u8]) -> Result<ProtectedDek> {
     let (header, _) = Header::parse(ciphertext)?;
     if header.wrapped_dek.is_empty() {
@@ -491,9 +496,9 @@ pub fn protected_dek_of(ciphertext: &[u8]) -> Result<ProtectedDek> {
         });
     }
     let protected = ProtectedDek::from_bytes(&header.wrapped_dek)?;
-    if protected.kek != header.key_ref {
+    if protected.kek.name != header.key_ref.name {
         return Err(Error::Integrity {
-            reason: "the ciphertext's key reference does not match the KEK of its protected DEK"
+            reason: "the ciphertext's key reference does not name the KEK of its protected DEK"
                 .into(),
         });
     }

@@ -1,0 +1,628 @@
+//! Key rotation for Model 1 and Model 2, bulk rotation, and dependency reports.
+//!
+//! # Model 1: re-wrap under a new KEK version
+//!
+//! A new KEK version is a new [`Model1`] with the same KEK name and a higher version
+//! (`Model1::new(client, name, n + 1)` then [`Model1::ensure_kek`]). [`Model1Rotation::rewrap`]
+//! unlocks a ciphertext's protected DEK on the key manager (KMIP Decrypt under the KEK UID the blob
+//! names, whatever its version), protects the same DEK under the new KEK (KMIP Encrypt) and
+//! replaces the header's wrapped-DEK field only ([`format::rewrap`]): the body bytes are unchanged.
+//! The header's key reference is bound into the key schedule and so keeps naming the KEK version
+//! the message was first sealed under; the protected DEK names the current one
+//! ([`current_key_of`], [`protected_dek_of`]).
+//!
+//! The old KEK must stay **Active** until every protected DEK under it has been re-wrapped: unlock
+//! is a server-side Decrypt, and KMIP servers (PyKMIP included) refuse Decrypt with a key that is
+//! not Active. Once [`dependency_report`] shows nothing under the old version,
+//! [`destroy_version`] revokes and destroys it.
+//!
+//! # Model 2: new key versions
+//!
+//! Version 1 of identifier `id`'s key is the key named `prefix + id` ([`Model2::key_name`]);
+//! version `n > 1` is named `prefix + id + "/v" + n` ([`version_key_name`]). Every ciphertext's key
+//! reference carries the **base** name `prefix + id`, the version number and the UID, so
+//! [`Model2::decrypt`] decrypts every version unchanged (it fetches the key by UID).
+//! (An identifier that itself ends in `/v<digits>` would collide with a version name of
+//! another identifier: do not use such identifiers with rotation.)
+//!
+//! The KMIP states carry the rotation phases, so every process sharing the key manager agrees:
+//!
+//! | Phase | Server state | Encrypts with | Decrypts |
+//! |---|---|---|---|
+//! | old primary | v1 Active | v1 | v1 |
+//! | new version added ([`Model2Rotation::add_version`]) | v1 Active, v2 Pre-Active | v1 | v1, v2 |
+//! | new primary ([`Model2Rotation::promote`], KMIP Activate) | v1, v2 Active | v2 (highest Active) | v1, v2 |
+//! | old deactivated ([`Model2Rotation::deactivate`], KMIP Revoke with Cessation of Operation) | v1 Deactivated, v2 Active | v2 only | v1, v2 |
+//!
+//! The primary version is the highest-numbered Active one. Decryption Gets the key bytes by UID
+//! and decrypts locally, which PyKMIP allows in the Pre-Active and Deactivated states.
+//!
+//! New versions are made with KMIP Create (PyKMIP has no ReKey; ReKey is not used yet on servers
+//! that have it). The Create carries a `ReplacedObjectLink` to the previous version; a server that
+//! refuses it gets the Create again without the Link. PyKMIP 0.11 ends up with no Link on the new
+//! key (measured), and the old key's `ReplacementObjectLink` is never set: PyKMIP has no
+//! AddAttribute and its ModifyAttribute only changes an attribute that exists. The versions are
+//! related by their names, which is all this module relies on.
+//! Rotation of one identifier must not run from two places at once (two `add_version` calls may
+//! both create the same version name; [`Model2Rotation::versions`] then uses the lowest UID).
+//!
+//! # Bulk rotation
+//!
+//! [`Model1Rotation::rewrap_all`] and [`Model2Rotation::reencrypt_all`] take items, hand each new
+//! form to the caller's `sink` and report [`Progress`] after each item. The sink must store the new
+//! form durably before dropping the old one; then an interruption (a key-manager failure returns
+//! the error at once) leaves each item in its old or its new form, both of which decrypt, and a
+//! re-run skips the items already in their new form. Key-manager calls are batched by caching:
+//! Model 1 unlocks and protects each distinct protected DEK once (cached by its blob bytes; the
+//! cache holds protected blobs only, never a DEK); Model 2 Gets each key version once per run
+//! (the keys are held in protected memory until the run ends).
+//!
+//! # Dependency reports
+//!
+//! [`dependency_report`] reads the headers of many ciphertexts (no key-manager call) and lists, per
+//! key version, the items that depend on it. [`destroy_version`] destroys a key version only when
+//! the report shows no item depending on it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use super::format::{self, Header, KeyRef, Params};
+use super::model1::{Model1, ProtectedDek, dek_array, fetch_aes256, protected_dek_of};
+use super::model2::{Model2, key_ref_of};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::keys::SecretBytes;
+use crate::message::{
+    Attribute, AttributeReference, Attributes, CreateRequest, GetAttributesRequest, Link, Name,
+};
+use crate::spec::{
+    CryptographicAlgorithm, CryptographicUsageMask, LinkType, ObjectType, RevocationReasonCode,
+    State, Tag,
+};
+
+/// The KMIP Name of version `version` of the Model 2 key whose version 1 is named `base`:
+/// `base` for version 1, `"{base}/v{version}"` after that.
+pub fn version_key_name(base: &str, version: u32) -> String {
+    if version <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}/v{version}")
+    }
+}
+
+/// How many consecutive missing (destroyed) versions [`Model2Rotation::versions`] looks past
+/// before it concludes there are no more.
+pub const MAX_GAP: u32 = 4;
+
+/// One version of a key and its KMIP state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyVersion {
+    /// Base name, version and UID, as written into ciphertexts.
+    pub key: KeyRef,
+    /// The KMIP state.
+    pub state: State,
+}
+
+/// Progress of a bulk rotation, reported after each item and returned at the end.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Items looked at so far.
+    pub processed: usize,
+    /// Items rewritten and handed to the sink.
+    pub rotated: usize,
+    /// Items already in their new form (skipped).
+    pub already_current: usize,
+    /// Key-manager operations made so far for the items: Model 1 counts Decrypt, Locate (of the
+    /// target KEK) and Encrypt per distinct protected DEK; Model 2 counts one Get per key version
+    /// plus one for looking up the primary version (which is several Locates and GetAttributes).
+    pub key_manager_calls: usize,
+}
+
+/// Model 1 rotation: re-wraps protected DEKs under `target`'s KEK version.
+#[derive(Debug)]
+pub struct Model1Rotation {
+    target: Model1,
+    /// Old protected-DEK blob -> new protected-DEK blob.
+    cache: HashMap<Vec<u8>, Vec<u8>>,
+}
+
+impl Model1Rotation {
+    /// Rotation to `target` (the new KEK version, which must exist: [`Model1::ensure_kek`]).
+    pub fn new(target: Model1) -> Self {
+        Self {
+            target,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// The target model.
+    pub fn target(&self) -> &Model1 {
+        &self.target
+    }
+
+    /// Whether `ciphertext`'s protected DEK is already under the target KEK version.
+    pub fn is_current(&self, ciphertext: &[u8]) -> Result<bool> {
+        let protected = protected_dek_of(ciphertext)?;
+        Ok(protected.kek.version == self.target_version())
+    }
+
+    fn target_version(&self) -> u32 {
+        // The version is the suffix of the KEK's KMIP name: "{name}/v{version}".
+        let name = self.target.kek_key_name();
+        name.rsplit_once("/v")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// `ciphertext` with its protected DEK re-wrapped under the target KEK; the body bytes are
+    /// unchanged. Returns the ciphertext as it is when it is already under the target version.
+    pub async fn rewrap(&mut self, ciphertext: &[u8]) -> Result<Vec<u8>> {
+        let mut calls = 0;
+        Ok(self
+            .rewrap_counted(ciphertext, &mut calls)
+            .await?
+            .unwrap_or_else(|| ciphertext.to_vec()))
+    }
+
+    /// `None` when already current.
+    async fn rewrap_counted(
+        &mut self,
+        ciphertext: &[u8],
+        calls: &mut usize,
+    ) -> Result<Option<Vec<u8>>> {
+        let (header, _) = Header::parse(ciphertext)?;
+        let protected = protected_dek_of(ciphertext)?;
+        if protected.kek.version == self.target_version() {
+            return Ok(None);
+        }
+        let new_blob = match self.cache.get(&header.wrapped_dek) {
+            Some(blob) => blob.clone(),
+            None => {
+                let blob = self.reprotect(&protected, calls).await?;
+                self.cache.insert(header.wrapped_dek.clone(), blob.clone());
+                blob
+            }
+        };
+        format::rewrap(ciphertext, &new_blob).map(Some)
+    }
+
+    async fn reprotect(&self, protected: &ProtectedDek, calls: &mut usize) -> Result<Vec<u8>> {
+        *calls += 1;
+        let dek = self.target.unlock(protected).await?;
+        // protect = Locate of the KEK + Encrypt.
+        *calls += 2;
+        self.target.protect(&dek).await?.to_bytes()
+    }
+
+    /// Re-wraps many items: each new form goes to `sink` (store it before dropping the old form),
+    /// `progress` is called after each item. One unlock and one protect per distinct protected DEK
+    /// for the life of this `Model1Rotation`. Stops at the first error, leaving the remaining items
+    /// in their old form; running again completes the job.
+    pub async fn rewrap_all<I, C>(
+        &mut self,
+        items: impl IntoIterator<Item = (I, C)>,
+        mut sink: impl FnMut(&I, Vec<u8>) -> Result<()>,
+        mut progress: impl FnMut(&Progress),
+    ) -> Result<Progress>
+    where
+        C: AsRef<[u8]>,
+    {
+        let mut report = Progress::default();
+        for (id, ciphertext) in items {
+            match self
+                .rewrap_counted(ciphertext.as_ref(), &mut report.key_manager_calls)
+                .await?
+            {
+                Some(new) => {
+                    sink(&id, new)?;
+                    report.rotated += 1;
+                }
+                None => report.already_current += 1,
+            }
+            report.processed += 1;
+            progress(&report);
+        }
+        Ok(report)
+    }
+}
+
+/// Model 2 rotation: key versions per identifier, and bulk re-encryption to the primary version.
+#[derive(Debug)]
+pub struct Model2Rotation {
+    model: Arc<Model2>,
+}
+
+impl Model2Rotation {
+    /// Rotation over `model`'s keys.
+    pub fn new(model: Arc<Model2>) -> Self {
+        Self { model }
+    }
+
+    fn client(&self) -> &Client {
+        self.model.client()
+    }
+
+    /// All versions of `id`'s key that exist, oldest first; empty when the key was never created.
+    /// Looks up `base`, `base/v2`, … until [`MAX_GAP`] consecutive versions are missing, so at
+    /// most [`MAX_GAP`] consecutive versions may be destroyed (not checked by [`destroy_version`]).
+    pub async fn versions(&self, id: &str) -> Result<Vec<KeyVersion>> {
+        let base = self.model.key_name(id)?;
+        let mut out = Vec::new();
+        let mut missing = 0;
+        for version in 1.. {
+            let ids = self
+                .client()
+                .locate_by_name(&version_key_name(&base, version))
+                .await?;
+            let Some(uid) = super::model2::canonical(ids) else {
+                // Destroyed versions leave gaps (PyKMIP deletes destroyed objects).
+                missing += 1;
+                if missing > MAX_GAP {
+                    break;
+                }
+                continue;
+            };
+            missing = 0;
+            let state = state_of(self.client(), &uid).await?;
+            out.push(KeyVersion {
+                key: KeyRef {
+                    name: base.clone(),
+                    version,
+                    uid,
+                },
+                state,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The primary version of `id`'s key: the highest-numbered Active one. Creates version 1 on
+    /// first use, like [`Model2::encrypt`].
+    pub async fn primary(&self, id: &str) -> Result<KeyRef> {
+        let versions = self.versions(id).await?;
+        if versions.is_empty() {
+            return self.model.key_for(id).await;
+        }
+        versions
+            .into_iter()
+            .rev()
+            .find(|v| v.state == State::Active)
+            .map(|v| v.key)
+            .ok_or_else(|| Error::Protocol {
+                reason: format!("no version of the key for {id:?} is Active"),
+            })
+    }
+
+    /// Adds a new version of `id`'s key (KMIP Create, AES-256, Encrypt|Decrypt, named
+    /// [`version_key_name`]); it stays Pre-Active — it decrypts but is not used for encryption —
+    /// until [`Model2Rotation::promote`]. Creates version 1 first if there is none.
+    pub async fn add_version(&self, id: &str) -> Result<KeyRef> {
+        let mut versions = self.versions(id).await?;
+        if versions.is_empty() {
+            self.model.key_for(id).await?;
+            versions = self.versions(id).await?;
+        }
+        let base = self.model.key_name(id)?;
+        let version = versions.last().map_or(1, |v| v.key.version) + 1;
+        let mut attributes = Attributes::default();
+        attributes.push(Attribute::CryptographicAlgorithm(
+            CryptographicAlgorithm::AES,
+        ));
+        attributes.push(Attribute::CryptographicLength(256));
+        attributes.push(Attribute::CryptographicUsageMask(
+            CryptographicUsageMask::Encrypt | CryptographicUsageMask::Decrypt,
+        ));
+        attributes.push(Attribute::Name(Name::text(version_key_name(
+            &base, version,
+        ))));
+        let plain = attributes.clone();
+        if let Some(previous) = versions.last() {
+            attributes.push(Attribute::Link(Link {
+                link_type: LinkType::ReplacedObjectLink,
+                linked_object_identifier: previous.key.uid.clone(),
+                extensions: Vec::new(),
+            }));
+        }
+        let uid = match self
+            .client()
+            .create(CreateRequest::new(ObjectType::SymmetricKey, attributes))
+            .await
+        {
+            Ok(created) => created.unique_identifier,
+            // A server that refuses the Link at Create: create without it.
+            Err(Error::Server { .. }) => {
+                self.client()
+                    .create(CreateRequest::new(ObjectType::SymmetricKey, plain))
+                    .await?
+                    .unique_identifier
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(KeyRef {
+            name: base,
+            version,
+            uid,
+        })
+    }
+
+    /// Makes `version` of `id`'s key usable for encryption (KMIP Activate): being the highest
+    /// Active version, it becomes the primary.
+    pub async fn promote(&self, id: &str, version: u32) -> Result<()> {
+        let key = self.version(id, version).await?;
+        if key.state == State::Active {
+            return Ok(());
+        }
+        self.client().activate(&key.key.uid).await
+    }
+
+    /// Deactivates `version` of `id`'s key (KMIP Revoke, Cessation of Operation): it no longer
+    /// encrypts but still decrypts. Refused when no higher Active version would remain primary.
+    pub async fn deactivate(&self, id: &str, version: u32) -> Result<()> {
+        let versions = self.versions(id).await?;
+        let key = pick(&versions, id, version)?;
+        if key.state == State::Deactivated {
+            return Ok(());
+        }
+        if !versions
+            .iter()
+            .any(|v| v.key.version != version && v.state == State::Active)
+        {
+            return Err(refused(format!(
+                "version {version} of the key for {id:?} is its only Active version; promote a new version first"
+            )));
+        }
+        self.client()
+            .revoke_for(&key.key.uid, RevocationReasonCode::CessationOfOperation)
+            .await
+    }
+
+    async fn version(&self, id: &str, version: u32) -> Result<KeyVersion> {
+        let versions = self.versions(id).await?;
+        pick(&versions, id, version).cloned()
+    }
+
+    /// Encrypts for `id` under the primary version.
+    pub async fn encrypt(&self, id: &str, context: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
+        let key_ref = self.primary(id).await?;
+        let key = fetch_aes256(self.client(), &key_ref.uid).await?;
+        format::seal(dek_array(&key)?, &Params::new(key_ref), context, plaintext)
+    }
+
+    /// Encrypts for `id` under `version`, which must be Active (a Pre-Active or Deactivated
+    /// version is refused).
+    pub async fn encrypt_with(
+        &self,
+        id: &str,
+        version: u32,
+        context: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>> {
+        let key = self.version(id, version).await?;
+        if key.state != State::Active {
+            return Err(refused(format!(
+                "version {version} of the key for {id:?} is {:?}, not Active: it does not encrypt",
+                key.state
+            )));
+        }
+        let bytes = fetch_aes256(self.client(), &key.key.uid).await?;
+        format::seal(
+            dek_array(&bytes)?,
+            &Params::new(key.key),
+            context,
+            plaintext,
+        )
+    }
+
+    /// Decrypts for `id` whatever the version ([`Model2::decrypt`]).
+    pub async fn decrypt(
+        &self,
+        id: &str,
+        ciphertext: &[u8],
+        context: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        self.model.decrypt(id, ciphertext, context).await
+    }
+
+    /// Re-encrypts many items of identifier `id` under its primary version. Each item is
+    /// `(item, context, ciphertext)`; the new form goes to `sink`, `progress` is called after each
+    /// item; items already under the primary version are skipped. Each key version is fetched
+    /// once per run. Stops at the first error; running again completes the job.
+    pub async fn reencrypt_all<I, X, C>(
+        &self,
+        id: &str,
+        items: impl IntoIterator<Item = (I, X, C)>,
+        mut sink: impl FnMut(&I, Vec<u8>) -> Result<()>,
+        mut progress: impl FnMut(&Progress),
+    ) -> Result<Progress>
+    where
+        X: AsRef<[u8]>,
+        C: AsRef<[u8]>,
+    {
+        let mut report = Progress::default();
+        let primary = self.primary(id).await?;
+        report.key_manager_calls += 1;
+        let mut keys: HashMap<String, SecretBytes> = HashMap::new();
+        for (item, context, ciphertext) in items {
+            let ciphertext = ciphertext.as_ref();
+            let key_ref = key_ref_of(ciphertext)?;
+            if key_ref.name == primary.name && key_ref.version == primary.version {
+                report.already_current += 1;
+            } else {
+                let plaintext = {
+                    let old = self.key(&mut keys, &key_ref.uid, &mut report).await?;
+                    if key_ref.name != primary.name {
+                        return Err(Error::Integrity {
+                            reason: format!(
+                                "the ciphertext was made with key {:?}, not {:?}",
+                                key_ref.name, primary.name
+                            ),
+                        });
+                    }
+                    format::open(ciphertext, dek_array(old)?, context.as_ref())?
+                };
+                let new = self.key(&mut keys, &primary.uid, &mut report).await?;
+                let sealed = format::seal(
+                    dek_array(new)?,
+                    &Params::new(primary.clone()),
+                    context.as_ref(),
+                    &plaintext,
+                )?;
+                sink(&item, sealed)?;
+                report.rotated += 1;
+            }
+            report.processed += 1;
+            progress(&report);
+        }
+        Ok(report)
+    }
+
+    async fn key<'k>(
+        &self,
+        keys: &'k mut HashMap<String, SecretBytes>,
+        uid: &str,
+        report: &mut Progress,
+    ) -> Result<&'k SecretBytes> {
+        if !keys.contains_key(uid) {
+            report.key_manager_calls += 1;
+            let key = fetch_aes256(self.client(), uid).await?;
+            keys.insert(uid.to_string(), key);
+        }
+        Ok(&keys[uid])
+    }
+}
+
+fn pick<'v>(versions: &'v [KeyVersion], id: &str, version: u32) -> Result<&'v KeyVersion> {
+    versions
+        .iter()
+        .find(|v| v.key.version == version)
+        .ok_or_else(|| Error::Protocol {
+            reason: format!("the key for {id:?} has no version {version}"),
+        })
+}
+
+/// The KMIP state of `uid`.
+async fn state_of(client: &Client, uid: &str) -> Result<State> {
+    let request = GetAttributesRequest::new(
+        Some(uid.to_string()),
+        vec![AttributeReference::Tag(Tag::State)],
+    );
+    let attributes = client.get_attributes(request).await?.attributes;
+    attributes
+        .iter()
+        .find_map(|a| match a {
+            Attribute::State(s) => Some(*s),
+            _ => None,
+        })
+        .ok_or_else(|| Error::Protocol {
+            reason: format!("the key manager returned no State for {uid:?}"),
+        })
+}
+
+fn refused(reason: String) -> Error {
+    Error::Protocol { reason }
+}
+
+/// Which items depend on which key version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DependencyReport<I> {
+    /// Per key version (base name, version, UID): the items whose ciphertext needs it.
+    pub by_version: BTreeMap<(String, u32, String), Vec<I>>,
+    /// Items whose header could not be read: they may depend on any version.
+    pub unreadable: Vec<I>,
+}
+
+impl<I> DependencyReport<I> {
+    /// The items that depend on version `version` of the key named `name` (base name).
+    pub fn dependents(&self, name: &str, version: u32) -> Vec<&I> {
+        self.by_version
+            .iter()
+            .filter(|((n, v, _), _)| n == name && *v == version)
+            .flat_map(|(_, items)| items)
+            .collect()
+    }
+}
+
+/// The key version a ciphertext depends on now: for a Model 1 ciphertext (one that carries a
+/// protected DEK) the KEK its protected DEK is under — after a re-wrap, not the KEK in the header's
+/// key reference, which keeps the version it was first sealed under — and for a Model 2 ciphertext
+/// the header's key reference.
+pub fn current_key_of(ciphertext: &[u8]) -> Result<KeyRef> {
+    let (header, _) = Header::parse(ciphertext)?;
+    if header.wrapped_dek.is_empty() {
+        Ok(header.key_ref)
+    } else {
+        Ok(protected_dek_of(ciphertext)?.kek)
+    }
+}
+
+/// Reads which key version each ciphertext depends on ([`current_key_of`]) without contacting
+/// the key manager.
+pub fn dependency_report<I, C: AsRef<[u8]>>(
+    items: impl IntoIterator<Item = (I, C)>,
+) -> DependencyReport<I> {
+    let mut report = DependencyReport {
+        by_version: BTreeMap::new(),
+        unreadable: Vec::new(),
+    };
+    for (item, ciphertext) in items {
+        match current_key_of(ciphertext.as_ref()) {
+            Ok(k) => report
+                .by_version
+                .entry((k.name, k.version, k.uid))
+                .or_default()
+                .push(item),
+            Err(_) => report.unreadable.push(item),
+        }
+    }
+    report
+}
+
+/// Destroys the key version `key` (base name, version, UID) on the key manager — Revoke (Cessation
+/// of Operation) unless already Deactivated, then Destroy — but only if `report` shows no item
+/// depending on it and no unreadable item. The report must cover every ciphertext that exists.
+pub async fn destroy_version<I: std::fmt::Debug>(
+    client: &Client,
+    report: &DependencyReport<I>,
+    key: &KeyRef,
+) -> Result<()> {
+    let dependents = report.dependents(&key.name, key.version);
+    if !dependents.is_empty() {
+        return Err(refused(format!(
+            "version {} of key {:?} is still needed by {} item(s), e.g. {:?}; re-wrap or re-encrypt them first",
+            key.version,
+            key.name,
+            dependents.len(),
+            dependents[0]
+        )));
+    }
+    if !report.unreadable.is_empty() {
+        return Err(refused(format!(
+            "{} item(s) have unreadable headers and may depend on version {} of key {:?}",
+            report.unreadable.len(),
+            key.version,
+            key.name
+        )));
+    }
+    match state_of(client, &key.uid).await? {
+        State::Active | State::PreActive => {
+            client
+                .revoke_for(&key.uid, RevocationReasonCode::CessationOfOperation)
+                .await?
+        }
+        _ => {}
+    }
+    client.destroy(&key.uid).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_names() {
+        assert_eq!(version_key_name("c-7", 1), "c-7");
+        assert_eq!(version_key_name("c-7", 2), "c-7/v2");
+    }
+}
