@@ -75,7 +75,7 @@ use zeroize::Zeroizing;
 use super::format::{self, Header, KeyRef, MAX_KEY_FIELD_LEN, Params};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::keys::SecretBytes;
+use crate::keys::{KeyCache, SecretBytes};
 use crate::message::{
     Attribute, Attributes, CreateRequest, CryptographicParameters, DecryptRequest, EncryptRequest,
     GetRequest, KeyMaterial, KeyValue, Object,
@@ -239,6 +239,8 @@ pub struct Model1 {
     client: Arc<Client>,
     kek_name: String,
     kek_version: u32,
+    /// Unlocked DEKs by protected-DEK digest, when the caller asks for a cache.
+    cache: Option<Arc<KeyCache>>,
 }
 
 impl Model1 {
@@ -252,6 +254,7 @@ impl Model1 {
             client,
             kek_name,
             kek_version,
+            cache: None,
         })
     }
 
@@ -464,8 +467,22 @@ impl Model1 {
     /// verified). The DEK is zeroized before this returns.
     pub async fn open(&self, ciphertext: &[u8], context: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         let protected = protected_dek_of(ciphertext)?;
-        let dek = self.unlock(&protected).await?;
+        let dek = match &self.cache {
+            Some(cache) => {
+                let id = cache_id(&protected)?;
+                cache.get_or_fetch(&id, || self.unlock(&protected)).await?
+            }
+            None => Arc::new(self.unlock(&protected).await?),
+        };
         format::open(ciphertext, dek_array(&dek)?, context)
+    }
+
+    /// Keeps unlocked DEKs in `cache` (max age, max uses, max bytes; see [`KeyCache`]), so that
+    /// opening many ciphertexts under one protected DEK costs one key-manager round trip per
+    /// cache lifetime rather than one per message.
+    pub fn with_cache(mut self, cache: Arc<KeyCache>) -> Self {
+        self.cache = Some(cache);
+        self
     }
 
     fn needs_gcm(&self) -> Result<()> {
@@ -731,4 +748,12 @@ mod tests {
         let shown = format!("{:?}", sample());
         assert!(shown.contains("<32 bytes>") && !shown.contains("3, 3"));
     }
+}
+
+/// The cache key of an unlocked DEK: the KEK UID and a digest of the whole protected blob, so
+/// that two blobs can never share an entry (a KEK protects many DEKs).
+fn cache_id(protected: &ProtectedDek) -> Result<String> {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &protected.to_bytes()?);
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("model1:{}:{hex}", protected.kek.uid))
 }

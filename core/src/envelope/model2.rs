@@ -50,6 +50,7 @@ use super::format::{self, Header, KeyRef, Params};
 use super::model1::{dek_array, fetch_aes256};
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::keys::{KeyCache, SecretBytes};
 
 /// The key version Model 2 writes into every ciphertext until rotation exists.
 pub const KEY_VERSION: u32 = 1;
@@ -65,6 +66,10 @@ pub struct Model2 {
     prefix: String,
     /// One async lock per key name being looked up or created; entries leave when unused.
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// With a cache: key bytes by UID, and each name's UID once resolved, so that repeated
+    /// encryptions cost no key-manager round trip until the cached key expires.
+    cache: Option<Arc<KeyCache>>,
+    resolved: Mutex<HashMap<String, String>>,
 }
 
 impl Model2 {
@@ -84,7 +89,44 @@ impl Model2 {
             client,
             prefix,
             locks: Mutex::new(HashMap::new()),
+            cache: None,
+            resolved: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Keeps fetched keys in `cache` (max age, max uses, max bytes; see [`KeyCache`]) and
+    /// remembers which UID each name resolved to, so encrypting again for the same identifier
+    /// costs no key-manager round trip while the key is cached.
+    pub fn with_cache(mut self, cache: Arc<KeyCache>) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Forgets what is cached for `id` (its resolved UID and key bytes): call it when the key is
+    /// revoked, destroyed or rotated.
+    pub fn forget(&self, id: &str) -> Result<()> {
+        let name = self.key_name(id)?;
+        let uid = self.resolved_map().remove(&name);
+        if let (Some(cache), Some(uid)) = (&self.cache, uid) {
+            cache.evict(&uid);
+        }
+        Ok(())
+    }
+
+    fn resolved_map(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        self.resolved.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The key bytes of `uid`, through the cache when there is one.
+    async fn key_bytes(&self, uid: &str) -> Result<Arc<SecretBytes>> {
+        match &self.cache {
+            Some(cache) => {
+                cache
+                    .get_or_fetch(uid, || fetch_aes256(&self.client, uid))
+                    .await
+            }
+            None => fetch_aes256(&self.client, uid).await.map(Arc::new),
+        }
     }
 
     /// The client.
@@ -101,6 +143,15 @@ impl Model2 {
     /// The key reference of `id`'s key, creating the key on first use.
     pub async fn key_for(&self, id: &str) -> Result<KeyRef> {
         let name = self.key_name(id)?;
+        if self.cache.is_some()
+            && let Some(uid) = self.resolved_map().get(&name).cloned()
+        {
+            return Ok(KeyRef {
+                name,
+                version: KEY_VERSION,
+                uid,
+            });
+        }
         let lock = self.lock_for(&name);
         let uid = {
             let _guard = lock.lock().await;
@@ -108,10 +159,14 @@ impl Model2 {
         };
         drop(lock);
         self.release(&name);
+        let uid = uid?;
+        if self.cache.is_some() {
+            self.resolved_map().insert(name.clone(), uid.clone());
+        }
         Ok(KeyRef {
             name,
             version: KEY_VERSION,
-            uid: uid?,
+            uid,
         })
     }
 
@@ -130,7 +185,14 @@ impl Model2 {
     /// first use, fetched into protected memory, and zeroized before this returns.
     pub async fn encrypt(&self, id: &str, context: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
         let key_ref = self.key_for(id).await?;
-        let key = fetch_aes256(&self.client, &key_ref.uid).await?;
+        let key = match self.key_bytes(&key_ref.uid).await {
+            Ok(key) => key,
+            Err(e) => {
+                // A remembered UID may have been destroyed since: resolve again next time.
+                self.resolved_map().remove(&key_ref.name);
+                return Err(e);
+            }
+        };
         format::seal(dek_array(&key)?, &Params::new(key_ref), context, plaintext)
     }
 
@@ -158,7 +220,7 @@ impl Model2 {
                 reason: "the ciphertext's key reference has no key UID".into(),
             });
         }
-        let key = fetch_aes256(&self.client, &key_ref.uid).await?;
+        let key = self.key_bytes(&key_ref.uid).await?;
         format::open(ciphertext, dek_array(&key)?, context)
     }
 
