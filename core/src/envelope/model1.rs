@@ -667,6 +667,14 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The cache key of an unlocked DEK: the KEK UID and a digest of the whole protected blob, so
+/// that two blobs can never share an entry (a KEK protects many DEKs).
+fn cache_id(protected: &ProtectedDek) -> Result<String> {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &protected.to_bytes()?);
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("model1:{}:{hex}", protected.kek.uid))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -748,12 +756,4 @@ mod tests {
         let shown = format!("{:?}", sample());
         assert!(shown.contains("<32 bytes>") && !shown.contains("3, 3"));
     }
-}
-
-/// The cache key of an unlocked DEK: the KEK UID and a digest of the whole protected blob, so
-/// that two blobs can never share an entry (a KEK protects many DEKs).
-fn cache_id(protected: &ProtectedDek) -> Result<String> {
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &protected.to_bytes()?);
-    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("model1:{}:{hex}", protected.kek.uid))
 }
