@@ -166,5 +166,5 @@ fn random_hex() -> Result<String> {
         .map_err(|_| Error::Protocol {
             reason: "the operating system's random number generator failed".into(),
         })?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::ttlv::text::hex_lower(&bytes))
 }

@@ -671,7 +671,7 @@ impl<'a> Reader<'a> {
 /// that two blobs can never share an entry (a KEK protects many DEKs).
 fn cache_id(protected: &ProtectedDek) -> Result<String> {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &protected.to_bytes()?);
-    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::ttlv::text::hex_lower(digest.as_ref());
     Ok(format!("model1:{}:{hex}", protected.kek.uid))
 }
 

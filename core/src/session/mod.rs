@@ -99,6 +99,16 @@ impl Session {
         message.header.authentication = self.credential.clone().map(Authentication::new);
         let item = message.to_item();
         strict::check_version(&item, self.version)?;
+        // TTLV lengths are 32-bit: refuse here rather than let the encoder panic.
+        if u32::try_from(item.encoded_len()).is_err() {
+            return Err(crate::Error::Encode {
+                what: "request".into(),
+                reason: format!(
+                    "{} bytes do not fit one TTLV message (at most 4 GiB); split the data",
+                    item.encoded_len()
+                ),
+            });
+        }
         Ok(Request::from_item(&message, &item))
     }
 }

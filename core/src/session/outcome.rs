@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::message::{Bytes, ResponseBatchItem, ResponseMessage, ResponsePayload};
 use crate::spec::{Operation, ResultReason, ResultStatus};
 use crate::ttlv::Limits;
+use crate::ttlv::text::hex_lower as hex;
 
 /// What one batch item came back with: its payload on success (some operations return none),
 /// or the server's refusal as [`Error::Server`] / [`Error::Authentication`].
@@ -139,8 +140,4 @@ fn refusal(item: &ResponseBatchItem, operation: Option<Operation>) -> Error {
         reason,
         message: item.result_message.clone(),
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -14,7 +14,7 @@ mod encode;
 mod item;
 pub mod json;
 mod limits;
-mod text;
+pub(crate) mod text;
 pub mod xml;
 
 pub use decode::message_len;
