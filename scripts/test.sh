@@ -27,7 +27,10 @@ cargo run --locked -q -p kmipkit-conformance -- xml \
   | grep -E '^(FAIL|[0-9]+ passed)'
 
 step "the PyKMIP test key server harness (builds its venv on first use)"
-conformance/pykmip/selftest.sh | tail -n 1
+conformance/pykmip/selftest.sh
+
+step "frozen envelope vectors through an independent decoder written from docs/FORMAT.md"
+target/pykmip-venv/bin/python conformance/vectors/envelope/decode.py conformance/vectors/envelope/*.json
 
 step "tests"
 log=$(mktemp)

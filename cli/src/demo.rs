@@ -56,7 +56,7 @@ fn run_in(dir: &Path) -> Result<(), String> {
     runtime.block_on(walk(&config))?;
 
     step("Stopping the key server");
-    drop(server);
+    server.stop()?;
     say("stopped by its process id");
     println!("\nDone: every step above was a real KMIP request over mutual TLS.");
     Ok(())
@@ -184,8 +184,15 @@ async fn envelopes(client: Arc<Client>) -> Result<(), String> {
     say(
         "reading it back sent the protected data key to the key manager to unlock, then decrypted locally",
     );
-    if model1.open(&sealed, b"table=doctors").await.is_err() {
-        say("the same ciphertext under another context (table=doctors) is refused");
+    match model1.open(&sealed, b"table=doctors").await {
+        Err(kmipkit::Error::Integrity { .. }) => {
+            say("the same ciphertext under another context (table=doctors) is refused")
+        }
+        other => {
+            return Err(format!(
+                "opening under the wrong context must fail, got {other:?}"
+            ));
+        }
     }
 
     step("Model 2: a key per customer, named and versioned in every ciphertext");
@@ -207,8 +214,17 @@ async fn envelopes(client: Arc<Client>) -> Result<(), String> {
         if opened.as_slice() != b"someone@example.com" {
             return Err("Model 2 decryption returned something else".into());
         }
-        if customer == "42" && model2.decrypt("43", &sealed, b"field=email").await.is_err() {
-            say("customer 42's ciphertext cannot be opened as customer 43's");
+        if customer == "42" {
+            match model2.decrypt("43", &sealed, b"field=email").await {
+                Err(kmipkit::Error::Integrity { .. }) => {
+                    say("customer 42's ciphertext cannot be opened as customer 43's")
+                }
+                other => {
+                    return Err(format!(
+                        "customer 43 must not open 42's data, got {other:?}"
+                    ));
+                }
+            }
         }
     }
     say("each customer's key was created on first use and found by name afterwards");

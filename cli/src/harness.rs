@@ -10,6 +10,7 @@ pub struct LocalServer {
     pub dir: PathBuf,
     /// What the harness printed: ports, PID, certificate paths.
     pub info: serde_json::Value,
+    stopped: bool,
 }
 
 impl LocalServer {
@@ -28,13 +29,16 @@ impl LocalServer {
                 String::from_utf8_lossy(&output.stderr).trim_end()
             ));
         }
-        let info: serde_json::Value = serde_json::from_slice(&output.stdout)
-            .map_err(|e| format!("unexpected output from {}: {e}", script.display()))?;
-        Ok(Self {
+        // The guard exists before the output is read, so a surprise still stops the server.
+        let mut server = Self {
             script,
             dir: dir.to_path_buf(),
-            info,
-        })
+            info: serde_json::Value::Null,
+            stopped: false,
+        };
+        server.info = serde_json::from_slice(&output.stdout)
+            .map_err(|e| format!("unexpected output from {}: {e}", server.script.display()))?;
+        Ok(server)
     }
 
     /// A path the harness reported, such as `ca` or `client_cert`.
@@ -59,12 +63,36 @@ impl LocalServer {
     }
 }
 
-impl Drop for LocalServer {
-    fn drop(&mut self) {
-        let _ = Command::new(&self.script)
+impl LocalServer {
+    /// Stops the server by its PID (through the harness) and says whether that worked.
+    pub fn stop(mut self) -> Result<(), String> {
+        self.stopped = true;
+        let output = Command::new(&self.script)
             .args(["stop", "--dir"])
             .arg(&self.dir)
-            .output();
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", self.script.display()))?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "the test key server (pid {}) did not stop: {}",
+                self.pid(),
+                String::from_utf8_lossy(&output.stderr).trim_end()
+            ))
+        }
+    }
+}
+
+/// On an early return the server is still stopped; there is no one left to tell if that fails.
+impl Drop for LocalServer {
+    fn drop(&mut self) {
+        if !self.stopped {
+            let _ = Command::new(&self.script)
+                .args(["stop", "--dir"])
+                .arg(&self.dir)
+                .output();
+        }
     }
 }
 

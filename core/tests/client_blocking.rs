@@ -10,7 +10,7 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use kmipkit::client::BlockingClient;
 use kmipkit::config::Config;
 use kmipkit::spec::{ProtocolVersion, RevocationReasonCode};
-use support::pykmip::{TestServer, free_port};
+use support::pykmip::TestServer;
 
 fn write_config(dir: &std::path::Path, server: &TestServer, extra: &str) -> std::path::PathBuf {
     let text = format!(
@@ -41,7 +41,7 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn an_application_without_async_creates_uses_and_destroys_a_key() {
-    let server = TestServer::start(free_port());
+    let server = TestServer::start(0);
     let dir = temp_dir("blocking");
     let config = Config::load(write_config(&dir, &server, "")).expect("config");
     let client = BlockingClient::connect(&config).expect("connect");
@@ -70,7 +70,7 @@ fn an_application_without_async_creates_uses_and_destroys_a_key() {
 
 #[test]
 fn a_pinned_version_is_spoken_without_negotiating() {
-    let server = TestServer::start(free_port());
+    let server = TestServer::start(0);
     let dir = temp_dir("pinned");
     let config = Config::load(write_config(
         &dir,

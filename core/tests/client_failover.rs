@@ -91,7 +91,7 @@ fn requests_served(client: &Client, server: usize) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_primary_stops_mid_run_and_comes_back() {
-    let mut servers: Vec<TestServer> = (0..3).map(|_| TestServer::start(free_port())).collect();
+    let mut servers: Vec<TestServer> = (0..3).map(|_| TestServer::start(0)).collect();
     let names = ["primary", "secondary-1", "secondary-2"];
     let mut ids = None;
     for (name, server) in names.iter().zip(&servers) {
@@ -182,24 +182,34 @@ async fn the_primary_stops_mid_run_and_comes_back() {
         "the secondary served while the primary was down"
     );
 
-    // No key was created twice on any server: each name exists at most once per server.
+    // No key was created twice on any server, and the identifier each create returned is the
+    // key that exists under its name. (The servers do not replicate: a create in flight when the
+    // primary died may also exist there, which a real cluster would have replicated.)
+    let mut found_anywhere: Vec<Vec<String>> = vec![Vec::new(); created.len()];
     for (name, server) in names.iter().zip(&servers) {
         let direct = client(vec![endpoint(name, server)]).await;
-        for (key_name, _) in &created {
+        for ((key_name, _), anywhere) in created.iter().zip(&mut found_anywhere) {
             let found = direct.locate_by_name(key_name).await.expect("locate");
             assert!(
                 found.len() <= 1,
                 "{key_name} exists {} times on {name}",
                 found.len()
             );
+            anywhere.extend(found);
         }
+    }
+    for ((key_name, id), anywhere) in created.iter().zip(&found_anywhere) {
+        assert!(
+            anywhere.contains(id),
+            "{key_name}: returned {id}, servers hold {anywhere:?}"
+        );
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_every_server_down_the_call_fails_within_its_deadline_naming_each_server() {
     let ports = [free_port(), free_port(), free_port()];
-    let server = TestServer::start(free_port()); // only for real TLS material
+    let server = TestServer::start(0); // only for real TLS material
     let endpoints = ports
         .iter()
         .enumerate()
@@ -231,7 +241,7 @@ async fn with_every_server_down_the_call_fails_within_its_deadline_naming_each_s
     let took = started.elapsed();
     assert_eq!(err.kind(), ErrorKind::AllServersFailed, "{err}");
     assert!(
-        took < short.deadline + Duration::from_secs(5),
+        took < short.deadline + Duration::from_secs(1),
         "took {took:?}"
     );
     let Error::AllServersFailed { attempts, .. } = &err else {

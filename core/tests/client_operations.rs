@@ -29,11 +29,11 @@ use kmipkit::spec::{
 use support::client::{
     PASSWORD, assert_no_secret, client, client_with, hex, key_attributes, known_key, refused,
 };
-use support::pykmip::{TestServer, free_port};
+use support::pykmip::TestServer;
 
 /// The whole tour at one protocol version, on a server of its own.
 async fn every_operation(version: ProtocolVersion) {
-    let server = TestServer::start(free_port());
+    let server = TestServer::start(0);
     let client = client(&server, version).await;
     lifecycle::run(&client, version).await;
     keys::run(&client, version).await;
@@ -60,7 +60,7 @@ async fn every_operation_over_kmip_2_0() {
 /// stays there (PyKMIP would also offer 2.0, which the client must not take).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn negotiation_settles_on_what_pykmip_speaks() {
-    let server = TestServer::start(free_port());
+    let server = TestServer::start(0);
     for (asked, agreed) in [
         (ProtocolVersion::V2_1, ProtocolVersion::V2_0),
         (ProtocolVersion::V2_0, ProtocolVersion::V2_0),
@@ -88,7 +88,7 @@ async fn negotiation_settles_on_what_pykmip_speaks() {
 /// does not list the object.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_identity_cannot_use_my_keys() {
-    let server = TestServer::start(free_port());
+    let server = TestServer::start(0);
     let mine = client(&server, ProtocolVersion::V1_4).await;
     let id = mine
         .create_aes_key("owned-by-kmipkit-client", 256)
@@ -129,7 +129,7 @@ async fn another_identity_cannot_use_my_keys() {
 /// Key bytes, passwords and private keys never show in Debug output or error messages.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secrets_never_appear_in_debug_or_errors() {
-    let server = TestServer::start(free_port());
+    let server = TestServer::start(0);
     let tls = server.client_material();
     let private_key_pem = tls.client_key_pem.to_vec();
     let key_line = private_key_line(&private_key_pem);

@@ -11,7 +11,7 @@ use kmipkit::envelope::model1::Model1;
 use kmipkit::envelope::model2::Model2;
 use kmipkit::keys::{CacheLimits, KeyCache, ManualClock};
 use kmipkit::spec::ProtocolVersion;
-use support::pykmip::{TestServer, free_port};
+use support::pykmip::TestServer;
 
 const MESSAGES: usize = 10_000;
 
@@ -35,7 +35,7 @@ fn cache(clock: &ManualClock) -> Arc<KeyCache> {
 
 #[tokio::test]
 async fn model2_encrypts_ten_thousand_messages_with_one_key_fetch_per_cache_lifetime() {
-    let server = TestServer::start(free_port());
+    let server = TestServer::start(0);
     let client = Arc::new(support::client::client(&server, ProtocolVersion::V2_0).await);
     let clock = ManualClock::default();
     let model = Model2::new(client.clone(), "cached-customer-")
@@ -85,7 +85,7 @@ async fn model2_encrypts_ten_thousand_messages_with_one_key_fetch_per_cache_life
 
 #[tokio::test]
 async fn model1_opens_many_messages_under_one_data_key_with_one_unlock() {
-    let server = TestServer::start(free_port());
+    let server = TestServer::start(0);
     let client = Arc::new(support::client::client(&server, ProtocolVersion::V2_0).await);
     let clock = ManualClock::default();
     let model = Model1::new(client.clone(), "cached-kek", 1)

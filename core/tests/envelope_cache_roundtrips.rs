@@ -19,7 +19,7 @@ use kmipkit::keys::{CacheLimits, KeyCache, ManualClock, SecretBytes};
 use kmipkit::message::GetRequest;
 use kmipkit::spec::{CryptographicAlgorithm, CryptographicUsageMask, ProtocolVersion};
 use support::client::{client, known_key, material, register_key};
-use support::pykmip::{TestServer, free_port};
+use support::pykmip::TestServer;
 
 const MESSAGES: usize = 10_000;
 const CONTEXT: &[u8] = b"tenant=a";
@@ -32,7 +32,7 @@ fn requests(client: &Client) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_encryptions_cost_one_get_per_cache_lifetime() {
-    let server = TestServer::start(free_port());
+    let server = TestServer::start(0);
     let client = client(&server, ProtocolVersion::V1_4).await;
     let id = register_key(
         &client,

@@ -231,6 +231,7 @@ async fn client_certificates_the_server_refuses() {
         assert!(err.request_not_sent());
         reasons.push(reason);
     }
+    reasons.sort();
     reasons.dedup();
     assert_eq!(
         reasons.len(),
@@ -551,10 +552,7 @@ async fn pkcs12_client_identity() {
             .arg("-out")
             .arg(&p12)
             .status();
-        let Ok(status) = status else {
-            eprintln!("openssl is not installed: PKCS#12 test skipped");
-            return;
-        };
+        let status = status.expect("openssl (Debian package openssl) makes the PKCS#12 files");
         assert!(status.success(), "openssl pkcs12 -export ({form})");
         let bytes = std::fs::read(&p12).unwrap();
         std::fs::remove_file(&p12).unwrap();

@@ -60,15 +60,21 @@ impl TestServer {
             "kmip-test-server start failed ({}); see the lines above",
             output.status
         );
-        let info: Value =
-            serde_json::from_slice(&output.stdout).expect("kmip-test-server --json output");
-        assert!(info["pid"].as_u64().is_some(), "no pid in {info}");
-        Self {
-            info,
+        // The guard exists before anything else can panic, so the server is always stopped.
+        let mut server = Self {
+            info: Value::Null,
             dir,
             running: true,
             child: None,
-        }
+        };
+        server.info =
+            serde_json::from_slice(&output.stdout).expect("kmip-test-server --json output");
+        assert!(
+            server.info["pid"].as_u64().is_some(),
+            "no pid in {}",
+            server.info
+        );
+        server
     }
 
     /// The TCP port.
@@ -123,10 +129,17 @@ impl TestServer {
             .stdout(Stdio::null())
             .status();
         if !matches!(status, Ok(s) if s.success()) {
-            eprintln!(
+            let why = format!(
                 "kmip-test-server stop --dir {} failed: {status:?}",
                 self.dir.display()
             );
+            // A server left running must fail the test, but a second panic while one is
+            // already unwinding would abort the whole test binary.
+            if std::thread::panicking() {
+                eprintln!("{why}");
+            } else {
+                panic!("{why}");
+            }
         }
     }
 
