@@ -192,8 +192,11 @@ pub(super) fn line_of(text: &str, offset: usize) -> usize {
 pub(super) fn suggestion<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let word = word.to_ascii_lowercase().replace('-', "_");
     let allowed = if word.len() <= 3 { 1 } else { 2 };
+    // Lengths further apart than the allowed distance cannot match: skip them before the
+    // quadratic comparison, so a hostile megabyte-long key costs nothing.
     candidates
         .iter()
+        .filter(|c| word.len().abs_diff(c.len()) <= allowed)
         .map(|&c| (distance(&word, c), c))
         .filter(|&(d, _)| d <= allowed)
         .min_by_key(|&(d, _)| d)

@@ -82,6 +82,10 @@ use crate::spec::{
     State, Tag,
 };
 
+/// Most re-wrapped protected DEKs remembered by one [`Model1Rotation`] (one unlock and one
+/// protect per DEK; a few hundred kilobytes at this size).
+const MAX_CACHED_REWRAPS: usize = 4096;
+
 /// The KMIP Name of version `version` of the Model 2 key whose version 1 is named `base`:
 /// `base` for version 1, `"{base}/v{version}"` after that.
 pub fn version_key_name(base: &str, version: u32) -> String {
@@ -181,6 +185,10 @@ impl Model1Rotation {
             Some(blob) => blob.clone(),
             None => {
                 let blob = self.reprotect(&protected, calls).await?;
+                // Bounded: beyond this many distinct DEKs, start over rather than grow forever.
+                if self.cache.len() >= MAX_CACHED_REWRAPS {
+                    self.cache.clear();
+                }
                 self.cache.insert(header.wrapped_dek.clone(), blob.clone());
                 blob
             }

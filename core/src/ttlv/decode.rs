@@ -84,16 +84,19 @@ pub fn message_len(header: &[u8; 8], limits: &Limits) -> Result<usize> {
             ),
         ));
     }
-    let len = u32::from_be_bytes([header[4], header[5], header[6], header[7]]) as usize;
-    let total = 8 + padded(len);
-    if total > limits.max_message_size {
-        return Err(Error::LimitExceeded {
+    // In 64 bits: on 32-bit targets (wasm32) 8 + padding of a 4 GiB length would overflow.
+    let len = u64::from(u32::from_be_bytes([
+        header[4], header[5], header[6], header[7],
+    ]));
+    let total = 8 + ((len + 7) & !7);
+    match usize::try_from(total) {
+        Ok(total) if total <= limits.max_message_size => Ok(total),
+        _ => Err(Error::LimitExceeded {
             what: "message size",
             limit: limits.max_message_size,
-            found: total,
-        });
+            found: usize::try_from(total).unwrap_or(usize::MAX),
+        }),
     }
-    Ok(total)
 }
 
 struct Decoder<'a, 'l> {

@@ -227,7 +227,18 @@ impl<'a> Value<'a> {
 
 impl fmt::Debug for Item<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} = {:?}", self.tag, self.value)
+        match &self.value {
+            // A KMIP Password is a Text String; Debug must not print it.
+            Value::TextString(s) if self.tag == Tag::Password => {
+                write!(
+                    f,
+                    "{:?} = TextString(<redacted, {} characters>)",
+                    self.tag,
+                    s.chars().count()
+                )
+            }
+            value => write!(f, "{:?} = {value:?}", self.tag),
+        }
     }
 }
 

@@ -13,6 +13,9 @@ const DATE_BASE: i64 = 0x1_0000_0000;
 const DATE_SPACING: i64 = 1 << 24;
 /// Integer, Enumeration and Interval placeholders take 0x7E57_0000..=0x7E57_FFFF.
 const NUMBER_BASE: u32 = 0x7E57_0000;
+/// Most distinct placeholders one table takes: test cases use a few dozen, and the bound keeps
+/// the search for a free stand-in value short whatever a hostile file contains.
+pub const MAX_PLACEHOLDERS: usize = 4096;
 /// Long Integer placeholders take 0x7E57_0000_0000_0000 and the 2^32 values above it.
 const LONG_BASE: i64 = 0x7E57_0000_0000_0000;
 
@@ -78,6 +81,11 @@ impl Placeholders {
     pub fn resolve(&mut self, name: &str, ty: ItemType) -> Result<Value<'static>, String> {
         if let Some(value) = self.by_name.get(&(ty, name.to_owned())) {
             return Ok(value.clone());
+        }
+        if self.by_name.len() >= MAX_PLACEHOLDERS {
+            return Err(format!(
+                "more than {MAX_PLACEHOLDERS} distinct placeholders in one document; test cases use a few dozen"
+            ));
         }
         let (root, offset) = split_offset(name).ok_or_else(|| {
             format!("`{name}` is not a placeholder ($ then letters, digits and _)")
