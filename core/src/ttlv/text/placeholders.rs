@@ -290,7 +290,7 @@ mod tests {
     fn collisions_get_distinct_values() {
         let mut t = Placeholders::new();
         let mut seen = std::collections::HashSet::new();
-        for i in 0..3000 {
+        for i in 0..2000 {
             let v = t
                 .resolve(&format!("$ID_{i}"), ItemType::Enumeration)
                 .unwrap();
