@@ -1,0 +1,54 @@
+//! What every subcommand shares: the configuration, the output mode, a runtime and a client.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use kmipkit::client::Client;
+use kmipkit::config::Config;
+
+use crate::exit::{CliResult, Exit, Failure};
+use crate::output::Out;
+
+/// The global options, resolved.
+pub struct Ctx {
+    /// `--config`, `$KMIPKIT_CONFIG` or `./kmipkit.toml`.
+    pub config_path: PathBuf,
+    /// How to report.
+    pub out: Out,
+}
+
+impl Ctx {
+    /// Loads and checks the configuration file (permissions included, by the core's loader).
+    pub fn config(&self) -> CliResult<Config> {
+        if !self.config_path.exists() {
+            return Err(Failure::new(
+                Exit::Config,
+                format!("no configuration file at {}", self.config_path.display()),
+            )
+            .hint(
+                "pass --config PATH or set KMIPKIT_CONFIG; to start one: `kmipkit config example > kmipkit.toml && chmod 600 kmipkit.toml`",
+            ));
+        }
+        Ok(Config::load(&self.config_path)?)
+    }
+
+    /// Runs `body` with a client connected as the configuration says, on a small runtime.
+    pub fn with_client<T>(
+        &self,
+        body: impl AsyncFnOnce(Arc<Client>, Config) -> CliResult<T>,
+    ) -> CliResult<T> {
+        let config = self.config()?;
+        runtime()?.block_on(async move {
+            let client = Arc::new(Client::connect(&config).await?);
+            body(client, config).await
+        })
+    }
+}
+
+/// A tokio runtime for one command: current thread, timers and I/O on.
+pub fn runtime() -> CliResult<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(Exit::General, format!("cannot start the I/O runtime: {e}")))
+}
