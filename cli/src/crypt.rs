@@ -161,7 +161,7 @@ pub fn decrypt(ctx: &Ctx, args: DecryptArgs, show_progress: bool) -> CliResult {
         ctx.out
     };
     ctx.with_client(async move |client, _config| {
-        let (key, model) = decryption_key(&client, &header, &args).await?;
+        let (key, model, k) = decryption_key(&client, &header, &args).await?;
         let mut bar = Bar::bytes("decrypting", input.len(), show_progress);
         let reader = Counting { inner: input, bar: &mut bar, count: 0 };
         let mut decryptor = Decryptor::new(reader, &header, dek_array(&key)?, &context)?;
@@ -178,7 +178,6 @@ pub fn decrypt(ctx: &Ctx, args: DecryptArgs, show_progress: bool) -> CliResult {
         }
         output.commit()?;
         bar.finish();
-        let k = &header.key_ref;
         out.line(format!(
             "decrypted {input_name} (Model {model}, key {} version {}){}; every frame authenticated",
             k.name,
@@ -200,7 +199,7 @@ async fn decryption_key(
     client: &Arc<Client>,
     header: &Header,
     args: &DecryptArgs,
-) -> CliResult<(SecretBytes, u8)> {
+) -> CliResult<(SecretBytes, u8, KeyRef)> {
     if !header.wrapped_dek.is_empty() {
         let protected = ProtectedDek::from_bytes(&header.wrapped_dek)?;
         if protected.kek.name != header.key_ref.name {
@@ -215,7 +214,8 @@ async fn decryption_key(
             protected.kek.name.clone(),
             protected.kek.version,
         )?;
-        return Ok((model.unlock(&protected).await?, 1));
+        let kek = protected.kek.clone();
+        return Ok((model.unlock(&protected).await?, 1, kek));
     }
     let key_ref: &KeyRef = &header.key_ref;
     if let Some(id) = &args.for_id {
@@ -230,7 +230,7 @@ async fn decryption_key(
             .into());
         }
     }
-    Ok((key_bytes(client, &key_ref.uid).await?, 2))
+    Ok((key_bytes(client, &key_ref.uid).await?, 2, key_ref.clone()))
 }
 
 /// Copies `reader` into `writer` in frame-sized chunks, naming the side that failed.

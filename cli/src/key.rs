@@ -12,7 +12,7 @@ use kmipkit::message::{
     Attribute, AttributeEntry, Attributes, DateTime, GetRequest, KeyMaterial, KeyValue,
     LocateRequest, Name, Object, RevokeRequest,
 };
-use kmipkit::spec::{ObjectType, ResultReason, RevocationReasonCode, State};
+use kmipkit::spec::{ObjectType, RevocationReasonCode, State};
 use serde_json::{Map, Value, json};
 
 use crate::args::{KeyCommand, KeyRef};
@@ -66,13 +66,17 @@ pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
                     .revoke_for(&uid, RevocationReasonCode::CessationOfOperation)
                     .await?;
             }
-            client.destroy(&uid).await.map_err(|e| match e {
-                Error::Server {
-                    reason: ResultReason::WrongKeyLifecycleState,
-                    ..
-                } => Failure::from(e).hint("the key is active: revoke it first, or add --revoke"),
-                e => e.into(),
-            })?;
+            if let Err(e) = client.destroy(&uid).await {
+                // Servers differ in how they refuse an active key (PyKMIP: PermissionDenied).
+                let active = matches!(e, Error::Server { .. })
+                    && matches!(state_of(&client, &uid).await, Ok(Some(State::Active)));
+                let failure = Failure::from(e);
+                return Err(if active {
+                    failure.hint("the key is active: revoke it first (`kmipkit key revoke`), or add --revoke")
+                } else {
+                    failure
+                });
+            }
             done(&out, "destroyed", &uid)
         }
         KeyCommand::Rotate {

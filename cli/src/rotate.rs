@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use kmipkit::client::Client;
-use kmipkit::envelope::format::{Decryptor, Encryptor, Header, KeyRef, Params};
+use kmipkit::envelope::format::{Decryptor, Encryptor, Header, KeyRef, MAGIC, Params};
 use kmipkit::envelope::model1::{Model1, ProtectedDek};
 use kmipkit::envelope::model2::Model2;
 use kmipkit::envelope::rotation::{Model1Rotation, Model2Rotation, current_key_of};
@@ -33,6 +33,8 @@ use crate::progress::Bar;
 
 /// What happened to one file.
 enum Moved {
+    /// Not a kmipkit ciphertext (bad magic): left alone.
+    Skipped,
     Rewrapped,
     Reencrypted,
     Current,
@@ -68,12 +70,14 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
         };
         let mut bar = Bar::items("rotating", files.len() as u64, show_progress);
         let (mut rewrapped, mut reencrypted, mut current) = (0, 0, 0);
+        let mut skipped = Vec::new();
         let mut failed = Vec::new();
         for (i, path) in files.iter().enumerate() {
             match session.one(path, args.dry_run).await {
                 Ok(Moved::Rewrapped) => rewrapped += 1,
                 Ok(Moved::Reencrypted) => reencrypted += 1,
                 Ok(Moved::Current) => current += 1,
+                Ok(Moved::Skipped) => skipped.push(path.clone()),
                 Err(f) => failed.push((path.clone(), f)),
             }
             bar.set(i as u64 + 1);
@@ -82,10 +86,11 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
         let dependencies = dependencies(&files);
         let verb = if args.dry_run { "would move" } else { "moved" };
         out.line(format!(
-            "{} files: {verb} {} (re-wrapped {rewrapped}, re-encrypted {reencrypted}), already current {current}, failed {}",
+            "{} files: {verb} {} (re-wrapped {rewrapped}, re-encrypted {reencrypted}), already current {current}, failed {}, not ciphertexts (skipped) {}",
             files.len(),
             rewrapped + reencrypted,
-            failed.len()
+            failed.len(),
+            skipped.len()
         ));
         for (path, f) in &failed {
             out.line(format!("  failed: {}: {}", path.display(), f.message));
@@ -106,6 +111,7 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
             "rewrapped": rewrapped,
             "reencrypted": reencrypted,
             "already_current": current,
+            "skipped": skipped,
             "failed": failed.iter().map(|(p, f)| json!({"file": p, "exit_code": f.exit.code(), "message": f.message})).collect::<Vec<_>>(),
             "dependencies": dependencies.iter().map(|((n, v), p)| json!({"key": n, "version": v, "files": p})).collect::<Vec<_>>(),
         }));
@@ -126,13 +132,19 @@ impl Session {
             inner: BufReader::with_capacity(1 << 16, file),
             seen: Vec::new(),
         };
-        let header =
-            Header::read_from(&mut reader).map_err(
-                |e| match kmipkit::envelope::format::error_of(&e) {
-                    Some(err) => Failure::from(err.clone()),
-                    None => Failure::io("read", path, &e),
-                },
-            )?;
+        let header = match Header::read_from(&mut reader) {
+            Ok(header) => header,
+            Err(e) => {
+                let foreign = !reader.seen.starts_with(&MAGIC);
+                return match kmipkit::envelope::format::error_of(&e) {
+                    // Only files that do not even start like a ciphertext are skipped; a damaged
+                    // ciphertext is a failure to report.
+                    _ if foreign => Ok(Moved::Skipped),
+                    Some(err) => Err(Failure::from(err.clone())),
+                    None => Err(Failure::io("read", path, &e)),
+                };
+            }
+        };
         let header_bytes = std::mem::take(&mut reader.seen);
         let mut body = reader.inner;
         if !header.wrapped_dek.is_empty() {
@@ -215,7 +227,7 @@ impl Session {
     }
 }
 
-/// Which key version each file depends on now, from its header; unreadable files under `?`.
+/// Which key version each file depends on now, from its header (files without one are left out).
 fn dependencies(files: &[PathBuf]) -> BTreeMap<(String, u32), Vec<PathBuf>> {
     let mut map: BTreeMap<(String, u32), Vec<PathBuf>> = BTreeMap::new();
     for path in files {
@@ -229,8 +241,10 @@ fn dependencies(files: &[PathBuf]) -> BTreeMap<(String, u32), Vec<PathBuf>> {
                 Header::read_from(&mut r).ok().map(|_| r.seen)
             })
             .and_then(|bytes| current_key_of(&bytes).ok())
-            .map_or(("?".to_string(), 0), |k| (k.name, k.version));
-        map.entry(key).or_default().push(path.clone());
+            .map(|k| (k.name, k.version));
+        if let Some(key) = key {
+            map.entry(key).or_default().push(path.clone());
+        }
     }
     map
 }
