@@ -9,6 +9,7 @@ mod crypt;
 mod ctx;
 mod dek;
 mod demo;
+mod demo_steps;
 mod exit;
 mod files;
 mod harness;
