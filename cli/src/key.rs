@@ -111,6 +111,11 @@ async fn get(
     key: &KeyRef,
     reveal: Option<std::path::PathBuf>,
 ) -> CliResult {
+    // Key bytes on stdout: the summary moves to stderr so the bytes stay clean.
+    let out = &match &reveal {
+        Some(p) if p.as_os_str() == "-" => out.data_on_stdout(),
+        _ => *out,
+    };
     let uid = resolve(client, key).await?;
     let attributes = client.all_attributes(&uid).await?;
     let mut summary = Map::new();

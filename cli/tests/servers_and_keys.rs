@@ -211,10 +211,10 @@ fn key_operations() {
         0o600
     );
     let piped = k(&["key", "get", "orders", "--reveal", "-"]).expect(0);
-    assert_eq!(
-        piped.stdout.len() > 32,
-        true,
-        "summary then 32 key bytes on a pipe"
+    assert_eq!(piped.stdout.len(), 32, "only the 32 key bytes on stdout");
+    assert!(
+        piped.stderr.contains("state: Active"),
+        "the summary goes to stderr"
     );
 
     let found = k(&["key", "locate", "--name", "orders", "--json"])
