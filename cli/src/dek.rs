@@ -16,7 +16,7 @@ use crate::crypt::{kek_choice, read_protected};
 use crate::ctx::Ctx;
 use crate::exit::{CliResult, Exit, Failure};
 use crate::files::{Output, write_atomic};
-use crate::key::latest_kek_version;
+use crate::key_rotate::latest_kek_version;
 use crate::output::Out;
 
 /// Runs one `dek` subcommand.

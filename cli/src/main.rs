@@ -14,6 +14,7 @@ mod exit;
 mod files;
 mod harness;
 mod key;
+mod key_rotate;
 mod output;
 mod progress;
 mod rotate;
