@@ -27,7 +27,12 @@ pub mod audit;
 pub mod chain;
 mod event;
 mod level;
+#[cfg(feature = "net")]
+mod logger;
 pub mod render;
+mod settings;
+#[cfg(feature = "net")]
+pub mod sink;
 pub mod state;
 pub mod verify;
 
@@ -35,4 +40,8 @@ pub use chain::{Chain, ParsedLine, parse_line};
 pub use event::{Detail, Event, EventKind, Outcome, iso8601};
 pub use level::Level;
 pub use render::{Format, Origin, Unsealed, render};
+pub use settings::{AuditSettings, Destination, FACILITIES, LogSettings, Rotation};
 pub use state::ChainState;
+
+#[cfg(feature = "net")]
+pub use logger::{Logger, now_ms};
