@@ -122,9 +122,14 @@ pub struct AuditWriter {
 }
 
 impl AuditWriter {
-    /// Opens (or creates, mode 0600, with the header row) an audit file for appending.
+    /// Opens (or creates, mode 0600, with the header row and any missing directory) an audit
+    /// file for appending.
     pub fn open(path: &Path) -> Result<Self> {
         check_private(path)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir)
+                .map_err(|e| log_error(dir, format!("cannot create the audit directory: {e}")))?;
+        }
         let mut options = fs::OpenOptions::new();
         options.append(true).create(true);
         #[cfg(unix)]
