@@ -73,6 +73,13 @@ pub enum Command {
     },
     /// Move ciphertexts to the newest key version: re-wrap (Model 1) or re-encrypt (Model 2).
     Rotate(RotateArgs),
+    /// Tamper-evident logs.
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
+    /// Show the CSV audit trail: the last rows, filtered.
+    Audit(AuditArgs),
     /// The configuration file.
     Config {
         #[command(subcommand)]
@@ -315,4 +322,51 @@ pub enum ConfigCommand {
     Example,
     /// Load the configuration (with its permission checks) and summarize it.
     Check,
+}
+
+/// `kmipkit log …`
+#[derive(Subcommand)]
+pub enum LogCommand {
+    /// Check the hash chain: finds deleted, inserted, altered and reordered lines and a removed
+    /// tail, across rotated files. Exit 6 when anything is found.
+    Verify {
+        /// The log and its rotated files, in any order (default: the [log] file of kmipkit.toml
+        /// and its .1, .2, ... copies).
+        files: Vec<PathBuf>,
+        /// The chain state file to compare the end with (default: <newest file>.state).
+        #[arg(long, value_name = "FILE", conflicts_with = "no_state")]
+        state: Option<PathBuf>,
+        /// Do not use a state file (a removed tail then goes unnoticed).
+        #[arg(long)]
+        no_state: bool,
+    },
+}
+
+/// `kmipkit audit`
+#[derive(Args)]
+pub struct AuditArgs {
+    /// The audit CSV (default: [audit] path in kmipkit.toml).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// Show the last N matching rows.
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub tail: usize,
+    /// Only this operation (Create, Get, Encrypt, ...).
+    #[arg(long = "op")]
+    pub operation: Option<String>,
+    /// Only success or failure.
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// Only this key server (its configured name).
+    #[arg(long)]
+    pub server: Option<String>,
+    /// Only this key (name or unique identifier).
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Only this user.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Only rows at or after this UTC time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS.
+    #[arg(long)]
+    pub since: Option<String>,
 }

@@ -40,7 +40,11 @@ impl Ctx {
         let config = self.config()?;
         runtime()?.block_on(async move {
             let client = Arc::new(Client::connect(&config).await?);
-            body(client, config).await
+            let result = body(client.clone(), config).await;
+            // The logger writes from background threads: give it time to write this command's
+            // events (and their audit rows) before the process exits.
+            client.logger().flush(std::time::Duration::from_secs(5));
+            result
         })
     }
 }

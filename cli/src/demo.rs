@@ -65,7 +65,8 @@ fn run_in(dir: &Path) -> Result<(), String> {
     runtime.block_on(async {
         let client = walk(&config).await?;
         crate::demo_steps::model1_file(client.clone(), dir).await?;
-        crate::demo_steps::failover(&client, server).await
+        crate::demo_steps::failover(&client, server).await?;
+        crate::demo_steps::verify_log(&client, dir)
     })?;
 
     step("Stopping the key servers");
@@ -335,6 +336,7 @@ fn write_config(dir: &Path, server: &LocalServer, backup: &LocalServer) -> Resul
     };
     let text = format!(
         "# Written by `kmipkit demo` for two throw-away PyKMIP servers.\n{}{}\
+         [log]\ndestination = \"file\"\npath = \"log/kmipkit.log\"\n\n[audit]\npath = \"log/audit.csv\"\n\n\
          [timeouts]\nconnect = \"5s\"\nrequest = \"30s\"\ndeadline = \"60s\"\nfailover_delay = \"100ms\"\n",
         section(server, "[primary]", "kms1")?,
         section(backup, "[[secondary]]", "kms2")?,

@@ -156,6 +156,10 @@ fn classify(err: &Error) -> (Exit, Option<String>) {
             Exit::Integrity,
             hint("the input is not a kmipkit ciphertext, or its header was damaged"),
         ),
+        Error::Log { .. } => (
+            Exit::Io,
+            hint("check the [log] and [audit] paths in kmipkit.toml and their permissions"),
+        ),
         _ => (Exit::General, None),
     }
 }

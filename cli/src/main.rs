@@ -5,6 +5,7 @@
 //! Every command takes `--json`; exit codes are stable (see `exit.rs` and README.md).
 
 mod args;
+mod audit;
 mod crypt;
 mod ctx;
 mod dek;
@@ -15,6 +16,7 @@ mod files;
 mod harness;
 mod key;
 mod key_rotate;
+mod log;
 mod output;
 mod progress;
 mod rotate;
@@ -25,7 +27,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use args::{Cli, Command, ConfigCommand, ServersCommand};
+use args::{Cli, Command, ConfigCommand, LogCommand, ServersCommand};
 use ctx::Ctx;
 use exit::{CliResult, Exit, Failure};
 use output::Out;
@@ -65,6 +67,15 @@ fn run(ctx: &Ctx, cli: Cli) -> CliResult {
         Command::Decrypt(a) => crypt::decrypt(ctx, a, show_progress),
         Command::Dek { command } => dek::run(ctx, command),
         Command::Rotate(a) => rotate::run(ctx, a, show_progress),
+        Command::Log {
+            command:
+                LogCommand::Verify {
+                    files,
+                    state,
+                    no_state,
+                },
+        } => log::verify(ctx, files, state, no_state),
+        Command::Audit(a) => audit::run(ctx, a),
         Command::Config { command } => config(ctx, command),
         Command::Completions { shell } => {
             let mut command = Cli::command();
