@@ -10,7 +10,8 @@ Configuration: --config PATH, else $KMIPKIT_CONFIG, else ./kmipkit.toml
   (`kmipkit config example` prints a commented one; it must be mode 0600).
 
 Exit codes: 0 ok · 1 general · 2 usage · 3 configuration · 4 connection/TLS
-            5 refused by the key server · 6 integrity (wrong key/context, tampered) · 7 local file
+            5 refused by the key server · 6 integrity (wrong key/context, tampered data or log)
+            7 local file
 
 First steps:
   kmipkit demo                       walk through everything against a throw-away local server
