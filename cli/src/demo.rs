@@ -16,16 +16,26 @@ use kmipkit::envelope::rotation::{Model1Rotation, Model2Rotation};
 use kmipkit::message::{Attribute, Bytes, CryptographicParameters, DecryptRequest, EncryptRequest};
 use kmipkit::spec::{BlockCipherMode, CryptographicAlgorithm, RevocationReasonCode};
 
+use crate::demo_steps::{say, step};
 use crate::harness::LocalServer;
 
 /// Runs the demo; the server is stopped and its directory removed (unless `keep`) on any exit.
-pub fn run(keep: bool) -> Result<(), String> {
+pub fn run(keep: bool, json: bool) -> Result<(), String> {
+    if json {
+        crate::demo_steps::collect_json();
+    }
     let dir = demo_dir()?;
     let outcome = run_in(&dir);
     if keep {
-        println!("\nThe server's files are kept in {}", dir.display());
+        step("Kept");
+        say(&format!("the servers' files are kept in {}", dir.display()));
     } else {
         let _ = fs::remove_dir_all(&dir);
+    }
+    if let Some(steps) = crate::demo_steps::take_json() {
+        let failed = outcome.as_ref().err();
+        let doc = serde_json::json!({"ok": outcome.is_ok(), "steps": steps, "error": failed});
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     }
     outcome
 }
@@ -72,7 +82,8 @@ fn run_in(dir: &Path) -> Result<(), String> {
     step("Stopping the key servers");
     backup.stop()?;
     say("stopped by their process ids");
-    println!("\nDone: every step above was a real KMIP request over mutual TLS.");
+    step("Done");
+    say("every step above was a real KMIP request over mutual TLS");
     Ok(())
 }
 
@@ -368,12 +379,4 @@ fn unique_suffix() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as u64 % 1_000_000_000)
-}
-
-fn step(title: &str) {
-    println!("\n== {title}");
-}
-
-fn say(line: &str) {
-    println!("   {line}");
 }

@@ -4,20 +4,51 @@
 use std::fs;
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use kmipkit::client::Client;
 use kmipkit::envelope::format::{Decryptor, Encryptor, Header, Params};
 use kmipkit::envelope::model1::{Model1, ProtectedDek};
 
+use serde_json::{Value, json};
+
 use crate::harness::LocalServer;
 
-fn step(title: &str) {
-    println!("\n== {title}");
+/// With `--json` the demo collects its steps and prints them as one document at the end.
+static JSON: Mutex<Option<Vec<Value>>> = Mutex::new(None);
+
+fn json_steps() -> std::sync::MutexGuard<'static, Option<Vec<Value>>> {
+    JSON.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn say(line: &str) {
-    println!("   {line}");
+/// Switches the demo to JSON output.
+pub fn collect_json() {
+    *json_steps() = Some(Vec::new());
+}
+
+/// The collected steps, if the demo runs with `--json`.
+pub fn take_json() -> Option<Vec<Value>> {
+    json_steps().take()
+}
+
+/// Starts a step.
+pub fn step(title: &str) {
+    match json_steps().as_mut() {
+        Some(steps) => steps.push(json!({"step": title, "lines": []})),
+        None => println!("\n== {title}"),
+    }
+}
+
+/// One line of the current step.
+pub fn say(line: &str) {
+    match json_steps().as_mut() {
+        Some(steps) => {
+            if let Some(Value::Array(lines)) = steps.last_mut().map(|s| &mut s["lines"]) {
+                lines.push(json!(line));
+            }
+        }
+        None => println!("   {line}"),
+    }
 }
 
 /// Model 1 for a data store: make a DEK, store its protected form in a file, encrypt a file in

@@ -58,7 +58,9 @@ fn main() -> ExitCode {
 fn run(ctx: &Ctx, cli: Cli) -> CliResult {
     let show_progress = !cli.json && !cli.quiet && std::io::stderr().is_terminal();
     match cli.command {
-        Command::Demo { keep } => demo::run(keep).map_err(|e| Failure::new(Exit::General, e)),
+        Command::Demo { keep } => {
+            demo::run(keep, cli.json).map_err(|e| Failure::new(Exit::General, e))
+        }
         Command::Servers {
             command: ServersCommand::Check { server },
         } => servers::check(ctx, server.as_deref()),
