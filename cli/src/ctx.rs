@@ -38,8 +38,17 @@ impl Ctx {
         body: impl AsyncFnOnce(Arc<Client>, Config) -> CliResult<T>,
     ) -> CliResult<T> {
         let config = self.config()?;
+        let sections = sections(&config);
         runtime()?.block_on(async move {
-            let client = Arc::new(Client::connect(&config).await?);
+            let client = Arc::new(Client::connect(&config).await.map_err(|e| {
+                let failure = Failure::from(e);
+                match (failure.exit, failure.hint.clone()) {
+                    (Exit::Connection, Some(hint)) => {
+                        failure.hint(format!("{hint}; the servers are {sections}"))
+                    }
+                    _ => failure,
+                }
+            })?);
             let result = body(client.clone(), config).await;
             // The logger writes from background threads: give it time to write this command's
             // events (and their audit rows) before the process exits.
@@ -47,6 +56,31 @@ impl Ctx {
             result
         })
     }
+}
+
+/// Where each server is configured, for advice: `kms1 = [primary], kms2 = [[secondary]] ... in FILE`.
+fn sections(config: &Config) -> String {
+    let list: Vec<String> = config
+        .servers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let section = if i == 0 {
+                "[primary]"
+            } else {
+                "a [[secondary]]"
+            };
+            format!("{} at {} ({section})", s.name, s.address())
+        })
+        .collect();
+    format!(
+        "{} in {}",
+        list.join(", "),
+        config
+            .path
+            .as_ref()
+            .map_or_else(|| "kmipkit.toml".into(), |p| p.display().to_string())
+    )
 }
 
 /// A tokio runtime for one command: current thread, timers and I/O on.

@@ -79,6 +79,11 @@ pub fn run(ctx: &Ctx, command: DekCommand) -> CliResult {
                 let source = Model1::new(client.clone(), name.clone(), protected.kek.version)?;
                 let dek = source.unlock(&protected).await?;
                 let destination = Model1::new(client, name.clone(), target)?;
+                destination.kek().await.map_err(|e| {
+                    Failure::from(e).hint(format!(
+                        "version {target} of KEK {name} does not exist: create it with `kmipkit key rotate --kek {name}`"
+                    ))
+                })?;
                 let new = destination.protect(&dek).await?;
                 drop(dek);
                 let path = output.unwrap_or_else(|| file.clone());

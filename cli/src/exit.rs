@@ -100,11 +100,41 @@ impl From<Error> for Failure {
         let (exit, hint) = classify(&err);
         Self {
             exit,
-            message: err.to_string(),
+            message: message(&err),
             hint,
             kind: Some(kind),
         }
     }
+}
+
+/// The core's message, except that repeated failover attempts are told once each, with a count.
+fn message(err: &Error) -> String {
+    let Error::AllServersFailed {
+        deadline_ms,
+        attempts,
+    } = err
+    else {
+        return err.to_string();
+    };
+    let mut distinct: Vec<(String, usize)> = Vec::new();
+    for attempt in attempts {
+        let text = attempt.error.to_string();
+        match distinct.iter_mut().find(|(t, _)| *t == text) {
+            Some((_, n)) => *n += 1,
+            None => distinct.push((text, 1)),
+        }
+    }
+    let told: Vec<String> = distinct
+        .into_iter()
+        .map(|(text, n)| match n {
+            1 => text,
+            n => format!("{text} ({n} attempts)"),
+        })
+        .collect();
+    format!(
+        "no key server answered within {deadline_ms} ms: {}",
+        told.join("; ")
+    )
 }
 
 /// The exit code of a core error, and advice for the common cases.
