@@ -218,3 +218,97 @@ fn server_hint(reason: kmipkit::spec::ResultReason) -> Option<String> {
 
 /// The result type of every subcommand.
 pub type CliResult<T = ()> = Result<T, Failure>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Scripts depend on these numbers: they must never change.
+    #[test]
+    fn codes_are_stable() {
+        let all = [
+            (Exit::General, 1),
+            (Exit::Usage, 2),
+            (Exit::Config, 3),
+            (Exit::Connection, 4),
+            (Exit::Refused, 5),
+            (Exit::Integrity, 6),
+            (Exit::Io, 7),
+        ];
+        for (exit, code) in all {
+            assert_eq!(exit.code(), code, "{exit:?}");
+        }
+    }
+
+    #[test]
+    fn core_errors_map_to_their_codes() {
+        let connect = Error::Connect {
+            server: "kms1".into(),
+            address: "127.0.0.1:1".into(),
+            reason: "refused".into(),
+        };
+        let cases = [
+            (connect.clone(), Exit::Connection),
+            (
+                Error::Integrity {
+                    reason: "tag".into(),
+                },
+                Exit::Integrity,
+            ),
+            (
+                Error::Format {
+                    reason: "magic".into(),
+                },
+                Exit::Integrity,
+            ),
+            (
+                Error::Config {
+                    file: None,
+                    line: None,
+                    reason: "x".into(),
+                },
+                Exit::Config,
+            ),
+            (
+                Error::Server {
+                    operation: None,
+                    reason: kmipkit::spec::ResultReason::ItemNotFound,
+                    message: None,
+                },
+                Exit::Refused,
+            ),
+            (
+                Error::Protocol {
+                    reason: "odd".into(),
+                },
+                Exit::General,
+            ),
+        ];
+        for (err, exit) in cases {
+            let failure = Failure::from(err);
+            assert_eq!(failure.exit, exit, "{}", failure.message);
+        }
+        let repeated = Error::AllServersFailed {
+            deadline_ms: 100,
+            attempts: (0..3)
+                .map(|_| kmipkit::Attempt {
+                    server: "kms1".into(),
+                    error: Box::new(connect.clone()),
+                })
+                .collect(),
+        };
+        let failure = Failure::from(repeated);
+        assert_eq!(failure.exit, Exit::Connection);
+        assert_eq!(
+            failure.message.matches("refused").count(),
+            1,
+            "{}",
+            failure.message
+        );
+        assert!(
+            failure.message.ends_with("(3 attempts)"),
+            "{}",
+            failure.message
+        );
+    }
+}
