@@ -128,6 +128,9 @@ pub enum KeyCommand {
         /// Leave the key pre-active (not usable until `kmipkit key activate`).
         #[arg(long)]
         pre_active: bool,
+        /// Create it even if a key with this name exists (names then stop being unique).
+        #[arg(long)]
+        allow_duplicate: bool,
     },
     /// Show a key's state and main attributes; its bytes only with --reveal.
     Get {

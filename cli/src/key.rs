@@ -23,7 +23,18 @@ pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
             name,
             bits,
             pre_active,
-        } => create(&client, &out, &name, bits, pre_active).await,
+            allow_duplicate,
+        } => {
+            let existing = client.locate_by_name(&name).await?;
+            if !existing.is_empty() && !allow_duplicate {
+                return Err(Failure::usage(format!(
+                    "a key named {name:?} already exists (id {})",
+                    existing.join(", ")
+                ))
+                .hint("use it, pick another name, or pass --allow-duplicate"));
+            }
+            create(&client, &out, &name, bits, pre_active).await
+        }
         KeyCommand::Get { key, reveal } => get(&client, &out, &key, reveal).await,
         KeyCommand::Locate {
             name,

@@ -189,6 +189,8 @@ fn key_operations() {
     assert_eq!(created["state"], "Active");
     k(&["key", "create", "staged", "--bits", "128", "--pre-active"]).expect(0);
     k(&["key", "create", "odd", "--bits", "100"]).expect(2);
+    let run = k(&["key", "create", "orders"]).expect(2);
+    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
 
     let got = k(&["key", "get", "orders", "--json"]).expect(0).json();
     assert_eq!(got["id"], id.as_str());
