@@ -149,6 +149,40 @@ fn encrypt_decrypt_dek_and_rotate() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    // Wrong key: the header carries another file's protected data key (same KEK): the key
+    // manager unlocks it, but it is not the key of this ciphertext.
+    k(
+        &[
+            "encrypt",
+            "-o",
+            "other.kmk",
+            "-C",
+            "table=orders",
+            "-C",
+            "env=prod",
+        ],
+        b"other",
+    )
+    .expect(0);
+    let other = fs::read(dir.join("other.kmk")).unwrap();
+    let (other_header, _) = kmipkit::envelope::format::Header::parse(&other).unwrap();
+    let swapped = kmipkit::envelope::format::rewrap(&sealed, &other_header.wrapped_dek).unwrap();
+    fs::write(dir.join("swapped.kmk"), swapped).unwrap();
+    let run = k(
+        &[
+            "decrypt",
+            "swapped.kmk",
+            "-o",
+            "t.out",
+            "-C",
+            "table=orders",
+            "-C",
+            "env=prod",
+        ],
+        b"",
+    )
+    .expect(6);
+    assert!(run.stderr.contains("wrong key"), "{}", run.stderr);
     // Missing input: exit 7.
     k(&["encrypt", "missing.bin", "-o", "x.kmk"], b"").expect(7);
 
