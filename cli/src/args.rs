@@ -373,4 +373,8 @@ pub struct AuditArgs {
     /// Only rows at or after this UTC time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS.
     #[arg(long)]
     pub since: Option<String>,
+    /// Keep watching: print matching rows as they are appended (with --json: one JSON object
+    /// per line) until interrupted.
+    #[arg(long, short = 'f')]
+    pub follow: bool,
 }

@@ -65,13 +65,15 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> CliResult {
     for row in &table {
         ctx.out.line(line(row.iter().map(String::as_str).collect()));
     }
-    ctx.out.line(format!(
-        "{} of {} matching rows shown ({} rows in {})",
-        shown.len(),
-        matching.len(),
-        rows.len(),
-        path.display()
-    ));
+    if !args.follow {
+        ctx.out.line(format!(
+            "{} of {} matching rows shown ({} rows in {})",
+            shown.len(),
+            matching.len(),
+            rows.len(),
+            path.display()
+        ));
+    }
     let objects: Vec<Value> = shown
         .iter()
         .map(|r| {
@@ -83,6 +85,14 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> CliResult {
             Value::Object(map)
         })
         .collect();
+    if args.follow {
+        for object in &objects {
+            if !emit(&object.to_string()) {
+                return Ok(());
+            }
+        }
+        return follow(ctx, &path, rows.len(), &args, line);
+    }
     ctx.out.document(json!({
         "file": path,
         "total_rows": rows.len(),
@@ -90,6 +100,48 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> CliResult {
         "rows": objects,
     }));
     Ok(())
+}
+
+/// Prints rows appended after the first `seen`, every half second, until the process is stopped.
+fn follow(
+    ctx: &Ctx,
+    path: &std::path::Path,
+    mut seen: usize,
+    args: &AuditArgs,
+    line: impl Fn(Vec<&str>) -> String,
+) -> CliResult {
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let rows = read(path)?;
+        // A rotated or truncated trail starts again from its first row.
+        if rows.len() < seen {
+            seen = 0;
+        }
+        for row in rows[seen..].iter().filter(|r| keep(r, args)) {
+            let text = if ctx.out.json {
+                let map: Map<String, Value> = row
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!(v)))
+                    .collect();
+                Value::Object(map).to_string()
+            } else {
+                line(SHOWN.iter().map(|c| row.get(c).unwrap_or("")).collect())
+            };
+            // Stop quietly when the reader of a pipe went away.
+            if !emit(&text) {
+                return Ok(());
+            }
+        }
+        seen = rows.len();
+    }
+}
+
+/// Writes one line to stdout now; false when stdout is gone (a closed pipe).
+fn emit(text: &str) -> bool {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").is_ok() && out.flush().is_ok()
 }
 
 /// Whether a row passes every filter (case-insensitive exact match; --since compares dates).

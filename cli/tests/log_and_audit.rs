@@ -109,3 +109,33 @@ fn log_verify_and_audit() {
     kmipkit(&plain, &dir, &["log", "verify"], b"").expect(2);
     drop(server);
 }
+
+#[test]
+fn audit_follow_prints_new_rows() {
+    let server = Server::start("follow");
+    let dir = scratch("follow-cfg");
+    let extra = "[audit]\npath = \"audit.csv\"\n";
+    let cfg = write_config(&dir, "kmipkit.toml", &[Entry::of("kms1", &server)], extra);
+    kmipkit(&cfg, &dir, &["key", "create", "first"], b"").expect(0);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kmipkit"))
+        .args(["audit", "--follow", "--json", "-n", "0", "--op", "Create"])
+        .env("KMIPKIT_CONFIG", &cfg)
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    kmipkit(&cfg, &dir, &["key", "create", "second"], b"").expect(0);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Stop the follower we started, by its own handle.
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1, "only the new Create: {text}");
+    assert_eq!(rows[0]["key_name"], "second");
+    drop(server);
+}
