@@ -81,7 +81,10 @@ fn run(ctx: &Ctx, cli: Cli) -> CliResult {
         Command::Config { command } => config(ctx, command),
         Command::Completions { shell } => {
             let mut command = Cli::command();
-            clap_complete::generate(shell, &mut command, "kmipkit", &mut std::io::stdout());
+            // Into memory first: clap_complete panics on a write error such as a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "kmipkit", &mut script);
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
             Ok(())
         }
     }
@@ -90,7 +93,11 @@ fn run(ctx: &Ctx, cli: Cli) -> CliResult {
 fn config(ctx: &Ctx, command: ConfigCommand) -> CliResult {
     match command {
         ConfigCommand::Example => {
-            print!("{}", kmipkit::config::EXAMPLE_TOML);
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = std::io::Write::write_all(
+                &mut std::io::stdout(),
+                kmipkit::config::EXAMPLE_TOML.as_bytes(),
+            );
             Ok(())
         }
         ConfigCommand::Check => {
