@@ -270,10 +270,12 @@ fn stream_error(e: io::Error, what: &str, path: Option<&Path>) -> Failure {
             "the input ended inside the ciphertext header: truncated, or not a kmipkit ciphertext",
         ),
         None => {
-            let name = path.map_or_else(
-                || "standard stream".to_string(),
-                |p| p.display().to_string(),
-            );
+            let stream = if what == "read" {
+                "standard input"
+            } else {
+                "standard output"
+            };
+            let name = path.map_or_else(|| stream.to_string(), |p| p.display().to_string());
             Failure::new(Exit::Io, format!("cannot {what} {name}: {e}"))
         }
     }
