@@ -125,7 +125,7 @@ pub fn write_config(dir: &Path, file: &str, entries: &[Entry], extra: &str) -> P
             e.name, e.port, e.ca, e.cert, e.key
         ));
     }
-    text.push_str("\n[timeouts]\nconnect = \"2s\"\nrequest = \"10s\"\ndeadline = \"6s\"\nfailover_delay = \"50ms\"\n");
+    text.push_str("\n[timeouts]\nconnect = \"2s\"\nrequest = \"10s\"\ndeadline = \"3s\"\nfailover_delay = \"50ms\"\n");
     let path = dir.join(file);
     let mut f = std::fs::OpenOptions::new()
         .write(true)
