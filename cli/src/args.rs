@@ -213,6 +213,11 @@ pub struct ContextArgs {
 
 /// `kmipkit encrypt`
 #[derive(Args)]
+#[command(after_help = "\
+Examples:
+  kmipkit encrypt --kek app-kek -C table=orders -o orders.kmk orders.csv
+  pg_dump shop | kmipkit encrypt --dek shop.dek > shop.sql.kmk
+  kmipkit encrypt --for C-1042 --prefix customer- -C field=email < email.txt > email.kmk")]
 pub struct EncryptArgs {
     /// The file to encrypt; stdin when absent or `-`.
     pub input: Option<PathBuf>,
@@ -241,6 +246,11 @@ pub struct EncryptArgs {
 
 /// `kmipkit decrypt`
 #[derive(Args)]
+#[command(after_help = "\
+Examples:
+  kmipkit decrypt -C table=orders -o orders.csv orders.kmk
+  kmipkit decrypt < shop.sql.kmk | psql shop
+Exit 6 means wrong key or context, or modified data; with -o nothing is written then.")]
 pub struct DecryptArgs {
     /// The ciphertext; stdin when absent or `-`.
     pub input: Option<PathBuf>,
@@ -299,6 +309,11 @@ pub enum DekCommand {
 
 /// `kmipkit rotate`
 #[derive(Args)]
+#[command(after_help = "\
+Examples:
+  kmipkit key rotate --kek app-kek && kmipkit rotate --bulk /data/encrypted
+  kmipkit rotate --bulk --list files.txt --dry-run
+Each file is replaced atomically; an interrupted run is resumed by running it again.")]
 pub struct RotateArgs {
     /// Ciphertext files, or with --bulk also directories (walked recursively).
     pub paths: Vec<PathBuf>,
