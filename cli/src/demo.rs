@@ -35,7 +35,7 @@ pub fn run(keep: bool, json: bool) -> Result<(), String> {
     if let Some(steps) = crate::demo_steps::take_json() {
         let failed = outcome.as_ref().err();
         let doc = serde_json::json!({"ok": outcome.is_ok(), "steps": steps, "error": failed});
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        crate::demo_steps::print_line(&serde_json::to_string_pretty(&doc).unwrap_or_default());
     }
     outcome
 }

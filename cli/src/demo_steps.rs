@@ -31,11 +31,18 @@ pub fn take_json() -> Option<Vec<Value>> {
     json_steps().take()
 }
 
+/// Prints a line; a closed stdout (`kmipkit demo | head`) must not abort the demo before it
+/// stops its servers and removes its files.
+pub fn print_line(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{text}");
+}
+
 /// Starts a step.
 pub fn step(title: &str) {
     match json_steps().as_mut() {
         Some(steps) => steps.push(json!({"step": title, "lines": []})),
-        None => println!("\n== {title}"),
+        None => print_line(&format!("\n== {title}")),
     }
 }
 
@@ -47,7 +54,7 @@ pub fn say(line: &str) {
                 lines.push(json!(line));
             }
         }
-        None => println!("   {line}"),
+        None => print_line(&format!("   {line}")),
     }
 }
 
