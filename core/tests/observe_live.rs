@@ -109,7 +109,7 @@ async fn scenario(server: &TestServer, logger: Arc<Logger>, run: &str) -> Vec<u8
     };
     let client = Client::with_transport_and_logger(
         transport,
-        VersionChoice::Pinned(ProtocolVersion::V1_4),
+        VersionChoice::Negotiate(ProtocolVersion::V1_4),
         Some(credential),
         Limits::default(),
         logger,

@@ -185,13 +185,55 @@ impl Client {
         let mut negotiation = Negotiation::new(highest);
         loop {
             let request = negotiation.request(now());
-            let reply = self.transport.send(request.bytes(), Retry::Any).await?;
-            match negotiation.on_reply(&request, &reply.bytes, &self.limits) {
-                Ok(Step::Agreed(v)) => return Ok(v),
-                Ok(Step::Retry) => continue,
-                Err(e) => return Err(with_server(e, &reply.server)),
+            let started = Instant::now();
+            let sent = self.transport.send(request.bytes(), Retry::Any).await;
+            let (reply, step) = match sent {
+                Ok(reply) => {
+                    let step = negotiation.on_reply(&request, &reply.bytes, &self.limits);
+                    let step = step.map_err(|e| with_server(e, &reply.server));
+                    (Some(reply), step)
+                }
+                Err(e) => (None, Err(e)),
+            };
+            self.log_negotiation(&request, reply.as_ref(), step.as_ref().err(), started);
+            match step? {
+                Step::Agreed(v) => return Ok(v),
+                Step::Retry => continue,
             }
         }
+    }
+
+    /// Discover Versions is sent outside [`Self::exchange`]; it is logged like any operation.
+    fn log_negotiation(
+        &self,
+        request: &Request,
+        reply: Option<&crate::transport::Reply>,
+        error: Option<&Error>,
+        started: Instant,
+    ) {
+        if self.logger.level() == crate::observe::Level::None && !self.logger.has_audit() {
+            return;
+        }
+        let exchange = events::Exchange {
+            request,
+            request_items: Vec::new(),
+            response_items: Vec::new(),
+            server: reply.map(|r| r.server.clone()),
+            failed_attempts: reply.map_or(0, |r| r.failed_attempts.len()),
+            response_bytes: reply.map_or(0, |r| r.bytes.len()),
+            elapsed: started.elapsed(),
+        };
+        let result = match error {
+            Some(e) => Err(e),
+            None => Ok(&[][..]),
+        };
+        events::emit(
+            &self.logger,
+            &self.transport,
+            self.user.as_deref(),
+            &exchange,
+            result,
+        );
     }
 
     /// Sends `payloads` as one batch; one outcome per payload, in order.
