@@ -300,3 +300,80 @@ async fn no_level_or_format_ever_logs_a_secret() {
     assert!(outputs.len() > 40, "{} files scanned", outputs.len());
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// `Client::connect` from a kmipkit.toml with `[log]` and `[audit]`: the configuration's
+/// settings are logged as `config_change` events, then the operations, and the chain verifies
+/// with its state file across a second connect (a restart).
+#[test]
+fn a_configured_client_logs_its_configuration_and_its_operations() {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+
+    let server = TestServer::start(0);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("observe-config-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = format!(
+        "[primary]\nname = \"dc1\"\nhost = \"127.0.0.1\"\nport = {}\nca = {:?}\nclient_cert = {:?}\nclient_key = {:?}\n\
+         [log]\nlevel = \"verbose\"\nformat = \"rfc5424\"\npath = \"log/kmipkit.log\"\n[audit]\npath = \"log/audit.csv\"\n",
+        server.port(),
+        server.path("ca"),
+        server.path("client_cert"),
+        server.path("client_key"),
+    );
+    let path = dir.join("kmipkit.toml");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&path)
+        .unwrap();
+    file.write_all(text.as_bytes()).unwrap();
+    let config = kmipkit::config::Config::load(&path).unwrap();
+    for _ in 0..2 {
+        let client = kmipkit::client::BlockingClient::connect(&config).unwrap();
+        let id = client.run(|c| c.create_aes_key("configured", 256)).unwrap();
+        assert!(client.run(|c| c.destroy("no-such-key")).is_err());
+        client.run(|c| c.destroy(&id)).unwrap();
+        assert!(client.client().logger().flush(Duration::from_secs(10)));
+    }
+    let log = dir.join("log/kmipkit.log");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.lines().next().unwrap().contains("event=\"log_start\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("setting=\"server\" value=\"dc1 127.0.0.1:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("setting=\"log.level\" value=\"verbose\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("chain=\"continued\""),
+        "the second start continues the chain: {text}"
+    );
+    assert!(
+        text.contains("op=\"Destroy\" server=\"dc1\" ip_addr=\"127.0.0.1\""),
+        "{text}"
+    );
+    let report = verify_files(&[log], &VerifyOptions::default()).unwrap();
+    assert!(report.is_intact(), "{report}");
+    assert_eq!(report.state_serial, report.last_serial);
+    let rows = audit::read(&dir.join("log/audit.csv")).unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r.get("operation") == Some("config_change"))
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.get("reason") == Some("ItemNotFound"))
+            .count(),
+        2
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
