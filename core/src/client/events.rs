@@ -6,13 +6,14 @@
 //! an event (events have no byte fields at all; see [`crate::observe::Event`]).
 
 use std::net::IpAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use crate::config::Config;
 use crate::error::Error;
 use crate::observe::{Event, Level, Logger, Outcome, now_ms};
 use crate::session::{Outcome as ItemOutcome, Request};
 use crate::spec::{Operation, Tag};
-use crate::transport::Transport;
+use crate::transport::{Reply, Transport};
 use crate::ttlv::{Item, Limits, Value};
 
 /// What a batch item of a request names, read from its TTLV.
@@ -130,5 +131,63 @@ pub(super) fn emit(
             event = event.detail(Level::Verbose, "error", e);
         }
         logger.emit(event);
+    }
+}
+/// A Discover Versions exchange of the version negotiation, which is sent outside
+/// `Client::exchange`.
+pub(super) struct Negotiated<'a> {
+    pub request: &'a Request,
+    pub reply: Option<&'a Reply>,
+    pub error: Option<&'a Error>,
+    pub started: Instant,
+}
+
+/// Logs a negotiation step like any operation.
+pub(super) fn log_negotiation(
+    logger: &Logger,
+    transport: &Transport,
+    user: Option<&str>,
+    step: Negotiated<'_>,
+) {
+    if logger.level() == Level::None && !logger.has_audit() {
+        return;
+    }
+    let reply = step.reply;
+    let exchange = Exchange {
+        request: step.request,
+        request_items: Vec::new(),
+        response_items: Vec::new(),
+        server: reply.map(|r| r.server.clone()),
+        failed_attempts: reply.map_or(0, |r| r.failed_attempts.len()),
+        response_bytes: reply.map_or(0, |r| r.bytes.len()),
+        elapsed: step.started.elapsed(),
+    };
+    let result = match step.error {
+        Some(e) => Err(e),
+        None => Ok(&[][..]),
+    };
+    emit(logger, transport, user, &exchange, result);
+}
+
+/// Logs the configuration just loaded, one `config_change` event per setting that matters for
+/// an audit (which file, which servers, how logging is set up). Never a secret: the file holds
+/// none, and only names and paths are logged.
+pub(super) fn log_configuration(logger: &Logger, config: &Config) {
+    if let Some(path) = &config.path {
+        logger.config_change("config.file", path.display());
+    }
+    for server in &config.servers {
+        logger.config_change(
+            "server",
+            format!("{} {}:{}", server.name, server.host, server.port),
+        );
+    }
+    if let Some(name) = &config.key.name {
+        logger.config_change("key.name", name);
+    }
+    logger.config_change("log.level", config.log.level);
+    logger.config_change("log.format", config.log.format);
+    if let Some(audit) = &config.audit {
+        logger.config_change("audit.path", audit.path.display());
     }
 }

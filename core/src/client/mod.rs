@@ -108,7 +108,7 @@ impl Client {
             None => VersionChoice::Negotiate(config.protocol.start_version()),
         };
         let logger = Arc::new(Logger::start(&config.log, config.audit.as_ref())?);
-        log_configuration(&logger, config);
+        events::log_configuration(&logger, config);
         let credential = shared_credential(config)?;
         Self::with_transport_and_logger(transport, choice, credential, limits, logger).await
     }
@@ -195,45 +195,19 @@ impl Client {
                 }
                 Err(e) => (None, Err(e)),
             };
-            self.log_negotiation(&request, reply.as_ref(), step.as_ref().err(), started);
+            let error = step.as_ref().err();
+            let logged = events::Negotiated {
+                request: &request,
+                reply: reply.as_ref(),
+                error,
+                started,
+            };
+            events::log_negotiation(&self.logger, &self.transport, self.user.as_deref(), logged);
             match step? {
                 Step::Agreed(v) => return Ok(v),
                 Step::Retry => continue,
             }
         }
-    }
-
-    /// Discover Versions is sent outside [`Self::exchange`]; it is logged like any operation.
-    fn log_negotiation(
-        &self,
-        request: &Request,
-        reply: Option<&crate::transport::Reply>,
-        error: Option<&Error>,
-        started: Instant,
-    ) {
-        if self.logger.level() == crate::observe::Level::None && !self.logger.has_audit() {
-            return;
-        }
-        let exchange = events::Exchange {
-            request,
-            request_items: Vec::new(),
-            response_items: Vec::new(),
-            server: reply.map(|r| r.server.clone()),
-            failed_attempts: reply.map_or(0, |r| r.failed_attempts.len()),
-            response_bytes: reply.map_or(0, |r| r.bytes.len()),
-            elapsed: started.elapsed(),
-        };
-        let result = match error {
-            Some(e) => Err(e),
-            None => Ok(&[][..]),
-        };
-        events::emit(
-            &self.logger,
-            &self.transport,
-            self.user.as_deref(),
-            &exchange,
-            result,
-        );
     }
 
     /// Sends `payloads` as one batch; one outcome per payload, in order.
@@ -397,29 +371,6 @@ fn shared_credential(config: &Config) -> Result<Option<Credential>> {
         }
     }
     Ok(found.and_then(|(_, c)| c))
-}
-
-/// Logs the configuration just loaded, one `config_change` event per setting that matters for
-/// an audit (which file, which servers, how logging is set up). Never a secret: the file holds
-/// none, and only names and paths are logged.
-fn log_configuration(logger: &Logger, config: &Config) {
-    if let Some(path) = &config.path {
-        logger.config_change("config.file", path.display());
-    }
-    for server in &config.servers {
-        logger.config_change(
-            "server",
-            format!("{} {}:{}", server.name, server.host, server.port),
-        );
-    }
-    if let Some(name) = &config.key.name {
-        logger.config_change("key.name", name);
-    }
-    logger.config_change("log.level", config.log.level);
-    logger.config_change("log.format", config.log.format);
-    if let Some(audit) = &config.audit {
-        logger.config_change("audit.path", audit.path.display());
-    }
 }
 
 /// The current time in Unix seconds, for request time stamps.
