@@ -377,3 +377,70 @@ fn a_configured_client_logs_its_configuration_and_its_operations() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A log receiver that accepts and never reads: once its socket buffers and the queue are full,
+/// key operations go on at full speed and the excess is dropped and counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stuck_log_receiver_does_not_slow_key_operations() {
+    let server = TestServer::start(0);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let settings = LogSettings {
+        destination: Some(Destination::Tcp {
+            address: listener.local_addr().unwrap().to_string(),
+        }),
+        queue: 16,
+        ..LogSettings::default()
+    };
+    let logger = Arc::new(Logger::start(&settings, None).unwrap());
+    let (_held, _) = listener.accept().unwrap();
+    // Fill the receiver's socket buffers so the writer thread is stuck in a write.
+    for _ in 0..20_000 {
+        logger.emit(kmipkit::observe::Event::operation("Filler", 0).key(&"x".repeat(500), ""));
+    }
+    let client = {
+        let endpoint = Endpoint::new(
+            "pykmip",
+            "127.0.0.1",
+            server.port(),
+            server.client_material(),
+        );
+        let transport = Transport::new(
+            vec![endpoint],
+            Timeouts::default(),
+            PoolSettings::default(),
+            Limits::default(),
+        )
+        .unwrap();
+        let choice = VersionChoice::Pinned(ProtocolVersion::V1_4);
+        Client::with_transport_and_logger(
+            transport,
+            choice,
+            None,
+            Limits::default(),
+            logger.clone(),
+        )
+        .await
+        .unwrap()
+    };
+    assert!(
+        logger.dropped() > 10_000,
+        "the queue is bounded: {} dropped",
+        logger.dropped()
+    );
+    let mut slowest = Duration::ZERO;
+    for _ in 0..100 {
+        let started = std::time::Instant::now();
+        assert!(
+            client
+                .get(GetRequest::new(Some("missing".into())))
+                .await
+                .is_err()
+        );
+        slowest = slowest.max(started.elapsed());
+    }
+    // A blocked log write would take its 2 s timeout; PyKMIP answers in milliseconds.
+    assert!(
+        slowest < Duration::from_secs(1),
+        "slowest operation took {slowest:?}"
+    );
+}
