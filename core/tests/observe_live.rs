@@ -444,3 +444,62 @@ async fn a_stuck_log_receiver_does_not_slow_key_operations() {
         "slowest operation took {slowest:?}"
     );
 }
+
+/// A key server that cannot be reached: the failure is logged with the server it names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_server_is_logged_as_a_failure() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("observe-down-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let audit_path = dir.join("audit.csv");
+    let logger = Arc::new(
+        Logger::start(
+            &LogSettings::default(),
+            Some(&AuditSettings {
+                path: audit_path.clone(),
+            }),
+        )
+        .unwrap(),
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let pki = TestServer::start(0); // for its certificates only
+    let endpoint = Endpoint::new("down", "127.0.0.1", closed, pki.client_material());
+    let timeouts = Timeouts {
+        deadline: Duration::from_secs(2),
+        ..Timeouts::default()
+    };
+    let transport = Transport::new(
+        vec![endpoint],
+        timeouts,
+        PoolSettings::default(),
+        Limits::default(),
+    )
+    .unwrap();
+    let choice = VersionChoice::Pinned(ProtocolVersion::V1_4);
+    let client = Client::with_transport_and_logger(
+        transport,
+        choice,
+        None,
+        Limits::default(),
+        logger.clone(),
+    )
+    .await
+    .unwrap();
+    let err = client
+        .get(GetRequest::new(Some("1".into())))
+        .await
+        .unwrap_err();
+    assert!(logger.flush(Duration::from_secs(5)));
+    let rows = audit::read(&audit_path).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].get("operation"), Some("Get"));
+    assert_eq!(rows[0].get("server"), Some("down"));
+    assert_eq!(rows[0].get("port"), Some(closed.to_string().as_str()));
+    assert_eq!(rows[0].get("outcome"), Some("failure"));
+    assert_eq!(rows[0].get("reason"), Some(err.kind().to_string().as_str()));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

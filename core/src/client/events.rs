@@ -95,7 +95,8 @@ pub(super) fn emit(
         let request = exchange.request_items.get(i).cloned().unwrap_or_default();
         let response = exchange.response_items.get(i).cloned().unwrap_or_default();
         let mut event = Event::operation(operation.to_string(), now_ms());
-        if let Some(server) = &exchange.server {
+        let failed_on = result.err().and_then(server_of);
+        if let Some(server) = exchange.server.as_deref().or(failed_on) {
             let (ip, port) = match transport.server_address(server) {
                 Some((host, port)) => (host.trim_matches(['[', ']']).parse::<IpAddr>().ok(), port),
                 None => (None, 0),
@@ -190,4 +191,30 @@ pub(super) fn log_configuration(logger: &Logger, config: &Config) {
     if let Some(audit) = &config.audit {
         logger.config_change("audit.path", audit.path.display());
     }
+}
+
+/// The server a transport error names (the last one tried, when all failed).
+fn server_of(error: &Error) -> Option<&str> {
+    match error {
+        Error::Connect { server, .. }
+        | Error::Tls { server, .. }
+        | Error::Certificate { server, .. }
+        | Error::Authentication { server, .. }
+        | Error::Timeout { server, .. }
+        | Error::ConnectionLost { server, .. } => Some(server),
+        Error::AllServersFailed { attempts, .. } => attempts.last().map(|a| a.server.as_str()),
+        _ => None,
+    }
+}
+
+/// The common name of the first certificate in `pem`: the client's identity when it sends no
+/// KMIP credential (key servers such as PyKMIP take the certificate's CN as the user).
+pub(super) fn certificate_user(pem: &[u8]) -> Option<String> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    let der = CertificateDer::pem_slice_iter(pem).next()?.ok()?;
+    let (_, certificate) = X509Certificate::from_der(&der).ok()?;
+    let name = certificate.subject().iter_common_name().next()?;
+    name.as_str().ok().map(str::to_string)
 }

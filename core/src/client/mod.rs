@@ -102,6 +102,9 @@ impl Client {
             max_message_size: config.protocol.max_response_size,
             ..Limits::default()
         };
+        let certificate_user = endpoints
+            .first()
+            .and_then(|e| events::certificate_user(&e.tls.client_cert_pem));
         let transport = Transport::new(endpoints, timeouts, pool, limits)?;
         let choice = match config.protocol.version {
             Some(v) => VersionChoice::Pinned(v),
@@ -110,7 +113,10 @@ impl Client {
         let logger = Arc::new(Logger::start(&config.log, config.audit.as_ref())?);
         events::log_configuration(&logger, config);
         let credential = shared_credential(config)?;
-        Self::with_transport_and_logger(transport, choice, credential, limits, logger).await
+        let mut client =
+            Self::with_transport_and_logger(transport, choice, credential, limits, logger).await?;
+        client.user = client.user.or(certificate_user);
+        Ok(client)
     }
 
     /// A client over an existing transport.
