@@ -19,6 +19,8 @@ use crate::ttlv::{Item, Limits, Value};
 /// What a batch item of a request names, read from its TTLV.
 #[derive(Debug, Default, Clone)]
 pub(super) struct ItemInfo {
+    /// The tag names directly under the payload (debug level): structure, never values.
+    tags: Vec<&'static str>,
     uid: Option<String>,
     name: Option<String>,
     batch_id: Option<String>,
@@ -35,6 +37,9 @@ pub(super) fn items(bytes: &[u8], limits: &Limits, payload: Tag) -> Vec<ItemInfo
         .map(|batch| {
             let payload = batch.child(payload);
             ItemInfo {
+                tags: payload
+                    .map(|p| p.children().iter().filter_map(|c| c.tag.name()).collect())
+                    .unwrap_or_default(),
                 uid: payload
                     .and_then(|p| p.child(Tag::UniqueIdentifier))
                     .and_then(text),
@@ -127,7 +132,9 @@ pub(super) fn emit(
                 "request_bytes",
                 exchange.request.bytes().len(),
             )
-            .detail(Level::Debug, "response_bytes", exchange.response_bytes);
+            .detail(Level::Debug, "response_bytes", exchange.response_bytes)
+            .detail(Level::Debug, "request_tags", request.tags.join(","))
+            .detail(Level::Debug, "response_tags", response.tags.join(","));
         if let Some(e) = error {
             event = event.detail(Level::Verbose, "error", e);
         }
