@@ -110,7 +110,7 @@ impl Client {
             Some(v) => VersionChoice::Pinned(v),
             None => VersionChoice::Negotiate(config.protocol.start_version()),
         };
-        let logger = Arc::new(Logger::start(&config.log, config.audit.as_ref())?);
+        let logger = Logger::shared(&config.log, config.audit.as_ref())?;
         events::log_configuration(&logger, config);
         let credential = shared_credential(config)?;
         let mut client =

@@ -9,9 +9,9 @@
 //! empty (once per burst of lines) and on every flush.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::audit::AuditWriter;
@@ -122,6 +122,32 @@ impl Logger {
             log: log_queue,
             audit: audit_queue,
         })
+    }
+
+    /// The running logger for these settings, or a new one: clients of one process that share
+    /// a configuration share one logger, so two chains never interleave in one file.
+    ///
+    /// ```
+    /// use kmipkit::observe::{LogSettings, Logger};
+    /// let a = Logger::shared(&LogSettings::default(), None).unwrap();
+    /// let b = Logger::shared(&LogSettings::default(), None).unwrap();
+    /// assert!(std::sync::Arc::ptr_eq(&a, &b));
+    /// ```
+    pub fn shared(log: &LogSettings, audit: Option<&AuditSettings>) -> Result<Arc<Logger>> {
+        type Running = Vec<(LogSettings, Option<AuditSettings>, Weak<Logger>)>;
+        static RUNNING: Mutex<Running> = Mutex::new(Vec::new());
+        let mut running = RUNNING.lock().unwrap_or_else(|p| p.into_inner());
+        running.retain(|(_, _, logger)| logger.strong_count() > 0);
+        let found = running
+            .iter()
+            .find(|(l, a, _)| l == log && a.as_ref() == audit)
+            .and_then(|(_, _, logger)| logger.upgrade());
+        if let Some(logger) = found {
+            return Ok(logger);
+        }
+        let logger = Arc::new(Logger::start(log, audit)?);
+        running.push((log.clone(), audit.cloned(), Arc::downgrade(&logger)));
+        Ok(logger)
     }
 
     /// Whether an audit trail is written.
