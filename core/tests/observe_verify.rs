@@ -207,3 +207,23 @@ fn lost_state_file_shows_as_a_restart() {
         "{report}"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Any one byte changed anywhere in a log, in any format, is noticed.
+    #[test]
+    fn any_changed_byte_is_noticed(format in 0usize..5, line in 0usize..10, at in 0usize..4000, byte in 0u8..=255) {
+        let format = Format::ALL[format];
+        let (lines, state) = log(format);
+        let mut bytes = lines.join("\n").into_bytes();
+        let start: usize = lines[..line].iter().map(|l| l.len() + 1).sum();
+        let at = start + at % lines[line].len();
+        proptest::prop_assume!(bytes[at] != byte);
+        bytes[at] = byte;
+        let text = String::from_utf8_lossy(&bytes);
+        let tampered: Vec<&str> = text.lines().collect();
+        let report = verify_lines(&tampered, Some(state));
+        proptest::prop_assert!(!report.is_intact(), "{} byte {} -> {:#04x} unnoticed", format, at, byte);
+    }
+}
