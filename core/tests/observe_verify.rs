@@ -116,6 +116,18 @@ fn reordered_lines_are_reported() {
 }
 
 #[test]
+fn first_two_lines_swapped_are_reordered_not_a_restart() {
+    let (mut lines, state) = log(Format::Leef);
+    lines.swap(0, 1);
+    let report = verify_lines(&lines, Some(state));
+    assert_eq!(
+        kinds(&report),
+        [(FindingKind::Reordered, Some(1))],
+        "{report}"
+    );
+}
+
+#[test]
 fn dropped_tail_is_noticed_through_the_state_file() {
     for format in Format::ALL {
         let (lines, state) = log(format);

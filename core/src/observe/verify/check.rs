@@ -42,9 +42,14 @@ pub(super) fn verify_parsed(lines: Vec<Located>, state: Option<ChainState>) -> V
                 .push(entry.finding(FindingKind::Inserted, None, detail));
             continue;
         };
-        let restarts = parsed.serial == 1 && is_first_link(parsed);
         let current = segments.last_mut().expect("never empty");
-        if restarts && !current.is_empty() {
+        // Serial 1 after other lines is a restart when this chain already had its serial 1 or
+        // began well after it; otherwise (the first lines swapped) it is out of order.
+        let restarts = parsed.serial == 1
+            && is_first_link(parsed)
+            && (current.iter().any(|l| serial(l) == 1)
+                || current.first().is_some_and(|l| serial(l) > 2));
+        if restarts {
             let detail = "the chain starts again at serial 1: its state file was lost or removed";
             report
                 .findings
