@@ -101,6 +101,31 @@ fn inserted_lines_are_reported() {
 }
 
 #[test]
+fn a_forged_copy_with_a_correct_link_is_the_inserted_one() {
+    // The forger knows line 4's hash (it is in the log) and links a forged line 5 to it,
+    // placing it before the genuine line 5.
+    let origin = Origin::new("host", 7);
+    let (mut lines, state) = log(Format::Rfc3164);
+    let mut chain = Chain::new(ChainState::default());
+    let genuine = self::lines(Format::Rfc3164, &mut chain, 4);
+    assert_eq!(genuine, lines[..4]);
+    let forged = chain.append(
+        Format::Rfc3164,
+        &origin,
+        Level::Basic,
+        &Event::operation("Destroy", 0),
+    );
+    lines.insert(4, forged);
+    let report = verify_lines(&lines, Some(state));
+    assert_eq!(
+        kinds(&report),
+        [(FindingKind::Inserted, Some(5))],
+        "{report}"
+    );
+    assert_eq!(report.findings[0].line, Some(5));
+}
+
+#[test]
 fn reordered_lines_are_reported() {
     for format in Format::ALL {
         let (mut lines, state) = log(format);

@@ -112,20 +112,27 @@ fn check_segment(segment: &[&Located], state: Option<ChainState>, report: &mut V
             let parsed = segment[i].parsed.as_ref().expect("parsed");
             link(p, &parsed.canonical, "") == parsed.hash
         };
-        let chosen = match previous {
-            Some(p) => candidates.iter().copied().find(|&i| links(i, &p)),
-            // Nothing to check against: the candidate the next serial links to, else the first.
-            None => candidates
+        // The candidates that link to the previous line (all of them when there is nothing to
+        // check against); of those, the one the next serial links to, else the first.
+        let linking: Vec<usize> = match previous {
+            Some(p) => candidates
                 .iter()
                 .copied()
-                .find(|&i| {
-                    let hash = segment[i].parsed.as_ref().expect("parsed").hash;
-                    by_serial
-                        .get(&(s + 1))
-                        .is_some_and(|next| next.iter().any(|&n| links(n, &hash)))
-                })
-                .or(Some(candidates[0])),
+                .filter(|&i| links(i, &p))
+                .collect(),
+            None => candidates.clone(),
         };
+        let next_links_to = |i: usize| {
+            let hash = segment[i].parsed.as_ref().expect("parsed").hash;
+            by_serial
+                .get(&(s + 1))
+                .is_some_and(|next| next.iter().any(|&n| links(n, &hash)))
+        };
+        let chosen = linking
+            .iter()
+            .copied()
+            .find(|&i| next_links_to(i))
+            .or(linking.first().copied());
         let chosen = match chosen {
             Some(i) => i,
             None => {
