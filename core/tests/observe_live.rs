@@ -236,6 +236,21 @@ async fn no_level_or_format_ever_logs_a_secret() {
             assert_eq!(failure.get("reason"), Some("ItemNotFound"), "{run}");
             assert_eq!(failure.get("user"), Some("observer"));
             assert_eq!(failure.get("ip_addr"), Some("127.0.0.1"));
+            let ids: Vec<&str> = rows
+                .iter()
+                .filter_map(|r| r.get("request_id"))
+                .filter(|id| !id.is_empty())
+                .collect();
+            let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+            assert_eq!(
+                unique.len(),
+                ids.len(),
+                "{run}: request ids repeat: {ids:?}"
+            );
+            assert!(
+                ids.len() >= 8 && ids[0].starts_with(&format!("{}-", std::process::id())),
+                "{ids:?}"
+            );
             outputs.push(audit_path);
             if level == Level::None {
                 assert!(!path.exists(), "{run}: level none wrote a log");

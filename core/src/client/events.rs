@@ -95,6 +95,9 @@ pub(super) fn emit(
     result: Result<&[ItemOutcome], &Error>,
 ) {
     let operations: Vec<Operation> = exchange.request.operations().collect();
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let exchange_id = format!("{}-{n}", std::process::id());
     let count = operations.len();
     for (i, operation) in operations.into_iter().enumerate() {
         let request = exchange.request_items.get(i).cloned().unwrap_or_default();
@@ -111,7 +114,12 @@ pub(super) fn emit(
         event.key_name = request.name;
         event.key_uid = response.uid.or(request.uid);
         event.user = user.map(str::to_string);
-        event.request_id = request.batch_id;
+        // One id per request, unique on this host while the process lives; batch items of the
+        // same request share it and carry their own batch item id.
+        event.request_id = Some(exchange_id.clone());
+        if let Some(batch_id) = request.batch_id {
+            event = event.detail(Level::Basic, "batch_item_id", batch_id);
+        }
         let error = match result {
             Ok(outcomes) => outcomes.get(i).and_then(|o| o.as_ref().err()),
             Err(e) => Some(e),
