@@ -110,7 +110,7 @@ async fn steps(config: &Config, server: &ServerConfig, report: &mut Value) -> Cl
         server.name.clone(),
         server.host.clone(),
         server.port,
-        material(server)?,
+        kmipkit::transport::material_for(server)?,
     );
     let t = &config.timeouts;
     // One server, no failover: the deadline is one connect plus one request.
@@ -236,24 +236,6 @@ fn describe(r: &Value) -> Vec<String> {
         ));
     }
     lines
-}
-
-/// The server's TLS files: PEM, or a PKCS#12 identity read by the transport's helper.
-fn material(server: &ServerConfig) -> CliResult<kmipkit::config::TlsMaterial> {
-    match server.pkcs12_bytes()? {
-        None => Ok(server.tls_material()?),
-        Some(p12) => {
-            let password = server.pkcs12_password()?;
-            let mut material = kmipkit::transport::material_from_pkcs12(
-                server.ca_pem()?,
-                &p12,
-                password.as_ref().map_or("", |p| p.as_str()),
-            )?;
-            // The pin is a setting of the server, not of the identity file: keep checking it.
-            material.pinned_sha256 = server.fingerprint_sha256;
-            Ok(material)
-        }
-    }
 }
 
 /// The server's KMIP credential, if one is configured.

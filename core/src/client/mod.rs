@@ -79,7 +79,7 @@ impl Client {
                     s.name.clone(),
                     s.host.clone(),
                     s.port,
-                    s.tls_material()?,
+                    crate::transport::material_for(s)?,
                 ))
             })
             .collect::<Result<Vec<_>>>()?;

@@ -33,6 +33,7 @@
 
 mod cert_info;
 mod conn;
+mod identity;
 mod pool;
 mod tls;
 
@@ -43,6 +44,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 pub use cert_info::{CertificateInfo, TlsInfo};
+pub use identity::material_for;
 pub use pool::ServerStats;
 pub use tls::material_from_pkcs12;
 
