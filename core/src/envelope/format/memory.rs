@@ -43,8 +43,7 @@ pub fn seal_into(
 ) -> Result<()> {
     let mut salt = [0u8; 32];
     super::crypto::fill_random(&mut salt)?;
-    out.clear();
-    seal_append::<Native>(dek, params, context, salt, plaintext, out)
+    seal_over::<Native>(dek, params, context, salt, plaintext, out)
 }
 
 /// Encrypts `plaintext` under `dek` with the caller's salt.
@@ -86,11 +85,13 @@ pub fn open_into(
     context: &[u8],
     out: &mut Plaintext,
 ) -> Result<()> {
-    out.clear();
+    // The new plaintext overwrites the old in place; what it does not cover is wiped after.
+    out.overwrite();
     let result = open_append::<Native>(ciphertext, dek, context, out);
     if result.is_err() {
         out.clear();
     }
+    out.wipe_stale();
     result
 }
 
@@ -113,12 +114,14 @@ pub(crate) fn seal_with<B: Backend>(
     plaintext: &[u8],
 ) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    seal_append::<B>(dek, params, context, salt, plaintext, &mut out)?;
+    seal_over::<B>(dek, params, context, salt, plaintext, &mut out)?;
     Ok(out)
 }
 
-/// Appends the message to `out`, growing it at most once.
-fn seal_append<B: Backend>(
+/// Replaces the contents of `out` with the message. Bytes `out` already holds are overwritten
+/// where they are (it only ever holds ciphertext, so they need no wiping); growth is zeroed one
+/// frame at a time, which keeps it in cache for the cipher that overwrites it.
+fn seal_over<B: Backend>(
     dek: &[u8; 32],
     params: &Params,
     context: &[u8],
@@ -135,18 +138,28 @@ fn seal_append<B: Backend>(
             reason: format!("{frames} frames exceed the limit of 2^32; use a larger frame size"),
         });
     }
-    out.reserve(header.len() + plaintext.len() + 16 * frames);
-    out.extend_from_slice(&header);
+    let total = header.len() + plaintext.len() + 16 * frames;
+    out.truncate(total);
+    out.reserve_exact(total - out.len());
+    let mut at = 0;
+    next(out, &mut at, header.len()).copy_from_slice(&header);
     for index in 0..frames {
         let chunk = &plaintext[index * frame_size..plaintext.len().min((index + 1) * frame_size)];
-        // Zeroing one frame at a time keeps it in cache for the cipher that overwrites it.
-        let start = out.len();
-        out.resize(start + chunk.len(), 0);
         let nonce = schedule.nonce(index as u32, index + 1 == frames);
-        let tag = B::seal_to(&schedule.key, &nonce, chunk, &mut out[start..]);
-        out.extend_from_slice(&tag);
+        let tag = B::seal_to(&schedule.key, &nonce, chunk, next(out, &mut at, chunk.len()));
+        next(out, &mut at, 16).copy_from_slice(&tag);
     }
     Ok(())
+}
+
+/// The `len` bytes of `out` from `at` on (zeroed first where `out` is shorter); advances `at`.
+fn next<'a>(out: &'a mut Vec<u8>, at: &mut usize, len: usize) -> &'a mut [u8] {
+    let start = *at;
+    *at += len;
+    if out.len() < *at {
+        out.resize(*at, 0);
+    }
+    &mut out[start..*at]
 }
 
 pub(crate) fn open_with<B: Backend>(
@@ -186,7 +199,7 @@ fn open_append<B: Backend>(
         let (body, tag) = frame.split_at(split);
         let tag: &[u8; 16] = tag.try_into().expect("16 bytes");
         let start = out.len();
-        let target = out.extend_zeroed(split);
+        let target = out.extend(split);
         if !B::open_to(
             &schedule.key,
             &schedule.nonce(counter, last),
