@@ -46,7 +46,9 @@ fn main() {
         uid: "42".into(),
     });
     let key = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &DEK).expect("key"));
-    println!("{rounds} rounds; per API: median time, median of per-round ratios to raw, fastest round's ratio");
+    println!(
+        "{rounds} rounds; per API: median time, median of per-round ratios to raw, fastest round's ratio"
+    );
     for (len, name) in SIZES {
         // About 64 MiB of data per timing (at least one call; 8,192 calls at 1 KiB).
         let iterations = ((64 << 20) / len).clamp(1, 8192);
@@ -55,7 +57,11 @@ fn main() {
         let mut raw_buf = data.clone();
         let mut raw_cipher = data.clone();
         let raw_tag = key
-            .seal_in_place_separate_tag(Nonce::assume_unique_for_key([1; 12]), Aad::empty(), &mut raw_cipher)
+            .seal_in_place_separate_tag(
+                Nonce::assume_unique_for_key([1; 12]),
+                Aad::empty(),
+                &mut raw_cipher,
+            )
             .expect("seal");
         let mut raw_out = vec![0u8; len];
         let mut sealed_out = Vec::new();
@@ -65,45 +71,77 @@ fn main() {
 
         type Case<'a> = (&'static str, Box<dyn FnMut() + 'a>);
         let mut encrypt: Vec<Case<'_>> = vec![
-            ("raw, in place", Box::new(|| {
-                let nonce = Nonce::assume_unique_for_key([1; 12]);
-                let tag = key.seal_in_place_separate_tag(nonce, Aad::empty(), &mut raw_buf);
-                black_box(tag.expect("seal").as_ref()[0]);
-            })),
-            ("seal", Box::new(|| {
-                black_box(seal(&DEK, &params, CONTEXT, black_box(&data)).expect("seal"));
-            })),
-            ("seal_into", Box::new(|| {
-                seal_into(&DEK, &params, CONTEXT, black_box(&data), &mut sealed_out).expect("seal");
-                black_box(sealed_out.len());
-            })),
-            ("Encryptor", Box::new(|| {
-                stream_out.clear();
-                let mut enc = Encryptor::new(&mut stream_out, &DEK, &params, CONTEXT).expect("new");
-                enc.write_all(black_box(&data)).expect("write");
-                enc.finish().expect("finish");
-            })),
+            (
+                "raw, in place",
+                Box::new(|| {
+                    let nonce = Nonce::assume_unique_for_key([1; 12]);
+                    let tag = key.seal_in_place_separate_tag(nonce, Aad::empty(), &mut raw_buf);
+                    black_box(tag.expect("seal").as_ref()[0]);
+                }),
+            ),
+            (
+                "seal",
+                Box::new(|| {
+                    black_box(seal(&DEK, &params, CONTEXT, black_box(&data)).expect("seal"));
+                }),
+            ),
+            (
+                "seal_into",
+                Box::new(|| {
+                    seal_into(&DEK, &params, CONTEXT, black_box(&data), &mut sealed_out)
+                        .expect("seal");
+                    black_box(sealed_out.len());
+                }),
+            ),
+            (
+                "Encryptor",
+                Box::new(|| {
+                    stream_out.clear();
+                    let mut enc =
+                        Encryptor::new(&mut stream_out, &DEK, &params, CONTEXT).expect("new");
+                    enc.write_all(black_box(&data)).expect("write");
+                    enc.finish().expect("finish");
+                }),
+            ),
         ];
         let mut decrypt: Vec<Case<'_>> = vec![
-            ("raw, out of place", Box::new(|| {
-                let nonce = Nonce::assume_unique_for_key([1; 12]);
-                key.open_separate_gather(nonce, Aad::empty(), &raw_cipher, raw_tag.as_ref(), &mut raw_out)
+            (
+                "raw, out of place",
+                Box::new(|| {
+                    let nonce = Nonce::assume_unique_for_key([1; 12]);
+                    key.open_separate_gather(
+                        nonce,
+                        Aad::empty(),
+                        &raw_cipher,
+                        raw_tag.as_ref(),
+                        &mut raw_out,
+                    )
                     .expect("open");
-                black_box(&raw_out);
-            })),
-            ("open", Box::new(|| {
-                black_box(open(black_box(&sealed), &DEK, CONTEXT).expect("open"));
-            })),
-            ("open_into", Box::new(|| {
-                open_into(black_box(&sealed), &DEK, CONTEXT, &mut opened).expect("open");
-                black_box(opened.len());
-            })),
-            ("Decryptor", Box::new(|| {
-                let mut input = black_box(&sealed[..]);
-                let header = Header::read_from(&mut input).expect("header");
-                let mut dec = Decryptor::new(input, &header, &DEK, CONTEXT).expect("new");
-                while dec.read(&mut scratch).expect("read") > 0 {}
-            })),
+                    black_box(&raw_out);
+                }),
+            ),
+            (
+                "open",
+                Box::new(|| {
+                    black_box(open(black_box(&sealed), &DEK, CONTEXT).expect("open"));
+                }),
+            ),
+            (
+                "open_into",
+                Box::new(|| {
+                    open_into(black_box(&sealed), &DEK, CONTEXT, &mut opened).expect("open");
+                    black_box(opened.len());
+                }),
+            ),
+            (
+                "Decryptor",
+                Box::new(|| {
+                    let mut input = black_box(&sealed[..]);
+                    let header = Header::read_from(&mut input).expect("header");
+                    let mut dec = Decryptor::new(input, &header, &DEK, CONTEXT).expect("new");
+                    while dec.read(&mut scratch).expect("read") > 0 {}
+                }),
+            ),
         ];
         for (direction, cases) in [("encrypt", &mut encrypt), ("decrypt", &mut decrypt)] {
             let mut times = vec![Vec::new(); cases.len()];
