@@ -146,7 +146,12 @@ fn seal_over<B: Backend>(
     for index in 0..frames {
         let chunk = &plaintext[index * frame_size..plaintext.len().min((index + 1) * frame_size)];
         let nonce = schedule.nonce(index as u32, index + 1 == frames);
-        let tag = B::seal_to(&schedule.key, &nonce, chunk, next(out, &mut at, chunk.len()));
+        let tag = B::seal_to(
+            &schedule.key,
+            &nonce,
+            chunk,
+            next(out, &mut at, chunk.len()),
+        );
         next(out, &mut at, 16).copy_from_slice(&tag);
     }
     Ok(())
