@@ -141,13 +141,13 @@ async fn walk(config: &Config) -> Result<Arc<Client>, String> {
     ));
 
     step("Decrypting it on the key server");
-    let mut decrypt = DecryptRequest::new(Some(id.clone()), ciphertext.0);
+    let mut decrypt = DecryptRequest::new(Some(id.clone()), ciphertext);
     decrypt.cryptographic_parameters = Some(parameters);
     decrypt.iv_counter_nonce = Some(iv);
     decrypt.authenticated_encryption_tag = Some(tag);
     decrypt.authenticated_encryption_additional_data = Some(Bytes(b"customer=42".to_vec()));
     let opened = client.decrypt(decrypt).await.map_err(e)?;
-    let recovered = opened.data.map(|d| d.0).unwrap_or_default();
+    let recovered = opened.data.map(|mut d| d.take()).unwrap_or_default();
     if recovered != plaintext {
         return Err("the decrypted message differs from the original".into());
     }

@@ -42,6 +42,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::time::Instant;
+use zeroize::Zeroizing;
 
 pub use cert_info::{CertificateInfo, TlsInfo};
 pub use identity::material_for;
@@ -153,8 +154,9 @@ pub enum Retry {
 /// A reply and who gave it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Reply {
-    /// Exactly one TTLV message. It may carry key material: never log it.
-    pub bytes: Vec<u8>,
+    /// Exactly one TTLV message. It may carry key material (a Get's key): never log it. Zeroized
+    /// on drop.
+    pub bytes: Zeroizing<Vec<u8>>,
     /// Name of the server that answered.
     pub server: String,
     /// Servers that failed before this one answered, in order.
@@ -255,7 +257,7 @@ impl Transport {
                 Ok(bytes) => {
                     server.mark_up();
                     return Ok(Reply {
-                        bytes,
+                        bytes: Zeroizing::new(bytes),
                         server: server.name.clone(),
                         failed_attempts: attempts,
                     });
@@ -292,7 +294,7 @@ impl Transport {
             Ok(bytes) => {
                 server.mark_up();
                 Ok(Reply {
-                    bytes,
+                    bytes: Zeroizing::new(bytes),
                     server: server.name.clone(),
                     failed_attempts: Vec::new(),
                 })
@@ -494,7 +496,7 @@ mod tests {
     #[test]
     fn reply_debug_hides_the_bytes() {
         let reply = Reply {
-            bytes: vec![0x42; 16],
+            bytes: Zeroizing::new(vec![0x42; 16]),
             server: "a".into(),
             failed_attempts: Vec::new(),
         };
