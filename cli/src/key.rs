@@ -338,7 +338,7 @@ pub async fn key_bytes(client: &Client, uid: &str) -> CliResult<SecretBytes> {
     };
     match key.key_block.key_value {
         Some(KeyValue::Structure(value)) => match value.key_material {
-            KeyMaterial::Bytes(bytes) => Ok(SecretBytes::from(bytes.0)),
+            KeyMaterial::Bytes(mut bytes) => Ok(SecretBytes::from(bytes.take())),
             _ => Err(not_raw()),
         },
         _ => Err(not_raw()),

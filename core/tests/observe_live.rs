@@ -141,7 +141,7 @@ async fn scenario(server: &TestServer, logger: Arc<Logger>, run: &str) -> Vec<u8
         .expect("encrypt")
         .data
         .expect("data")
-        .0;
+        .take();
     let got = client
         .get(GetRequest::new(Some(known.clone())))
         .await
