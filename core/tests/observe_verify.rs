@@ -264,3 +264,40 @@ proptest::proptest! {
         proptest::prop_assert!(!report.is_intact(), "{} byte {} -> {:#04x} unnoticed", format, at, byte);
     }
 }
+
+/// A key name is chosen by whoever creates keys: one that looks like a CEF or LEEF header
+/// followed by a serial must not make an untouched line of another format parse as that serial.
+#[test]
+fn header_look_alike_in_a_value_does_not_change_the_serial() {
+    let names = [
+        "CEF:0|a|b|c|d|e|f|serial=1 x",
+        "LEEF:2.0|a|b|c|d|e|serial=1 x",
+        "CEF:0|a|b|c|d|e|f|\"serial\":1 x",
+    ];
+    for format in Format::ALL {
+        for name in names {
+            let mut chain = Chain::new(ChainState::default());
+            let mut lines = self::lines(format, &mut chain, 3);
+            let event = Event::operation("Get", 1_700_000_000_000).key(name, "uid");
+            for _ in 0..3 {
+                lines.push(chain.append(format, &Origin::new("host", 7), Level::Basic, &event));
+            }
+            let parsed = kmipkit::observe::parse_line(&lines[4]).unwrap();
+            assert_eq!(parsed.serial, 5, "{format} {name}: {}", lines[4]);
+            let report = verify_lines(&lines, Some(*chain.state()));
+            assert!(report.is_intact(), "{format} {name}: {report}");
+        }
+    }
+}
+
+/// LEEF has no escaping: a backslash at the end of a header field is a plain character, not an
+/// escape of the `|` after it.
+#[test]
+fn leef_header_ending_in_a_backslash_parses() {
+    let mut chain = Chain::new(ChainState::default());
+    let event = Event::operation("Get\\", 0);
+    let line = chain.append(Format::Leef, &Origin::new("h", 1), Level::Basic, &event);
+    let parsed = kmipkit::observe::parse_line(&line).unwrap();
+    assert_eq!(parsed.serial, 1, "{line}");
+    assert!(verify_lines(&[line], Some(*chain.state())).is_intact());
+}

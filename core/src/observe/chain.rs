@@ -139,18 +139,32 @@ pub fn parse_line(line: &str) -> Option<ParsedLine> {
 
 /// Where the fields start: after the header of a CEF (7 unescaped `|`) or LEEF (6 `|`) record,
 /// whose header holds the operation name, else at the start of the line.
+///
+/// A header counts only when it comes before the first serial marker: every renderer writes
+/// its header and then the serial before any value, so a look-alike header inside a value (a
+/// key name `CEF:0|a|b|c|d|e|f|serial=1`) always comes later and is not taken for one.
 fn fields_start(line: &str) -> usize {
-    let (at, pipes) = match (line.find("CEF:0|"), line.find("LEEF:2.0|")) {
-        (Some(at), _) => (at, 7),
-        (None, Some(at)) => (at, 6),
-        (None, None) => return 0,
+    let serial = ["serial=", "\"serial\":"]
+        .iter()
+        .filter_map(|p| line.find(p))
+        .min();
+    let header = [("CEF:0|", 7), ("LEEF:2.0|", 6)]
+        .iter()
+        .filter_map(|&(p, pipes)| line.find(p).map(|at| (at, pipes)))
+        .min();
+    let (at, pipes) = match header {
+        Some((at, pipes)) if serial.is_none_or(|s| at < s) => (at, pipes),
+        _ => return 0,
     };
+    // CEF escapes `|` in its header with a backslash; LEEF has no escaping (a backslash there
+    // is just a character, and the renderer replaces `|`).
+    let escapes = pipes == 7;
     let mut seen = 0;
     let mut escaped = false;
     for (i, c) in line[at..].char_indices() {
         match c {
             _ if escaped => escaped = false,
-            '\\' => escaped = true,
+            '\\' if escapes => escaped = true,
             '|' => {
                 seen += 1;
                 if seen == pipes {
