@@ -301,3 +301,29 @@ fn leef_header_ending_in_a_backslash_parses() {
     assert_eq!(parsed.serial, 1, "{line}");
     assert!(verify_lines(&[line], Some(*chain.state())).is_intact());
 }
+
+/// A hostile file handed to `verify` may hold one enormous line: it is reported and skipped
+/// (never held whole), and the lines around it still verify.
+#[test]
+fn overlong_line_is_reported_and_skipped() {
+    use kmipkit::observe::verify::MAX_LINE_BYTES;
+    let dir = std::env::temp_dir().join(format!("kmipkit-verify-long-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("kmipkit.log");
+    let (lines, state) = log(Format::Json);
+    let mut text = lines[..5].join("\n") + "\n";
+    text.push_str(&"a".repeat(3 * MAX_LINE_BYTES));
+    text.push('\n');
+    text.push_str(&(lines[5..].join("\r\n") + "\r\n"));
+    std::fs::write(&path, text).unwrap();
+    state.save(&ChainState::path_for(&path)).unwrap();
+    let report = verify_files(&[path], &VerifyOptions::default()).unwrap();
+    assert_eq!(kinds(&report), [(FindingKind::Inserted, None)], "{report}");
+    assert_eq!(report.findings[0].line, Some(6));
+    assert!(
+        report.findings[0].detail.contains("longer than"),
+        "{report}"
+    );
+    assert_eq!(report.last_serial, Some(10));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

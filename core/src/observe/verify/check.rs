@@ -10,6 +10,8 @@ use crate::observe::state::ChainState;
 pub(super) struct Located {
     pub(super) file: Option<PathBuf>,
     pub(super) line: Option<usize>,
+    /// Longer than any line kmipkit writes; skipped unread.
+    pub(super) overlong: bool,
     pub(super) parsed: Option<ParsedLine>,
 }
 
@@ -36,7 +38,10 @@ pub(super) fn verify_parsed(lines: Vec<Located>, state: Option<ChainState>) -> V
     let mut segments: Vec<Vec<&Located>> = vec![Vec::new()];
     for entry in &lines {
         let Some(parsed) = &entry.parsed else {
-            let detail = "no serial number and hash: not written by kmipkit's logger";
+            let detail = match entry.overlong {
+                true => "longer than any line kmipkit writes (skipped unread)",
+                false => "no serial number and hash: not written by kmipkit's logger",
+            };
             report
                 .findings
                 .push(entry.finding(FindingKind::Inserted, None, detail));

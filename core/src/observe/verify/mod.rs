@@ -20,11 +20,13 @@
 mod check;
 mod report;
 
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read as _};
 use std::path::{Path, PathBuf};
 
 pub use report::{Finding, FindingKind, VerifyReport};
 
-use super::chain::parse_line;
+use super::chain::{ParsedLine, parse_line};
 use super::state::{ChainState, log_error};
 use crate::error::Result;
 use check::{Located, verify_parsed};
@@ -71,14 +73,10 @@ pub struct VerifyOptions {
 pub fn verify_files(paths: &[PathBuf], options: &VerifyOptions) -> Result<VerifyReport> {
     let mut files = Vec::new();
     for path in paths {
-        let bytes = std::fs::read(path)
-            .map_err(|e| log_error(path, format!("cannot read the log: {e}")))?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let first = text.lines().find_map(parse_line).map(|p| p.serial);
-        files.push((path.clone(), text, first));
+        files.push(read_log(path)?);
     }
     // Oldest first; files without a serial last.
-    files.sort_by_key(|(_, _, first)| first.unwrap_or(u64::MAX));
+    files.sort_by_key(|file| file.first.unwrap_or(u64::MAX));
     let state = match &options.state {
         StateSource::Ignore => None,
         StateSource::At(path) => Some(
@@ -90,26 +88,105 @@ pub fn verify_files(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verify
             None => None,
         },
     };
-    let mut lines = Vec::new();
-    for (index, (_, text, _)) in files.iter().enumerate() {
-        for (number, line) in text.lines().enumerate() {
-            if !line.trim().is_empty() {
-                lines.push((index, number + 1, line));
-            }
-        }
-    }
-    let names: Vec<PathBuf> = files.iter().map(|(p, _, _)| p.clone()).collect();
-    let located: Vec<Located> = lines
-        .iter()
-        .map(|(file, line, text)| Located {
-            file: Some(names[*file].clone()),
-            line: Some(*line),
-            parsed: parse_line(text),
+    let names: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+    let located: Vec<Located> = files
+        .into_iter()
+        .flat_map(|file| {
+            let path = file.path;
+            file.lines.into_iter().map(move |(line, read)| Located {
+                file: Some(path.clone()),
+                line: Some(line),
+                overlong: matches!(read, Read::Overlong),
+                parsed: match read {
+                    Read::Line(parsed) => parsed,
+                    Read::Overlong => None,
+                },
+            })
         })
         .collect();
     let mut report = verify_parsed(located, state);
     report.files = names;
     Ok(report)
+}
+
+/// The longest line the verifier reads, in bytes. A renderer writes at most about 100 KiB (some
+/// 25 fields of at most 1,024 bytes, each at most four times as long once escaped); a longer
+/// line is reported as inserted and skipped without being held in memory, so a hostile file
+/// cannot make the verifier allocate a multi-gigabyte line.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// One log file read: its non-empty lines (number from 1, what was read) and its first serial.
+struct LogFile {
+    path: PathBuf,
+    lines: Vec<(usize, Read)>,
+    first: Option<u64>,
+}
+
+enum Read {
+    /// A line of at most [`MAX_LINE_BYTES`], parsed (`None`: no serial and hash).
+    Line(Option<ParsedLine>),
+    /// A longer line, skipped.
+    Overlong,
+}
+
+/// Reads `path` line by line, keeping only what the checks need (the parsed line, not its text).
+fn read_log(path: &Path) -> Result<LogFile> {
+    let error = |e: std::io::Error| log_error(path, format!("cannot read the log: {e}"));
+    let mut reader = BufReader::new(File::open(path).map_err(error)?);
+    let mut file = LogFile {
+        path: path.to_path_buf(),
+        lines: Vec::new(),
+        first: None,
+    };
+    let mut buffer = Vec::new();
+    for number in 1.. {
+        buffer.clear();
+        let limit = u64::try_from(MAX_LINE_BYTES).unwrap_or(u64::MAX) + 1;
+        let read = (&mut reader)
+            .take(limit)
+            .read_until(b'\n', &mut buffer)
+            .map_err(error)?;
+        if read == 0 {
+            break;
+        }
+        if buffer.len() > MAX_LINE_BYTES && buffer.last() != Some(&b'\n') {
+            skip_line(&mut reader).map_err(error)?;
+            file.lines.push((number, Read::Overlong));
+            continue;
+        }
+        let text = String::from_utf8_lossy(&buffer);
+        let text = text.strip_suffix('\n').unwrap_or(&text);
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if text.trim().is_empty() {
+            continue;
+        }
+        let parsed = parse_line(text);
+        if file.first.is_none() {
+            file.first = parsed.as_ref().map(|p| p.serial);
+        }
+        file.lines.push((number, Read::Line(parsed)));
+    }
+    Ok(file)
+}
+
+/// Reads past the rest of a line without keeping it.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<()> {
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(at) => {
+                reader.consume(at + 1);
+                return Ok(());
+            }
+            None => {
+                let all = chunk.len();
+                reader.consume(all);
+            }
+        }
+    }
 }
 
 /// Checks lines already in memory (one log, oldest line first) against an optional state.
@@ -133,15 +210,16 @@ pub fn verify_lines<S: AsRef<str>>(lines: &[S], state: Option<ChainState>) -> Ve
         .map(|(i, l)| Located {
             file: None,
             line: Some(i + 1),
+            overlong: false,
             parsed: parse_line(l.as_ref()),
         })
         .collect();
     verify_parsed(located, state)
 }
-fn newest(files: &[(PathBuf, String, Option<u64>)]) -> Option<&Path> {
+fn newest(files: &[LogFile]) -> Option<&Path> {
     files
         .iter()
-        .rfind(|(_, _, first)| first.is_some())
+        .rfind(|file| file.first.is_some())
         .or(files.last())
-        .map(|(p, _, _)| p.as_path())
+        .map(|file| file.path.as_path())
 }
