@@ -64,3 +64,16 @@ fn file_is_private_and_reads_back() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Spreadsheets in locales whose list separator is `;` (or that sniff tabs) split an unquoted
+/// field there: `x;=cmd` would become a cell `=cmd`. Such fields are quoted, so they stay one
+/// cell; LF and NUL as first character are guarded like CR and tab (OWASP, ASVS 1.2.10).
+#[test]
+fn formula_after_another_separator_stays_inside_a_quoted_field() {
+    assert_eq!(csv_line(&["x;=1+1"]), "\"x;=1+1\"\r\n");
+    assert_eq!(csv_line(&["x\t=1+1"]), "\"x\t=1+1\"\r\n");
+    assert_eq!(csv_line(&["\n=1+1"]), "\"'\n=1+1\"\r\n");
+    assert_eq!(csv_line(&["\0=1+1"]), "'\0=1+1\r\n");
+    let rows = audit::parse_csv("a,\"x;=1+1\",\"x\t=1\"\r\n");
+    assert_eq!(rows, [["a", "x;=1+1", "x\t=1"]]);
+}

@@ -1,8 +1,9 @@
 //! The CSV audit trail: one row per key-manager operation and configuration change.
 //!
 //! RFC 4180: rows end with CRLF; a field holding a comma, a double quote, CR or LF is quoted,
-//! with quotes doubled. Formula-injection guard: a field starting with `=`, `+`, `-`, `@`, a
-//! tab or CR is prefixed with a single quote `'`, so a spreadsheet shows it as text instead of
+//! with quotes doubled, and so is one holding `;` or a tab (other spreadsheet separators).
+//! Formula-injection guard: a field starting with `=`, `+`, `-`, `@`, a tab, CR, LF or NUL is
+//! prefixed with a single quote `'`, so a spreadsheet shows it as text instead of
 //! evaluating it (OWASP's advice for CSV injection); the reader gives the field back as written,
 //! quote included. The file is created with mode 0600, and an existing file that other users
 //! can read or write is refused with the `chmod` that fixes it.
@@ -89,13 +90,16 @@ pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> String {
 
 fn guard(field: &str) -> String {
     match field.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{field}"),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n' | '\0') => format!("'{field}"),
         _ => field.to_string(),
     }
 }
 
+/// RFC 4180 quoting, also of fields holding `;` or a tab: spreadsheets in locales whose list
+/// separator is `;` (or that detect tabs) would split an unquoted field there, and what follows
+/// the split (`x;=cmd|...`) would be a cell the guard never saw.
 fn quote(field: &str) -> String {
-    if field.contains([',', '"', '\r', '\n']) {
+    if field.contains([',', '"', '\r', '\n', ';', '\t']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
         field.to_string()
