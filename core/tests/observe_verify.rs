@@ -327,3 +327,28 @@ fn overlong_line_is_reported_and_skipped() {
     assert_eq!(report.last_serial, Some(10));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The current log deleted and only its rotated files left (`kmipkit log verify kmipkit.log.*`):
+/// the log's state file is still found, so the missing tail is reported, not an intact chain.
+#[test]
+fn rotated_files_alone_are_checked_against_the_log_state() {
+    let dir = std::env::temp_dir().join(format!("kmipkit-verify-rot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (lines, state) = log(Format::Rfc3164);
+    let files: Vec<PathBuf> = ["kmipkit.log.2", "kmipkit.log.1"]
+        .iter()
+        .map(|n| dir.join(n))
+        .collect();
+    for (file, chunk) in files.iter().zip(lines.chunks(4)) {
+        std::fs::write(file, chunk.join("\n") + "\n").unwrap();
+    }
+    state.save(&dir.join("kmipkit.log.state")).unwrap();
+    let report = verify_files(&files, &VerifyOptions::default()).unwrap();
+    assert_eq!(report.state_serial, Some(10), "{report}");
+    assert_eq!(
+        kinds(&report),
+        [(FindingKind::TailMissing, Some(9))],
+        "{report}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

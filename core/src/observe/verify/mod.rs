@@ -33,7 +33,9 @@ use check::{Located, verify_parsed};
 /// Which state file to compare the end of the log with.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum StateSource {
-    /// `<newest file>.state`, if it exists.
+    /// `<newest file>.state`, if it exists; for a rotated file `<log>.N` without one, the
+    /// log's own `<log>.state`: when the current log was deleted, the rotated files alone must
+    /// still show that their tail is missing.
     #[default]
     Auto,
     /// This file (an error if it cannot be read).
@@ -84,7 +86,7 @@ pub fn verify_files(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verify
                 .ok_or_else(|| log_error(path, "the state file does not exist"))?,
         ),
         StateSource::Auto => match newest(&files) {
-            Some(path) => ChainState::load(&ChainState::path_for(path))?,
+            Some(path) => ChainState::load(&state_beside(path))?,
             None => None,
         },
     };
@@ -216,6 +218,21 @@ pub fn verify_lines<S: AsRef<str>>(lines: &[S], state: Option<ChainState>) -> Ve
         .collect();
     verify_parsed(located, state)
 }
+/// The state file for `newest`: `<newest>.state`, else, when `newest` is a rotated `<log>.N`,
+/// `<log>.state`.
+fn state_beside(newest: &Path) -> PathBuf {
+    let own = ChainState::path_for(newest);
+    let name = newest.as_os_str().to_string_lossy();
+    let rotated_from = name
+        .rsplit_once('.')
+        .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .map(|(log, _)| ChainState::path_for(Path::new(log)));
+    match rotated_from {
+        Some(log_state) if !own.exists() => log_state,
+        _ => own,
+    }
+}
+
 fn newest(files: &[LogFile]) -> Option<&Path> {
     files
         .iter()
