@@ -88,3 +88,26 @@ fn tls_receiver_gets_every_line() {
     assert!(logger.flush(Duration::from_secs(10)));
     assert!(lines.recv_timeout(Duration::from_millis(500)).is_err());
 }
+
+/// A receiver that accepts the connection and then never answers the TLS handshake: the line
+/// is given up within the sink's timeouts instead of holding the log thread forever (every
+/// later event would then be dropped).
+#[test]
+fn silent_receiver_does_not_hold_the_log_thread() {
+    use kmipkit::observe::sink::{Sink, TlsSink};
+    let server = TestServer::start(0);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let (keep, _held) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for tcp in listener.incoming() {
+            let _ = keep.send(tcp);
+        }
+    });
+    let mut sink = TlsSink::new(&address, &server.path("ca")).unwrap();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(sink.write_line("x").is_err());
+    });
+    assert_eq!(finished.recv_timeout(Duration::from_secs(15)), Ok(true));
+}

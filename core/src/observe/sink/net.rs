@@ -126,7 +126,9 @@ impl Sink for TcpSink {
     }
 }
 
-/// A TCP connection with connect and write timeouts.
+/// A TCP connection with connect, write and read timeouts. The read timeout matters for TLS:
+/// the handshake reads the receiver's answer, and a receiver that accepts and never answers
+/// would otherwise hold the log thread forever.
 pub(super) fn connect(address: &str) -> io::Result<TcpStream> {
     let target = address
         .to_socket_addrs()?
@@ -134,6 +136,7 @@ pub(super) fn connect(address: &str) -> io::Result<TcpStream> {
         .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no address"))?;
     let stream = TcpStream::connect_timeout(&target, WRITE_TIMEOUT)?;
     stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+    stream.set_read_timeout(Some(WRITE_TIMEOUT))?;
     stream.set_nodelay(true)?;
     Ok(stream)
 }
