@@ -248,3 +248,29 @@ fn line_separators_and_bidi_overrides_never_appear_raw() {
             .contains("key_name=\"a\\u{2028}b\\u{202e}c\\u{2066}d\\x85e\"")
     );
 }
+
+/// RFC 3164 caps a packet at 1,024 bytes whatever the values: every string field filled with
+/// characters that escape to several bytes, at the level with the most fields.
+#[test]
+fn rfc3164_stays_within_1024_bytes_for_any_values() {
+    for fill in ["\u{1}", "\u{202e}", "\"", "a b", "x"] {
+        let long = fill.repeat(3000);
+        let mut event = Event::operation(&long, 1_700_000_000_123)
+            .server(&long, Some("1:2:3:4:5:6:7:8".parse().unwrap()), 65535)
+            .key(&long, &long)
+            .user(&long)
+            .finished(Outcome::Failure, Some(long.clone()), u64::MAX);
+        event.request_id = Some(long.clone());
+        for key in ["batch_item_id", "version", "failed_servers", "error", "batch_items"] {
+            event = event.detail(Level::Debug, key, &long);
+        }
+        for key in ["request_bytes", "response_bytes", "request_tags", "response_tags"] {
+            event = event.detail(Level::Debug, key, &long);
+        }
+        let origin = Origin::new(&"h".repeat(300), u32::MAX);
+        let mut chain = Chain::new(ChainState::default());
+        let text = chain.append(Format::Rfc3164, &origin, Level::Debug, &event);
+        assert!(text.len() <= 1024, "{fill:?}: {} bytes: {text}", text.len());
+        assert!(verify_lines(&[text], None).is_intact());
+    }
+}
