@@ -352,3 +352,33 @@ fn rotated_files_alone_are_checked_against_the_log_state() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Anyone can compute a link (the chain has no key), so a hostile file may hold thousands of
+/// well-linked copies of one serial and thousands of the next that link to none of them. The
+/// verifier must not compare every copy with every copy (quadratic time).
+#[test]
+fn many_forged_copies_of_a_serial_are_checked_in_linear_time() {
+    let origin = Origin::new("host", 7);
+    let mut chain = Chain::new(ChainState::default());
+    let mut lines = self::lines(Format::Json, &mut chain, 4);
+    let at_four = *chain.state();
+    let copies = 6000;
+    for i in 0..copies {
+        let mut forger = Chain::new(at_four);
+        let event = Event::operation("Get", i);
+        lines.push(forger.append(Format::Json, &origin, Level::Basic, &event));
+    }
+    for i in 0..copies {
+        let mut forger = Chain::new(ChainState {
+            last_serial: 5,
+            last_hash: [9; 32],
+        });
+        let event = Event::operation("Get", i);
+        lines.push(forger.append(Format::Json, &origin, Level::Basic, &event));
+    }
+    let started = std::time::Instant::now();
+    let report = verify_lines(&lines, None);
+    let took = started.elapsed();
+    assert!(!report.is_intact());
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+}

@@ -28,6 +28,12 @@ impl Located {
     }
 }
 
+/// How many copies of one serial are compared with how many of the next when looking for the
+/// genuine one. Anyone can compute a link (the chain has no key), so a hostile file can hold
+/// thousands of well-linked copies; comparing all with all would take quadratic time. Beyond
+/// this many the choice of the genuine copy may be wrong, but every other copy is still reported.
+const MAX_COMPARED: usize = 16;
+
 pub(super) fn verify_parsed(lines: Vec<Located>, state: Option<ChainState>) -> VerifyReport {
     let mut report = VerifyReport {
         lines: lines.len(),
@@ -131,11 +137,12 @@ fn check_segment(segment: &[&Located], state: Option<ChainState>, report: &mut V
             let hash = segment[i].parsed.as_ref().expect("parsed").hash;
             by_serial
                 .get(&(s + 1))
-                .is_some_and(|next| next.iter().any(|&n| links(n, &hash)))
+                .is_some_and(|next| next.iter().take(MAX_COMPARED).any(|&n| links(n, &hash)))
         };
         let chosen = linking
             .iter()
             .copied()
+            .take(MAX_COMPARED)
             .find(|&i| next_links_to(i))
             .or(linking.first().copied());
         let chosen = match chosen {
