@@ -382,3 +382,16 @@ fn many_forged_copies_of_a_serial_are_checked_in_linear_time() {
     assert!(!report.is_intact());
     assert!(took < std::time::Duration::from_secs(5), "{took:?}");
 }
+
+/// A state file whose serial cannot be continued (the next one would overflow) is damaged:
+/// refused at load, with the recovery hint, rather than crashing the log thread later.
+#[test]
+fn state_file_with_an_unusable_serial_is_refused() {
+    let hash = "0".repeat(64);
+    for serial in [u64::MAX, 1 << 63] {
+        let text = format!("kmipkit-log-state 1\nserial={serial}\nhash={hash}\n");
+        assert_eq!(ChainState::parse(&text), None, "{serial}");
+    }
+    let text = format!("kmipkit-log-state 1\nserial=42\nhash={hash}\n");
+    assert_eq!(ChainState::parse(&text).map(|s| s.last_serial), Some(42));
+}

@@ -74,7 +74,12 @@ impl ChainState {
         if lines.next()? != MAGIC {
             return None;
         }
-        let last_serial = lines.next()?.strip_prefix("serial=")?.parse().ok()?;
+        let last_serial: u64 = lines.next()?.strip_prefix("serial=")?.parse().ok()?;
+        // No log reaches 2^63 lines; a state file that says so is damaged, and continuing
+        // from it would overflow the next serial.
+        if last_serial >= 1 << 63 {
+            return None;
+        }
         let hash_hex = lines.next()?.strip_prefix("hash=")?;
         let line = format!("serial={last_serial} hash={hash_hex}");
         let last_hash = super::chain::parse_line(&line)?.hash;
