@@ -126,6 +126,14 @@ fn errors_name_the_line_and_the_fix() {
             "unknown facility",
         ),
         ("[log]\nqueue = 0\n", "line 7", "use a whole number from 1"),
+        // The queue is allocated whole at start-up: a huge one would abort the process.
+        ("[log]\nqueue = 4000000000\n", "line 7", "from 1 to 1048576"),
+        // Rotation renames every kept file: billions would stall the log thread for hours.
+        (
+            "[log]\npath = \"k.log\"\nkeep = 4000000000\n",
+            "line 8",
+            "from 0 to 1000",
+        ),
         (
             "[audit]\npth = \"a.csv\"\n",
             "line 7",

@@ -14,6 +14,11 @@ use super::Parser;
 use crate::error::Result;
 use crate::observe::{AuditSettings, Destination, FACILITIES, LogSettings, Rotation};
 
+/// The longest log queue `queue` may ask for, in lines.
+const MAX_QUEUE: usize = 1 << 20;
+/// The most rotated files `keep` may ask for.
+const MAX_KEEP: u32 = 1000;
+
 impl Parser<'_> {
     pub(super) fn log(&self, raw: Option<RawLog>) -> Result<LogSettings> {
         let d = LogSettings::default();
@@ -41,9 +46,12 @@ impl Parser<'_> {
             None => d.facility,
         };
         let queue = match &raw.queue {
+            // std's bounded channel allocates its whole capacity up front.
             Some(f) => self.integer("queue", f, |n| match usize::try_from(n) {
-                Ok(n @ 1..) => Ok(n),
-                _ => Err("not a queue length; use a whole number from 1".into()),
+                Ok(n @ 1..=MAX_QUEUE) => Ok(n),
+                _ => Err(format!(
+                    "not a queue length; use a whole number from 1 to {MAX_QUEUE}"
+                )),
             })?,
             None => d.queue,
         };
@@ -147,9 +155,12 @@ impl Parser<'_> {
                     None => 10 << 20,
                 };
                 let keep = match &raw.keep {
-                    Some(f) => self.integer("keep", f, |n| {
-                        u32::try_from(n)
-                            .map_err(|_| "not a count; use a whole number from 0".into())
+                    // Each rotation renames every kept file.
+                    Some(f) => self.integer("keep", f, |n| match u32::try_from(n) {
+                        Ok(n @ 0..=MAX_KEEP) => Ok(n),
+                        _ => Err(format!(
+                            "not a count; use a whole number from 0 to {MAX_KEEP}"
+                        )),
                     })?,
                     None => 5,
                 };
