@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,13 +38,31 @@ fn receiver(server: &TestServer) -> (String, std::sync::mpsc::Receiver<String>) 
             let Ok(tcp) = tcp else { continue };
             let connection = rustls::ServerConnection::new(config.clone()).unwrap();
             let stream = rustls::StreamOwned::new(connection, tcp);
-            for line in BufReader::new(stream).lines() {
-                let Ok(line) = line else { break };
-                let _ = send.send(line);
+            let mut reader = BufReader::new(stream);
+            while let Some(message) = octet_counted(&mut reader) {
+                let _ = send.send(message);
             }
         }
     });
     (address, lines)
+}
+
+/// One RFC 5425 frame (section 4.3): `MSG-LEN SP SYSLOG-MSG`, MSG-LEN a decimal byte count
+/// without leading zeros; `None` at the end of the stream. Panics on any other framing.
+fn octet_counted(reader: &mut impl BufRead) -> Option<String> {
+    let mut length = Vec::new();
+    reader.read_until(b' ', &mut length).ok()?;
+    if length.is_empty() {
+        return None;
+    }
+    let digits = std::str::from_utf8(&length[..length.len() - 1]).unwrap();
+    assert!(
+        !digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit()),
+        "not an octet-counted frame: {digits:?}"
+    );
+    let mut message = vec![0; digits.parse().unwrap()];
+    reader.read_exact(&mut message).ok()?;
+    Some(String::from_utf8(message).unwrap())
 }
 
 #[test]

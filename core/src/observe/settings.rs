@@ -29,7 +29,7 @@ pub enum Destination {
         /// `host:port`.
         address: String,
     },
-    /// A syslog receiver over TLS (RFC 5425 transport), lines ending with LF.
+    /// A syslog receiver over TLS (RFC 5425): octet-counted frames, `MSG-LEN SP MSG`.
     Tls {
         /// `host:port`; the host must match the receiver's certificate.
         address: String,

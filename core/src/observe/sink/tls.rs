@@ -1,4 +1,6 @@
-//! A syslog receiver over TLS (the RFC 5425 transport), lines ending with LF.
+//! A syslog receiver over TLS (the RFC 5425 transport): each line sent as an octet-counted frame,
+//! `MSG-LEN SP MSG` (RFC 5425 section 4.3), as that RFC requires; receivers such as rsyslog and
+//! syslog-ng read it by default.
 
 use std::io::{self, Write};
 use std::net::TcpStream;
@@ -69,7 +71,8 @@ impl TlsSink {
 
 impl Sink for TlsSink {
     fn write_line(&mut self, line: &str) -> io::Result<()> {
-        let framed = format!("{line}\n");
+        // RFC 5425 section 4.3: octet counting, `MSG-LEN SP SYSLOG-MSG`.
+        let framed = format!("{} {line}", line.len());
         for _ in 0..2 {
             if self.stream.is_none() {
                 let tcp = connect(&self.address)?;
