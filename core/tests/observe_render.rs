@@ -261,10 +261,21 @@ fn rfc3164_stays_within_1024_bytes_for_any_values() {
             .user(&long)
             .finished(Outcome::Failure, Some(long.clone()), u64::MAX);
         event.request_id = Some(long.clone());
-        for key in ["batch_item_id", "version", "failed_servers", "error", "batch_items"] {
+        for key in [
+            "batch_item_id",
+            "version",
+            "failed_servers",
+            "error",
+            "batch_items",
+        ] {
             event = event.detail(Level::Debug, key, &long);
         }
-        for key in ["request_bytes", "response_bytes", "request_tags", "response_tags"] {
+        for key in [
+            "request_bytes",
+            "response_bytes",
+            "request_tags",
+            "response_tags",
+        ] {
             event = event.detail(Level::Debug, key, &long);
         }
         let origin = Origin::new(&"h".repeat(300), u32::MAX);
@@ -272,5 +283,21 @@ fn rfc3164_stays_within_1024_bytes_for_any_values() {
         let text = chain.append(Format::Rfc3164, &origin, Level::Debug, &event);
         assert!(text.len() <= 1024, "{fill:?}: {} bytes: {text}", text.len());
         assert!(verify_lines(&[text], None).is_intact());
+    }
+}
+
+/// The host name comes from the configuration (`hostname` in `[log]`): one that looks like a
+/// serial field must not be read as the line's serial, which would break an untouched log.
+#[test]
+fn host_name_cannot_pose_as_the_serial() {
+    for format in [Format::Rfc3164, Format::Rfc5424] {
+        let origin = Origin::new("aserial=9\"serial\":9", 1);
+        let mut chain = Chain::new(ChainState::default());
+        let event = Event::operation("Get", 0);
+        let lines: Vec<String> = (0..2)
+            .map(|_| chain.append(format, &origin, Level::Basic, &event))
+            .collect();
+        assert_eq!(parse_line(&lines[1]).unwrap().serial, 2, "{}", lines[1]);
+        assert!(verify_lines(&lines, Some(*chain.state())).is_intact());
     }
 }

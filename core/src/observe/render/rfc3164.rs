@@ -48,11 +48,17 @@ pub(super) fn render(
     }
 }
 
-/// A header token: printable ASCII without spaces, at most `max` bytes (`-` when empty).
+/// A header token: printable ASCII without spaces, at most `max` bytes (`-` when empty). `=`
+/// and `"` become `_` too: no host or application name holds them, and a configured name such
+/// as `serial=9` would otherwise be read as the line's serial by the verifier.
 pub(super) fn header_word(text: &str, max: usize) -> String {
     let word: String = text
         .chars()
-        .map(|c| if c.is_ascii_graphic() { c } else { '_' })
+        .map(|c| match c {
+            '=' | '"' => '_',
+            c if c.is_ascii_graphic() => c,
+            _ => '_',
+        })
         .take(max)
         .collect();
     if word.is_empty() { "-".into() } else { word }
