@@ -193,3 +193,45 @@ fn a_receiver_that_stops_reading_never_blocks_the_caller() {
     );
     assert!(text.contains("key_name=key-99999"));
 }
+
+/// A crash after lines were written but before the chain state was saved leaves the state
+/// behind the log. The next start must continue after the last line that chains from the
+/// saved state, never reuse those serials (two lines with one serial do not verify).
+#[test]
+fn a_restart_after_a_crash_continues_after_the_unsaved_lines() {
+    use kmipkit::observe::{Chain, ChainState, Origin};
+    let dir = temp_dir("observe-crash");
+    let path = dir.join("kmipkit.log");
+    let destination = Destination::File {
+        path: path.clone(),
+        rotation: Rotation::External,
+    };
+    let settings = settings(destination, Format::Json);
+    let logger = Logger::start(&settings, None).unwrap();
+    logger.emit(event(0));
+    assert!(logger.flush(Duration::from_secs(5)));
+    drop(logger);
+    // Lines the logger wrote just before it crashed, with no state saved after them.
+    let state_path = ChainState::path_for(&path);
+    let saved = ChainState::load(&state_path).unwrap().unwrap();
+    let mut chain = Chain::new(saved);
+    let mut unsaved = String::new();
+    for i in 0..3 {
+        let line = chain.append(Format::Json, &Origin::new("h", 1), Level::Basic, &event(i));
+        unsaved.push_str(&line);
+        unsaved.push('\n');
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    std::io::Write::write_all(&mut file, unsaved.as_bytes()).unwrap();
+    let logger = Logger::start(&settings, None).unwrap();
+    logger.emit(event(9));
+    assert!(logger.flush(Duration::from_secs(5)));
+    drop(logger);
+    let report = verify_files(&[path], &VerifyOptions::default()).unwrap();
+    assert!(report.is_intact(), "{report}");
+    assert_eq!(report.last_serial, Some(saved.last_serial + 5), "{report}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -17,7 +17,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use super::audit::AuditWriter;
 use super::sink::{self, Sink};
 use super::{
-    AuditSettings, Chain, ChainState, Event, EventKind, Format, Level, LogSettings, Origin,
+    AuditSettings, Chain, ChainState, Destination, Event, EventKind, Format, Level, LogSettings,
+    Origin,
 };
 use crate::error::Result;
 
@@ -77,10 +78,15 @@ impl Logger {
                     eprintln!("warning: {warning}");
                 }
                 let state_path = log.state_path();
-                let state = match &state_path {
+                let mut state = match &state_path {
                     Some(path) => ChainState::load(path)?,
                     None => None,
                 };
+                // Lines a crash left written but not yet in the state file are continued
+                // from, never given their serials again.
+                if let (Some(saved), Destination::File { path, .. }) = (state, destination) {
+                    state = Some(saved.caught_up(path));
+                }
                 let origin = Origin {
                     facility: log.facility,
                     ..Origin::new(

@@ -9,18 +9,23 @@
 //! hash=<64 hex digits>
 //! ```
 //!
-//! It is replaced atomically after every line written: a temporary file in the same directory
+//! It is saved whenever the logger's queue runs empty (once per burst of lines) and on every
+//! flush, and replaced atomically: a temporary file in the same directory
 //! is written, flushed to disk (`fsync`), renamed over the old one, and the directory is
 //! flushed, so a crash leaves either the old or the new state, never a torn one.
 
 use std::fs;
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::chain::{Digest, hex};
 use crate::error::{Error, Result};
 
 const MAGIC: &str = "kmipkit-log-state 1";
+
+/// How much of the end of a log [`ChainState::caught_up`] reads: far more than one burst of
+/// lines written between two saves of the state (a full default queue of 1,024 lines).
+pub const CATCH_UP_BYTES: u64 = 16 << 20;
 
 /// Where a chain stands: the serial and hash of its last line (0 and zeros before the first).
 ///
@@ -87,6 +92,67 @@ impl ChainState {
             last_serial,
             last_hash,
         })
+    }
+
+    /// This state moved past the lines of `log` that chain from it: lines a crash left written
+    /// but not yet recorded in the state file (it is saved once per burst). Without this, a
+    /// restart would give the next lines the serials of those and break the chain.
+    ///
+    /// Only the last [`CATCH_UP_BYTES`] of the log are read, one line at a time; a line longer
+    /// than [`MAX_LINE_BYTES`](super::verify::MAX_LINE_BYTES) ends the walk. Lines that do not
+    /// chain (altered, inserted) are not followed, so tampering after the state is still
+    /// reported by the verifier, and a missing state file is never replaced by the log's tail.
+    ///
+    /// ```
+    /// use kmipkit::observe::{Chain, ChainState, Event, Format, Level, Origin};
+    /// let dir = std::env::temp_dir().join(format!("kmipkit-catch-up-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let log = dir.join("kmipkit.log");
+    /// let mut chain = Chain::new(ChainState::default());
+    /// let origin = Origin::new("h", 1);
+    /// let first = chain.append(Format::Json, &origin, Level::Basic, &Event::operation("Get", 0));
+    /// let saved = *chain.state();
+    /// let second = chain.append(Format::Json, &origin, Level::Basic, &Event::operation("Get", 1));
+    /// std::fs::write(&log, format!("{first}\n{second}\n")).unwrap();
+    /// assert_eq!(saved.caught_up(&log), *chain.state());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn caught_up(self, log: &Path) -> ChainState {
+        let Ok(mut file) = fs::File::open(log) else {
+            return self;
+        };
+        let length = file.metadata().map_or(0, |m| m.len());
+        let start = length.saturating_sub(CATCH_UP_BYTES);
+        if file.seek(SeekFrom::Start(start)).is_err() {
+            return self;
+        }
+        let mut reader = BufReader::new(file);
+        let mut buffer = Vec::new();
+        let cap = super::verify::MAX_LINE_BYTES as u64 + 1;
+        let mut state = self;
+        loop {
+            buffer.clear();
+            match (&mut reader).take(cap).read_until(b'\n', &mut buffer) {
+                Ok(0) | Err(_) => return state,
+                Ok(_) if buffer.len() as u64 == cap => return state,
+                Ok(_) => {}
+            }
+            let Ok(text) = std::str::from_utf8(&buffer) else {
+                continue;
+            };
+            let Some(line) = super::chain::parse_line(text) else {
+                continue;
+            };
+            let next = state.last_serial.checked_add(1);
+            if Some(line.serial) == next
+                && super::chain::link(&state.last_hash, &line.canonical, "") == line.hash
+            {
+                state = ChainState {
+                    last_serial: line.serial,
+                    last_hash: line.hash,
+                };
+            }
+        }
     }
 
     /// The text of a state file.
