@@ -395,3 +395,21 @@ fn state_file_with_an_unusable_serial_is_refused() {
     let text = format!("kmipkit-log-state 1\nserial=42\nhash={hash}\n");
     assert_eq!(ChainState::parse(&text).map(|s| s.last_serial), Some(42));
 }
+
+/// `kmipkit log verify log/kmipkit.log log/kmipkit.log.*` (as the README shows) also names the
+/// state file `kmipkit.log.state`: it is recognized and not read as log lines.
+#[test]
+fn a_state_file_among_the_logs_is_not_read_as_lines() {
+    let dir = std::env::temp_dir().join(format!("kmipkit-verify-glob-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("kmipkit.log");
+    let (lines, state) = log(Format::Cef);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let state_path = ChainState::path_for(&path);
+    state.save(&state_path).unwrap();
+    let report = verify_files(&[path.clone(), state_path], &VerifyOptions::default()).unwrap();
+    assert!(report.is_intact(), "{report}");
+    assert_eq!(report.files, [path]);
+    assert_eq!(report.state_serial, Some(10));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use super::chain::{Digest, hex};
 use crate::error::{Error, Result};
 
-const MAGIC: &str = "kmipkit-log-state 1";
+/// The first line of a state file.
+pub(crate) const MAGIC: &str = "kmipkit-log-state 1";
 
 /// How much of the end of a log [`ChainState::caught_up`] reads: far more than one burst of
 /// lines written between two saves of the state (a full default queue of 1,024 lines).

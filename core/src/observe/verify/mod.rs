@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 pub use report::{Finding, FindingKind, VerifyReport};
 
 use super::chain::{ParsedLine, parse_line};
-use super::state::{ChainState, log_error};
+use super::state::{ChainState, MAGIC, log_error};
 use crate::error::Result;
 use check::{Located, verify_parsed};
 /// Which state file to compare the end of the log with.
@@ -75,7 +75,10 @@ pub struct VerifyOptions {
 pub fn verify_files(paths: &[PathBuf], options: &VerifyOptions) -> Result<VerifyReport> {
     let mut files = Vec::new();
     for path in paths {
-        files.push(read_log(path)?);
+        // A shell pattern such as `kmipkit.log.*` also names the state file.
+        if !is_state_file(path) {
+            files.push(read_log(path)?);
+        }
     }
     // Oldest first; files without a serial last.
     files.sort_by_key(|file| file.first.unwrap_or(u64::MAX));
@@ -169,6 +172,15 @@ fn read_log(path: &Path) -> Result<LogFile> {
         file.lines.push((number, Read::Line(parsed)));
     }
     Ok(file)
+}
+
+/// Whether `path` starts with a state file's first line (read no further than that).
+fn is_state_file(path: &Path) -> bool {
+    let head = format!("{MAGIC}\n");
+    let mut start = Vec::new();
+    File::open(path)
+        .and_then(|f| f.take(head.len() as u64).read_to_end(&mut start))
+        .is_ok_and(|_| start == head.as_bytes())
 }
 
 /// Reads past the rest of a line without keeping it.
