@@ -235,3 +235,26 @@ fn a_restart_after_a_crash_continues_after_the_unsaved_lines() {
     assert_eq!(report.last_serial, Some(saved.last_serial + 5), "{report}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Two loggers of one process writing one file would interleave two chains that never verify:
+/// a second configuration for a file already logged to is refused, not silently started.
+#[test]
+fn one_file_gets_one_logger_per_process() {
+    let dir = temp_dir("observe-shared");
+    let path = dir.join("kmipkit.log");
+    let destination = Destination::File {
+        path: path.clone(),
+        rotation: Rotation::External,
+    };
+    let json = settings(destination.clone(), Format::Json);
+    let cef = settings(destination, Format::Cef);
+    let first = Logger::shared(&json, None).unwrap();
+    let err = Logger::shared(&cef, None).unwrap_err().to_string();
+    assert!(err.contains("already"), "{err}");
+    assert!(Arc::ptr_eq(&first, &Logger::shared(&json, None).unwrap()));
+    drop(first);
+    // Once the first is gone, the file is free for another configuration.
+    let second = Logger::shared(&cef, None).unwrap();
+    drop(second);
+    let _ = std::fs::remove_dir_all(&dir);
+}

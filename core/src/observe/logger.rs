@@ -151,6 +151,17 @@ impl Logger {
         if let Some(logger) = found {
             return Ok(logger);
         }
+        // Another configuration for the same log file would interleave a second chain.
+        if let Some(path) = log.state_path().filter(|_| log.level > Level::None)
+            && running
+                .iter()
+                .any(|(l, _, _)| l.level > Level::None && l.state_path().as_ref() == Some(&path))
+        {
+            return Err(super::state::log_error(
+                &path,
+                "this log is already written by a logger of this process with other [log] settings; use one configuration per log file",
+            ));
+        }
         let logger = Arc::new(Logger::start(log, audit)?);
         running.push((log.clone(), audit.cloned(), Arc::downgrade(&logger)));
         Ok(logger)
