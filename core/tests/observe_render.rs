@@ -301,3 +301,38 @@ fn host_name_cannot_pose_as_the_serial() {
         assert!(verify_lines(&lines, Some(*chain.state())).is_intact());
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Any text in the fields a peer or an operator chooses: every format keeps the line one
+    /// line (no raw control character, line separator or bidi override; LEEF's tab delimiter
+    /// aside), the serial is read back right, the line verifies, and JSON is valid JSON that
+    /// gives the value back.
+    #[test]
+    fn any_value_stays_one_verifiable_line(name in "(?s).{0,200}", user in "\\PC{0,40}") {
+        let event = Event::operation("Get", 1_700_000_000_000).key(&name, "uid").user(&user);
+        for format in Format::ALL {
+            let mut chain = Chain::new(ChainState::default());
+            let mut lines = Vec::new();
+            for _ in 0..2 {
+                lines.push(chain.append(format, &origin(), Level::Debug, &event));
+            }
+            for line in &lines {
+                let raw = line
+                    .chars()
+                    .find(|&c| (c.is_control() && !(format == Format::Leef && c == '\t'))
+                        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'));
+                proptest::prop_assert_eq!(raw, None, "{}: {:?}", format, line);
+            }
+            proptest::prop_assert_eq!(parse_line(&lines[1]).map(|p| p.serial), Some(2), "{}", format);
+            proptest::prop_assert!(verify_lines(&lines, Some(*chain.state())).is_intact(), "{}", format);
+            if format == Format::Json {
+                let value: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+                let expected = Some(name.as_str()).filter(|n| !n.is_empty());
+                proptest::prop_assert_eq!(value["key_name"].as_str(), expected);
+                proptest::prop_assert_eq!(value["user"].as_str(), Some(user.as_str()));
+            }
+        }
+    }
+}
