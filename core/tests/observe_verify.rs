@@ -413,3 +413,27 @@ fn a_state_file_among_the_logs_is_not_read_as_lines() {
     assert_eq!(report.state_serial, Some(10));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A log whose first line was made to look like a state file is still read as a log.
+#[test]
+fn a_forged_state_header_does_not_hide_a_log() {
+    let dir = std::env::temp_dir().join(format!("kmipkit-verify-hide-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("kmipkit.log");
+    let (lines, state) = log(Format::Json);
+    let text = format!("{}{}\n", state.to_text(), lines.join("\n"));
+    std::fs::write(&path, text).unwrap();
+    let report = verify_files(&[path.clone()], &VerifyOptions::default()).unwrap();
+    assert_eq!(report.files, [path]);
+    assert_eq!(report.last_serial, Some(10));
+    assert_eq!(
+        kinds(&report),
+        [
+            (FindingKind::Inserted, None),
+            (FindingKind::Inserted, None),
+            (FindingKind::Inserted, None)
+        ],
+        "{report}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

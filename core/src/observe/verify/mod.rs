@@ -174,13 +174,16 @@ fn read_log(path: &Path) -> Result<LogFile> {
     Ok(file)
 }
 
-/// Whether `path` starts with a state file's first line (read no further than that).
+/// Whether `path` is a state file: small, and nothing but a state (a log with a state-like
+/// first line is read as a log, so a forged first line cannot hide a log from the check).
 fn is_state_file(path: &Path) -> bool {
-    let head = format!("{MAGIC}\n");
-    let mut start = Vec::new();
-    File::open(path)
-        .and_then(|f| f.take(head.len() as u64).read_to_end(&mut start))
-        .is_ok_and(|_| start == head.as_bytes())
+    const MAX: u64 = 256;
+    let mut text = String::new();
+    let read = File::open(path).and_then(|f| f.take(MAX + 1).read_to_string(&mut text));
+    matches!(read, Ok(n) if (n as u64) <= MAX)
+        && text.starts_with(MAGIC)
+        && ChainState::parse(&text).is_some()
+        && text.lines().count() == 3
 }
 
 /// Reads past the rest of a line without keeping it.
