@@ -199,7 +199,6 @@ fn a_receiver_that_stops_reading_never_blocks_the_caller() {
 /// saved state, never reuse those serials (two lines with one serial do not verify).
 #[test]
 fn a_restart_after_a_crash_continues_after_the_unsaved_lines() {
-    use kmipkit::observe::{Chain, ChainState, Origin};
     let dir = temp_dir("observe-crash");
     let path = dir.join("kmipkit.log");
     let destination = Destination::File {
@@ -207,12 +206,53 @@ fn a_restart_after_a_crash_continues_after_the_unsaved_lines() {
         rotation: Rotation::External,
     };
     let settings = settings(destination, Format::Json);
-    let logger = Logger::start(&settings, None).unwrap();
+    let (report, saved) = restart_after_unsaved_lines(&settings, &path);
+    assert!(report.is_intact(), "{report}");
+    assert_eq!(report.last_serial, Some(saved + 5), "{report}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"recovered\":\"3\""), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// With the state file kept apart from the log (`state_file`), lines found after the saved
+/// state are not adopted at start: they stay reported (as inserted, and their serials used
+/// again).
+#[test]
+fn a_state_kept_elsewhere_never_adopts_appended_lines() {
+    let dir = temp_dir("observe-apart");
+    let path = dir.join("kmipkit.log");
+    let destination = Destination::File {
+        path: path.clone(),
+        rotation: Rotation::External,
+    };
+    let settings = LogSettings {
+        state_file: Some(dir.join("apart.state")),
+        ..settings(destination, Format::Json)
+    };
+    let (report, _) = restart_after_unsaved_lines(&settings, &path);
+    assert!(!report.is_intact(), "{report}");
+    assert!(
+        !std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("recovered")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Logs a line, appends three lines chained from the saved state as a crash would leave them,
+/// starts again and logs one more. Returns the report (against the configured state file) and
+/// the serial the state had before the three.
+fn restart_after_unsaved_lines(
+    settings: &LogSettings,
+    path: &Path,
+) -> (kmipkit::observe::verify::VerifyReport, u64) {
+    use kmipkit::observe::verify::StateSource;
+    use kmipkit::observe::{Chain, ChainState, Origin};
+    let logger = Logger::start(settings, None).unwrap();
     logger.emit(event(0));
     assert!(logger.flush(Duration::from_secs(5)));
     drop(logger);
-    // Lines the logger wrote just before it crashed, with no state saved after them.
-    let state_path = ChainState::path_for(&path);
+    let state_path = settings.state_path().unwrap();
     let saved = ChainState::load(&state_path).unwrap().unwrap();
     let mut chain = Chain::new(saved);
     let mut unsaved = String::new();
@@ -221,19 +261,17 @@ fn a_restart_after_a_crash_continues_after_the_unsaved_lines() {
         unsaved.push_str(&line);
         unsaved.push('\n');
     }
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .unwrap();
+    let mut file = std::fs::OpenOptions::new().append(true).open(path).unwrap();
     std::io::Write::write_all(&mut file, unsaved.as_bytes()).unwrap();
-    let logger = Logger::start(&settings, None).unwrap();
+    let logger = Logger::start(settings, None).unwrap();
     logger.emit(event(9));
     assert!(logger.flush(Duration::from_secs(5)));
     drop(logger);
-    let report = verify_files(&[path], &VerifyOptions::default()).unwrap();
-    assert!(report.is_intact(), "{report}");
-    assert_eq!(report.last_serial, Some(saved.last_serial + 5), "{report}");
-    std::fs::remove_dir_all(&dir).unwrap();
+    let options = VerifyOptions {
+        state: StateSource::At(state_path),
+    };
+    let report = verify_files(&[path.to_path_buf()], &options).unwrap();
+    (report, saved.last_serial)
 }
 
 /// Two loggers of one process writing one file would interleave two chains that never verify:

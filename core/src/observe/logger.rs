@@ -83,9 +83,16 @@ impl Logger {
                     None => None,
                 };
                 // Lines a crash left written but not yet in the state file are continued
-                // from, never given their serials again.
-                if let (Some(saved), Destination::File { path, .. }) = (state, destination) {
-                    state = Some(saved.caught_up(path));
+                // from, never given their serials again. Only with the state beside the log:
+                // a state kept elsewhere was separated so that lines appended to the log while
+                // no logger ran are reported, not adopted. The log_start line says how many.
+                let mut recovered = 0;
+                if let (Some(saved), Destination::File { path, .. }, None) =
+                    (state, destination, &log.state_file)
+                {
+                    let caught_up = saved.caught_up(path);
+                    recovered = caught_up.last_serial - saved.last_serial;
+                    state = Some(caught_up);
                 }
                 let origin = Origin {
                     facility: log.facility,
@@ -96,6 +103,7 @@ impl Logger {
                 };
                 let worker = LogWorker {
                     continued: state.is_some(),
+                    recovered,
                     saved: state.unwrap_or_default(),
                     chain: Chain::new(state.unwrap_or_default()),
                     sink: sink::open(destination)?,
@@ -300,6 +308,8 @@ struct LogWorker {
     /// The state last saved, to skip saving an unchanged one.
     saved: ChainState,
     continued: bool,
+    /// Lines found after the saved state at start (written before a crash), now continued.
+    recovered: u64,
     sink: Box<dyn Sink>,
     state_path: Option<PathBuf>,
     format: Format,
@@ -345,10 +355,14 @@ impl LogWorker {
 
     fn start_event(&self, unix_ms: u64) -> Event {
         let chain = if self.continued { "continued" } else { "new" };
-        Event::new(EventKind::LogStart, "log_start", unix_ms)
+        let event = Event::new(EventKind::LogStart, "log_start", unix_ms)
             .detail(Level::Basic, "level", self.level)
             .detail(Level::Basic, "format", self.format)
-            .detail(Level::Basic, "chain", chain)
+            .detail(Level::Basic, "chain", chain);
+        match self.recovered {
+            0 => event,
+            n => event.detail(Level::Basic, "recovered", n),
+        }
     }
 }
 
