@@ -423,7 +423,7 @@ fn a_forged_state_header_does_not_hide_a_log() {
     let (lines, state) = log(Format::Json);
     let text = format!("{}{}\n", state.to_text(), lines.join("\n"));
     std::fs::write(&path, text).unwrap();
-    let report = verify_files(&[path.clone()], &VerifyOptions::default()).unwrap();
+    let report = verify_files(std::slice::from_ref(&path), &VerifyOptions::default()).unwrap();
     assert_eq!(report.files, [path]);
     assert_eq!(report.last_serial, Some(10));
     assert_eq!(
