@@ -296,3 +296,19 @@ fn one_file_gets_one_logger_per_process() {
     drop(second);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A UDP receiver whose name does not resolve (DNS down, receiver gone) is a dead receiver:
+/// it must not stop the logger, and so the client, from starting; its lines are counted lost.
+#[test]
+fn an_unresolvable_udp_receiver_does_not_stop_the_start() {
+    let destination = Destination::Udp {
+        address: "log-receiver.invalid:514".into(),
+    };
+    let logger = Logger::start(&settings(destination, Format::Rfc3164), None).unwrap();
+    let started = Instant::now();
+    for i in 0..10 {
+        logger.emit(event(i));
+    }
+    assert!(started.elapsed() < Duration::from_millis(200));
+    assert!(logger.flush(Duration::from_secs(30)));
+}

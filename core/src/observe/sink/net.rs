@@ -5,7 +5,7 @@ use std::net::{TcpStream, ToSocketAddrs, UdpSocket};
 use std::path::{Path, PathBuf};
 
 use super::{Sink, WRITE_TIMEOUT};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The local syslog daemon's datagram socket, one line per datagram.
 #[derive(Debug)]
@@ -52,30 +52,43 @@ impl Sink for UnixSink {
 /// A syslog receiver over UDP: one line per datagram (RFC 5426).
 #[derive(Debug)]
 pub struct UdpSink {
-    socket: UdpSocket,
-    target: std::net::SocketAddr,
+    address: String,
+    /// The socket and the resolved receiver, once a name lookup succeeded.
+    target: Option<(UdpSocket, std::net::SocketAddr)>,
 }
 
 impl UdpSink {
-    /// A sink to `address` (`host:port`).
+    /// A sink to `address` (`host:port`). The name is looked up at the first line, on the log
+    /// thread, and again after a failure: a receiver whose name does not resolve is a dead
+    /// receiver, which must not stop a client from starting.
     pub fn new(address: &str) -> Result<Self> {
-        let target = resolve(address)?;
-        let local = if target.is_ipv4() {
-            "0.0.0.0:0"
-        } else {
-            "[::]:0"
-        };
-        let socket = UdpSocket::bind(local).map_err(|e| net_error(address, e))?;
-        // Resolved once: a name lookup per line would be slow and could hang.
-        Ok(Self { socket, target })
+        Ok(Self {
+            address: address.to_string(),
+            target: None,
+        })
     }
 }
 
 impl Sink for UdpSink {
     fn write_line(&mut self, line: &str) -> io::Result<()> {
-        self.socket
-            .send_to(line.as_bytes(), self.target)
-            .map(|_| ())
+        let (socket, target) = match &self.target {
+            Some(target) => target,
+            None => {
+                let target = self
+                    .address
+                    .to_socket_addrs()?
+                    .next()
+                    .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no address"))?;
+                let local = if target.is_ipv4() {
+                    "0.0.0.0:0"
+                } else {
+                    "[::]:0"
+                };
+                // Resolved once: a name lookup per line would be slow and could hang.
+                self.target.insert((UdpSocket::bind(local)?, target))
+            }
+        };
+        socket.send_to(line.as_bytes(), *target).map(|_| ())
     }
 }
 
@@ -139,24 +152,4 @@ pub(super) fn connect(address: &str) -> io::Result<TcpStream> {
     stream.set_read_timeout(Some(WRITE_TIMEOUT))?;
     stream.set_nodelay(true)?;
     Ok(stream)
-}
-
-fn resolve(address: &str) -> Result<std::net::SocketAddr> {
-    address
-        .to_socket_addrs()
-        .map_err(|e| net_error(address, e))?
-        .next()
-        .ok_or_else(|| {
-            net_error(
-                address,
-                io::Error::new(io::ErrorKind::NotFound, "no address"),
-            )
-        })
-}
-
-fn net_error(address: &str, e: io::Error) -> Error {
-    Error::Log {
-        path: Some(address.to_string()),
-        reason: format!("cannot reach the log receiver: {e}"),
-    }
 }
