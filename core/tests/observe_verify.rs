@@ -437,3 +437,25 @@ fn a_forged_state_header_does_not_hide_a_log() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A line whose serial number alone was changed is reported once, as the altered line it is,
+/// not as a gap up to the stated serial plus every later line "reordered".
+#[test]
+fn a_changed_serial_is_one_altered_line() {
+    let changes = [
+        (Format::Rfc3164, "serial=5 ", "serial=50 "),
+        (Format::Json, "\"serial\":5,", "\"serial\":50,"),
+        (Format::Cef, "|serial=5 ", "|serial=3 "),
+    ];
+    for (format, from, to) in changes {
+        let (mut lines, state) = log(format);
+        lines[4] = lines[4].replace(from, to);
+        let report = verify_lines(&lines, Some(state));
+        assert_eq!(
+            kinds(&report),
+            [(FindingKind::Altered, Some(5))],
+            "{format}: {report}"
+        );
+        assert_eq!(report.last_serial, Some(10));
+    }
+}

@@ -34,12 +34,13 @@ impl Located {
 /// this many the choice of the genuine copy may be wrong, but every other copy is still reported.
 const MAX_COMPARED: usize = 16;
 
-pub(super) fn verify_parsed(lines: Vec<Located>, state: Option<ChainState>) -> VerifyReport {
+pub(super) fn verify_parsed(mut lines: Vec<Located>, state: Option<ChainState>) -> VerifyReport {
     let mut report = VerifyReport {
         lines: lines.len(),
         state_serial: state.map(|s| s.last_serial),
         ..VerifyReport::default()
     };
+    renumber(&mut lines, &mut report);
     // Split into segments at every restart of the chain from the zero hash.
     let mut segments: Vec<Vec<&Located>> = vec![Vec::new()];
     for entry in &lines {
@@ -79,7 +80,43 @@ pub(super) fn verify_parsed(lines: Vec<Located>, state: Option<ChainState>) -> V
         .filter_map(|l| l.parsed.as_ref().map(|p| p.serial));
     report.first_serial = serials.clone().min();
     report.last_serial = serials.max();
+    // A renumbered line is also found altered by its link; one finding per line and kind.
+    let mut seen = std::collections::HashSet::new();
     report
+        .findings
+        .retain(|f| seen.insert((f.kind, f.serial, f.file.clone(), f.line)));
+    report
+}
+
+/// Finds lines whose serial number alone was changed, and reports each as the altered line it
+/// is instead of as a gap, a stray serial and a run of reordered lines. Such a line sits between
+/// serials k and k+2 in the file and the line after it links to the hash it states: it is line
+/// k+1. It is given that serial back for the checks, where its link fails as well.
+fn renumber(lines: &mut [Located], report: &mut VerifyReport) {
+    for i in 1..lines.len().saturating_sub(1) {
+        let (Some(before), Some(after)) = (&lines[i - 1].parsed, &lines[i + 1].parsed) else {
+            continue;
+        };
+        let (Some(expected), Some(current)) = (before.serial.checked_add(1), &lines[i].parsed)
+        else {
+            continue;
+        };
+        let sandwiched = after.serial.checked_sub(1) == Some(expected)
+            && current.serial != expected
+            && link(&current.hash, &after.canonical, "") == after.hash;
+        if !sandwiched {
+            continue;
+        }
+        let detail = format!(
+            "states serial {} where serial {expected} belongs: its serial number was changed",
+            current.serial
+        );
+        let finding = lines[i].finding(FindingKind::Altered, Some(expected), &detail);
+        report.findings.push(finding);
+        if let Some(parsed) = lines[i].parsed.as_mut() {
+            parsed.serial = expected;
+        }
+    }
 }
 
 fn is_first_link(parsed: &ParsedLine) -> bool {
