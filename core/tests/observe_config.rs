@@ -115,6 +115,12 @@ fn errors_name_the_line_and_the_fix() {
             "needs ca",
         ),
         ("[log]\ndestination = \"file\"\n", "line 7", "needs path"),
+        // A number of bytes has the same bounds as a size in text.
+        (
+            "[log]\npath = \"k.log\"\nmax_size = 10\n",
+            "line 8",
+            "1KiB to 2GiB",
+        ),
         (
             "[log]\npath = \"k.log\"\nmax_size = \"big\"\n",
             "line 8",

@@ -145,7 +145,17 @@ impl Parser<'_> {
             _ => {
                 let max_bytes = match &raw.max_size {
                     Some(f) => match f.get_ref() {
-                        Value::Integer(n) if *n > 0 => u64::try_from(*n).unwrap_or(u64::MAX),
+                        // The same bounds as a size written as text: a tiny limit would
+                        // rotate at every line and delete all but the last few.
+                        Value::Integer(_) => self.integer("max_size", f, |n| {
+                            u64::try_from(n)
+                                .ok()
+                                .and_then(|n| values::byte_count(n).ok())
+                                .map(|n| n as u64)
+                                .ok_or_else(|| {
+                                    "not a file size; write e.g. \"10MiB\" (1KiB to 2GiB)".into()
+                                })
+                        })?,
                         _ => self.checked("max_size", f, |s| {
                             values::size(s).map_err(|_| {
                                 "not a file size; write e.g. \"10MiB\" (1KiB to 2GiB)".to_string()
