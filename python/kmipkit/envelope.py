@@ -166,7 +166,7 @@ class Model1(_Sync):
     """
 
     def __init__(self, client: Client, kek_name: str, kek_version: int = 1, cache: Optional[KeyCache] = None) -> None:
-        self._n = _native.Model1(client.native, kek_name, kek_version, cache._n if cache else None)
+        self._n = _native.Model1(client.native, kek_name, kek_version, cache._n if cache is not None else None)
 
     @property
     def native(self) -> _native.Model1:
@@ -230,7 +230,7 @@ class Model2(_Sync):
     first use; each ciphertext names its key and key version."""
 
     def __init__(self, client: Client, prefix: str, cache: Optional[KeyCache] = None) -> None:
-        self._n = _native.Model2(client.native, prefix, cache._n if cache else None)
+        self._n = _native.Model2(client.native, prefix, cache._n if cache is not None else None)
 
     @property
     def native(self) -> _native.Model2:
@@ -361,7 +361,7 @@ class AsyncModel1(_Async):
     """
 
     def __init__(self, client: AsyncClient, kek_name: str, kek_version: int = 1, cache: Optional[KeyCache] = None) -> None:
-        self._n = _native.Model1(client.native, kek_name, kek_version, cache._n if cache else None)
+        self._n = _native.Model1(client.native, kek_name, kek_version, cache._n if cache is not None else None)
 
     @property
     def native(self) -> _native.Model1:
@@ -425,7 +425,7 @@ class AsyncModel2(_Async):
     first use; each ciphertext names its key and key version."""
 
     def __init__(self, client: AsyncClient, prefix: str, cache: Optional[KeyCache] = None) -> None:
-        self._n = _native.Model2(client.native, prefix, cache._n if cache else None)
+        self._n = _native.Model2(client.native, prefix, cache._n if cache is not None else None)
 
     @property
     def native(self) -> _native.Model2:
