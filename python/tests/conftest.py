@@ -11,8 +11,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
@@ -61,6 +64,28 @@ class TestServer:
     def config(self, **kwargs: Any) -> kmipkit.Config:
         kwargs.setdefault("timeouts", {"connect": 5, "request": 20, "deadline": 30})
         return kmipkit.Config(servers=[self.server()], **kwargs)
+
+    def kill(self) -> None:
+        """Kills the server at once (SIGKILL to its process group), as a crash would; waits
+        until it is gone and its port closed, then lets the harness clean up its pid file."""
+        if not self.running:
+            return
+        pid = int(self.info["pid"])
+        os.killpg(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            gone = not Path(f"/proc/{pid}").exists() or "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                listening = True
+            except OSError:
+                listening = False
+            if gone and not listening:
+                break
+            time.sleep(0.02)
+        else:
+            raise AssertionError(f"PID {pid} survived SIGKILL")
+        self.stop()
 
     def stop(self) -> None:
         if self.running:
