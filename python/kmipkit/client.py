@@ -38,7 +38,7 @@ class Client:
     """
 
     def __init__(self, config: Config) -> None:
-        self._n: Optional[_native.Client] = _native.Client.connect(config._native)
+        self._n: Optional[_native.Client] = _native.Client.connect(config._n)
 
     @property
     def native(self) -> _native.Client:
@@ -318,7 +318,7 @@ class AsyncClient:
     async def _connect(self) -> None:
         if self._n is None:
             loop = asyncio.get_running_loop()
-            self._n = await _native.Client.connect(self._config._native, aio=loop)
+            self._n = await _native.Client.connect(self._config._n, aio=loop)
 
     @property
     def native(self) -> _native.Client:
@@ -459,8 +459,8 @@ class AsyncClient:
         """Add Attribute."""
         await self._call("change_attribute", "add", unique_identifier, to_kmip_name(name), value)
 
-    async def modify_attribute(self, unique_identifier: str, name: str, value: Any) -> None:
-        """Modify Attribute."""
+    async def modify_attribute(self, unique_identifier: str, name: str, value: Any, current: Any = None) -> None:
+        """Modify Attribute; ``current``: the value replaced (KMIP 2.x, multi-valued attributes)."""
         await self._call("change_attribute", "modify", unique_identifier, to_kmip_name(name), value, current)
 
     async def set_attribute(self, unique_identifier: str, name: str, value: Any) -> None:

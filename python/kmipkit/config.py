@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Optional, Sequence, Union
+from typing import Mapping, Optional, Sequence, Union
 
 from . import _native
 
@@ -131,7 +131,7 @@ class Config:
     A :class:`~kmipkit.errors.ConfigError` names what is wrong.
     """
 
-    _native: _native.Config
+    _n: _native.Config
 
     def __init__(
         self,
@@ -142,8 +142,8 @@ class Config:
         protocol_version: Optional[str] = None,
         max_version: Optional[str] = None,
         max_response_size: Optional[int] = None,
-        timeouts: Optional[dict[str, Duration]] = None,
-        pool: Optional[dict[str, Union[int, Duration]]] = None,
+        timeouts: Optional[Mapping[str, Duration]] = None,
+        pool: Optional[Mapping[str, Union[int, Duration]]] = None,
         base_dir: PathLike = ".",
     ) -> None:
         settings = _Settings(
@@ -156,12 +156,12 @@ class Config:
             timeouts=dict(timeouts or {}),
             pool=dict(pool or {}),
         )
-        self._native = _native.Config.from_toml(settings.toml(), os.fspath(base_dir))
+        self._n = _native.Config.from_toml(settings.toml(), os.fspath(base_dir))
 
     @classmethod
     def _wrap(cls, native: _native.Config) -> "Config":
         self = cls.__new__(cls)
-        self._native = native
+        self._n = native
         return self
 
     @classmethod
@@ -177,27 +177,27 @@ class Config:
     @property
     def servers(self) -> list[tuple[str, str, int]]:
         """``(name, host, port)`` of each server, primary first."""
-        return list(self._native.servers)
+        return list(self._n.servers)
 
     @property
     def key_name(self) -> Optional[str]:
         """The ``[key]`` name, if set."""
-        return self._native.key_name
+        return self._n.key_name
 
     @property
     def key_version(self) -> Optional[int]:
         """The ``[key]`` version, if set."""
-        return self._native.key_version
+        return self._n.key_version
 
     @property
     def protocol_version(self) -> Optional[str]:
         """The pinned KMIP version, if any."""
-        return self._native.protocol_version
+        return self._n.protocol_version
 
     @property
     def path(self) -> Optional[str]:
         """The file this configuration was loaded from, if any."""
-        return self._native.path
+        return self._n.path
 
     def __repr__(self) -> str:
-        return repr(self._native)
+        return repr(self._n)

@@ -122,10 +122,8 @@ def dependencies(items: Iterable[tuple[_Item, bytes]]) -> tuple[dict[KeyRef, lis
 
 
 class _Sync:
-    _n: Any
-
     def _call(self, method: str, *args: Any) -> Any:
-        return getattr(self._n, method)(*args)
+        return getattr(getattr(self, "_n"), method)(*args)
 
     @staticmethod
     def _thread(f: Callable[..., Any], *args: Any) -> Any:
@@ -133,10 +131,8 @@ class _Sync:
 
 
 class _Async:
-    _n: Any
-
     async def _call(self, method: str, *args: Any) -> Any:
-        return await getattr(self._n, method)(*args, aio=asyncio.get_running_loop())
+        return await getattr(getattr(self, "_n"), method)(*args, aio=asyncio.get_running_loop())
 
     @staticmethod
     async def _thread(f: Callable[..., Any], *args: Any) -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Union
 
 import pytest
 
@@ -15,7 +15,7 @@ from kmipkit import Client
 
 from .conftest import TestServer
 
-FAST = {"connect": 2, "request": 5, "deadline": 3, "failover_delay": "50ms"}
+FAST: dict[str, Union[float, str]] = {"connect": 2, "request": 5, "deadline": 3, "failover_delay": "50ms"}
 
 
 def _attempt_errors(err: kmipkit.AllServersFailed) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 import pytest
-from kmip.core import enums
-from kmip.pie import client as pykmip_client
+from kmip.core import enums  # type: ignore[import-untyped]
+from kmip.pie import client as pykmip_client  # type: ignore[import-untyped]
 from kmip.pie import objects
 
 import kmipkit
