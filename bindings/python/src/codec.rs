@@ -41,7 +41,11 @@ impl TextCodec {
     }
 
     /// Every message of a KMIP XML test case, as TTLV bytes.
-    fn xml_messages_to_ttlv<'py>(&mut self, py: Python<'py>, text: &str) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+    fn xml_messages_to_ttlv<'py>(
+        &mut self,
+        py: Python<'py>,
+        text: &str,
+    ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
         let items = xml::messages_from_str(text, &mut self.placeholders).py()?;
         Ok(items.iter().map(|i| bytes(py, i)).collect())
     }
@@ -101,14 +105,22 @@ pub fn parse_message<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, P
         let m = RequestMessage::from_item(&item).py()?;
         d.set_item("kind", "request")?;
         d.set_item("version", version_text(m.header.protocol_version))?;
-        let ops: Vec<String> = m.batch_items.iter().map(|b| name_or_hex(b.operation.name(), b.operation.0)).collect();
+        let ops: Vec<String> = m
+            .batch_items
+            .iter()
+            .map(|b| name_or_hex(b.operation.name(), b.operation.0))
+            .collect();
         d.set_item("operations", ops)?;
         d.set_item("reencoded", PyBytes::new(py, &m.to_bytes()))?;
     } else {
         let m = ResponseMessage::from_item(&item).py()?;
         d.set_item("kind", "response")?;
         d.set_item("version", version_text(m.header.protocol_version))?;
-        let ops: Vec<Option<String>> = m.batch_items.iter().map(|b| b.operation.map(|o| name_or_hex(o.name(), o.0))).collect();
+        let ops: Vec<Option<String>> = m
+            .batch_items
+            .iter()
+            .map(|b| b.operation.map(|o| name_or_hex(o.name(), o.0)))
+            .collect();
         d.set_item("operations", ops)?;
         let results: Vec<(String, Option<String>)> = m
             .batch_items

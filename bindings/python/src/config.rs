@@ -20,7 +20,9 @@ impl NativeConfig {
     /// Reads, permission-checks and parses a `kmipkit.toml` file.
     #[staticmethod]
     fn load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
-        py.detach(|| Config::load(&path)).py().map(|inner| Self { inner })
+        py.detach(|| Config::load(&path))
+            .py()
+            .map(|inner| Self { inner })
     }
 
     /// Parses configuration text; relative paths resolve against `base_dir`.
@@ -66,7 +68,12 @@ impl NativeConfig {
     }
 
     fn __repr__(&self) -> String {
-        let servers: Vec<String> = self.inner.servers.iter().map(|s| format!("{}={}", s.name, s.address())).collect();
+        let servers: Vec<String> = self
+            .inner
+            .servers
+            .iter()
+            .map(|s| format!("{}={}", s.name, s.address()))
+            .collect();
         format!("<kmipkit Config servers=[{}]>", servers.join(", "))
     }
 }

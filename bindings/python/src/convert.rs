@@ -39,13 +39,13 @@ impl Secret {
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .cast::<Secret>()
-            .is_ok_and(|o| o.get().0 == self.0)
+        other.cast::<Secret>().is_ok_and(|o| o.get().0 == self.0)
     }
 
     fn __hash__(&self) -> PyResult<isize> {
-        Err(pyo3::exceptions::PyTypeError::new_err("Secret is not hashable"))
+        Err(pyo3::exceptions::PyTypeError::new_err(
+            "Secret is not hashable",
+        ))
     }
 }
 
@@ -81,7 +81,7 @@ pub fn usage_mask(value: &Bound<'_, PyAny>) -> PyResult<CryptographicUsageMask> 
     }
     let mut mask = CryptographicUsageMask(0);
     for name in value.extract::<Vec<String>>()? {
-        mask = mask | enum_value("usage mask", &name, CryptographicUsageMask::from_name)?;
+        mask |= enum_value("usage mask", &name, CryptographicUsageMask::from_name)?;
     }
     Ok(mask)
 }
@@ -187,11 +187,18 @@ pub fn attribute_out(py: Python<'_>, attribute: &Attribute) -> PyResult<(String,
         | Attribute::Description(s)
         | Attribute::Comment(s) => s.into_pyobject(py)?.into_any().unbind(),
         Attribute::Name(n) => n.name_value.clone().into_pyobject(py)?.into_any().unbind(),
-        Attribute::ObjectType(v) => name_or_hex(v.name(), v.0).into_pyobject(py)?.into_any().unbind(),
-        Attribute::CryptographicAlgorithm(v) => {
-            name_or_hex(v.name(), v.0).into_pyobject(py)?.into_any().unbind()
-        }
-        Attribute::State(v) => name_or_hex(v.name(), v.0).into_pyobject(py)?.into_any().unbind(),
+        Attribute::ObjectType(v) => name_or_hex(v.name(), v.0)
+            .into_pyobject(py)?
+            .into_any()
+            .unbind(),
+        Attribute::CryptographicAlgorithm(v) => name_or_hex(v.name(), v.0)
+            .into_pyobject(py)?
+            .into_any()
+            .unbind(),
+        Attribute::State(v) => name_or_hex(v.name(), v.0)
+            .into_pyobject(py)?
+            .into_any()
+            .unbind(),
         Attribute::CryptographicLength(v) => v.into_pyobject(py)?.into_any().unbind(),
         Attribute::CryptographicUsageMask(m) => {
             let names: Vec<String> = m

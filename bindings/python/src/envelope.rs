@@ -60,8 +60,14 @@ impl NativeKeyCache {
     fn new(max_age: f64, max_uses: u64, max_bytes: usize) -> PyResult<Self> {
         let max_age = Duration::try_from_secs_f64(max_age)
             .map_err(|e| PyValueError::new_err(format!("max_age: {e}")))?;
-        let limits = CacheLimits { max_age, max_uses, max_bytes };
-        Ok(Self { inner: Arc::new(KeyCache::new(limits)) })
+        let limits = CacheLimits {
+            max_age,
+            max_uses,
+            max_bytes,
+        };
+        Ok(Self {
+            inner: Arc::new(KeyCache::new(limits)),
+        })
     }
 
     /// Removes every key (zeroized).
@@ -96,7 +102,10 @@ impl NativeKeyCache {
 
     fn __repr__(&self) -> String {
         let s = self.inner.stats();
-        format!("<KeyCache entries={} hits={} misses={}>", s.entries, s.hits, s.misses)
+        format!(
+            "<KeyCache entries={} hits={} misses={}>",
+            s.entries, s.hits, s.misses
+        )
     }
 }
 
@@ -147,7 +156,14 @@ fn io_error(e: std::io::Error) -> PyErr {
 }
 
 /// Copies `src` through an encryptor into `dst` with the GIL released between Python calls.
-fn encrypt_stream(py: Python<'_>, src: Obj, dst: Obj, key: &[u8; 32], params: &Params, context: &[u8]) -> PyResult<u64> {
+fn encrypt_stream(
+    py: Python<'_>,
+    src: Obj,
+    dst: Obj,
+    key: &[u8; 32],
+    params: &Params,
+    context: &[u8],
+) -> PyResult<u64> {
     py.detach(|| {
         let mut enc = Encryptor::new(PyWriter(dst), key, params, context)?;
         let n = std::io::copy(&mut PyReader(src), &mut enc)?;
@@ -166,11 +182,14 @@ fn decrypt_stream(
     key_of: impl FnOnce(Python<'_>, &Header) -> PyResult<Arc<SecretBytes>>,
 ) -> PyResult<u64> {
     let mut reader = PyReader(src);
-    let header = py.detach(|| Header::read_from(&mut reader)).map_err(io_error)?;
+    let header = py
+        .detach(|| Header::read_from(&mut reader))
+        .map_err(io_error)?;
     let key = key_of(py, &header)?;
     let key = dek(&key)?;
     py.detach(|| {
-        let mut dec = Decryptor::new(reader, &header, key, context).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let mut dec = Decryptor::new(reader, &header, key, context)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
         std::io::copy(&mut dec, &mut PyWriter(dst))
     })
     .map_err(io_error)
@@ -186,7 +205,12 @@ pub struct NativeModel1 {
 impl NativeModel1 {
     #[new]
     #[pyo3(signature = (client, kek_name, kek_version, cache=None))]
-    fn new(client: &NativeClient, kek_name: String, kek_version: u32, cache: Option<&NativeKeyCache>) -> PyResult<Self> {
+    fn new(
+        client: &NativeClient,
+        kek_name: String,
+        kek_version: u32,
+        cache: Option<&NativeKeyCache>,
+    ) -> PyResult<Self> {
         let mut inner = Model1::new(client.client()?, kek_name, kek_version).py()?;
         if let Some(c) = cache {
             inner = inner.with_cache(c.inner.clone());
@@ -204,7 +228,12 @@ impl NativeModel1 {
     #[pyo3(signature = (aio=None))]
     fn ensure_kek(&self, py: Python<'_>, aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
         let m = self.inner.clone();
-        run(py, aio.as_ref(), async move { m.ensure_kek().await }, key_ref_obj)
+        run(
+            py,
+            aio.as_ref(),
+            async move { m.ensure_kek().await },
+            key_ref_obj,
+        )
     }
 
     /// Finds the KEK: `(name, version, uid)`.
@@ -217,54 +246,122 @@ impl NativeModel1 {
     /// A new data key and its protected form: `(Secret, bytes)`. `local`: from the local CSPRNG
     /// instead of the key manager.
     #[pyo3(signature = (local=false, aio=None))]
-    fn create_dek(&self, py: Python<'_>, local: bool, aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
+    fn create_dek(
+        &self,
+        py: Python<'_>,
+        local: bool,
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
         let m = self.inner.clone();
         run(
             py,
             aio.as_ref(),
             async move {
-                let (key, protected) = if local { m.create_local_dek().await? } else { m.create_dek().await? };
+                let (key, protected) = if local {
+                    m.create_local_dek().await?
+                } else {
+                    m.create_dek().await?
+                };
                 Ok((key, protected.to_bytes()?))
             },
-            |py, (key, protected)| Ok((Py::new(py, Secret(key))?, PyBytes::new(py, &protected)).into_pyobject(py)?.into_any().unbind()),
+            |py, (key, protected)| {
+                Ok((Py::new(py, Secret(key))?, PyBytes::new(py, &protected))
+                    .into_pyobject(py)?
+                    .into_any()
+                    .unbind())
+            },
         )
     }
 
     /// Protects a data key under the current KEK: the protected-DEK bytes.
     #[pyo3(signature = (key, aio=None))]
-    fn protect(&self, py: Python<'_>, key: &Secret, aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
+    fn protect(
+        &self,
+        py: Python<'_>,
+        key: &Secret,
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
         let m = self.inner.clone();
         let key = key.0.clone();
-        run(py, aio.as_ref(), async move { m.protect(&key).await?.to_bytes() }, bytes_obj)
+        run(
+            py,
+            aio.as_ref(),
+            async move { m.protect(&key).await?.to_bytes() },
+            bytes_obj,
+        )
     }
 
     /// Sends protected-DEK bytes to the key manager for decryption: the data key as a `Secret`.
     #[pyo3(signature = (protected, aio=None))]
-    fn unlock(&self, py: Python<'_>, protected: &[u8], aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
+    fn unlock(
+        &self,
+        py: Python<'_>,
+        protected: &[u8],
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
         let m = self.inner.clone();
         let protected = ProtectedDek::from_bytes(protected).py()?;
-        run(py, aio.as_ref(), async move { m.unlock(&protected).await }, |py, k| Ok(Py::new(py, Secret(k))?.into_any()))
+        run(
+            py,
+            aio.as_ref(),
+            async move { m.unlock(&protected).await },
+            |py, k| Ok(Py::new(py, Secret(k))?.into_any()),
+        )
     }
 
     /// Encrypts locally under `key`, storing `protected` in the header.
-    fn seal_with_dek<'py>(&self, py: Python<'py>, key: &Secret, protected: &[u8], context: &[u8], plaintext: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+    fn seal_with_dek<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Secret,
+        protected: &[u8],
+        context: &[u8],
+        plaintext: &[u8],
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let protected = ProtectedDek::from_bytes(protected).py()?;
-        let out = py.detach(|| self.inner.seal_with_dek(&key.0, &protected, context, plaintext)).py()?;
+        let out = py
+            .detach(|| {
+                self.inner
+                    .seal_with_dek(&key.0, &protected, context, plaintext)
+            })
+            .py()?;
         Ok(PyBytes::new(py, &out))
     }
 
     /// Decrypts a Model 1 ciphertext (unlocking its data key on the key manager).
     #[pyo3(signature = (ciphertext, context, aio=None))]
-    fn open(&self, py: Python<'_>, ciphertext: Vec<u8>, context: Vec<u8>, aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
+    fn open(
+        &self,
+        py: Python<'_>,
+        ciphertext: Vec<u8>,
+        context: Vec<u8>,
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
         let m = self.inner.clone();
-        run(py, aio.as_ref(), async move { m.open(&ciphertext, &context).await }, plain_obj)
+        run(
+            py,
+            aio.as_ref(),
+            async move { m.open(&ciphertext, &context).await },
+            plain_obj,
+        )
     }
 
     /// Streams `src` (a binary file-like object) encrypted into `dst` under `key`, whose
     /// protected form goes into the header; returns the plaintext length.
-    fn encrypt_stream(&self, py: Python<'_>, key: &Secret, protected: &[u8], src: Obj, dst: Obj, context: &[u8]) -> PyResult<u64> {
+    fn encrypt_stream(
+        &self,
+        py: Python<'_>,
+        key: &Secret,
+        protected: &[u8],
+        src: Obj,
+        dst: Obj,
+        context: &[u8],
+    ) -> PyResult<u64> {
         let blob = ProtectedDek::from_bytes(protected).py()?;
-        let params = Params { wrapped_dek: protected.to_vec(), ..Params::new(blob.kek) };
+        let params = Params {
+            wrapped_dek: protected.to_vec(),
+            ..Params::new(blob.kek)
+        };
         encrypt_stream(py, src, dst, dek(&key.0)?, &params, context)
     }
 
@@ -272,7 +369,10 @@ impl NativeModel1 {
     fn decrypt_stream(&self, py: Python<'_>, src: Obj, dst: Obj, context: &[u8]) -> PyResult<u64> {
         decrypt_stream(py, src, dst, context, |py, header| {
             if header.wrapped_dek.is_empty() {
-                return Err(to_py(Error::Format { reason: "the ciphertext carries no protected DEK (not a Model 1 ciphertext)".into() }));
+                return Err(to_py(Error::Format {
+                    reason: "the ciphertext carries no protected DEK (not a Model 1 ciphertext)"
+                        .into(),
+                }));
             }
             let protected = ProtectedDek::from_bytes(&header.wrapped_dek).py()?;
             let m = self.inner.clone();
@@ -292,11 +392,24 @@ pub struct NativeModel2 {
 }
 
 /// The AES-256 key `uid` from the key manager, in protected memory (conversion of a Get result).
-async fn key_bytes(client: &kmipkit::client::Client, uid: String) -> kmipkit::error::Result<SecretBytes> {
+async fn key_bytes(
+    client: &kmipkit::client::Client,
+    uid: String,
+) -> kmipkit::error::Result<SecretBytes> {
     let got = client.get(GetRequest::new(Some(uid.clone()))).await?;
-    match got.object.key_block().and_then(|b| if b.is_wrapped() { None } else { b.key_material() }) {
-        Some(KeyMaterial::Bytes(b)) if matches!(got.object, Object::SymmetricKey(_)) => Ok(SecretBytes::from(b.0.as_slice())),
-        _ => Err(Error::Protocol { reason: format!("object {uid:?} is not an unwrapped raw symmetric key") }),
+    match got.object.key_block().and_then(|b| {
+        if b.is_wrapped() {
+            None
+        } else {
+            b.key_material()
+        }
+    }) {
+        Some(KeyMaterial::Bytes(b)) if matches!(got.object, Object::SymmetricKey(_)) => {
+            Ok(SecretBytes::from(b.0.as_slice()))
+        }
+        _ => Err(Error::Protocol {
+            reason: format!("object {uid:?} is not an unwrapped raw symmetric key"),
+        }),
     }
 }
 
@@ -304,12 +417,18 @@ async fn key_bytes(client: &kmipkit::client::Client, uid: String) -> kmipkit::er
 impl NativeModel2 {
     #[new]
     #[pyo3(signature = (client, prefix, cache=None))]
-    fn new(client: &NativeClient, prefix: String, cache: Option<&NativeKeyCache>) -> PyResult<Self> {
+    fn new(
+        client: &NativeClient,
+        prefix: String,
+        cache: Option<&NativeKeyCache>,
+    ) -> PyResult<Self> {
         let mut inner = Model2::new(client.client()?, prefix).py()?;
         if let Some(c) = cache {
             inner = inner.with_cache(c.inner.clone());
         }
-        Ok(Self { inner: Arc::new(inner) })
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
     }
 
     /// The KMIP Name of `id`'s key.
@@ -321,17 +440,27 @@ impl NativeModel2 {
     #[pyo3(signature = (id, aio=None))]
     fn key_for(&self, py: Python<'_>, id: String, aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
         let m = self.inner.clone();
-        run(py, aio.as_ref(), async move { m.key_for(&id).await }, key_ref_obj)
+        run(
+            py,
+            aio.as_ref(),
+            async move { m.key_for(&id).await },
+            key_ref_obj,
+        )
     }
 
     /// The key of `id` if it exists.
     #[pyo3(signature = (id, aio=None))]
     fn find_key(&self, py: Python<'_>, id: String, aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
         let m = self.inner.clone();
-        run(py, aio.as_ref(), async move { m.find_key(&id).await }, |py, k| match k {
-            Some(k) => key_ref_obj(py, k),
-            None => Ok(py.None()),
-        })
+        run(
+            py,
+            aio.as_ref(),
+            async move { m.find_key(&id).await },
+            |py, k| match k {
+                Some(k) => key_ref_obj(py, k),
+                None => Ok(py.None()),
+            },
+        )
     }
 
     /// Forgets what is cached for `id`.
@@ -341,20 +470,51 @@ impl NativeModel2 {
 
     /// Encrypts for `id` with `context` bound as associated data.
     #[pyo3(signature = (id, plaintext, context, aio=None))]
-    fn encrypt(&self, py: Python<'_>, id: String, plaintext: Vec<u8>, context: Vec<u8>, aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
+    fn encrypt(
+        &self,
+        py: Python<'_>,
+        id: String,
+        plaintext: Vec<u8>,
+        context: Vec<u8>,
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
         let m = self.inner.clone();
-        run(py, aio.as_ref(), async move { m.encrypt(&id, &context, &plaintext).await }, bytes_obj)
+        run(
+            py,
+            aio.as_ref(),
+            async move { m.encrypt(&id, &context, &plaintext).await },
+            bytes_obj,
+        )
     }
 
     /// Decrypts a ciphertext made for `id`.
     #[pyo3(signature = (id, ciphertext, context, aio=None))]
-    fn decrypt(&self, py: Python<'_>, id: String, ciphertext: Vec<u8>, context: Vec<u8>, aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
+    fn decrypt(
+        &self,
+        py: Python<'_>,
+        id: String,
+        ciphertext: Vec<u8>,
+        context: Vec<u8>,
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
         let m = self.inner.clone();
-        run(py, aio.as_ref(), async move { m.decrypt(&id, &ciphertext, &context).await }, plain_obj)
+        run(
+            py,
+            aio.as_ref(),
+            async move { m.decrypt(&id, &ciphertext, &context).await },
+            plain_obj,
+        )
     }
 
     /// Streams `src` encrypted for `id` into `dst`; returns the plaintext length.
-    fn encrypt_stream(&self, py: Python<'_>, id: String, src: Obj, dst: Obj, context: &[u8]) -> PyResult<u64> {
+    fn encrypt_stream(
+        &self,
+        py: Python<'_>,
+        id: String,
+        src: Obj,
+        dst: Obj,
+        context: &[u8],
+    ) -> PyResult<u64> {
         let m = self.inner.clone();
         let (key_ref, key) = block(py, async move {
             let key_ref = m.key_for(&id).await?;
@@ -365,12 +525,22 @@ impl NativeModel2 {
     }
 
     /// Streams a ciphertext for `id` from `src` decrypted into `dst`; returns the plaintext length.
-    fn decrypt_stream(&self, py: Python<'_>, id: String, src: Obj, dst: Obj, context: &[u8]) -> PyResult<u64> {
+    fn decrypt_stream(
+        &self,
+        py: Python<'_>,
+        id: String,
+        src: Obj,
+        dst: Obj,
+        context: &[u8],
+    ) -> PyResult<u64> {
         let name = self.inner.key_name(&id).py()?;
         decrypt_stream(py, src, dst, context, |py, header| {
             if header.key_ref.name != name {
                 return Err(to_py(Error::Integrity {
-                    reason: format!("the ciphertext was made with key {:?}, not {name:?}: it belongs to another identifier", header.key_ref.name),
+                    reason: format!(
+                        "the ciphertext was made with key {:?}, not {name:?}: it belongs to another identifier",
+                        header.key_ref.name
+                    ),
                 }));
             }
             let m = self.inner.clone();
@@ -388,7 +558,6 @@ impl NativeModel2 {
 /// and for keys managed elsewhere.
 #[pyfunction]
 #[pyo3(signature = (key, plaintext, context, name="", version=0, uid="", wrapped_dek=None, salt=None, frame_size=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn seal<'py>(
     py: Python<'py>,
     key: &[u8],
@@ -401,8 +570,14 @@ pub fn seal<'py>(
     salt: Option<[u8; 32]>,
     frame_size: Option<u32>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let key: &[u8; 32] = key.try_into().map_err(|_| PyValueError::new_err("the key must have 32 bytes"))?;
-    let mut params = Params::new(KeyRef { name: name.into(), version, uid: uid.into() });
+    let key: &[u8; 32] = key
+        .try_into()
+        .map_err(|_| PyValueError::new_err("the key must have 32 bytes"))?;
+    let mut params = Params::new(KeyRef {
+        name: name.into(),
+        version,
+        uid: uid.into(),
+    });
     if let Some(w) = wrapped_dek {
         params.wrapped_dek = w;
     }
@@ -420,8 +595,15 @@ pub fn seal<'py>(
 
 /// Decrypts a ciphertext with a caller-supplied 32-byte key.
 #[pyfunction]
-pub fn open<'py>(py: Python<'py>, key: &[u8], ciphertext: &[u8], context: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
-    let key: &[u8; 32] = key.try_into().map_err(|_| PyValueError::new_err("the key must have 32 bytes"))?;
+pub fn open<'py>(
+    py: Python<'py>,
+    key: &[u8],
+    ciphertext: &[u8],
+    context: &[u8],
+) -> PyResult<Bound<'py, PyBytes>> {
+    let key: &[u8; 32] = key
+        .try_into()
+        .map_err(|_| PyValueError::new_err("the key must have 32 bytes"))?;
     let out = py.detach(|| format::open(ciphertext, key, context)).py()?;
     Ok(PyBytes::new(py, &out))
 }

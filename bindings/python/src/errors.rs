@@ -54,7 +54,9 @@ fn build(py: Python<'_>, err: &Error) -> Result<PyErr, PyErr> {
         } => {
             extra.set_item(
                 "result_reason",
-                reason.name().map_or_else(|| format!("{:#x}", reason.0), str::to_string),
+                reason
+                    .name()
+                    .map_or_else(|| format!("{:#x}", reason.0), str::to_string),
             )?;
             extra.set_item("operation", operation.and_then(|o| o.name()))?;
             extra.set_item("result_message", message.as_deref())?;

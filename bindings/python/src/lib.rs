@@ -5,6 +5,9 @@
 //! `aio=<event loop>` and then returns an asyncio future. One tokio runtime per process,
 //! rebuilt after `fork`.
 
+// Python keyword arguments become Rust parameters one for one (plus `py` and `aio`).
+#![allow(clippy::too_many_arguments)]
+
 mod client;
 mod codec;
 mod config;

@@ -19,10 +19,10 @@ static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
 pub fn runtime() -> PyResult<Arc<Runtime>> {
     let pid = std::process::id();
     let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some((owner, rt)) = slot.as_ref() {
-        if *owner == pid {
-            return Ok(rt.clone());
-        }
+    if let Some((owner, rt)) = slot.as_ref()
+        && *owner == pid
+    {
+        return Ok(rt.clone());
     }
     if let Some((_, stale)) = slot.take() {
         std::mem::forget(stale);
@@ -76,10 +76,9 @@ where
             };
             // The loop may be closed by now; then nobody waits for the result.
             if let Ok(complete) = completer(py) {
-                let _ = loop_.bind(py).call_method1(
-                    "call_soon_threadsafe",
-                    (complete, target, ok, value),
-                );
+                let _ = loop_
+                    .bind(py)
+                    .call_method1("call_soon_threadsafe", (complete, target, ok, value));
             }
         });
     });
