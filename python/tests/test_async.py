@@ -12,7 +12,7 @@ import pytest
 import kmipkit
 from kmipkit import envelope
 
-from .conftest import TestServer
+from conftest import TestServer
 
 
 def test_async_operations(server: TestServer, unique: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 import kmipkit
 from kmipkit import Client
 
-from .conftest import TestServer
+from conftest import TestServer
 
 FAST: dict[str, Union[float, str]] = {"connect": 2, "request": 5, "deadline": 3, "failover_delay": "50ms"}
 

@@ -7,7 +7,7 @@ from typing import Callable
 
 import kmipkit
 
-from .conftest import TestServer
+from conftest import TestServer
 
 
 def _config(primary: TestServer, secondary: TestServer) -> kmipkit.Config:

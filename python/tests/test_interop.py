@@ -12,7 +12,7 @@ from kmip.pie import objects
 import kmipkit
 from kmipkit import Client
 
-from .conftest import TestServer
+from conftest import TestServer
 
 
 @pytest.fixture

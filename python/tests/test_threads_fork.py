@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import kmipkit
 from kmipkit import Client, envelope
 
-from .conftest import TestServer
+from conftest import TestServer
 
 
 def test_eight_threads_one_client_1000_mixed_operations(client: Client, unique: str) -> None:
