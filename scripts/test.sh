@@ -33,6 +33,9 @@ conformance/pykmip/selftest.sh
 step "frozen envelope vectors through an independent decoder written from docs/FORMAT.md"
 target/pykmip-venv/bin/python conformance/vectors/envelope/decode.py conformance/vectors/envelope/*.json
 
+step "rsyslog for the real-receiver log test (Debian's package unpacked into target/rsyslog)"
+conformance/rsyslog/fetch.sh
+
 step "tests"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

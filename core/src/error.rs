@@ -168,6 +168,14 @@ pub enum Error {
         /// What was found, and what was expected.
         reason: String,
     },
+    /// A log, its chain state file or the audit trail could not be opened, written or read.
+    #[error("log{}: {reason}", path.as_deref().map(|p| format!(" {p}")).unwrap_or_default())]
+    Log {
+        /// The file or destination at fault, if any.
+        path: Option<String>,
+        /// What failed and how to fix it.
+        reason: String,
+    },
 }
 
 /// Which side of a TLS connection refused a certificate.
@@ -235,6 +243,8 @@ pub enum ErrorKind {
     Integrity,
     /// See [`Error::Format`].
     Format,
+    /// See [`Error::Log`].
+    Log,
 }
 
 impl ErrorKind {
@@ -262,6 +272,7 @@ impl ErrorKind {
             Self::Config => 0x0401,
             Self::Integrity => 0x0501,
             Self::Format => 0x0502,
+            Self::Log => 0x0601,
         }
     }
 }
@@ -293,6 +304,7 @@ impl Error {
             Self::Config { .. } => ErrorKind::Config,
             Self::Integrity { .. } => ErrorKind::Integrity,
             Self::Format { .. } => ErrorKind::Format,
+            Self::Log { .. } => ErrorKind::Log,
         }
     }
 

@@ -26,6 +26,7 @@ pub mod keys;
 #[macro_use]
 pub mod spec;
 pub mod message;
+pub mod observe;
 pub mod session;
 #[cfg(feature = "net")]
 pub mod transport;

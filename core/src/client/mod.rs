@@ -20,21 +20,23 @@
 //! ```
 
 mod blocking;
+mod events;
 mod operations;
 mod reconcile;
 
 pub use blocking::BlockingClient;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use zeroize::Zeroize;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::message::{Credential, RequestPayload, ResponsePayload};
+use crate::observe::Logger;
 use crate::session::{Negotiation, Outcome, Request, Session, Step, check_reply};
-use crate::spec::{Operation, ProtocolVersion};
+use crate::spec::{Operation, ProtocolVersion, Tag};
 use crate::transport::{Endpoint, PoolSettings, Retry, Timeouts, Transport};
 use crate::ttlv::Limits;
 
@@ -52,6 +54,8 @@ pub struct Client {
     transport: Transport,
     session: Mutex<Session>,
     limits: Limits,
+    logger: Arc<Logger>,
+    user: Option<String>,
 }
 
 impl std::fmt::Debug for Client {
@@ -103,7 +107,10 @@ impl Client {
             Some(v) => VersionChoice::Pinned(v),
             None => VersionChoice::Negotiate(config.protocol.start_version()),
         };
-        Self::with_transport(transport, choice, shared_credential(config)?, limits).await
+        let logger = Arc::new(Logger::start(&config.log, config.audit.as_ref())?);
+        log_configuration(&logger, config);
+        let credential = shared_credential(config)?;
+        Self::with_transport_and_logger(transport, choice, credential, limits, logger).await
     }
 
     /// A client over an existing transport.
@@ -113,6 +120,23 @@ impl Client {
         credential: Option<Credential>,
         limits: Limits,
     ) -> Result<Client> {
+        let logger = Arc::new(Logger::disabled());
+        Self::with_transport_and_logger(transport, version, credential, limits, logger).await
+    }
+
+    /// A client over an existing transport that logs every operation to `logger` (one event per
+    /// batch item, success or failure; see [`crate::observe`]).
+    pub async fn with_transport_and_logger(
+        transport: Transport,
+        version: VersionChoice,
+        credential: Option<Credential>,
+        limits: Limits,
+        logger: Arc<Logger>,
+    ) -> Result<Client> {
+        let user = match &credential {
+            Some(Credential::UsernameAndPassword { username, .. }) => Some(username.clone()),
+            _ => None,
+        };
         let start = match version {
             VersionChoice::Pinned(v) | VersionChoice::Negotiate(v) => v,
         };
@@ -127,6 +151,8 @@ impl Client {
             transport,
             session: Mutex::new(session),
             limits,
+            logger,
+            user,
         };
         if let VersionChoice::Negotiate(highest) = version {
             let agreed = client.negotiate(highest).await?;
@@ -143,6 +169,11 @@ impl Client {
     /// The names of the configured servers, primary first.
     pub fn server_names(&self) -> Vec<String> {
         self.transport.server_names()
+    }
+
+    /// The logger every operation is reported to.
+    pub fn logger(&self) -> &Arc<Logger> {
+        &self.logger
     }
 
     /// The transport, for diagnostics (`tls_info`, statistics).
@@ -177,8 +208,55 @@ impl Client {
         self.exchange(&request, retry).await
     }
 
+    /// Sends a request and checks the reply: the one place every operation passes through,
+    /// so it is also where each one is logged.
     async fn exchange(&self, request: &Request, retry: Retry) -> Result<Vec<Outcome>> {
+        let started = Instant::now();
+        let logging = self.logger.level() > crate::observe::Level::None || self.logger.has_audit();
+        let mut exchange = events::Exchange {
+            request,
+            request_items: match logging {
+                true => events::items(request.bytes(), &self.limits, Tag::RequestPayload),
+                false => Vec::new(),
+            },
+            response_items: Vec::new(),
+            server: None,
+            failed_attempts: 0,
+            response_bytes: 0,
+            elapsed: Default::default(),
+        };
+        let result = self
+            .exchange_unlogged(request, retry, &mut exchange, logging)
+            .await;
+        if logging {
+            exchange.elapsed = started.elapsed();
+            let result = result.as_ref().map(Vec::as_slice);
+            events::emit(
+                &self.logger,
+                &self.transport,
+                self.user.as_deref(),
+                &exchange,
+                result,
+            );
+        }
+        result
+    }
+
+    async fn exchange_unlogged(
+        &self,
+        request: &Request,
+        retry: Retry,
+        exchange: &mut events::Exchange<'_>,
+        logging: bool,
+    ) -> Result<Vec<Outcome>> {
         let mut reply = self.transport.send(request.bytes(), retry).await?;
+        exchange.server = Some(reply.server.clone());
+        exchange.failed_attempts = reply.failed_attempts.len();
+        exchange.response_bytes = reply.bytes.len();
+        if logging {
+            exchange.response_items =
+                events::items(&reply.bytes, &self.limits, Tag::ResponsePayload);
+        }
         let checked = check_reply(request, &reply.bytes, &self.limits);
         // The reply may carry key material; the typed payload now holds what is needed.
         reply.bytes.zeroize();
@@ -277,6 +355,29 @@ fn shared_credential(config: &Config) -> Result<Option<Credential>> {
         }
     }
     Ok(found.and_then(|(_, c)| c))
+}
+
+/// Logs the configuration just loaded, one `config_change` event per setting that matters for
+/// an audit (which file, which servers, how logging is set up). Never a secret: the file holds
+/// none, and only names and paths are logged.
+fn log_configuration(logger: &Logger, config: &Config) {
+    if let Some(path) = &config.path {
+        logger.config_change("config.file", path.display());
+    }
+    for server in &config.servers {
+        logger.config_change(
+            "server",
+            format!("{} {}:{}", server.name, server.host, server.port),
+        );
+    }
+    if let Some(name) = &config.key.name {
+        logger.config_change("key.name", name);
+    }
+    logger.config_change("log.level", config.log.level);
+    logger.config_change("log.format", config.log.format);
+    if let Some(audit) = &config.audit {
+        logger.config_change("audit.path", audit.path.display());
+    }
 }
 
 /// The current time in Unix seconds, for request time stamps.

@@ -2,7 +2,8 @@
 //!
 //! The file lists the key servers (`[primary]`, then any number of `[[secondary]]`, tried in that
 //! order), settings they share (`[defaults]`), the key the application uses (`[key]`), the
-//! protocol version (`[protocol]`), `[timeouts]` and the connection `[pool]`. Every section but
+//! protocol version (`[protocol]`), `[timeouts]`, the connection `[pool]`, tamper-evident
+//! logging (`[log]`) and the CSV audit trail (`[audit]`). Every section but
 //! `[primary]` is optional. [`EXAMPLE_TOML`] is a commented example of every setting.
 //!
 //! The file never holds a secret: passwords come from a password file or an environment
@@ -57,6 +58,7 @@ pub use server::{DEFAULT_PORT, ServerConfig};
 pub use tls_material::TlsMaterial;
 
 use crate::error::{Error, Result};
+use crate::observe::{AuditSettings, LogSettings};
 use crate::spec::ProtocolVersion;
 use files::{FileProblem, Protection};
 
@@ -76,6 +78,10 @@ pub struct Config {
     pub timeouts: TimeoutSettings,
     /// Connection reuse.
     pub pool: PoolConfig,
+    /// Tamper-evident logging (`[log]`); logs nothing without a `destination`.
+    pub log: LogSettings,
+    /// The CSV audit trail (`[audit]`), if configured.
+    pub audit: Option<AuditSettings>,
     /// The file this was loaded from (absolute), or `None` when parsed from text.
     pub path: Option<PathBuf>,
 }

@@ -22,6 +22,8 @@ pub(super) struct RawFile {
     pub protocol: Option<RawProtocol>,
     pub timeouts: Option<RawTimeouts>,
     pub pool: Option<RawPool>,
+    pub log: Option<RawLog>,
+    pub audit: Option<RawAudit>,
 }
 
 /// `[key]`.
@@ -82,6 +84,33 @@ pub(super) struct RawPool {
     pub idle_timeout: Field,
     pub max_lifetime: Field,
     pub probe_after_idle: Field,
+}
+
+/// `[log]`.
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLog {
+    pub level: Field,
+    pub format: Field,
+    pub destination: Field,
+    pub path: Field,
+    pub rotate: Field,
+    pub max_size: Field,
+    pub keep: Field,
+    pub socket: Field,
+    pub address: Field,
+    pub ca: Field,
+    pub state_file: Field,
+    pub facility: Field,
+    pub queue: Field,
+    pub hostname: Field,
+}
+
+/// `[audit]`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAudit {
+    pub path: Field,
 }
 
 /// Reads the file's shape; on failure, the line (when known) and the reason.

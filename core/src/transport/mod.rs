@@ -309,6 +309,12 @@ impl Transport {
         self.inner.servers.iter().map(|s| s.name.clone()).collect()
     }
 
+    /// The host and port of the named server, as configured (for logs).
+    pub fn server_address(&self, name: &str) -> Option<(&str, u16)> {
+        let server = self.inner.servers.iter().find(|s| s.name == name)?;
+        Some((server.host.as_str(), server.port))
+    }
+
     /// Opens a new connection to the named server and reports the handshake: TLS version,
     /// cipher suite, the server's certificate, and timings. The connection then joins the pool.
     pub async fn tls_info(&self, server: &str) -> Result<TlsInfo> {

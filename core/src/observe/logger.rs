@@ -1,0 +1,289 @@
+//! The logger: a bounded queue per destination, drained by a background thread, so a key
+//! operation never waits on a disk or a log receiver.
+//!
+//! [`Logger::emit`] only tries to queue the event; when the queue is full the event is dropped
+//! and counted. Dropped events never get a serial, so the chain has no gap: the next line that
+//! gets through is preceded by an `event=dropped` line carrying `dropped=N` (and `lost=N` for
+//! lines that were sealed but could not be written, e.g. to a receiver that went away, which
+//! the receiver's copy shows as deleted serials). The chain state is saved after every line.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::audit::AuditWriter;
+use super::sink::{self, Sink};
+use super::{
+    AuditSettings, Chain, ChainState, Event, EventKind, Format, Level, LogSettings, Origin,
+};
+use crate::error::Result;
+
+/// Writes events to the configured log and audit trail from background threads.
+///
+/// ```
+/// use kmipkit::observe::{Destination, Event, Level, LogSettings, Logger, Rotation};
+/// let dir = std::env::temp_dir().join(format!("kmipkit-logger-doc-{}", std::process::id()));
+/// let path = dir.join("kmipkit.log");
+/// let settings = LogSettings {
+///     destination: Some(Destination::File { path: path.clone(), rotation: Rotation::External }),
+///     ..LogSettings::default()
+/// };
+/// let logger = Logger::start(&settings, None).unwrap();
+/// logger.emit(Event::operation("Get", 0));
+/// assert!(logger.flush(std::time::Duration::from_secs(5)));
+/// let text = std::fs::read_to_string(&path).unwrap();
+/// assert!(text.contains("event=log_start"));
+/// assert!(text.contains("serial=2 "));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+#[derive(Debug)]
+pub struct Logger {
+    level: Level,
+    log: Option<Queue>,
+    audit: Option<Queue>,
+}
+
+#[derive(Debug)]
+struct Queue {
+    sender: SyncSender<Job>,
+    dropped: Arc<AtomicU64>,
+    dropped_total: AtomicU64,
+}
+
+enum Job {
+    Event(Box<Event>),
+    Flush(SyncSender<()>),
+}
+
+impl Logger {
+    /// A logger that writes nothing.
+    pub fn disabled() -> Self {
+        Self {
+            level: Level::None,
+            log: None,
+            audit: None,
+        }
+    }
+
+    /// Opens the destinations and starts their threads. Prints the level's start-up warning
+    /// (verbose, debug) to standard error and logs a `log_start` line.
+    pub fn start(log: &LogSettings, audit: Option<&AuditSettings>) -> Result<Self> {
+        let log_queue = match (&log.destination, log.level) {
+            (Some(destination), level) if level > Level::None => {
+                if let Some(warning) = level.startup_warning() {
+                    eprintln!("warning: {warning}");
+                }
+                let state_path = log.state_path();
+                let state = match &state_path {
+                    Some(path) => ChainState::load(path)?,
+                    None => None,
+                };
+                let origin = Origin {
+                    facility: log.facility,
+                    ..Origin::new(
+                        &log.hostname.clone().unwrap_or_else(hostname),
+                        std::process::id(),
+                    )
+                };
+                let mut worker = LogWorker {
+                    continued: state.is_some(),
+                    chain: Chain::new(state.unwrap_or_default()),
+                    sink: sink::open(destination)?,
+                    state_path,
+                    format: log.format,
+                    level,
+                    origin,
+                    lost: 0,
+                };
+                let start = worker.start_event(now_ms());
+                let queue = Queue::spawn(log.queue, "kmipkit-log", move |event, dropped| {
+                    worker.handle(event, dropped)
+                });
+                // Queued like any event: a dead receiver must not hold up the start either.
+                queue.push(Box::new(start));
+                Some(queue)
+            }
+            _ => None,
+        };
+        let audit_queue = match audit {
+            Some(settings) => {
+                let mut writer = AuditWriter::open(&settings.path)?;
+                Some(Queue::spawn(log.queue, "kmipkit-audit", move |event, _| {
+                    if let Some(event) = event {
+                        // An audit row that cannot be written is lost; the log still has it.
+                        let _ = writer.write(event);
+                    }
+                }))
+            }
+            None => None,
+        };
+        Ok(Self {
+            level: match log_queue {
+                Some(_) => log.level,
+                None => Level::None,
+            },
+            log: log_queue,
+            audit: audit_queue,
+        })
+    }
+
+    /// Whether an audit trail is written.
+    pub fn has_audit(&self) -> bool {
+        self.audit.is_some()
+    }
+
+    /// The level events are logged at.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// Queues `event` for the log and the audit trail; never blocks. Events that do not fit
+    /// in a full queue are dropped and counted.
+    pub fn emit(&self, event: Event) {
+        match (&self.log, &self.audit) {
+            (Some(log), Some(audit)) => {
+                audit.push(Box::new(event.clone()));
+                log.push(Box::new(event));
+            }
+            (Some(queue), None) | (None, Some(queue)) => queue.push(Box::new(event)),
+            (None, None) => {}
+        }
+    }
+
+    /// Records a configuration change: `setting` now has `value` (never a secret).
+    pub fn config_change(&self, setting: &str, value: impl ToString) {
+        self.emit(Event::config_change(setting, value, now_ms()));
+    }
+
+    /// Events dropped so far because a queue was full (log and audit together).
+    pub fn dropped(&self) -> u64 {
+        [&self.log, &self.audit]
+            .into_iter()
+            .flatten()
+            .map(|q| q.dropped_total.load(Ordering::Relaxed))
+            .sum()
+    }
+
+    /// Waits until everything queued so far is written, at most `within`; `false` on timeout.
+    pub fn flush(&self, within: Duration) -> bool {
+        let deadline = std::time::Instant::now() + within;
+        [&self.log, &self.audit].into_iter().flatten().all(|queue| {
+            let (done, wait) = mpsc::sync_channel(1);
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            // The flush request itself may wait for room, unlike events: it is not on a key
+            // operation's path.
+            let sent = queue.sender.send(Job::Flush(done)).is_ok();
+            sent && wait.recv_timeout(left).is_ok()
+        })
+    }
+}
+
+impl Queue {
+    fn spawn(
+        capacity: usize,
+        name: &str,
+        mut handle: impl FnMut(Option<&Event>, u64) + Send + 'static,
+    ) -> Self {
+        let (sender, receiver): (SyncSender<Job>, Receiver<Job>) =
+            mpsc::sync_channel(capacity.max(1));
+        let dropped = Arc::new(AtomicU64::new(0));
+        let counter = dropped.clone();
+        let spawned = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || {
+                for job in receiver {
+                    let dropped = counter.swap(0, Ordering::Relaxed);
+                    match job {
+                        Job::Event(event) => handle(Some(&event), dropped),
+                        Job::Flush(done) => {
+                            handle(None, dropped);
+                            let _ = done.send(());
+                        }
+                    }
+                }
+            });
+        if spawned.is_err() {
+            // Without a thread nothing is drained: every event is then counted as dropped.
+            eprintln!("warning: kmipkit cannot start its {name} thread; events are dropped");
+        }
+        Self {
+            sender,
+            dropped,
+            dropped_total: AtomicU64::new(0),
+        }
+    }
+
+    fn push(&self, event: Box<Event>) {
+        match self.sender.try_send(Job::Event(event)) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+                self.dropped_total.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+struct LogWorker {
+    chain: Chain,
+    continued: bool,
+    sink: Box<dyn Sink>,
+    state_path: Option<PathBuf>,
+    format: Format,
+    level: Level,
+    origin: Origin,
+    lost: u64,
+}
+
+impl LogWorker {
+    fn handle(&mut self, event: Option<&Event>, dropped: u64) {
+        if dropped > 0 || self.lost > 0 {
+            let report = Event::new(EventKind::Dropped, "dropped", now_ms())
+                .detail(Level::Basic, "dropped", dropped)
+                .detail(Level::Basic, "lost", self.lost);
+            self.lost = 0;
+            self.write(&report);
+        }
+        if let Some(event) = event {
+            self.write(event);
+        }
+    }
+
+    fn write(&mut self, event: &Event) {
+        let line = self
+            .chain
+            .append(self.format, &self.origin, self.level, event);
+        if self.sink.write_line(&line).is_err() {
+            self.lost += 1;
+        }
+        if let Some(path) = &self.state_path {
+            let _ = self.chain.state().save(path);
+        }
+    }
+
+    fn start_event(&self, unix_ms: u64) -> Event {
+        let chain = if self.continued { "continued" } else { "new" };
+        Event::new(EventKind::LogStart, "log_start", unix_ms)
+            .detail(Level::Basic, "level", self.level)
+            .detail(Level::Basic, "format", self.format)
+            .detail(Level::Basic, "chain", chain)
+    }
+}
+
+/// The current time in milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into())
+}
