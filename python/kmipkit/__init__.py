@@ -14,7 +14,7 @@ encryption, rotation and the key cache in :mod:`kmipkit.envelope`; the TTLV/XML/
 :mod:`kmipkit.ttlv`; exceptions in :mod:`kmipkit.errors`.
 """
 
-from . import errors, ttlv
+from . import errors, observe, ttlv
 from ._native import __version__
 from .client import AsyncClient, Client
 from .config import Config, Server
@@ -81,5 +81,6 @@ __all__ = [
     "TlsError",
     "__version__",
     "errors",
+    "observe",
     "ttlv",
 ]

@@ -60,8 +60,14 @@ class Client:
         """The configured server names, primary first."""
         return list(self.native.server_names)
 
+    def flush_log(self, timeout: float = 10.0) -> bool:
+        """Waits until the log lines and audit rows of the calls so far are written."""
+        return self.native.flush_log(timeout)
+
     def close(self) -> None:
-        """Drops the connections (idempotent)."""
+        """Writes out pending log lines and drops the connections (idempotent)."""
+        if self._n is not None:
+            self._n.flush_log(10.0)
         self._n = None
 
     def __enter__(self) -> "Client":
@@ -340,8 +346,14 @@ class AsyncClient:
         """The configured server names, primary first."""
         return list(self.native.server_names)
 
+    async def flush_log(self, timeout: float = 10.0) -> bool:
+        """Waits until the log lines and audit rows of the calls so far are written."""
+        return await asyncio.to_thread(self.native.flush_log, timeout)
+
     async def close(self) -> None:
-        """Drops the connections (idempotent)."""
+        """Writes out pending log lines and drops the connections (idempotent)."""
+        if self._n is not None:
+            await asyncio.to_thread(self._n.flush_log, 10.0)
         self._n = None
 
     async def __aenter__(self) -> "AsyncClient":

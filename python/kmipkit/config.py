@@ -24,6 +24,20 @@ def _text(value: object) -> str:
     return json.dumps(str(value))
 
 
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, os.PathLike):
+        return _text(os.fspath(value))
+    return _text(value)
+
+
+def _table(header: str, settings: Mapping[str, object]) -> str:
+    return header + "\n" + "".join(f"{k} = {_value(v)}\n" for k, v in settings.items())
+
+
 def _duration(value: Duration) -> str:
     if isinstance(value, str):
         return _text(value)
@@ -81,6 +95,8 @@ class _Settings:
     max_response_size: Optional[int] = None
     timeouts: dict[str, Duration] = field(default_factory=dict)
     pool: dict[str, Union[int, Duration]] = field(default_factory=dict)
+    log: dict[str, object] = field(default_factory=dict)
+    audit: dict[str, object] = field(default_factory=dict)
 
     def toml(self) -> str:
         if not self.servers:
@@ -112,6 +128,10 @@ class _Settings:
                 for k, v in self.pool.items()
             )
             parts.append("[pool]\n" + body + "\n")
+        if self.log:
+            parts.append(_table("[log]", self.log))
+        if self.audit:
+            parts.append(_table("[audit]", self.audit))
         return "\n".join(parts)
 
 
@@ -128,6 +148,11 @@ class Config:
     ``servers[0]`` is the primary, the others are tried in order when it fails. ``timeouts``
     keys: connect, request, deadline, failover_delay, down_backoff (seconds or "250ms");
     ``pool`` keys: max_idle_per_server, idle_timeout, max_lifetime, probe_after_idle.
+    ``log`` and ``audit`` are the ``[log]`` and ``[audit]`` tables of ``kmipkit.toml``
+    (tamper-evident log: level, format, destination, path, rotate, ...; CSV audit trail: path),
+    for example ``log={"level": "basic", "format": "json", "destination": "file",
+    "path": "log/kmipkit.log"}, audit={"path": "log/audit.csv"}``; the client starts logging
+    when it connects. Verify a log with :func:`kmipkit.observe.verify_log`.
     A :class:`~kmipkit.errors.ConfigError` names what is wrong.
     """
 
@@ -144,6 +169,8 @@ class Config:
         max_response_size: Optional[int] = None,
         timeouts: Optional[Mapping[str, Duration]] = None,
         pool: Optional[Mapping[str, Union[int, Duration]]] = None,
+        log: Optional[Mapping[str, object]] = None,
+        audit: Optional[Mapping[str, object]] = None,
         base_dir: PathLike = ".",
     ) -> None:
         settings = _Settings(
@@ -155,6 +182,8 @@ class Config:
             max_response_size=max_response_size,
             timeouts=dict(timeouts or {}),
             pool=dict(pool or {}),
+            log=dict(log or {}),
+            audit=dict(audit or {}),
         )
         self._n = _native.Config.from_toml(settings.toml(), os.fspath(base_dir))
 

@@ -226,6 +226,16 @@ impl NativeClient {
         self.inner.server_names()
     }
 
+    /// Waits until every log line and audit row queued so far is written, at most `timeout`
+    /// seconds (GIL released); whether it finished in time.
+    #[pyo3(signature = (timeout=10.0))]
+    fn flush_log(&self, py: Python<'_>, timeout: f64) -> PyResult<bool> {
+        let within = std::time::Duration::try_from_secs_f64(timeout)
+            .map_err(|e| PyValueError::new_err(format!("timeout: {e}")))?;
+        let client = self.inner.clone();
+        Ok(py.detach(|| client.logger().flush(within)))
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "<kmipkit Client servers={:?} version={}>",

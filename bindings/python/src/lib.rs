@@ -14,6 +14,7 @@ mod config;
 mod convert;
 mod envelope;
 mod errors;
+mod observe;
 mod rotation;
 mod runtime;
 
@@ -40,5 +41,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(envelope::header, m)?)?;
     m.add_function(wrap_pyfunction!(rotation::dependencies, m)?)?;
     m.add_function(wrap_pyfunction!(rotation::destroy_version, m)?)?;
+    m.add_function(wrap_pyfunction!(observe::verify_log, m)?)?;
     Ok(())
 }
