@@ -96,15 +96,15 @@ def seal_with_key(
     frame_size: Optional[int] = None,
 ) -> bytes:
     """The ciphertext format with a caller's 32-byte key (no key manager)."""
+    if key_ref is None and wrapped_dek is None and salt is None and frame_size is None:
+        return _native.seal(key, plaintext, context)
     ref = key_ref or KeyRef("", 0, "")
-    return _native.seal(
-        bytes(key), bytes(plaintext), bytes(context), ref.name, ref.version, ref.uid, wrapped_dek, salt, frame_size
-    )
+    return _native.seal(key, plaintext, context, ref.name, ref.version, ref.uid, wrapped_dek, salt, frame_size)
 
 
 def open_with_key(key: bytes, ciphertext: bytes, context: bytes = b"") -> bytes:
     """Decrypts the ciphertext format with a caller's 32-byte key."""
-    return _native.open(bytes(key), bytes(ciphertext), bytes(context))
+    return _native.open(key, ciphertext, context)
 
 
 def header(ciphertext: bytes) -> dict[str, Any]:

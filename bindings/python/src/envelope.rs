@@ -38,7 +38,29 @@ fn bytes_obj(py: Python<'_>, b: Vec<u8>) -> PyResult<Obj> {
 }
 
 fn plain_obj(py: Python<'_>, b: zeroize::Zeroizing<Vec<u8>>) -> PyResult<Obj> {
-    Ok(PyBytes::new(py, &b).into_any().unbind())
+    Ok(plain_bytes(py, b).into_any().unbind())
+}
+
+/// Copies plaintext into Python `bytes`, then erases the Rust copy with one bulk zeroize
+/// (dropping a `Zeroizing<Vec<u8>>` zeroes byte by byte, about 17x slower; see BENCHMARKS.md).
+fn plain_bytes(py: Python<'_>, mut b: zeroize::Zeroizing<Vec<u8>>) -> Bound<'_, PyBytes> {
+    let out = PyBytes::new(py, &b);
+    let mut inner = std::mem::take(&mut *b);
+    zeroize::Zeroize::zeroize(inner.as_mut_slice());
+    out
+}
+
+/// Below this many bytes, local encryption costs less than releasing and re-acquiring the GIL,
+/// so the GIL is kept.
+const DETACH_FROM: usize = 16 * 1024;
+
+/// Runs local crypto on `len` bytes, with the GIL released unless the work is tiny.
+fn crypto<T: Send>(py: Python<'_>, len: usize, f: impl FnOnce() -> T + Send) -> T {
+    if len >= DETACH_FROM {
+        py.detach(f)
+    } else {
+        f()
+    }
 }
 
 fn dek(key: &SecretBytes) -> PyResult<&[u8; 32]> {
@@ -319,12 +341,11 @@ impl NativeModel1 {
         plaintext: &[u8],
     ) -> PyResult<Bound<'py, PyBytes>> {
         let protected = ProtectedDek::from_bytes(protected).py()?;
-        let out = py
-            .detach(|| {
-                self.inner
-                    .seal_with_dek(&key.0, &protected, context, plaintext)
-            })
-            .py()?;
+        let out = crypto(py, plaintext.len(), || {
+            self.inner
+                .seal_with_dek(&key.0, &protected, context, plaintext)
+        })
+        .py()?;
         Ok(PyBytes::new(py, &out))
     }
 
@@ -584,12 +605,11 @@ pub fn seal<'py>(
     if let Some(f) = frame_size {
         params.frame_size = f;
     }
-    let out = py
-        .detach(|| match salt {
-            Some(s) => format::seal_with_salt(key, &params, context, s, plaintext),
-            None => format::seal(key, &params, context, plaintext),
-        })
-        .py()?;
+    let out = crypto(py, plaintext.len(), || match salt {
+        Some(s) => format::seal_with_salt(key, &params, context, s, plaintext),
+        None => format::seal(key, &params, context, plaintext),
+    })
+    .py()?;
     Ok(PyBytes::new(py, &out))
 }
 
@@ -604,8 +624,11 @@ pub fn open<'py>(
     let key: &[u8; 32] = key
         .try_into()
         .map_err(|_| PyValueError::new_err("the key must have 32 bytes"))?;
-    let out = py.detach(|| format::open(ciphertext, key, context)).py()?;
-    Ok(PyBytes::new(py, &out))
+    let out = crypto(py, ciphertext.len(), || {
+        format::open(ciphertext, key, context)
+    })
+    .py()?;
+    Ok(plain_bytes(py, out))
 }
 
 /// The header of a ciphertext: frame size, key reference and wrapped DEK (no key needed).
