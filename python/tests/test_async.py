@@ -80,3 +80,53 @@ def test_async_connection_error(server: TestServer) -> None:
         assert "127.0.0.1:1" in str(err.value)
 
     asyncio.run(main())
+
+
+def test_async_every_supported_operation(server: TestServer, unique: str) -> None:
+    async def main() -> None:
+        async with kmipkit.AsyncClient(server.config()) as client:
+            assert (await client.discover_versions(["1.4"])) == ["1.4"]
+            key = bytes(range(32))
+            uid = await client.register(key, attributes={"name": unique, "cryptographic_usage_mask": ["Encrypt", "Decrypt"]})
+            await client.activate(uid)
+            assert "name" in await client.get_attribute_list(uid)
+            params = {"block_cipher_mode": "GCM", "cryptographic_algorithm": "AES", "tag_length": 16}
+            enc = await client.encrypt(uid, b"async data", params=params, iv=bytes(12))
+            assert await client.decrypt(uid, enc.data, params=params, iv=bytes(12), tag=enc.tag) == b"async data"
+            await client.set_attribute(uid, "sensitive", True)
+            assert (await client.get_attributes(uid, ["sensitive"]))["sensitive"] is True
+            await client.modify_attribute(uid, "name", unique + "-2", current=unique)
+            assert await client.locate({"name": unique + "-2"}) == [uid]
+            await client.delete_attribute(uid, "name")
+            mac_uid = await client.register(b"m" * 32, algorithm="HMAC_SHA256",
+                                            attributes={"cryptographic_usage_mask": ["MACGenerate"]})
+            await client.activate(mac_uid)
+            assert len(await client.mac(mac_uid, b"x", "HMAC_SHA256")) == 32
+            pair = await client.create_key_pair(
+                common={"cryptographic_algorithm": "RSA", "cryptographic_length": 2048},
+                private_key={"cryptographic_usage_mask": ["Sign"]},
+                public_key={"cryptographic_usage_mask": ["Verify"]},
+            )
+            await client.activate(pair.private_key_id)
+            await client.activate(pair.public_key_id)
+            sp = {"digital_signature_algorithm": "SHA_256WithRSAEncryption", "padding_method": "PKCS1V1_5"}
+            sig = await client.sign(pair.private_key_id, b"m", sp)
+            assert await client.signature_verify(pair.public_key_id, b"m", sig, sp)
+            for refused in (client.rng_retrieve(8), client.check(uid), client.rekey(uid)):
+                with pytest.raises(kmipkit.ServerError):
+                    await refused
+            await client.revoke(uid, "KeyCompromise", compromise_date=1_700_000_000)
+            await client.destroy(uid)
+
+    asyncio.run(main())
+
+
+def test_async_tls_error(server: TestServer) -> None:
+    config = kmipkit.Config(servers=[server.server(ca="wrong_ca")], timeouts={"deadline": 3, "connect": 2})
+
+    async def main() -> None:
+        with pytest.raises(kmipkit.AllServersFailed) as err:
+            await kmipkit.AsyncClient.connect(config)
+        assert any("rejected the server's certificate" in e for _, e in err.value.attempts)
+
+    asyncio.run(main())
