@@ -30,8 +30,6 @@ AttributeValue = Union[str, int, bool, list[str]]
 """An attribute value as Python sees it: names of enumerations, integers (dates are Unix
 seconds), booleans, lists of mask names; structured attributes as the core prints them."""
 
-_SPECIAL = {"x_509": "X_509", "pkcs_12": "PKCS_12"}
-
 
 def to_kmip_name(name: str) -> str:
     """``cryptographic_algorithm`` -> ``CryptographicAlgorithm``; ``x-vendor`` names unchanged."""
