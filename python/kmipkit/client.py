@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import asyncio
 from types import TracebackType
-from typing import Any, Mapping, Optional, Sequence, Type
+from typing import Any, Mapping, Optional, Sequence, Type, Union
 
 from . import _native
 from .config import Config
+from .errors import KmipError
 from .types import (
     Attributes,
     EncryptResult,
@@ -152,6 +153,12 @@ class Client:
         """Get: the object; key bytes stay protected until ``.material()``. With
         ``wrapping_key`` the key comes back wrapped (AES key wrap) under that key."""
         return ManagedObject._from_native(self._call("get", unique_identifier, wrapping_key))
+
+    def get_many(self, unique_identifiers: Sequence[str]) -> list[Union[ManagedObject, KmipError]]:
+        """Gets several objects in one KMIP batch (one round trip); each entry is the object or
+        the exception for its refusal (not raised)."""
+        out = self._call("get_batch", list(unique_identifiers))
+        return [ManagedObject._from_native(o) if isinstance(o, dict) else o for o in out]
 
     def locate(
         self,
@@ -439,6 +446,12 @@ class AsyncClient:
         """Get: the object; key bytes stay protected until ``.material()``. With
         ``wrapping_key`` the key comes back wrapped (AES key wrap) under that key."""
         return ManagedObject._from_native(await self._call("get", unique_identifier, wrapping_key))
+
+    async def get_many(self, unique_identifiers: Sequence[str]) -> list[Union[ManagedObject, KmipError]]:
+        """Gets several objects in one KMIP batch (one round trip); each entry is the object or
+        the exception for its refusal (not raised)."""
+        out = await self._call("get_batch", list(unique_identifiers))
+        return [ManagedObject._from_native(o) if isinstance(o, dict) else o for o in out]
 
     async def locate(
         self,

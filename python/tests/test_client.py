@@ -106,3 +106,25 @@ def test_unsupported_operations_are_server_errors(client: Client, unique: str) -
     assert err.value.result_reason == "OperationNotSupported"
     with pytest.raises(kmipkit.ServerError):
         client.rekey(uid)
+
+
+def test_get_many_in_one_batch(client: Client, unique: str) -> None:
+    keys = [bytes([i]) * 32 for i in range(5)]
+    uids = [client.register(k, attributes={"name": f"{unique}-{i}"}) for i, k in enumerate(keys)]
+    got = client.get_many(uids + ["no-such-object"])
+    assert [g.material() for g in got[:5] if isinstance(g, kmipkit.ManagedObject)] == keys
+    missing = got[5]
+    assert isinstance(missing, kmipkit.ServerError) and missing.result_reason == "ItemNotFound"
+
+
+def test_get_wrapped_under_a_kek(client: Client, unique: str) -> None:
+    from cryptography.hazmat.primitives.keywrap import aes_key_unwrap
+
+    kek_bytes, key = bytes(range(32)), bytes(range(32, 64))
+    kek = client.register(kek_bytes, attributes={"name": unique + "-kek",
+                                                 "cryptographic_usage_mask": ["WrapKey", "Encrypt"]})
+    client.activate(kek)
+    target = client.register(key, attributes={"name": unique, "cryptographic_usage_mask": ["Encrypt"]})
+    wrapped = client.get(target, wrapping_key=kek)
+    assert wrapped.wrapped and len(wrapped.material()) == 40  # RFC 3394 adds 8 bytes
+    assert aes_key_unwrap(kek_bytes, wrapped.material()) == key

@@ -366,6 +366,44 @@ impl NativeClient {
         )
     }
 
+    /// Get of several objects in one batch (one round trip): per identifier, the object as a
+    /// dict or the exception the server's refusal maps to.
+    #[pyo3(signature = (unique_identifiers, aio=None))]
+    fn get_batch(
+        &self,
+        py: Python<'_>,
+        unique_identifiers: Vec<String>,
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
+        let c = self.client()?;
+        let payloads: Vec<RequestPayload> = unique_identifiers
+            .into_iter()
+            .map(|id| GetRequest::new(Some(id)).into())
+            .collect();
+        run(
+            py,
+            aio.as_ref(),
+            async move { c.batch(payloads).await },
+            |py, outcomes| {
+                let out = PyList::empty(py);
+                for outcome in outcomes {
+                    match outcome {
+                        Ok(Some(ResponsePayload::Get(r))) => out.append(managed_object(py, r)?)?,
+                        Ok(_) => out.append(
+                            crate::errors::to_py(kmipkit::Error::Protocol {
+                                reason: "a Get in the batch was answered without a Get payload"
+                                    .into(),
+                            })
+                            .into_value(py),
+                        )?,
+                        Err(e) => out.append(crate::errors::to_py(e).into_value(py))?,
+                    }
+                }
+                Ok(out.into_any().unbind())
+            },
+        )
+    }
+
     /// Locate: the identifiers of objects matching every attribute.
     #[pyo3(signature = (attributes, maximum_items=None, offset_items=None, aio=None))]
     fn locate(
