@@ -16,35 +16,54 @@ use kmipkit::envelope::rotation::{Model1Rotation, Model2Rotation};
 use kmipkit::message::{Attribute, Bytes, CryptographicParameters, DecryptRequest, EncryptRequest};
 use kmipkit::spec::{BlockCipherMode, CryptographicAlgorithm, RevocationReasonCode};
 
+use crate::demo_steps::{say, step};
 use crate::harness::LocalServer;
 
 /// Runs the demo; the server is stopped and its directory removed (unless `keep`) on any exit.
-pub fn run(keep: bool) -> Result<(), String> {
+pub fn run(keep: bool, json: bool) -> Result<(), String> {
+    if json {
+        crate::demo_steps::collect_json();
+    }
     let dir = demo_dir()?;
     let outcome = run_in(&dir);
     if keep {
-        println!("\nThe server's files are kept in {}", dir.display());
+        step("Kept");
+        say(&format!("the servers' files are kept in {}", dir.display()));
     } else {
         let _ = fs::remove_dir_all(&dir);
+    }
+    if let Some(steps) = crate::demo_steps::take_json() {
+        let failed = outcome.as_ref().err();
+        let doc = serde_json::json!({"ok": outcome.is_ok(), "steps": steps, "error": failed});
+        crate::demo_steps::print_line(&serde_json::to_string_pretty(&doc).unwrap_or_default());
     }
     outcome
 }
 
 fn run_in(dir: &Path) -> Result<(), String> {
-    step("Starting a local PyKMIP 0.11 key server with a fresh test certificate authority");
+    step(
+        "Starting two local PyKMIP 0.11 key servers, each with a fresh test certificate authority",
+    );
     let started = Instant::now();
     let server = LocalServer::start(&dir.join("server"))?;
+    let backup = LocalServer::start(&dir.join("server2"))?;
     let port = server.port()?;
     say(&format!(
-        "listening on 127.0.0.1:{port} (pid {}), ready in {:.1} s; it requires a client certificate (mutual TLS)",
+        "primary on 127.0.0.1:{port} (pid {}), secondary on 127.0.0.1:{} (pid {}), ready in {:.1} s; both require a client certificate (mutual TLS)",
         server.pid(),
+        backup.port()?,
+        backup.pid(),
         started.elapsed().as_secs_f64()
     ));
 
-    step("Writing a configuration file for it");
-    let config_path = write_config(dir, &server, port)?;
+    step("Writing a configuration file for them");
+    let config_path = write_config(dir, &server, &backup)?;
     say(&format!(
         "{} (mode 0600: kmipkit refuses configurations other users can read)",
+        config_path.display()
+    ));
+    say(&format!(
+        "try it: kmipkit --config {} servers check",
         config_path.display()
     ));
     let config = Config::load(&config_path).map_err(|e| e.to_string())?;
@@ -53,16 +72,22 @@ fn run_in(dir: &Path) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the I/O runtime: {e}"))?;
-    runtime.block_on(walk(&config))?;
+    runtime.block_on(async {
+        let client = walk(&config).await?;
+        crate::demo_steps::model1_file(client.clone(), dir).await?;
+        crate::demo_steps::failover(&client, server).await?;
+        crate::demo_steps::verify_log(&client, dir)
+    })?;
 
-    step("Stopping the key server");
-    server.stop()?;
-    say("stopped by its process id");
-    println!("\nDone: every step above was a real KMIP request over mutual TLS.");
+    step("Stopping the key servers");
+    backup.stop()?;
+    say("stopped by their process ids");
+    step("Done");
+    say("every step above was a real KMIP request over mutual TLS");
     Ok(())
 }
 
-async fn walk(config: &Config) -> Result<(), String> {
+async fn walk(config: &Config) -> Result<Arc<Client>, String> {
     let e = |e: kmipkit::Error| e.to_string();
 
     step("Connecting and negotiating the protocol version");
@@ -116,13 +141,13 @@ async fn walk(config: &Config) -> Result<(), String> {
     ));
 
     step("Decrypting it on the key server");
-    let mut decrypt = DecryptRequest::new(Some(id.clone()), ciphertext.0);
+    let mut decrypt = DecryptRequest::new(Some(id.clone()), ciphertext);
     decrypt.cryptographic_parameters = Some(parameters);
     decrypt.iv_counter_nonce = Some(iv);
     decrypt.authenticated_encryption_tag = Some(tag);
     decrypt.authenticated_encryption_additional_data = Some(Bytes(b"customer=42".to_vec()));
     let opened = client.decrypt(decrypt).await.map_err(e)?;
-    let recovered = opened.data.map(|d| d.0).unwrap_or_default();
+    let recovered = opened.data.map(|mut d| d.take()).unwrap_or_default();
     if recovered != plaintext {
         return Err("the decrypted message differs from the original".into());
     }
@@ -146,7 +171,9 @@ async fn walk(config: &Config) -> Result<(), String> {
         "key {id} is revoked and its key material destroyed"
     ));
 
-    envelopes(Arc::new(client)).await
+    let client = Arc::new(client);
+    envelopes(client.clone()).await?;
+    Ok(client)
 }
 
 /// Model 1 and Model 2 envelope encryption: what applications use kmipkit for.
@@ -304,19 +331,26 @@ fn describe(attribute: &Attribute) -> Option<String> {
     })
 }
 
-fn write_config(dir: &Path, server: &LocalServer, port: u16) -> Result<PathBuf, String> {
-    let quote = |key: &str| -> Result<String, String> {
-        let path = server.path(key)?;
+fn write_config(dir: &Path, server: &LocalServer, backup: &LocalServer) -> Result<PathBuf, String> {
+    let quote = |s: &LocalServer, key: &str| -> Result<String, String> {
+        let path = s.path(key)?;
         serde_json::to_string(&path.display().to_string()).map_err(|e| e.to_string())
     };
+    let section = |s: &LocalServer, header: &str, name: &str| -> Result<String, String> {
+        Ok(format!(
+            "{header}\nname = \"{name}\"\nhost = \"127.0.0.1\"\nport = {}\nca = {}\nclient_cert = {}\nclient_key = {}\n\n",
+            s.port()?,
+            quote(s, "ca")?,
+            quote(s, "client_cert")?,
+            quote(s, "client_key")?,
+        ))
+    };
     let text = format!(
-        "# Written by `kmipkit demo` for a throw-away PyKMIP server.\n\
-         [primary]\nname = \"local-pykmip\"\nhost = \"127.0.0.1\"\nport = {port}\n\
-         ca = {}\nclient_cert = {}\nclient_key = {}\n\n\
-         [timeouts]\nconnect = \"5s\"\nrequest = \"30s\"\ndeadline = \"60s\"\n",
-        quote("ca")?,
-        quote("client_cert")?,
-        quote("client_key")?,
+        "# Written by `kmipkit demo` for two throw-away PyKMIP servers.\n{}{}\
+         [log]\ndestination = \"file\"\npath = \"log/kmipkit.log\"\n\n[audit]\npath = \"log/audit.csv\"\n\n\
+         [timeouts]\nconnect = \"5s\"\nrequest = \"30s\"\ndeadline = \"60s\"\nfailover_delay = \"100ms\"\n",
+        section(server, "[primary]", "kms1")?,
+        section(backup, "[[secondary]]", "kms2")?,
     );
     let path = dir.join("kmipkit.toml");
     let mut file = fs::OpenOptions::new()
@@ -345,12 +379,4 @@ fn unique_suffix() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as u64 % 1_000_000_000)
-}
-
-fn step(title: &str) {
-    println!("\n== {title}");
-}
-
-fn say(line: &str) {
-    println!("   {line}");
 }

@@ -6,10 +6,12 @@
 //!
 //! - `encrypt/<size>`: `raw-aes-256-gcm` (one `LessSafeKey::seal_in_place_separate_tag` over a
 //!   buffer allocated once, the key set up once), `seal` (whole message in memory: fresh salt,
-//!   HKDF, key setup, a new output buffer, 64 KiB frames) and, from 64 KiB up, `stream` (the
-//!   `Encryptor` writing into a reused `Vec`);
+//!   HKDF, key setup, a new output buffer, 64 KiB frames), `seal_into` (the same into an output
+//!   buffer reused across iterations, as the raw row's buffer is) and, from 64 KiB up, `stream`
+//!   (the `Encryptor` writing into a reused `Vec`);
 //! - `decrypt/<size>`: `raw-aes-256-gcm` (`open_in_place` over a fresh copy of the ciphertext, the
-//!   copy made outside the timing), `open` (whole message, new output buffer) and `stream` (the
+//!   copy made outside the timing), `open` (whole message, new output buffer, wiped on drop),
+//!   `open_into` (the same into a reused `Plaintext`, wiped before each message) and `stream` (the
 //!   `Decryptor` read through a 64 KiB buffer, as a file copy would);
 //! - `parts`: what a message costs besides AES-GCM: `seal` of an empty message (salt, HKDF, AES key
 //!   setup, header, one empty frame) and each of those alone; at 64 KiB and 64 MiB a copy into a
@@ -26,7 +28,9 @@ use std::time::Duration;
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
 use aws_lc_rs::hkdf::{HKDF_SHA256, KeyType, Salt};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use kmipkit::envelope::format::{Decryptor, Encryptor, Header, KeyRef, Params, open, seal};
+use kmipkit::envelope::format::{
+    Decryptor, Encryptor, Header, KeyRef, Params, Plaintext, open, open_into, seal, seal_into,
+};
 use zeroize::Zeroize;
 
 const KIB: usize = 1024;
@@ -112,6 +116,13 @@ fn encrypt(c: &mut Criterion) {
         group.bench_function("seal", |b| {
             b.iter(|| black_box(seal(&DEK, &params, CONTEXT, black_box(&data)).expect("seal")));
         });
+        let mut sealed = Vec::new();
+        group.bench_function("seal_into", |b| {
+            b.iter(|| {
+                seal_into(&DEK, &params, CONTEXT, black_box(&data), &mut sealed).expect("seal");
+                black_box(sealed.len());
+            });
+        });
         if len >= 64 * KIB {
             let mut out = Vec::with_capacity(len + len / 1024 + 4096);
             group.bench_function("stream", |b| {
@@ -159,6 +170,13 @@ fn decrypt(c: &mut Criterion) {
         assert_eq!(&open(&sealed, &DEK, CONTEXT).expect("open")[..], &data[..]);
         group.bench_function("open", |b| {
             b.iter(|| black_box(open(black_box(&sealed), &DEK, CONTEXT).expect("open")));
+        });
+        let mut opened = Plaintext::default();
+        group.bench_function("open_into", |b| {
+            b.iter(|| {
+                open_into(black_box(&sealed), &DEK, CONTEXT, &mut opened).expect("open");
+                black_box(opened.len());
+            });
         });
         if len >= 64 * KIB {
             let mut scratch = vec![0u8; 64 * KIB];

@@ -109,7 +109,7 @@ async fn scenario(server: &TestServer, logger: Arc<Logger>, run: &str) -> Vec<u8
     };
     let client = Client::with_transport_and_logger(
         transport,
-        VersionChoice::Pinned(ProtocolVersion::V1_4),
+        VersionChoice::Negotiate(ProtocolVersion::V1_4),
         Some(credential),
         Limits::default(),
         logger,
@@ -141,7 +141,7 @@ async fn scenario(server: &TestServer, logger: Arc<Logger>, run: &str) -> Vec<u8
         .expect("encrypt")
         .data
         .expect("data")
-        .0;
+        .take();
     let got = client
         .get(GetRequest::new(Some(known.clone())))
         .await
@@ -236,6 +236,21 @@ async fn no_level_or_format_ever_logs_a_secret() {
             assert_eq!(failure.get("reason"), Some("ItemNotFound"), "{run}");
             assert_eq!(failure.get("user"), Some("observer"));
             assert_eq!(failure.get("ip_addr"), Some("127.0.0.1"));
+            let ids: Vec<&str> = rows
+                .iter()
+                .filter_map(|r| r.get("request_id"))
+                .filter(|id| !id.is_empty())
+                .collect();
+            let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+            assert_eq!(
+                unique.len(),
+                ids.len(),
+                "{run}: request ids repeat: {ids:?}"
+            );
+            assert!(
+                ids.len() >= 8 && ids[0].starts_with(&format!("{}-", std::process::id())),
+                "{ids:?}"
+            );
             outputs.push(audit_path);
             if level == Level::None {
                 assert!(!path.exists(), "{run}: level none wrote a log");
@@ -299,4 +314,207 @@ async fn no_level_or_format_ever_logs_a_secret() {
     }
     assert!(outputs.len() > 40, "{} files scanned", outputs.len());
     std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// `Client::connect` from a kmipkit.toml with `[log]` and `[audit]`: the configuration's
+/// settings are logged as `config_change` events, then the operations, and the chain verifies
+/// with its state file across a second connect (a restart).
+#[test]
+fn a_configured_client_logs_its_configuration_and_its_operations() {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+
+    let server = TestServer::start(0);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("observe-config-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = format!(
+        "[primary]\nname = \"dc1\"\nhost = \"127.0.0.1\"\nport = {}\nca = {:?}\nclient_cert = {:?}\nclient_key = {:?}\n\
+         [log]\nlevel = \"verbose\"\nformat = \"rfc5424\"\npath = \"log/kmipkit.log\"\n[audit]\npath = \"log/audit.csv\"\n",
+        server.port(),
+        server.path("ca"),
+        server.path("client_cert"),
+        server.path("client_key"),
+    );
+    let path = dir.join("kmipkit.toml");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&path)
+        .unwrap();
+    file.write_all(text.as_bytes()).unwrap();
+    let config = kmipkit::config::Config::load(&path).unwrap();
+    for _ in 0..2 {
+        let client = kmipkit::client::BlockingClient::connect(&config).unwrap();
+        let id = client.run(|c| c.create_aes_key("configured", 256)).unwrap();
+        assert!(client.run(|c| c.destroy("no-such-key")).is_err());
+        client.run(|c| c.destroy(&id)).unwrap();
+        assert!(client.client().logger().flush(Duration::from_secs(10)));
+    }
+    let log = dir.join("log/kmipkit.log");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.lines().next().unwrap().contains("event=\"log_start\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("setting=\"server\" value=\"dc1 127.0.0.1:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("setting=\"log.level\" value=\"verbose\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("chain=\"continued\""),
+        "the second start continues the chain: {text}"
+    );
+    assert!(
+        text.contains("op=\"Destroy\" server=\"dc1\" ip_addr=\"127.0.0.1\""),
+        "{text}"
+    );
+    let report = verify_files(&[log], &VerifyOptions::default()).unwrap();
+    assert!(report.is_intact(), "{report}");
+    assert_eq!(report.state_serial, report.last_serial);
+    let rows = audit::read(&dir.join("log/audit.csv")).unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r.get("operation") == Some("config_change"))
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.get("reason") == Some("ItemNotFound"))
+            .count(),
+        2
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A log receiver that accepts and never reads: once its socket buffers and the queue are full,
+/// key operations go on at full speed and the excess is dropped and counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stuck_log_receiver_does_not_slow_key_operations() {
+    let server = TestServer::start(0);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let settings = LogSettings {
+        destination: Some(Destination::Tcp {
+            address: listener.local_addr().unwrap().to_string(),
+        }),
+        queue: 16,
+        ..LogSettings::default()
+    };
+    let logger = Arc::new(Logger::start(&settings, None).unwrap());
+    let (_held, _) = listener.accept().unwrap();
+    // Fill the receiver's socket buffers so the writer thread is stuck in a write.
+    for _ in 0..20_000 {
+        logger.emit(kmipkit::observe::Event::operation("Filler", 0).key(&"x".repeat(500), ""));
+    }
+    let client = {
+        let endpoint = Endpoint::new(
+            "pykmip",
+            "127.0.0.1",
+            server.port(),
+            server.client_material(),
+        );
+        let transport = Transport::new(
+            vec![endpoint],
+            Timeouts::default(),
+            PoolSettings::default(),
+            Limits::default(),
+        )
+        .unwrap();
+        let choice = VersionChoice::Pinned(ProtocolVersion::V1_4);
+        Client::with_transport_and_logger(
+            transport,
+            choice,
+            None,
+            Limits::default(),
+            logger.clone(),
+        )
+        .await
+        .unwrap()
+    };
+    assert!(
+        logger.dropped() > 10_000,
+        "the queue is bounded: {} dropped",
+        logger.dropped()
+    );
+    let mut slowest = Duration::ZERO;
+    for _ in 0..100 {
+        let started = std::time::Instant::now();
+        assert!(
+            client
+                .get(GetRequest::new(Some("missing".into())))
+                .await
+                .is_err()
+        );
+        slowest = slowest.max(started.elapsed());
+    }
+    // A blocked log write would take its 2 s timeout; PyKMIP answers in milliseconds.
+    assert!(
+        slowest < Duration::from_secs(1),
+        "slowest operation took {slowest:?}"
+    );
+}
+
+/// A key server that cannot be reached: the failure is logged with the server it names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_server_is_logged_as_a_failure() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("observe-down-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let audit_path = dir.join("audit.csv");
+    let logger = Arc::new(
+        Logger::start(
+            &LogSettings::default(),
+            Some(&AuditSettings {
+                path: audit_path.clone(),
+            }),
+        )
+        .unwrap(),
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let pki = TestServer::start(0); // for its certificates only
+    let endpoint = Endpoint::new("down", "127.0.0.1", closed, pki.client_material());
+    let timeouts = Timeouts {
+        deadline: Duration::from_secs(2),
+        ..Timeouts::default()
+    };
+    let transport = Transport::new(
+        vec![endpoint],
+        timeouts,
+        PoolSettings::default(),
+        Limits::default(),
+    )
+    .unwrap();
+    let choice = VersionChoice::Pinned(ProtocolVersion::V1_4);
+    let client = Client::with_transport_and_logger(
+        transport,
+        choice,
+        None,
+        Limits::default(),
+        logger.clone(),
+    )
+    .await
+    .unwrap();
+    let err = client
+        .get(GetRequest::new(Some("1".into())))
+        .await
+        .unwrap_err();
+    assert!(logger.flush(Duration::from_secs(5)));
+    let rows = audit::read(&audit_path).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].get("operation"), Some("Get"));
+    assert_eq!(rows[0].get("server"), Some("down"));
+    assert_eq!(rows[0].get("port"), Some(closed.to_string().as_str()));
+    assert_eq!(rows[0].get("outcome"), Some("failure"));
+    assert_eq!(rows[0].get("reason"), Some(err.kind().to_string().as_str()));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

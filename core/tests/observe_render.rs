@@ -229,3 +229,22 @@ fn config_change_and_drop_events() {
         "{text}"
     );
 }
+
+#[test]
+fn line_separators_and_bidi_overrides_never_appear_raw() {
+    let event = Event::operation("Get", 0).key("a\u{2028}b\u{202e}c\u{2066}d\u{85}e", "");
+    for format in Format::ALL {
+        let text = line(format, &event, Level::Basic);
+        assert!(
+            !text.contains(['\u{2028}', '\u{202e}', '\u{2066}', '\u{85}']),
+            "{format}: {text:?}"
+        );
+    }
+    let json = line(Format::Json, &event, Level::Basic);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["key_name"], "a\u{2028}b\u{202e}c\u{2066}d\u{85}e");
+    assert!(
+        line(Format::Rfc3164, &event, Level::Basic)
+            .contains("key_name=\"a\\u{2028}b\\u{202e}c\\u{2066}d\\x85e\"")
+    );
+}

@@ -27,15 +27,27 @@ impl Rsyslog {
             .arg(&dest)
             .status()
             .expect("run conformance/rsyslog/fetch.sh");
-        assert!(fetched.success(), "rsyslog cannot be obtained: see conformance/rsyslog/fetch.sh");
+        assert!(
+            fetched.success(),
+            "rsyslog cannot be obtained: see conformance/rsyslog/fetch.sh"
+        );
         let lib = dest.join("usr/lib/x86_64-linux-gnu");
         // rsyslog cannot listen on port 0: pick free ports, and try again on a conflict.
         for attempt in 0..3 {
-            let dir = std::env::temp_dir().join(format!("kmipkit-rsyslog-{}-{attempt}", std::process::id()));
+            let dir = std::env::temp_dir()
+                .join(format!("kmipkit-rsyslog-{}-{attempt}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
-            let udp = UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-            let tcp = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let udp = UdpSocket::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let tcp = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
             let d = dir.display();
             let config = format!(
                 r#"global(workDirectory="{d}" maxMessageSize="64k" parser.escapeControlCharacterTab="off")
@@ -64,10 +76,17 @@ input(type="imuxsock" Socket="{d}/log.sock" ruleset="unix" RateLimit.Interval="0
                 .stderr(std::fs::File::create(dir.join("stderr")).unwrap())
                 .spawn()
                 .expect("start rsyslogd");
-            let mut server = Rsyslog { child, dir, udp, tcp };
+            let mut server = Rsyslog {
+                child,
+                dir,
+                udp,
+                tcp,
+            };
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {
-                if TcpStream::connect(("127.0.0.1", tcp)).is_ok() && server.dir.join("log.sock").exists() {
+                if TcpStream::connect(("127.0.0.1", tcp)).is_ok()
+                    && server.dir.join("log.sock").exists()
+                {
                     return server;
                 }
                 if server.child.try_wait().unwrap().is_some() {
@@ -97,7 +116,9 @@ input(type="imuxsock" Socket="{d}/log.sock" ruleset="unix" RateLimit.Interval="0
 
     fn stop(&mut self) {
         // By PID, with SIGTERM so it flushes and removes its socket.
-        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
         let _ = self.child.wait();
     }
 }
@@ -144,7 +165,12 @@ fn check(lines: &[String], formats: &[Format], per_format: usize) {
         assert_eq!(mine.len(), per_format + 1, "{format}: {lines:#?}");
         let report = verify_lines(&mine, None);
         assert!(report.is_intact(), "{format}: {report}");
-        assert!(mine.iter().skip(1).all(|l| l.contains("uid-") && l.contains("127.0.0.1")), "{format}");
+        assert!(
+            mine.iter()
+                .skip(1)
+                .all(|l| l.contains("uid-") && l.contains("127.0.0.1")),
+            "{format}"
+        );
     }
 }
 
@@ -154,16 +180,46 @@ fn rsyslog_receives_udp_tcp_and_unix_socket_output_verbatim() {
     let udp = format!("127.0.0.1:{}", rsyslog.udp);
     let tcp = format!("127.0.0.1:{}", rsyslog.tcp);
     for format in [Format::Rfc3164, Format::Leef] {
-        send(Destination::Udp { address: udp.clone() }, format, 5);
+        send(
+            Destination::Udp {
+                address: udp.clone(),
+            },
+            format,
+            5,
+        );
     }
     for format in [Format::Rfc5424, Format::Cef, Format::Json] {
-        send(Destination::Tcp { address: tcp.clone() }, format, 5);
+        send(
+            Destination::Tcp {
+                address: tcp.clone(),
+            },
+            format,
+            5,
+        );
     }
     let socket = rsyslog.dir.join("log.sock");
     for format in [Format::Rfc3164, Format::Rfc5424] {
-        send(Destination::Unix { socket: socket.clone() }, format, 5);
+        send(
+            Destination::Unix {
+                socket: socket.clone(),
+            },
+            format,
+            5,
+        );
     }
-    check(&rsyslog.lines("udp.log", 12), &[Format::Rfc3164, Format::Leef], 5);
-    check(&rsyslog.lines("tcp.log", 18), &[Format::Rfc5424, Format::Cef, Format::Json], 5);
-    check(&rsyslog.lines("unix.log", 12), &[Format::Rfc3164, Format::Rfc5424], 5);
+    check(
+        &rsyslog.lines("udp.log", 12),
+        &[Format::Rfc3164, Format::Leef],
+        5,
+    );
+    check(
+        &rsyslog.lines("tcp.log", 18),
+        &[Format::Rfc5424, Format::Cef, Format::Json],
+        5,
+    );
+    check(
+        &rsyslog.lines("unix.log", 12),
+        &[Format::Rfc3164, Format::Rfc5424],
+        5,
+    );
 }

@@ -101,6 +101,31 @@ fn inserted_lines_are_reported() {
 }
 
 #[test]
+fn a_forged_copy_with_a_correct_link_is_the_inserted_one() {
+    // The forger knows line 4's hash (it is in the log) and links a forged line 5 to it,
+    // placing it before the genuine line 5.
+    let origin = Origin::new("host", 7);
+    let (mut lines, state) = log(Format::Rfc3164);
+    let mut chain = Chain::new(ChainState::default());
+    let genuine = self::lines(Format::Rfc3164, &mut chain, 4);
+    assert_eq!(genuine, lines[..4]);
+    let forged = chain.append(
+        Format::Rfc3164,
+        &origin,
+        Level::Basic,
+        &Event::operation("Destroy", 0),
+    );
+    lines.insert(4, forged);
+    let report = verify_lines(&lines, Some(state));
+    assert_eq!(
+        kinds(&report),
+        [(FindingKind::Inserted, Some(5))],
+        "{report}"
+    );
+    assert_eq!(report.findings[0].line, Some(5));
+}
+
+#[test]
 fn reordered_lines_are_reported() {
     for format in Format::ALL {
         let (mut lines, state) = log(format);
@@ -113,6 +138,18 @@ fn reordered_lines_are_reported() {
         );
         assert_eq!(report.findings[0].line, Some(5));
     }
+}
+
+#[test]
+fn first_two_lines_swapped_are_reordered_not_a_restart() {
+    let (mut lines, state) = log(Format::Leef);
+    lines.swap(0, 1);
+    let report = verify_lines(&lines, Some(state));
+    assert_eq!(
+        kinds(&report),
+        [(FindingKind::Reordered, Some(1))],
+        "{report}"
+    );
 }
 
 #[test]
@@ -206,4 +243,24 @@ fn lost_state_file_shows_as_a_restart() {
         [(FindingKind::Restarted, Some(1))],
         "{report}"
     );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Any one byte changed anywhere in a log, in any format, is noticed.
+    #[test]
+    fn any_changed_byte_is_noticed(format in 0usize..5, line in 0usize..10, at in 0usize..4000, byte in 0u8..=255) {
+        let format = Format::ALL[format];
+        let (lines, state) = log(format);
+        let mut bytes = lines.join("\n").into_bytes();
+        let start: usize = lines[..line].iter().map(|l| l.len() + 1).sum();
+        let at = start + at % lines[line].len();
+        proptest::prop_assume!(bytes[at] != byte);
+        bytes[at] = byte;
+        let text = String::from_utf8_lossy(&bytes);
+        let tampered: Vec<&str> = text.lines().collect();
+        let report = verify_lines(&tampered, Some(state));
+        proptest::prop_assert!(!report.is_intact(), "{} byte {} -> {:#04x} unnoticed", format, at, byte);
+    }
 }

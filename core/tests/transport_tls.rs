@@ -555,6 +555,7 @@ async fn pkcs12_client_identity() {
         let status = status.expect("openssl (Debian package openssl) makes the PKCS#12 files");
         assert!(status.success(), "openssl pkcs12 -export ({form})");
         let bytes = std::fs::read(&p12).unwrap();
+        connect_from_config(&server, &p12, form).await;
         std::fs::remove_file(&p12).unwrap();
 
         let tls = material_from_pkcs12(server.pem("ca"), &bytes, "secret pw")
@@ -569,4 +570,40 @@ async fn pkcs12_client_identity() {
         assert!(err.to_string().contains("wrong password"), "{err}");
         assert!(!err.to_string().contains("secret pw"));
     }
+}
+
+/// A client built from a kmipkit.toml whose identity is a PKCS#12 file with a password file.
+async fn connect_from_config(server: &TestServer, p12: &std::path::Path, form: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("kmipkit-p12cfg-{form}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let private = |path: &std::path::Path| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap()
+    };
+    let password = dir.join("p12.password");
+    std::fs::write(&password, "secret pw\n").unwrap();
+    private(&password);
+    private(p12);
+    let config = dir.join("kmipkit.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[primary]\nhost = \"127.0.0.1\"\nport = {}\nca = {:?}\npkcs12 = {:?}\npkcs12_password_file = {:?}\n",
+            server.port(),
+            server.path("ca"),
+            p12,
+            password
+        ),
+    )
+    .unwrap();
+    private(&config);
+    let loaded = kmipkit::config::Config::load(&config).unwrap();
+    let client = kmipkit::client::Client::connect(&loaded)
+        .await
+        .unwrap_or_else(|e| panic!("a client from a config with a {form} PKCS#12 identity: {e}"));
+    client
+        .query_all()
+        .await
+        .unwrap_or_else(|e| panic!("Query over the {form} PKCS#12 identity: {e}"));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

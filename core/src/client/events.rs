@@ -6,18 +6,21 @@
 //! an event (events have no byte fields at all; see [`crate::observe::Event`]).
 
 use std::net::IpAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use crate::config::Config;
 use crate::error::Error;
 use crate::observe::{Event, Level, Logger, Outcome, now_ms};
 use crate::session::{Outcome as ItemOutcome, Request};
 use crate::spec::{Operation, Tag};
-use crate::transport::Transport;
+use crate::transport::{Reply, Transport};
 use crate::ttlv::{Item, Limits, Value};
 
 /// What a batch item of a request names, read from its TTLV.
 #[derive(Debug, Default, Clone)]
 pub(super) struct ItemInfo {
+    /// The tag names directly under the payload (debug level): structure, never values.
+    tags: Vec<&'static str>,
     uid: Option<String>,
     name: Option<String>,
     batch_id: Option<String>,
@@ -34,6 +37,9 @@ pub(super) fn items(bytes: &[u8], limits: &Limits, payload: Tag) -> Vec<ItemInfo
         .map(|batch| {
             let payload = batch.child(payload);
             ItemInfo {
+                tags: payload
+                    .map(|p| p.children().iter().filter_map(|c| c.tag.name()).collect())
+                    .unwrap_or_default(),
                 uid: payload
                     .and_then(|p| p.child(Tag::UniqueIdentifier))
                     .and_then(text),
@@ -89,12 +95,16 @@ pub(super) fn emit(
     result: Result<&[ItemOutcome], &Error>,
 ) {
     let operations: Vec<Operation> = exchange.request.operations().collect();
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let exchange_id = format!("{}-{n}", std::process::id());
     let count = operations.len();
     for (i, operation) in operations.into_iter().enumerate() {
         let request = exchange.request_items.get(i).cloned().unwrap_or_default();
         let response = exchange.response_items.get(i).cloned().unwrap_or_default();
         let mut event = Event::operation(operation.to_string(), now_ms());
-        if let Some(server) = &exchange.server {
+        let failed_on = result.err().and_then(server_of);
+        if let Some(server) = exchange.server.as_deref().or(failed_on) {
             let (ip, port) = match transport.server_address(server) {
                 Some((host, port)) => (host.trim_matches(['[', ']']).parse::<IpAddr>().ok(), port),
                 None => (None, 0),
@@ -104,7 +114,12 @@ pub(super) fn emit(
         event.key_name = request.name;
         event.key_uid = response.uid.or(request.uid);
         event.user = user.map(str::to_string);
-        event.request_id = request.batch_id;
+        // One id per request, unique on this host while the process lives; batch items of the
+        // same request share it and carry their own batch item id.
+        event.request_id = Some(exchange_id.clone());
+        if let Some(batch_id) = request.batch_id {
+            event = event.detail(Level::Basic, "batch_item_id", batch_id);
+        }
         let error = match result {
             Ok(outcomes) => outcomes.get(i).and_then(|o| o.as_ref().err()),
             Err(e) => Some(e),
@@ -125,10 +140,96 @@ pub(super) fn emit(
                 "request_bytes",
                 exchange.request.bytes().len(),
             )
-            .detail(Level::Debug, "response_bytes", exchange.response_bytes);
+            .detail(Level::Debug, "response_bytes", exchange.response_bytes)
+            .detail(Level::Debug, "request_tags", request.tags.join(","))
+            .detail(Level::Debug, "response_tags", response.tags.join(","));
         if let Some(e) = error {
             event = event.detail(Level::Verbose, "error", e);
         }
         logger.emit(event);
     }
+}
+/// A Discover Versions exchange of the version negotiation, which is sent outside
+/// `Client::exchange`.
+pub(super) struct Negotiated<'a> {
+    pub request: &'a Request,
+    pub reply: Option<&'a Reply>,
+    pub error: Option<&'a Error>,
+    pub started: Instant,
+}
+
+/// Logs a negotiation step like any operation.
+pub(super) fn log_negotiation(
+    logger: &Logger,
+    transport: &Transport,
+    user: Option<&str>,
+    step: Negotiated<'_>,
+) {
+    if logger.level() == Level::None && !logger.has_audit() {
+        return;
+    }
+    let reply = step.reply;
+    let exchange = Exchange {
+        request: step.request,
+        request_items: Vec::new(),
+        response_items: Vec::new(),
+        server: reply.map(|r| r.server.clone()),
+        failed_attempts: reply.map_or(0, |r| r.failed_attempts.len()),
+        response_bytes: reply.map_or(0, |r| r.bytes.len()),
+        elapsed: step.started.elapsed(),
+    };
+    let result = match step.error {
+        Some(e) => Err(e),
+        None => Ok(&[][..]),
+    };
+    emit(logger, transport, user, &exchange, result);
+}
+
+/// Logs the configuration just loaded, one `config_change` event per setting that matters for
+/// an audit (which file, which servers, how logging is set up). Never a secret: the file holds
+/// none, and only names and paths are logged.
+pub(super) fn log_configuration(logger: &Logger, config: &Config) {
+    if let Some(path) = &config.path {
+        logger.config_change("config.file", path.display());
+    }
+    for server in &config.servers {
+        logger.config_change(
+            "server",
+            format!("{} {}:{}", server.name, server.host, server.port),
+        );
+    }
+    if let Some(name) = &config.key.name {
+        logger.config_change("key.name", name);
+    }
+    logger.config_change("log.level", config.log.level);
+    logger.config_change("log.format", config.log.format);
+    if let Some(audit) = &config.audit {
+        logger.config_change("audit.path", audit.path.display());
+    }
+}
+
+/// The server a transport error names (the last one tried, when all failed).
+fn server_of(error: &Error) -> Option<&str> {
+    match error {
+        Error::Connect { server, .. }
+        | Error::Tls { server, .. }
+        | Error::Certificate { server, .. }
+        | Error::Authentication { server, .. }
+        | Error::Timeout { server, .. }
+        | Error::ConnectionLost { server, .. } => Some(server),
+        Error::AllServersFailed { attempts, .. } => attempts.last().map(|a| a.server.as_str()),
+        _ => None,
+    }
+}
+
+/// The common name of the first certificate in `pem`: the client's identity when it sends no
+/// KMIP credential (key servers such as PyKMIP take the certificate's CN as the user).
+pub(super) fn certificate_user(pem: &[u8]) -> Option<String> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    let der = CertificateDer::pem_slice_iter(pem).next()?.ok()?;
+    let (_, certificate) = X509Certificate::from_der(&der).ok()?;
+    let name = certificate.subject().iter_common_name().next()?;
+    name.as_str().ok().map(str::to_string)
 }

@@ -79,7 +79,7 @@ impl Client {
                     s.name.clone(),
                     s.host.clone(),
                     s.port,
-                    s.tls_material()?,
+                    crate::transport::material_for(s)?,
                 ))
             })
             .collect::<Result<Vec<_>>>()?;
@@ -102,15 +102,21 @@ impl Client {
             max_message_size: config.protocol.max_response_size,
             ..Limits::default()
         };
+        let certificate_user = endpoints
+            .first()
+            .and_then(|e| events::certificate_user(&e.tls.client_cert_pem));
         let transport = Transport::new(endpoints, timeouts, pool, limits)?;
         let choice = match config.protocol.version {
             Some(v) => VersionChoice::Pinned(v),
             None => VersionChoice::Negotiate(config.protocol.start_version()),
         };
-        let logger = Arc::new(Logger::start(&config.log, config.audit.as_ref())?);
-        log_configuration(&logger, config);
+        let logger = Logger::shared(&config.log, config.audit.as_ref())?;
+        events::log_configuration(&logger, config);
         let credential = shared_credential(config)?;
-        Self::with_transport_and_logger(transport, choice, credential, limits, logger).await
+        let mut client =
+            Self::with_transport_and_logger(transport, choice, credential, limits, logger).await?;
+        client.user = client.user.or(certificate_user);
+        Ok(client)
     }
 
     /// A client over an existing transport.
@@ -185,11 +191,27 @@ impl Client {
         let mut negotiation = Negotiation::new(highest);
         loop {
             let request = negotiation.request(now());
-            let reply = self.transport.send(request.bytes(), Retry::Any).await?;
-            match negotiation.on_reply(&request, &reply.bytes, &self.limits) {
-                Ok(Step::Agreed(v)) => return Ok(v),
-                Ok(Step::Retry) => continue,
-                Err(e) => return Err(with_server(e, &reply.server)),
+            let started = Instant::now();
+            let sent = self.transport.send(request.bytes(), Retry::Any).await;
+            let (reply, step) = match sent {
+                Ok(reply) => {
+                    let step = negotiation.on_reply(&request, &reply.bytes, &self.limits);
+                    let step = step.map_err(|e| with_server(e, &reply.server));
+                    (Some(reply), step)
+                }
+                Err(e) => (None, Err(e)),
+            };
+            let error = step.as_ref().err();
+            let logged = events::Negotiated {
+                request: &request,
+                reply: reply.as_ref(),
+                error,
+                started,
+            };
+            events::log_negotiation(&self.logger, &self.transport, self.user.as_deref(), logged);
+            match step? {
+                Step::Agreed(v) => return Ok(v),
+                Step::Retry => continue,
             }
         }
     }
@@ -355,29 +377,6 @@ fn shared_credential(config: &Config) -> Result<Option<Credential>> {
         }
     }
     Ok(found.and_then(|(_, c)| c))
-}
-
-/// Logs the configuration just loaded, one `config_change` event per setting that matters for
-/// an audit (which file, which servers, how logging is set up). Never a secret: the file holds
-/// none, and only names and paths are logged.
-fn log_configuration(logger: &Logger, config: &Config) {
-    if let Some(path) = &config.path {
-        logger.config_change("config.file", path.display());
-    }
-    for server in &config.servers {
-        logger.config_change(
-            "server",
-            format!("{} {}:{}", server.name, server.host, server.port),
-        );
-    }
-    if let Some(name) = &config.key.name {
-        logger.config_change("key.name", name);
-    }
-    logger.config_change("log.level", config.log.level);
-    logger.config_change("log.format", config.log.format);
-    if let Some(audit) = &config.audit {
-        logger.config_change("audit.path", audit.path.display());
-    }
 }
 
 /// The current time in Unix seconds, for request time stamps.

@@ -85,7 +85,7 @@ impl ServerConfig {
             (_, _, Some(p12)) => {
                 return Err(self.error(
                     Some(p12),
-                    "the client identity is a PKCS#12 file, which the transport reads with pkcs12_bytes() and pkcs12_password()",
+                    "the client identity is a PKCS#12 file, read with kmipkit::transport::material_for()",
                 ));
             }
             _ => {

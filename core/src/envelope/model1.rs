@@ -70,7 +70,6 @@
 use std::sync::Arc;
 
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
-use zeroize::Zeroizing;
 
 use super::format::{self, Header, KeyRef, MAX_KEY_FIELD_LEN, Params};
 use crate::client::Client;
@@ -361,11 +360,11 @@ impl Model1 {
         let response = result?;
         let encrypted_dek = response
             .data
-            .map(|d| d.0)
+            .map(|mut d| d.take())
             .ok_or_else(|| missing("Encrypt", "the encrypted DEK"))?;
         let tag = response
             .authenticated_encryption_tag
-            .map(|t| t.0)
+            .map(|mut t| t.take())
             .ok_or_else(|| missing("Encrypt", "the GCM tag"))?;
         if tag.len() != TAG_LEN || encrypted_dek.len() != DEK_LEN {
             return Err(Error::Protocol {
@@ -376,7 +375,7 @@ impl Model1 {
                 ),
             });
         }
-        let iv = response.iv_counter_nonce.map_or(iv, |n| n.0);
+        let iv = response.iv_counter_nonce.map_or(iv, |mut n| n.take());
         Ok(ProtectedDek {
             kek,
             method,
@@ -432,7 +431,7 @@ impl Model1 {
         };
         let plain = response
             .data
-            .map(|d| SecretBytes::from(d.0))
+            .map(|mut d| SecretBytes::from(d.take()))
             .ok_or_else(|| missing("Decrypt", "the DEK"))?;
         if plain.len() != DEK_LEN {
             return Err(Error::Integrity {
@@ -465,7 +464,7 @@ impl Model1 {
     /// Decrypts a ciphertext made by [`Model1::seal_with_dek`]: reads the protected DEK from its
     /// header, unlocks it on the key manager, and opens the message (no plaintext unless all of it
     /// verified). The DEK is zeroized before this returns.
-    pub async fn open(&self, ciphertext: &[u8], context: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    pub async fn open(&self, ciphertext: &[u8], context: &[u8]) -> Result<format::Plaintext> {
         let protected = protected_dek_of(ciphertext)?;
         let dek = match &self.cache {
             Some(cache) => {
@@ -553,7 +552,7 @@ pub(crate) async fn fetch_aes256(client: &Client, uid: &str) -> Result<SecretByt
     }
     let secret = match block.key_value {
         Some(KeyValue::Structure(value)) => match value.key_material {
-            KeyMaterial::Bytes(bytes) => SecretBytes::from(bytes.0),
+            KeyMaterial::Bytes(mut bytes) => SecretBytes::from(bytes.take()),
             _ => {
                 return Err(Error::Protocol {
                     reason: format!("key {uid:?} did not come back as raw bytes"),

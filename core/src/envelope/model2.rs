@@ -44,8 +44,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use zeroize::Zeroizing;
-
 use super::format::{self, Header, KeyRef, Params};
 use super::model1::{dek_array, fetch_aes256};
 use crate::client::Client;
@@ -204,7 +202,7 @@ impl Model2 {
         id: &str,
         ciphertext: &[u8],
         context: &[u8],
-    ) -> Result<Zeroizing<Vec<u8>>> {
+    ) -> Result<format::Plaintext> {
         let name = self.key_name(id)?;
         let key_ref = key_ref_of(ciphertext)?;
         if key_ref.name != name {

@@ -66,8 +66,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use zeroize::Zeroizing;
-
 use super::format::{self, Header, KeyRef, Params};
 use super::model1::{Model1, ProtectedDek, dek_array, fetch_aes256, protected_dek_of};
 use super::model2::{Model2, key_ref_of};
@@ -429,7 +427,7 @@ impl Model2Rotation {
         id: &str,
         ciphertext: &[u8],
         context: &[u8],
-    ) -> Result<Zeroizing<Vec<u8>>> {
+    ) -> Result<format::Plaintext> {
         self.model.decrypt(id, ciphertext, context).await
     }
 

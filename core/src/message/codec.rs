@@ -222,14 +222,36 @@ impl Field for Item<'static> {
     }
 }
 
-/// A TTLV Byte String. `Debug` shows only the length, since byte strings may hold key material.
+/// A TTLV Byte String. Byte strings hold key material (Key Material, Secret Data, the data of an
+/// Encrypt or Decrypt), so `Debug` shows only the length and the bytes are zeroized on drop.
+///
+/// The wipe is one `memset` behind an optimization barrier (zeroize's slice impl), so it costs
+/// little even for the byte strings that hold nothing secret. Take the vector out with
+/// [`Bytes::take`], which leaves the wiping to the caller.
 ///
 /// ```
 /// let b = kmipkit::message::Bytes(vec![1, 2, 3]);
 /// assert_eq!(format!("{b:?}"), "Bytes(<3 bytes>)");
+/// # fn wipes_on_drop<T: zeroize::ZeroizeOnDrop>(_: &T) {}
+/// wipes_on_drop(&b);
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Bytes(pub Vec<u8>);
+
+impl Bytes {
+    /// Moves the bytes out, leaving this empty; the caller then owns (and wipes) them.
+    pub fn take(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.0)
+    }
+}
+
+impl Drop for Bytes {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(self.0.as_mut_slice());
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for Bytes {}
 
 impl std::fmt::Debug for Bytes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

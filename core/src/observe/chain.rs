@@ -172,7 +172,8 @@ fn unhex(text: &str) -> Option<Digest> {
     let mut out = [0u8; 32];
     for (i, byte) in out.iter_mut().enumerate() {
         let pair = text.get(2 * i..2 * i + 2)?;
-        if !pair.bytes().all(|b| b.is_ascii_hexdigit()) {
+        // Lowercase only, as written: an uppercase digit is a changed byte.
+        if !pair.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
             return None;
         }
         *byte = u8::from_str_radix(pair, 16).ok()?;

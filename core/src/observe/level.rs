@@ -26,7 +26,7 @@ pub enum Level {
     Basic,
     /// Adds error text, protocol version and which server answered.
     Verbose,
-    /// Adds protocol detail: message sizes and batch item counts.
+    /// Adds protocol detail: message sizes, batch item counts and the payloads' tag names.
     Debug,
 }
 

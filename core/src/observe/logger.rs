@@ -5,13 +5,14 @@
 //! and counted. Dropped events never get a serial, so the chain has no gap: the next line that
 //! gets through is preceded by an `event=dropped` line carrying `dropped=N` (and `lost=N` for
 //! lines that were sealed but could not be written, e.g. to a receiver that went away, which
-//! the receiver's copy shows as deleted serials). The chain state is saved after every line.
+//! the receiver's copy shows as deleted serials). The chain state is saved whenever the queue runs
+//! empty (once per burst of lines) and on every flush.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::audit::AuditWriter;
 use super::sink::{self, Sink};
@@ -87,8 +88,9 @@ impl Logger {
                         std::process::id(),
                     )
                 };
-                let mut worker = LogWorker {
+                let worker = LogWorker {
                     continued: state.is_some(),
+                    saved: state.unwrap_or_default(),
                     chain: Chain::new(state.unwrap_or_default()),
                     sink: sink::open(destination)?,
                     state_path,
@@ -98,9 +100,7 @@ impl Logger {
                     lost: 0,
                 };
                 let start = worker.start_event(now_ms());
-                let queue = Queue::spawn(log.queue, "kmipkit-log", move |event, dropped| {
-                    worker.handle(event, dropped)
-                });
+                let queue = Queue::spawn(log.queue, "kmipkit-log", Box::new(worker));
                 // Queued like any event: a dead receiver must not hold up the start either.
                 queue.push(Box::new(start));
                 Some(queue)
@@ -109,13 +109,8 @@ impl Logger {
         };
         let audit_queue = match audit {
             Some(settings) => {
-                let mut writer = AuditWriter::open(&settings.path)?;
-                Some(Queue::spawn(log.queue, "kmipkit-audit", move |event, _| {
-                    if let Some(event) = event {
-                        // An audit row that cannot be written is lost; the log still has it.
-                        let _ = writer.write(event);
-                    }
-                }))
+                let writer = AuditWriter::open(&settings.path)?;
+                Some(Queue::spawn(log.queue, "kmipkit-audit", Box::new(writer)))
             }
             None => None,
         };
@@ -127,6 +122,32 @@ impl Logger {
             log: log_queue,
             audit: audit_queue,
         })
+    }
+
+    /// The running logger for these settings, or a new one: clients of one process that share
+    /// a configuration share one logger, so two chains never interleave in one file.
+    ///
+    /// ```
+    /// use kmipkit::observe::{LogSettings, Logger};
+    /// let a = Logger::shared(&LogSettings::default(), None).unwrap();
+    /// let b = Logger::shared(&LogSettings::default(), None).unwrap();
+    /// assert!(std::sync::Arc::ptr_eq(&a, &b));
+    /// ```
+    pub fn shared(log: &LogSettings, audit: Option<&AuditSettings>) -> Result<Arc<Logger>> {
+        type Running = Vec<(LogSettings, Option<AuditSettings>, Weak<Logger>)>;
+        static RUNNING: Mutex<Running> = Mutex::new(Vec::new());
+        let mut running = RUNNING.lock().unwrap_or_else(|p| p.into_inner());
+        running.retain(|(_, _, logger)| logger.strong_count() > 0);
+        let found = running
+            .iter()
+            .find(|(l, a, _)| l == log && a.as_ref() == audit)
+            .and_then(|(_, _, logger)| logger.upgrade());
+        if let Some(logger) = found {
+            return Ok(logger);
+        }
+        let logger = Arc::new(Logger::start(log, audit)?);
+        running.push((log.clone(), audit.cloned(), Arc::downgrade(&logger)));
+        Ok(logger)
     }
 
     /// Whether an audit trail is written.
@@ -166,26 +187,48 @@ impl Logger {
             .sum()
     }
 
-    /// Waits until everything queued so far is written, at most `within`; `false` on timeout.
+    /// Waits until everything queued so far is written and the chain state saved, at most
+    /// `within`; `false` on timeout.
     pub fn flush(&self, within: Duration) -> bool {
-        let deadline = std::time::Instant::now() + within;
+        let deadline = Instant::now() + within;
         [&self.log, &self.audit].into_iter().flatten().all(|queue| {
             let (done, wait) = mpsc::sync_channel(1);
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            // The flush request itself may wait for room, unlike events: it is not on a key
-            // operation's path.
-            let sent = queue.sender.send(Job::Flush(done)).is_ok();
-            sent && wait.recv_timeout(left).is_ok()
+            let mut job = Job::Flush(done);
+            // Waits for room in a full queue, but never past the deadline.
+            loop {
+                match queue.sender.try_send(job) {
+                    Ok(()) => break,
+                    Err(TrySendError::Full(back)) if Instant::now() < deadline => {
+                        job = back;
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    Err(_) => return false,
+                }
+            }
+            wait.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .is_ok()
         })
     }
 }
 
+impl Drop for Logger {
+    fn drop(&mut self) {
+        // Lines still queued get a moment to reach their destination; a dead receiver cannot
+        // hold the caller up longer than this.
+        self.flush(Duration::from_secs(1));
+    }
+}
+
+/// What drains a queue.
+trait Worker: Send {
+    /// Writes `event`; `dropped` events were lost to a full queue just before it.
+    fn event(&mut self, event: &Event, dropped: u64);
+    /// The queue is empty (or a flush was asked for): report drops, save state.
+    fn idle(&mut self, dropped: u64);
+}
+
 impl Queue {
-    fn spawn(
-        capacity: usize,
-        name: &str,
-        mut handle: impl FnMut(Option<&Event>, u64) + Send + 'static,
-    ) -> Self {
+    fn spawn(capacity: usize, name: &str, mut worker: Box<dyn Worker>) -> Self {
         let (sender, receiver): (SyncSender<Job>, Receiver<Job>) =
             mpsc::sync_channel(capacity.max(1));
         let dropped = Arc::new(AtomicU64::new(0));
@@ -193,15 +236,24 @@ impl Queue {
         let spawned = std::thread::Builder::new()
             .name(name.into())
             .spawn(move || {
-                for job in receiver {
-                    let dropped = counter.swap(0, Ordering::Relaxed);
-                    match job {
-                        Job::Event(event) => handle(Some(&event), dropped),
-                        Job::Flush(done) => {
-                            handle(None, dropped);
-                            let _ = done.send(());
+                // Drains whatever is queued, then goes idle once: the chain state is saved
+                // once per burst instead of once per line.
+                while let Ok(mut job) = receiver.recv() {
+                    loop {
+                        let dropped = counter.swap(0, Ordering::Relaxed);
+                        match job {
+                            Job::Event(event) => worker.event(&event, dropped),
+                            Job::Flush(done) => {
+                                worker.idle(dropped);
+                                let _ = done.send(());
+                            }
+                        }
+                        match receiver.try_recv() {
+                            Ok(next) => job = next,
+                            Err(_) => break,
                         }
                     }
+                    worker.idle(counter.swap(0, Ordering::Relaxed));
                 }
             });
         if spawned.is_err() {
@@ -228,6 +280,8 @@ impl Queue {
 
 struct LogWorker {
     chain: Chain,
+    /// The state last saved, to skip saving an unchanged one.
+    saved: ChainState,
     continued: bool,
     sink: Box<dyn Sink>,
     state_path: Option<PathBuf>,
@@ -237,17 +291,29 @@ struct LogWorker {
     lost: u64,
 }
 
+impl Worker for LogWorker {
+    fn event(&mut self, event: &Event, dropped: u64) {
+        self.report_drops(dropped);
+        self.write(event);
+    }
+
+    fn idle(&mut self, dropped: u64) {
+        self.report_drops(dropped);
+        if let Some(path) = &self.state_path
+            && self.chain.state() != &self.saved
+            && self.chain.state().save(path).is_ok()
+        {
+            self.saved = *self.chain.state();
+        }
+    }
+}
+
 impl LogWorker {
-    fn handle(&mut self, event: Option<&Event>, dropped: u64) {
+    fn report_drops(&mut self, dropped: u64) {
         if dropped > 0 || self.lost > 0 {
-            let report = Event::new(EventKind::Dropped, "dropped", now_ms())
-                .detail(Level::Basic, "dropped", dropped)
-                .detail(Level::Basic, "lost", self.lost);
+            let report = dropped_event(dropped).detail(Level::Basic, "lost", self.lost);
             self.lost = 0;
             self.write(&report);
-        }
-        if let Some(event) = event {
-            self.write(event);
         }
     }
 
@@ -258,9 +324,6 @@ impl LogWorker {
         if self.sink.write_line(&line).is_err() {
             self.lost += 1;
         }
-        if let Some(path) = &self.state_path {
-            let _ = self.chain.state().save(path);
-        }
     }
 
     fn start_event(&self, unix_ms: u64) -> Event {
@@ -270,6 +333,24 @@ impl LogWorker {
             .detail(Level::Basic, "format", self.format)
             .detail(Level::Basic, "chain", chain)
     }
+}
+
+impl Worker for AuditWriter {
+    fn event(&mut self, event: &Event, dropped: u64) {
+        self.idle(dropped);
+        // A row that cannot be written is lost; the log still has the event.
+        let _ = self.write(event);
+    }
+
+    fn idle(&mut self, dropped: u64) {
+        if dropped > 0 {
+            let _ = self.write(&dropped_event(dropped));
+        }
+    }
+}
+
+fn dropped_event(dropped: u64) -> Event {
+    Event::new(EventKind::Dropped, "dropped", now_ms()).detail(Level::Basic, "dropped", dropped)
 }
 
 /// The current time in milliseconds since the Unix epoch.

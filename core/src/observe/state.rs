@@ -60,7 +60,12 @@ impl ChainState {
         };
         Self::parse(&text)
             .map(Some)
-            .ok_or_else(|| log_error(path, "not a kmipkit chain state file (damaged or replaced)"))
+            .ok_or_else(|| {
+                log_error(
+                    path,
+                    "not a kmipkit chain state file (damaged or replaced); check the log with `kmipkit log verify`, then remove this file to start a new chain",
+                )
+            })
     }
 
     /// Parses the text of a state file.

@@ -97,8 +97,10 @@ impl Session {
         message.header.time_stamp = Some(DateTime(now));
         message.header.maximum_response_size = self.maximum_response_size;
         message.header.authentication = self.credential.clone().map(Authentication::new);
-        let item = message.to_item();
-        strict::check_version(&item, self.version)?;
+        // The tree copies every byte string of the message (a key to Register, a DEK to Encrypt).
+        let tree = WipedOnDrop(message.to_item());
+        let item = &tree.0;
+        strict::check_version(item, self.version)?;
         // TTLV lengths are 32-bit: refuse here rather than let the encoder panic.
         if u32::try_from(item.encoded_len()).is_err() {
             return Err(crate::Error::Encode {
@@ -109,7 +111,16 @@ impl Session {
                 ),
             });
         }
-        Ok(Request::from_item(&message, &item))
+        Ok(Request::from_item(&message, item))
+    }
+}
+
+/// An item tree that is wiped ([`Item::wipe`](crate::ttlv::Item::wipe)) when it drops, on every path.
+struct WipedOnDrop(crate::ttlv::Item<'static>);
+
+impl Drop for WipedOnDrop {
+    fn drop(&mut self) {
+        self.0.wipe();
     }
 }
 
@@ -126,7 +137,8 @@ pub struct Request {
 
 impl Drop for Request {
     fn drop(&mut self) {
-        self.bytes.zeroize();
+        // Through the slice: one memset, where `Vec::zeroize` stores byte by byte.
+        self.bytes.as_mut_slice().zeroize();
     }
 }
 
@@ -147,7 +159,7 @@ impl Request {
     /// Wraps a complete request message (for callers that build messages themselves; no
     /// strict-encoding check is made).
     pub fn from_message(message: RequestMessage) -> Self {
-        Self::from_item(&message, &message.to_item())
+        Self::from_item(&message, &WipedOnDrop(message.to_item()).0)
     }
 
     fn from_item(message: &RequestMessage, item: &crate::ttlv::Item<'_>) -> Self {

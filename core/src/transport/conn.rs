@@ -219,21 +219,47 @@ async fn exchange(
     // Checked against the limits before anything is allocated; the buffer then grows with the
     // bytes that actually arrive, so a lying length costs nothing.
     let total = message_len(&header, limits).map_err(Failure::Frame)?;
-    let mut reply = Vec::with_capacity(total.min(64 * 1024));
-    reply.extend_from_slice(&header);
-    let rest = (total - header.len()) as u64;
-    if let Err(error) = (&mut *stream).take(rest).read_to_end(&mut reply).await {
-        return Err(Failure::Read {
-            received: reply.len(),
-            error,
-        });
+    let mut reply = ReplyBuf(Vec::with_capacity(total.min(64 * 1024)));
+    reply.0.extend_from_slice(&header);
+    // `reply.0` holds zeros past `received`, each byte written once, then filled by reads.
+    let mut received = header.len();
+    while received < total {
+        if received == reply.0.len() {
+            reply.make_room(total);
+            let end = reply.0.capacity().min(total);
+            reply.0.resize(end, 0);
+        }
+        match stream.read(&mut reply.0[received..]).await {
+            Ok(0) => return Err(Failure::Closed { received }),
+            Ok(n) => received += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(Failure::Read { received, error }),
+        }
     }
-    if reply.len() < total {
-        return Err(Failure::Closed {
-            received: reply.len(),
-        });
+    Ok(std::mem::take(&mut reply.0))
+}
+
+/// A reply being read. It may hold key material (a Get), so it is wiped when an error drops it
+/// and whenever it outgrows its memory; `Vec`'s own growth would free the old buffer unwiped.
+struct ReplyBuf(Vec<u8>);
+
+impl ReplyBuf {
+    /// Doubles the capacity (up to `total`) when full, moving the bytes and wiping the old buffer.
+    fn make_room(&mut self, total: usize) {
+        if self.0.len() < self.0.capacity() {
+            return;
+        }
+        let mut bigger = Vec::with_capacity(total.min(self.0.capacity().saturating_mul(2)));
+        bigger.extend_from_slice(&self.0);
+        zeroize::Zeroize::zeroize(self.0.as_mut_slice());
+        self.0 = bigger;
     }
-    Ok(reply)
+}
+
+impl Drop for ReplyBuf {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(self.0.as_mut_slice());
+    }
 }
 
 impl Failure {

@@ -33,6 +33,7 @@
 
 mod cert_info;
 mod conn;
+mod identity;
 mod pool;
 mod tls;
 
@@ -41,8 +42,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::time::Instant;
+use zeroize::Zeroizing;
 
 pub use cert_info::{CertificateInfo, TlsInfo};
+pub use identity::material_for;
 pub use pool::ServerStats;
 pub use tls::material_from_pkcs12;
 
@@ -151,8 +154,9 @@ pub enum Retry {
 /// A reply and who gave it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Reply {
-    /// Exactly one TTLV message. It may carry key material: never log it.
-    pub bytes: Vec<u8>,
+    /// Exactly one TTLV message. It may carry key material (a Get's key): never log it. Zeroized
+    /// on drop.
+    pub bytes: Zeroizing<Vec<u8>>,
     /// Name of the server that answered.
     pub server: String,
     /// Servers that failed before this one answered, in order.
@@ -253,7 +257,7 @@ impl Transport {
                 Ok(bytes) => {
                     server.mark_up();
                     return Ok(Reply {
-                        bytes,
+                        bytes: Zeroizing::new(bytes),
                         server: server.name.clone(),
                         failed_attempts: attempts,
                     });
@@ -290,7 +294,7 @@ impl Transport {
             Ok(bytes) => {
                 server.mark_up();
                 Ok(Reply {
-                    bytes,
+                    bytes: Zeroizing::new(bytes),
                     server: server.name.clone(),
                     failed_attempts: Vec::new(),
                 })
@@ -492,7 +496,7 @@ mod tests {
     #[test]
     fn reply_debug_hides_the_bytes() {
         let reply = Reply {
-            bytes: vec![0x42; 16],
+            bytes: Zeroizing::new(vec![0x42; 16]),
             server: "a".into(),
             failed_attempts: Vec::new(),
         };

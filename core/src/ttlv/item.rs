@@ -187,6 +187,36 @@ impl<'a> Item<'a> {
     }
 }
 
+impl Item<'_> {
+    /// Zeroizes every owned Byte String and Big Integer, and the text of every Password, in this
+    /// item and below; borrowed values belong to someone else's buffer and are left alone.
+    ///
+    /// For a tree built only to be encoded: its byte strings are copies of the typed model's,
+    /// which may be key material (Register, the data of an Encrypt) that would otherwise be freed
+    /// unwiped.
+    ///
+    /// ```
+    /// use kmipkit::spec::Tag;
+    /// use kmipkit::ttlv::{Item, Value};
+    /// let mut item = Item::structure(Tag::KeyValue, vec![
+    ///     Item::new(Tag::KeyMaterial, Value::ByteString(vec![0x42; 32].into())),
+    /// ]);
+    /// item.wipe();
+    /// assert_eq!(item.children()[0].value, Value::ByteString(vec![0; 32].into()));
+    /// ```
+    pub fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        match &mut self.value {
+            Value::Structure(children) => children.iter_mut().for_each(Item::wipe),
+            Value::ByteString(Cow::Owned(bytes)) | Value::BigInteger(Cow::Owned(bytes)) => {
+                bytes.as_mut_slice().zeroize();
+            }
+            Value::TextString(Cow::Owned(text)) if self.tag == Tag::Password => text.zeroize(),
+            _ => {}
+        }
+    }
+}
+
 impl<'a> Value<'a> {
     /// The TTLV type of this value.
     pub fn item_type(&self) -> ItemType {

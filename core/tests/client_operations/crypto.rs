@@ -109,12 +109,12 @@ async fn aes_cbc(client: &Client, version: ProtocolVersion) {
     let iv: [u8; 16] = encrypted
         .iv_counter_nonce
         .expect("server IV")
-        .0
+        .take()
         .try_into()
         .expect("16 bytes");
     let key = cipher::UnboundCipherKey::new(&cipher::AES_256, &known_key()).expect("key");
     let local = cipher::PaddedBlockDecryptingKey::cbc_pkcs7(key).expect("cbc");
-    let mut in_out = encrypted.data.expect("ciphertext").0;
+    let mut in_out = encrypted.data.expect("ciphertext").take();
     let context = cipher::DecryptionContext::Iv128(iv.into());
     assert_eq!(
         local.decrypt(&mut in_out, context).expect("local decrypt"),
@@ -145,8 +145,8 @@ async fn aes_gcm(client: &Client, version: ProtocolVersion) {
     encrypt.iv_counter_nonce = Some(iv.to_vec().into());
     encrypt.authenticated_encryption_additional_data = Some(aad.clone().into());
     let encrypted = client.encrypt(encrypt).await.expect("encrypt GCM");
-    let ciphertext = encrypted.data.expect("ciphertext").0;
-    let tag = encrypted.authenticated_encryption_tag.expect("tag").0;
+    let ciphertext = encrypted.data.expect("ciphertext").take();
+    let tag = encrypted.authenticated_encryption_tag.expect("tag").take();
     assert_eq!((ciphertext.len(), tag.len()), (plaintext.len(), 16));
     let mut in_out = [ciphertext.as_slice(), &tag].concat();
     let nonce = aead::Nonce::assume_unique_for_key(iv);

@@ -124,7 +124,7 @@ async fn rsa_sign_and_verify(client: &Client, version: ProtocolVersion) {
     sign.cryptographic_parameters = Some(rsa_pkcs1_sha256());
     let signed = client.sign(sign).await.expect("sign");
     assert_eq!(signed.unique_identifier, private);
-    let signature_bytes = signed.signature_data.expect("signature").0;
+    let signature_bytes = signed.signature_data.expect("signature").take();
     assert_eq!(signature_bytes.len(), 256);
 
     let verify = |signature_bytes: Vec<u8>| {

@@ -7,6 +7,7 @@
 //! computation, so [`rewrap`] replaces it without touching the body.
 //!
 //! - [`seal`] / [`open`]: whole messages in memory; `open` releases no plaintext unless all of it verified.
+//!   [`seal_into`] / [`open_into`] do the same into a buffer the caller reuses.
 //! - [`Encryptor`] / [`Decryptor`]: streaming over [`std::io::Write`] / [`std::io::Read`] in constant
 //!   memory (at most two frames buffered). The decryptor releases a frame only after its tag verified,
 //!   but a truncation is only known at the end: treat streamed output as unauthenticated until `read`
@@ -27,6 +28,7 @@
 mod crypto;
 mod header;
 mod memory;
+mod plaintext;
 mod schedule;
 mod stream;
 
@@ -36,9 +38,10 @@ pub use header::{
     DEFAULT_FRAME_SIZE, Header, KeyRef, MAGIC, MAX_BOUND_LEN, MAX_FRAME_SIZE, MAX_HEADER_LEN,
     MAX_KEY_FIELD_LEN, MAX_WRAPPED_DEK_LEN, MIN_FRAME_SIZE, SUITE, VERSION,
 };
+pub use memory::{open, open_into, rewrap, seal_with_salt};
 #[cfg(not(target_arch = "wasm32"))]
-pub use memory::seal;
-pub use memory::{open, rewrap, seal_with_salt};
+pub use memory::{seal, seal_into};
+pub use plaintext::Plaintext;
 pub use stream::{Decryptor, Encryptor};
 
 use crate::error::Error;

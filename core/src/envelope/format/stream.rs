@@ -2,7 +2,7 @@
 
 use std::io::{self, Read, Write};
 
-use zeroize::Zeroizing;
+use zeroize::Zeroize;
 
 use super::crypto::{Backend, Native};
 use super::header::Header;
@@ -19,8 +19,9 @@ pub struct Encryptor<W: Write> {
     inner: W,
     schedule: Schedule<Native>,
     frame_size: usize,
-    /// Plaintext of the current frame; sealed in place. Capacity: one frame and its tag.
-    buf: Zeroizing<Vec<u8>>,
+    /// One frame and its tag. `buf.plain` bytes of plaintext wait at its start to be sealed in
+    /// place; whole frames a single `write` supplies are sealed straight from the caller's slice.
+    buf: FrameBuf,
     counter: u32,
     /// Set when writing a frame failed: the output is then incomplete and nothing more is accepted.
     failed: bool,
@@ -51,7 +52,7 @@ impl<W: Write> Encryptor<W> {
             inner,
             schedule,
             frame_size,
-            buf: Zeroizing::new(Vec::with_capacity(frame_size + 16)),
+            buf: FrameBuf::new(frame_size + 16),
             counter: 0,
             failed: false,
         })
@@ -66,11 +67,33 @@ impl<W: Write> Encryptor<W> {
 
     /// Bytes of buffer this encryptor holds (one frame and its tag).
     pub fn buffer_capacity(&self) -> usize {
-        self.buf.capacity()
+        self.buf.bytes.capacity()
     }
 
-    /// Seals the buffered frame and writes it out.
+    /// Seals the buffered frame in place and writes it out.
     fn emit(&mut self, last: bool) -> io::Result<()> {
+        let nonce = self.next_nonce(last)?;
+        let len = self.buf.plain;
+        let tag = Native::seal(&self.schedule.key, &nonce, &mut self.buf.bytes[..len]);
+        // Sealed in place: the buffer holds no plaintext any more.
+        self.buf.plain = 0;
+        self.write_frame(len, tag)
+    }
+
+    /// Seals one whole non-final frame from the caller's slice into the buffer and writes it out.
+    fn emit_from(&mut self, frame: &[u8]) -> io::Result<()> {
+        let nonce = self.next_nonce(false)?;
+        let len = frame.len();
+        let tag = Native::seal_to(
+            &self.schedule.key,
+            &nonce,
+            frame,
+            &mut self.buf.bytes[..len],
+        );
+        self.write_frame(len, tag)
+    }
+
+    fn next_nonce(&self, last: bool) -> io::Result<[u8; 12]> {
         if self.failed {
             return Err(io::Error::other(
                 "encryption stopped after an earlier error; the output is incomplete",
@@ -82,14 +105,16 @@ impl<W: Write> Encryptor<W> {
                 reason: "more than 2^32 frames; use a larger frame size".into(),
             }));
         }
-        let nonce = self.schedule.nonce(self.counter, last);
-        let tag = Native::seal(&self.schedule.key, &nonce, &mut self.buf);
-        self.buf.extend_from_slice(&tag);
-        if let Err(err) = self.inner.write_all(&self.buf) {
+        Ok(self.schedule.nonce(self.counter, last))
+    }
+
+    /// Writes the `len` sealed bytes at the start of the buffer and their tag.
+    fn write_frame(&mut self, len: usize, tag: [u8; 16]) -> io::Result<()> {
+        self.buf.bytes[len..len + 16].copy_from_slice(&tag);
+        if let Err(err) = self.inner.write_all(&self.buf.bytes[..len + 16]) {
             self.failed = true;
             return Err(err);
         }
-        self.buf.clear();
         self.counter = self.counter.wrapping_add(1);
         Ok(())
     }
@@ -106,11 +131,21 @@ impl<W: Write> Write for Encryptor<W> {
             return Ok(0);
         }
         // A full frame is sealed only once more data shows it is not the last one.
-        if self.buf.len() == self.frame_size {
+        if self.buf.plain == self.frame_size {
             self.emit(false)?;
         }
-        let n = data.len().min(self.frame_size - self.buf.len());
-        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.plain == 0 && data.len() > self.frame_size {
+            let mut done = 0;
+            while data.len() - done > self.frame_size {
+                self.emit_from(&data[done..done + self.frame_size])?;
+                done += self.frame_size;
+            }
+            return Ok(done);
+        }
+        let start = self.buf.plain;
+        let n = data.len().min(self.frame_size - start);
+        self.buf.bytes[start..start + n].copy_from_slice(&data[..n]);
+        self.buf.plain += n;
         Ok(n)
     }
 
@@ -129,8 +164,9 @@ pub struct Decryptor<R: Read> {
     inner: R,
     schedule: Schedule<Native>,
     frame_size: usize,
-    /// One frame, its tag and one byte of look-ahead; plaintext is decrypted in place.
-    buf: Zeroizing<Vec<u8>>,
+    /// One frame, its tag and one byte of look-ahead. A frame is decrypted straight into the
+    /// caller's buffer when that holds a whole frame, else in place here.
+    buf: FrameBuf,
     /// The look-ahead byte read past the current frame.
     carry: Option<u8>,
     /// Verified plaintext in `buf` not yet returned.
@@ -161,7 +197,7 @@ impl<R: Read> Decryptor<R> {
             inner,
             schedule,
             frame_size,
-            buf: Zeroizing::new(vec![0; frame_size + 17]),
+            buf: FrameBuf::new(frame_size + 17),
             carry: None,
             pos: 0,
             end: 0,
@@ -172,19 +208,20 @@ impl<R: Read> Decryptor<R> {
 
     /// Bytes of buffer this decryptor holds: one frame, its tag and one byte, never more.
     pub fn buffer_capacity(&self) -> usize {
-        self.buf.capacity()
+        self.buf.bytes.capacity()
     }
 
-    /// Reads, verifies and decrypts the next frame into `buf`.
-    fn next_frame(&mut self) -> io::Result<()> {
+    /// Reads, verifies and decrypts the next frame: into `direct` (at least a frame long) and
+    /// returns its length, or with `None` into the buffer, returning 0.
+    fn next_frame(&mut self, mut direct: Option<&mut [u8]>) -> io::Result<usize> {
         let full = self.frame_size + 16;
         let mut n = 0;
         if let Some(byte) = self.carry.take() {
-            self.buf[0] = byte;
+            self.buf.bytes[0] = byte;
             n = 1;
         }
         while n <= full {
-            match self.inner.read(&mut self.buf[n..=full]) {
+            match self.inner.read(&mut self.buf.bytes[n..=full]) {
                 Ok(0) => break,
                 Ok(k) => n += k,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
@@ -198,7 +235,7 @@ impl<R: Read> Decryptor<R> {
         let len = if last {
             n
         } else {
-            self.carry = Some(self.buf[full]);
+            self.carry = Some(self.buf.bytes[full]);
             full
         };
         let failure = if len < 16 {
@@ -207,20 +244,35 @@ impl<R: Read> Decryptor<R> {
             Some(too_many_frames())
         } else {
             let nonce = self.schedule.nonce(self.counter, last);
-            let verified = Native::open(&self.schedule.key, &nonce, &mut self.buf[..len]);
+            let key = &self.schedule.key;
+            let verified = match direct {
+                Some(ref mut out) => {
+                    let (body, tag) = self.buf.bytes[..len].split_at(len - 16);
+                    let tag = tag.try_into().expect("16 bytes");
+                    Native::open_to(key, &nonce, body, tag, &mut out[..len - 16])
+                }
+                None => {
+                    self.buf.plain = self.buf.bytes.len();
+                    Native::open(key, &nonce, &mut self.buf.bytes[..len])
+                }
+            };
             (!verified).then(|| frame_failed(self.counter, last, len == full, false))
         };
         if let Some(err) = failure {
             self.state = State::Failed(Some(err.clone()));
             return Err(to_io(err));
         }
-        self.pos = 0;
-        self.end = len - 16;
         self.counter = self.counter.wrapping_add(1);
         if last {
             self.state = State::Done;
         }
-        Ok(())
+        self.pos = 0;
+        if direct.is_some() {
+            self.end = 0;
+            return Ok(len - 16);
+        }
+        self.end = len - 16;
+        Ok(0)
     }
 }
 
@@ -232,12 +284,16 @@ impl<R: Read> Read for Decryptor<R> {
         loop {
             if self.pos < self.end {
                 let n = out.len().min(self.end - self.pos);
-                out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+                out[..n].copy_from_slice(&self.buf.bytes[self.pos..self.pos + n]);
                 self.pos += n;
                 return Ok(n);
             }
             match &self.state {
-                State::Frames => self.next_frame()?,
+                // A non-final frame is never empty, so 0 here is the end of the message.
+                State::Frames if out.len() >= self.frame_size => return self.next_frame(Some(out)),
+                State::Frames => {
+                    self.next_frame(None)?;
+                }
                 State::Done => return Ok(0),
                 State::Failed(Some(err)) => return Err(to_io(err.clone())),
                 State::Failed(None) => {
@@ -245,6 +301,30 @@ impl<R: Read> Read for Decryptor<R> {
                 }
             }
         }
+    }
+}
+
+/// A frame buffer that wipes the part that may hold plaintext once, when it drops, instead of
+/// after every frame; the rest only ever holds ciphertext and is not wiped.
+struct FrameBuf {
+    bytes: Vec<u8>,
+    /// How many bytes from the start may hold plaintext.
+    plain: usize,
+}
+
+impl FrameBuf {
+    fn new(len: usize) -> Self {
+        Self {
+            bytes: vec![0; len],
+            plain: 0,
+        }
+    }
+}
+
+impl Drop for FrameBuf {
+    fn drop(&mut self) {
+        // zeroize's slice impl is one memset behind a barrier; its `Vec` impl is a byte loop.
+        self.bytes[..self.plain].zeroize();
     }
 }
 

@@ -118,9 +118,26 @@ impl Field for KeyMaterial {
     }
 }
 
-/// A Big Integer that is secret (a private exponent, a prime): `Debug` shows only its length.
+/// A Big Integer that is secret (a private exponent, a prime): `Debug` shows only its length, and
+/// its bytes are zeroized on drop.
+///
+/// ```
+/// use kmipkit::message::{BigInt, SecretBigInt};
+/// let d = SecretBigInt(BigInt(vec![0x12, 0x34]));
+/// assert_eq!(format!("{d:?}"), "SecretBigInt(<2 bytes>)");
+/// # fn wipes_on_drop<T: zeroize::ZeroizeOnDrop>(_: &T) {}
+/// wipes_on_drop(&d);
+/// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct SecretBigInt(pub BigInt);
+
+impl Drop for SecretBigInt {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(self.0.0.as_mut_slice());
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for SecretBigInt {}
 
 impl std::fmt::Debug for SecretBigInt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -42,7 +42,7 @@ fn header(v: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => out.push(' '),
+            c if super::is_unsafe(c) => out.push(' '),
             c => out.push(c),
         }
     }
@@ -60,7 +60,7 @@ fn extension(v: &str) -> String {
             }
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push(' '),
+            c if super::is_unsafe(c) => out.push(' '),
             c => out.push(c),
         }
     }

@@ -35,7 +35,7 @@ fn header(v: &str) -> String {
         .chars()
         .map(|c| match c {
             '|' => '/',
-            c if c.is_control() => ' ',
+            c if super::is_unsafe(c) => ' ',
             c => c,
         })
         .collect()
@@ -45,7 +45,7 @@ fn attribute(v: &str) -> String {
     truncate(v, MAX_VALUE_BYTES)
         .chars()
         .map(|c| {
-            if c == DELIMITER || c.is_control() {
+            if c == DELIMITER || super::is_unsafe(c) {
                 ' '
             } else {
                 c

@@ -169,17 +169,27 @@ pub(crate) fn truncate(value: &str, max: usize) -> std::borrow::Cow<'_, str> {
     format!("{}...", &value[..end]).into()
 }
 
-/// Control characters written as visible escapes (`\n`, `\r`, `\t`, `\xNN`), so no value can
-/// break a line; other characters, non-ASCII included, are kept.
+/// Control characters written as visible escapes (`\n`, `\r`, `\t`, `\xNN`, `\u{NNNN}`), so no
+/// value can break a line or reorder how it is displayed; other characters, non-ASCII included,
+/// are kept.
 pub(crate) fn escape_controls(c: char, out: &mut String) -> bool {
     match c {
         '\n' => out.push_str("\\n"),
         '\r' => out.push_str("\\r"),
         '\t' => out.push_str("\\t"),
         c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+        c if is_unsafe(c) => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
         _ => return false,
     }
     true
+}
+
+/// Characters no value may carry raw: control characters (C0, DEL, C1), Unicode's line and
+/// paragraph separators (some readers break lines there), and the bidirectional overrides and
+/// isolates, which can make a log line display in another order than it is written.
+pub(crate) fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The product version written in CEF and LEEF headers.

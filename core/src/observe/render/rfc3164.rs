@@ -62,7 +62,7 @@ fn value(v: &str) -> String {
     let v = truncate(v, super::MAX_VALUE_BYTES);
     let bare = !v.is_empty()
         && v.chars()
-            .all(|c| !c.is_control() && !matches!(c, ' ' | '"' | '=' | '\\'));
+            .all(|c| !super::is_unsafe(c) && !matches!(c, ' ' | '"' | '=' | '\\'));
     if bare {
         return v.into_owned();
     }

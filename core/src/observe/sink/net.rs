@@ -53,7 +53,7 @@ impl Sink for UnixSink {
 #[derive(Debug)]
 pub struct UdpSink {
     socket: UdpSocket,
-    address: String,
+    target: std::net::SocketAddr,
 }
 
 impl UdpSink {
@@ -66,17 +66,15 @@ impl UdpSink {
             "[::]:0"
         };
         let socket = UdpSocket::bind(local).map_err(|e| net_error(address, e))?;
-        Ok(Self {
-            socket,
-            address: address.to_string(),
-        })
+        // Resolved once: a name lookup per line would be slow and could hang.
+        Ok(Self { socket, target })
     }
 }
 
 impl Sink for UdpSink {
     fn write_line(&mut self, line: &str) -> io::Result<()> {
         self.socket
-            .send_to(line.as_bytes(), self.address.as_str())
+            .send_to(line.as_bytes(), self.target)
             .map(|_| ())
     }
 }

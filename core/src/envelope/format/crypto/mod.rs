@@ -36,6 +36,23 @@ pub(crate) trait Backend {
     /// and `buf` is zeroed, so it holds no unverified plaintext.
     fn open(key: &Self::Key, nonce: &[u8; 12], buf: &mut [u8]) -> bool;
 
+    /// Encrypts `input` into `out` (same length) and returns the tag. Out of place, so the caller
+    /// needs no copy of the plaintext in a buffer it would then have to wipe.
+    fn seal_to(key: &Self::Key, nonce: &[u8; 12], input: &[u8], out: &mut [u8]) -> [u8; 16] {
+        out.copy_from_slice(input);
+        Self::seal(key, nonce, out)
+    }
+
+    /// Decrypts `input` (ciphertext only) with `tag` into `out` (same length). On failure returns
+    /// `false` with `out` zeroed.
+    fn open_to(
+        key: &Self::Key,
+        nonce: &[u8; 12],
+        input: &[u8],
+        tag: &[u8; 16],
+        out: &mut [u8],
+    ) -> bool;
+
     /// HKDF-SHA-256: extract with `salt` from `ikm`, expand with the concatenation of `info` into `out`.
     fn hkdf(salt: &[u8], ikm: &[u8], info: &[&[u8]], out: &mut [u8]);
 }

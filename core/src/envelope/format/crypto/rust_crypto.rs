@@ -40,6 +40,23 @@ impl Backend for RustCrypto {
         verified
     }
 
+    fn open_to(
+        key: &Aes256Gcm,
+        nonce: &[u8; 12],
+        input: &[u8],
+        tag: &[u8; 16],
+        out: &mut [u8],
+    ) -> bool {
+        out.copy_from_slice(input);
+        let verified = key
+            .decrypt_inout_detached(&Nonce::from(*nonce), &[], out.into(), &Tag::from(*tag))
+            .is_ok();
+        if !verified {
+            out.fill(0);
+        }
+        verified
+    }
+
     fn hkdf(salt: &[u8], ikm: &[u8], info: &[&[u8]], out: &mut [u8]) {
         Hkdf::<Sha256>::new(Some(salt), ikm)
             .expand_multi_info(info, out)

@@ -1,0 +1,395 @@
+//! The command line: every subcommand, flag and help text (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use clap_complete::Shell;
+
+const AFTER_HELP: &str = "\
+Configuration: --config PATH, else $KMIPKIT_CONFIG, else ./kmipkit.toml
+  (`kmipkit config example` prints a commented one; it must be mode 0600).
+
+Exit codes: 0 ok · 1 general · 2 usage · 3 configuration · 4 connection/TLS
+            5 refused by the key server · 6 integrity (wrong key/context, tampered data or log)
+            7 local file
+
+First steps:
+  kmipkit demo                       walk through everything against a throw-away local server
+  kmipkit servers check              is every configured key server reachable and healthy?
+  kmipkit encrypt --kek app-kek -o data.kmk data.csv
+  kmipkit decrypt -o data.csv data.kmk";
+
+/// kmipkit: keys live on a KMIP key manager; data is encrypted where it lives.
+#[derive(Parser)]
+#[command(name = "kmipkit", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The configuration file.
+    #[arg(
+        long,
+        short = 'c',
+        global = true,
+        env = "KMIPKIT_CONFIG",
+        default_value = "kmipkit.toml",
+        value_name = "PATH"
+    )]
+    pub config: PathBuf,
+    /// Print one JSON document (errors: JSON on stderr) instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print nothing but errors (and the JSON document with --json); no progress bar.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Start a local PyKMIP key server and walk through kmipkit: connect, keys, Model 1 and
+    /// Model 2 envelope encryption, rotation, failover. Needs python3 (3.11+).
+    Demo {
+        /// Keep the servers' directory (certificates, logs, configuration) afterwards.
+        #[arg(long)]
+        keep: bool,
+    },
+    /// Check the configured key servers.
+    Servers {
+        #[command(subcommand)]
+        command: ServersCommand,
+    },
+    /// Manage keys on the key manager, by name or unique identifier.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+    /// Encrypt a file or stdin (Model 1: a new data key under a KEK; Model 2: the key of an id).
+    Encrypt(EncryptArgs),
+    /// Decrypt a file or stdin; the ciphertext names its key, so no key option is needed.
+    Decrypt(DecryptArgs),
+    /// Model 1 protected data-key (DEK) files.
+    Dek {
+        #[command(subcommand)]
+        command: DekCommand,
+    },
+    /// Move ciphertexts to the newest key version: re-wrap (Model 1) or re-encrypt (Model 2).
+    Rotate(RotateArgs),
+    /// Tamper-evident logs.
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
+    /// Show the CSV audit trail: the last rows, filtered.
+    Audit(AuditArgs),
+    /// The configuration file.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Print a shell completion script: `kmipkit completions bash > /etc/bash_completion.d/kmipkit`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: Shell,
+    },
+}
+
+/// `kmipkit servers …`
+#[derive(Subcommand)]
+pub enum ServersCommand {
+    /// Reachability, TLS and certificate, KMIP version, server information and round-trip time
+    /// of each configured server, with advice on each failure.
+    Check {
+        /// Check only the server with this name.
+        #[arg(long)]
+        server: Option<String>,
+    },
+}
+
+/// A key named or numbered on the command line.
+#[derive(Args, Clone)]
+pub struct KeyRef {
+    /// The key's name, or its unique identifier (names are tried first).
+    pub key: String,
+    /// Treat KEY as a unique identifier only.
+    #[arg(long)]
+    pub id: bool,
+}
+
+/// `kmipkit key …`
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// Create an AES key on the key manager, activated unless --pre-active.
+    Create {
+        /// The key's name.
+        name: String,
+        /// Key length in bits: 128, 192 or 256.
+        #[arg(long, default_value_t = 256)]
+        bits: i32,
+        /// Leave the key pre-active (not usable until `kmipkit key activate`).
+        #[arg(long)]
+        pre_active: bool,
+        /// Create it even if a key with this name exists (names then stop being unique).
+        #[arg(long)]
+        allow_duplicate: bool,
+    },
+    /// Show a key's state and main attributes; its bytes only with --reveal.
+    Get {
+        #[command(flatten)]
+        key: KeyRef,
+        /// Write the key's raw bytes to this file (mode 0600), or to stdout with `-` when
+        /// stdout is not a terminal. Never part of --json output.
+        #[arg(long, value_name = "FILE")]
+        reveal: Option<PathBuf>,
+    },
+    /// Find keys by name, state or object type.
+    Locate {
+        /// Exact name to match.
+        #[arg(long)]
+        name: Option<String>,
+        /// KMIP state: PreActive, Active, Deactivated, Compromised, Destroyed, DestroyedCompromised.
+        #[arg(long)]
+        state: Option<String>,
+        /// KMIP object type, e.g. SymmetricKey, SecretData, PrivateKey.
+        #[arg(long = "type")]
+        object_type: Option<String>,
+        /// Return at most this many.
+        #[arg(long)]
+        max: Option<i32>,
+    },
+    /// Every attribute of a key.
+    Attributes {
+        #[command(flatten)]
+        key: KeyRef,
+    },
+    /// Make a pre-active key active.
+    Activate {
+        #[command(flatten)]
+        key: KeyRef,
+    },
+    /// Revoke a key: it no longer encrypts (it still decrypts unless compromised).
+    Revoke {
+        #[command(flatten)]
+        key: KeyRef,
+        /// Why: cessation (no longer needed), superseded, compromise, affiliation-changed,
+        /// privilege-withdrawn, unspecified.
+        #[arg(long, default_value = "cessation")]
+        reason: String,
+    },
+    /// Destroy a key's material on the key manager. Irreversible: needs --yes.
+    Destroy {
+        #[command(flatten)]
+        key: KeyRef,
+        /// Confirm: data encrypted under this key becomes unreadable for ever.
+        #[arg(long)]
+        yes: bool,
+        /// Revoke it first if it is active.
+        #[arg(long)]
+        revoke: bool,
+    },
+    /// Add a new version of a key and make it the one used for encryption.
+    ///
+    /// Model 2 keys (default): NAME, NAME/v2, NAME/v3, ...; old versions stay for decryption.
+    /// With --kek: the Model 1 KEK NAME/vN gets version N+1; then re-wrap with `kmipkit rotate`.
+    Rotate {
+        /// The key's base name.
+        name: String,
+        /// Rotate a Model 1 key-encryption key instead of a Model 2 key.
+        #[arg(long)]
+        kek: bool,
+        /// Model 2: deactivate the previous version (it then only decrypts).
+        #[arg(long)]
+        retire_old: bool,
+    },
+}
+
+/// Options shared by encrypt, decrypt and rotate: the encryption context.
+#[derive(Args, Clone, Default)]
+pub struct ContextArgs {
+    /// Encryption context KEY=VALUE, bound to the ciphertext: decryption needs the same pairs.
+    /// Repeatable; order does not matter.
+    #[arg(long = "context", short = 'C', value_name = "KEY=VALUE")]
+    pub pairs: Vec<String>,
+}
+
+/// `kmipkit encrypt`
+#[derive(Args)]
+#[command(after_help = "\
+Examples:
+  kmipkit encrypt --kek app-kek -C table=orders -o orders.kmk orders.csv
+  pg_dump shop | kmipkit encrypt --dek shop.dek > shop.sql.kmk
+  kmipkit encrypt --for C-1042 --prefix customer- -C field=email < email.txt > email.kmk")]
+pub struct EncryptArgs {
+    /// The file to encrypt; stdin when absent or `-`.
+    pub input: Option<PathBuf>,
+    /// Where to write the ciphertext; stdout when absent or `-` (never a terminal).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Model 1: a new data key from the key manager, protected under this KEK (default: [key]
+    /// name in kmipkit.toml). The KEK is created on first use.
+    #[arg(long, conflicts_with_all = ["dek", "for_id"])]
+    pub kek: Option<String>,
+    /// Model 1: the KEK version (default: [key] version, else 1).
+    #[arg(long, requires = "kek")]
+    pub kek_version: Option<u32>,
+    /// Model 1: use the data key in this protected-DEK file (`kmipkit dek create`).
+    #[arg(long, value_name = "FILE", conflicts_with = "for_id")]
+    pub dek: Option<PathBuf>,
+    /// Model 2: encrypt with the key of this identifier (customer, document); created on first use.
+    #[arg(long = "for", value_name = "ID")]
+    pub for_id: Option<String>,
+    /// Model 2: the key-name prefix; the key of ID is named PREFIX + ID.
+    #[arg(long, default_value = "", requires = "for_id")]
+    pub prefix: String,
+    #[command(flatten)]
+    pub context: ContextArgs,
+}
+
+/// `kmipkit decrypt`
+#[derive(Args)]
+#[command(after_help = "\
+Examples:
+  kmipkit decrypt -C table=orders -o orders.csv orders.kmk
+  kmipkit decrypt < shop.sql.kmk | psql shop
+Exit 6 means wrong key or context, or modified data; with -o nothing is written then.")]
+pub struct DecryptArgs {
+    /// The ciphertext; stdin when absent or `-`.
+    pub input: Option<PathBuf>,
+    /// Where to write the plaintext; stdout when absent or `-`.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Model 2: require that the ciphertext belongs to this identifier.
+    #[arg(long = "for", value_name = "ID")]
+    pub for_id: Option<String>,
+    /// Model 2: the key-name prefix used with --for.
+    #[arg(long, default_value = "", requires = "for_id")]
+    pub prefix: String,
+    #[command(flatten)]
+    pub context: ContextArgs,
+}
+
+/// `kmipkit dek …`
+#[derive(Subcommand)]
+pub enum DekCommand {
+    /// Make a data key on the key manager and write it protected under a KEK to FILE.
+    Create {
+        /// The protected-DEK file to write (it holds no plaintext key).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: PathBuf,
+        /// The KEK (default: [key] name in kmipkit.toml); created on first use.
+        #[arg(long)]
+        kek: Option<String>,
+        /// The KEK version (default: [key] version, else 1).
+        #[arg(long)]
+        kek_version: Option<u32>,
+        /// Generate the data key locally (aws-lc-rs CSPRNG) instead of on the key manager.
+        #[arg(long)]
+        local: bool,
+    },
+    /// Check that the key manager unlocks a protected-DEK file; the key only with --reveal.
+    Unlock {
+        /// The protected-DEK file.
+        file: PathBuf,
+        /// Write the plain data key (32 bytes) to this file (mode 0600), or `-` for stdout when
+        /// it is not a terminal.
+        #[arg(long, value_name = "FILE")]
+        reveal: Option<PathBuf>,
+    },
+    /// Re-protect a protected-DEK file under another KEK version (in place unless -o).
+    Rewrap {
+        /// The protected-DEK file.
+        file: PathBuf,
+        /// The KEK version to protect it under (default: the newest that exists).
+        #[arg(long)]
+        to_version: Option<u32>,
+        /// Write here instead of replacing FILE.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// `kmipkit rotate`
+#[derive(Args)]
+#[command(after_help = "\
+Examples:
+  kmipkit key rotate --kek app-kek && kmipkit rotate --bulk /data/encrypted
+  kmipkit rotate --bulk --list files.txt --dry-run
+Each file is replaced atomically; an interrupted run is resumed by running it again.")]
+pub struct RotateArgs {
+    /// Ciphertext files, or with --bulk also directories (walked recursively).
+    pub paths: Vec<PathBuf>,
+    /// Bulk mode: walk directories, read --list, show progress and a summary.
+    #[arg(long)]
+    pub bulk: bool,
+    /// A file listing ciphertext paths, one per line (with --bulk).
+    #[arg(long, value_name = "FILE", requires = "bulk")]
+    pub list: Option<PathBuf>,
+    /// Model 1: re-wrap under this KEK version (default: the newest that exists).
+    #[arg(long)]
+    pub to_version: Option<u32>,
+    /// Only report which key versions the files depend on; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Model 2 re-encryption: the encryption context of the files.
+    #[command(flatten)]
+    pub context: ContextArgs,
+}
+
+/// `kmipkit config …`
+#[derive(Subcommand)]
+pub enum ConfigCommand {
+    /// Print a commented example kmipkit.toml showing every setting.
+    Example,
+    /// Load the configuration (with its permission checks) and summarize it.
+    Check,
+}
+
+/// `kmipkit log …`
+#[derive(Subcommand)]
+pub enum LogCommand {
+    /// Check the hash chain: finds deleted, inserted, altered and reordered lines and a removed
+    /// tail, across rotated files. Exit 6 when anything is found.
+    Verify {
+        /// The log and its rotated files, in any order (default: the [log] file of kmipkit.toml
+        /// and its .1, .2, ... copies).
+        files: Vec<PathBuf>,
+        /// The chain state file to compare the end with (default: <newest file>.state).
+        #[arg(long, value_name = "FILE", conflicts_with = "no_state")]
+        state: Option<PathBuf>,
+        /// Do not use a state file (a removed tail then goes unnoticed).
+        #[arg(long)]
+        no_state: bool,
+    },
+}
+
+/// `kmipkit audit`
+#[derive(Args)]
+pub struct AuditArgs {
+    /// The audit CSV (default: [audit] path in kmipkit.toml).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// Show the last N matching rows.
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub tail: usize,
+    /// Only this operation (Create, Get, Encrypt, ...).
+    #[arg(long = "op")]
+    pub operation: Option<String>,
+    /// Only success or failure.
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// Only this key server (its configured name).
+    #[arg(long)]
+    pub server: Option<String>,
+    /// Only this key (name or unique identifier).
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Only this user.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Only rows at or after this UTC time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Keep watching: print matching rows as they are appended (with --json: one JSON object
+    /// per line) until interrupted.
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+}

@@ -1,0 +1,214 @@
+//! Inputs and outputs: files or stdin/stdout, and outputs written atomically.
+//!
+//! An output file is written to a temporary file beside it (mode 0600: outputs may be plaintext
+//! or key material) and renamed over the target only when the whole operation succeeded, so a
+//! failed or interrupted command never leaves a half-written file under the target name.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use crate::exit::{CliResult, Exit, Failure};
+
+/// Where data is read from.
+pub enum Input {
+    /// Standard input.
+    Stdin(io::Stdin),
+    /// A file, with its size for progress.
+    File(File, u64, PathBuf),
+}
+
+impl Input {
+    /// Opens `path`, or stdin for `None` or `-`.
+    pub fn open(path: Option<&Path>) -> CliResult<Self> {
+        match path {
+            None => Ok(Self::Stdin(io::stdin())),
+            Some(p) if p == Path::new("-") => Ok(Self::Stdin(io::stdin())),
+            Some(p) => {
+                let file = File::open(p).map_err(|e| Failure::io("open", p, &e))?;
+                let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+                Ok(Self::File(file, len, p.to_path_buf()))
+            }
+        }
+    }
+
+    /// The size when known (files), for a progress bar with a percentage.
+    pub fn len(&self) -> Option<u64> {
+        match self {
+            Self::File(_, len, _) => Some(*len),
+            Self::Stdin(_) => None,
+        }
+    }
+
+    /// A name for messages.
+    pub fn name(&self) -> String {
+        match self {
+            Self::File(_, _, p) => p.display().to_string(),
+            Self::Stdin(_) => "standard input".into(),
+        }
+    }
+}
+
+impl Read for Input {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Self::Stdin(s) => s.read(buf),
+            Self::File(f, _, _) => f.read(buf),
+        }
+    }
+}
+
+/// Where data is written: stdout, or a file that appears only on [`Output::commit`].
+pub enum Output {
+    /// Standard output.
+    Stdout(BufWriter<io::Stdout>),
+    /// A temporary file renamed to `target` on commit, removed otherwise.
+    File(AtomicFile),
+}
+
+impl Output {
+    /// `path`, or stdout for `None` or `-`. `binary` refuses a terminal as stdout (ciphertext or
+    /// key bytes would garble it and end up in its scroll-back).
+    pub fn create(path: Option<&Path>, binary: bool) -> CliResult<Self> {
+        match path {
+            Some(p) if p != Path::new("-") => Ok(Self::File(AtomicFile::create(p)?)),
+            _ => {
+                if binary && io::stdout().is_terminal() {
+                    return Err(
+                        Failure::usage("refusing to write binary output to a terminal")
+                            .hint("redirect stdout to a file or pipe, or pass -o FILE"),
+                    );
+                }
+                Ok(Self::Stdout(BufWriter::with_capacity(
+                    1 << 16,
+                    io::stdout(),
+                )))
+            }
+        }
+    }
+
+    /// Whether this writes to stdout.
+    pub fn is_stdout(&self) -> bool {
+        matches!(self, Self::Stdout(_))
+    }
+
+    /// Finishes the output: flushes stdout, or syncs and renames the file into place.
+    pub fn commit(self) -> CliResult<()> {
+        match self {
+            Self::Stdout(mut s) => s
+                .flush()
+                .map_err(|e| Failure::new(Exit::Io, format!("cannot write standard output: {e}"))),
+            Self::File(f) => f.commit(),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Self::Stdout(s) => s.write(buf),
+            Self::File(f) => f.file.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Self::Stdout(s) => s.flush(),
+            Self::File(f) => f.file.flush(),
+        }
+    }
+}
+
+/// A file written under a temporary name and renamed into place when complete.
+pub struct AtomicFile {
+    file: BufWriter<File>,
+    temp: PathBuf,
+    target: PathBuf,
+    done: bool,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file (mode 0600) in `target`'s directory.
+    pub fn create(target: &Path) -> CliResult<Self> {
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = target
+            .file_name()
+            .ok_or_else(|| Failure::usage(format!("{} is not a file name", target.display())))?;
+        let temp = dir.join(format!(
+            ".{}.kmipkit-{}-{}.tmp",
+            name.to_string_lossy(),
+            std::process::id(),
+            unique()
+        ));
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&temp)
+            .map_err(|e| Failure::io("create a file in", dir, &e))?;
+        Ok(Self {
+            file: BufWriter::with_capacity(1 << 16, file),
+            temp,
+            target: target.to_path_buf(),
+            done: false,
+        })
+    }
+
+    /// Writes everything, syncs, and renames over the target.
+    pub fn commit(mut self) -> CliResult<()> {
+        let io_err = |e: io::Error, p: &Path| Failure::io("write", p, &e);
+        self.file.flush().map_err(|e| io_err(e, &self.target))?;
+        self.file
+            .get_ref()
+            .sync_all()
+            .map_err(|e| io_err(e, &self.target))?;
+        fs::rename(&self.temp, &self.target).map_err(|e| io_err(e, &self.target))?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Writes `bytes` to `target` atomically (mode 0600).
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> CliResult<()> {
+    let mut file = AtomicFile::create(target)?;
+    file.write_all(bytes)
+        .map_err(|e| Failure::io("write", target, &e))?;
+    file.commit()
+}
+
+/// Reads a whole (small) file, naming it on failure.
+pub fn read(path: &Path) -> CliResult<Vec<u8>> {
+    fs::read(path).map_err(|e| Failure::io("read", path, &e))
+}
+
+/// A number that differs between calls, for temporary names.
+pub fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    u64::from(nanos) ^ (COUNT.fetch_add(1, Ordering::Relaxed) << 32)
+}

@@ -1,0 +1,374 @@
+//! `kmipkit key …`: key operations by name or unique identifier.
+
+use kmipkit::Error;
+use kmipkit::client::Client;
+use kmipkit::keys::SecretBytes;
+use kmipkit::message::{
+    Attribute, AttributeEntry, Attributes, DateTime, GetRequest, KeyMaterial, KeyValue,
+    LocateRequest, Name, Object, RevokeRequest,
+};
+use kmipkit::spec::{ObjectType, RevocationReasonCode, State};
+use serde_json::{Map, Value, json};
+
+use crate::args::{KeyCommand, KeyRef};
+use crate::ctx::Ctx;
+use crate::exit::{CliResult, Exit, Failure};
+use crate::output::{Out, iso_time};
+
+/// Runs one `key` subcommand.
+pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
+    let out = ctx.out;
+    ctx.with_client(async move |client, _config| match command {
+        KeyCommand::Create {
+            name,
+            bits,
+            pre_active,
+            allow_duplicate,
+        } => {
+            let existing = client.locate_by_name(&name).await?;
+            if !existing.is_empty() && !allow_duplicate {
+                return Err(Failure::usage(format!(
+                    "a key named {name:?} already exists (id {})",
+                    existing.join(", ")
+                ))
+                .hint("use it, pick another name, or pass --allow-duplicate"));
+            }
+            create(&client, &out, &name, bits, pre_active).await
+        }
+        KeyCommand::Get { key, reveal } => get(&client, &out, &key, reveal).await,
+        KeyCommand::Locate {
+            name,
+            state,
+            object_type,
+            max,
+        } => locate(&client, &out, name, state, object_type, max).await,
+        KeyCommand::Attributes { key } => attributes(&client, &out, &key).await,
+        KeyCommand::Activate { key } => {
+            let uid = resolve(&client, &key).await?;
+            client.activate(&uid).await?;
+            done(&out, "activated", &uid)
+        }
+        KeyCommand::Revoke { key, reason } => {
+            let code = revocation_reason(&reason)?;
+            let uid = resolve(&client, &key).await?;
+            let mut request = RevokeRequest::new(Some(uid.clone()), code);
+            if matches!(code, RevocationReasonCode::KeyCompromise) {
+                request.compromise_occurrence_date = Some(DateTime(now()));
+            }
+            client.revoke(request).await?;
+            done(&out, "revoked", &uid)
+        }
+        KeyCommand::Destroy { key, yes, revoke } => {
+            if !yes {
+                return Err(Failure::usage(format!(
+                    "destroying {} is irreversible: data encrypted under it becomes unreadable",
+                    key.key
+                ))
+                .hint("add --yes to confirm (and --revoke to revoke an active key first)"));
+            }
+            let uid = resolve(&client, &key).await?;
+            if revoke && state_of(&client, &uid).await? == Some(State::Active) {
+                client
+                    .revoke_for(&uid, RevocationReasonCode::CessationOfOperation)
+                    .await?;
+            }
+            if let Err(e) = client.destroy(&uid).await {
+                // Servers differ in how they refuse an active key (PyKMIP: PermissionDenied).
+                let active = matches!(e, Error::Server { .. })
+                    && matches!(state_of(&client, &uid).await, Ok(Some(State::Active)));
+                let failure = Failure::from(e);
+                return Err(if active {
+                    failure.hint("the key is active: revoke it first (`kmipkit key revoke`), or add --revoke")
+                } else {
+                    failure
+                });
+            }
+            done(&out, "destroyed", &uid)
+        }
+        KeyCommand::Rotate {
+            name,
+            kek,
+            retire_old,
+        } => crate::key_rotate::rotate(&client, &out, &name, kek, retire_old).await,
+    })
+}
+
+async fn create(client: &Client, out: &Out, name: &str, bits: i32, pre_active: bool) -> CliResult {
+    if ![128, 192, 256].contains(&bits) {
+        return Err(Failure::usage(format!(
+            "--bits {bits}: AES keys have 128, 192 or 256 bits"
+        )));
+    }
+    let uid = client.create_aes_key(name, bits).await?;
+    if !pre_active {
+        client.activate(&uid).await?;
+    }
+    let state = if pre_active { "PreActive" } else { "Active" };
+    out.line(format!(
+        "created key {uid} named {name:?}: AES-{bits}, {state}"
+    ));
+    out.document(json!({"id": uid, "name": name, "bits": bits, "state": state}));
+    Ok(())
+}
+
+async fn get(
+    client: &Client,
+    out: &Out,
+    key: &KeyRef,
+    reveal: Option<std::path::PathBuf>,
+) -> CliResult {
+    // Key bytes on stdout: the summary moves to stderr so the bytes stay clean.
+    let out = &match &reveal {
+        Some(p) if p.as_os_str() == "-" => out.data_on_stdout(),
+        _ => *out,
+    };
+    let uid = resolve(client, key).await?;
+    let attributes = client.all_attributes(&uid).await?;
+    let mut summary = Map::new();
+    summary.insert("id".into(), json!(uid));
+    out.line(format!("id: {uid}"));
+    for attribute in attributes.iter() {
+        let (label, value) = match attribute {
+            Attribute::Name(n) => ("name", json!(n.name_value)),
+            Attribute::ObjectType(t) => ("object_type", json!(t.to_string())),
+            Attribute::CryptographicAlgorithm(a) => ("algorithm", json!(a.to_string())),
+            Attribute::CryptographicLength(l) => ("bits", json!(l)),
+            Attribute::CryptographicUsageMask(m) => ("usage", json!(m.to_string())),
+            Attribute::State(s) => ("state", json!(s.to_string())),
+            Attribute::InitialDate(d) => ("created", json!(iso_time(d.0))),
+            Attribute::ActivationDate(d) => ("activated", json!(iso_time(d.0))),
+            Attribute::DeactivationDate(d) => ("deactivated", json!(iso_time(d.0))),
+            _ => continue,
+        };
+        out.line(format!(
+            "{}: {}",
+            label.replace('_', " "),
+            value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string)
+        ));
+        summary.insert(label.into(), value);
+    }
+    if let Some(path) = reveal {
+        let bytes = key_bytes(client, &uid).await?;
+        let mut output = crate::files::Output::create(Some(&path), true)?;
+        std::io::Write::write_all(&mut output, bytes.expose())
+            .map_err(|e| Failure::io("write", &path, &e))?;
+        output.commit()?;
+        if path.as_os_str() != "-" {
+            out.line(format!(
+                "key bytes written to {} (mode 0600)",
+                path.display()
+            ));
+            summary.insert("revealed_to".into(), json!(path));
+        }
+    }
+    out.document(Value::Object(summary));
+    Ok(())
+}
+
+async fn locate(
+    client: &Client,
+    out: &Out,
+    name: Option<String>,
+    state: Option<String>,
+    object_type: Option<String>,
+    max: Option<i32>,
+) -> CliResult {
+    let mut attributes = Attributes::default();
+    if let Some(name) = name {
+        attributes.push(Attribute::Name(Name::text(name)));
+    }
+    if let Some(state) = state {
+        let value = State::from_name(&state).ok_or_else(|| {
+            Failure::usage(format!("--state {state}: not a KMIP state")).hint(
+                "PreActive, Active, Deactivated, Compromised, Destroyed, DestroyedCompromised",
+            )
+        })?;
+        attributes.push(Attribute::State(value));
+    }
+    if let Some(t) = object_type {
+        let value = ObjectType::from_name(&t).ok_or_else(|| {
+            Failure::usage(format!("--type {t}: not a KMIP object type"))
+                .hint("SymmetricKey, SecretData, PublicKey, PrivateKey, Certificate, OpaqueObject")
+        })?;
+        attributes.push(Attribute::ObjectType(value));
+    }
+    let mut request = LocateRequest::new(attributes);
+    request.maximum_items = max;
+    let ids = client.locate(request).await?.unique_identifier;
+    let mut found = Vec::new();
+    for uid in &ids {
+        // Names and states make the list useful; a key that vanished meanwhile is still listed.
+        let attrs = client.all_attributes(uid).await.ok();
+        let names: Vec<String> = attrs
+            .iter()
+            .flat_map(|a| a.iter())
+            .filter_map(|a| match a {
+                Attribute::Name(n) => Some(n.name_value.clone()),
+                _ => None,
+            })
+            .collect();
+        let state = attrs.as_ref().and_then(|a| {
+            a.iter().find_map(|x| match x {
+                Attribute::State(s) => Some(s.to_string()),
+                _ => None,
+            })
+        });
+        out.line(format!(
+            "{uid}\t{}\t{}",
+            state.as_deref().unwrap_or("-"),
+            names.join(", ")
+        ));
+        found.push(json!({"id": uid, "names": names, "state": state}));
+    }
+    if ids.is_empty() {
+        out.line("no matching keys");
+    }
+    out.document(json!({ "keys": found }));
+    Ok(())
+}
+
+async fn attributes(client: &Client, out: &Out, key: &KeyRef) -> CliResult {
+    let uid = resolve(client, key).await?;
+    let attributes = client.all_attributes(&uid).await?;
+    let mut list = Vec::new();
+    for attribute in attributes.iter() {
+        let name = AttributeEntry::from(attribute.clone()).name().into_owned();
+        let value = render(attribute);
+        out.line(format!("{name}: {value}"));
+        list.push(json!({"name": name, "value": value}));
+    }
+    out.document(json!({"id": uid, "attributes": list}));
+    Ok(())
+}
+
+/// An attribute's value as text; byte strings never appear (the core's `Debug` shows lengths).
+fn render(attribute: &Attribute) -> String {
+    match attribute {
+        Attribute::UniqueIdentifier(s)
+        | Attribute::OperationPolicyName(s)
+        | Attribute::ObjectGroup(s)
+        | Attribute::ContactInformation(s)
+        | Attribute::Description(s)
+        | Attribute::Comment(s) => s.clone(),
+        Attribute::Name(n) => n.name_value.clone(),
+        Attribute::ObjectType(t) => t.to_string(),
+        Attribute::CryptographicAlgorithm(a) => a.to_string(),
+        Attribute::CryptographicLength(l) => l.to_string(),
+        Attribute::CryptographicUsageMask(m) => m.to_string(),
+        Attribute::State(s) => s.to_string(),
+        Attribute::InitialDate(d)
+        | Attribute::ActivationDate(d)
+        | Attribute::DeactivationDate(d)
+        | Attribute::DestroyDate(d)
+        | Attribute::LastChangeDate(d)
+        | Attribute::OriginalCreationDate(d)
+        | Attribute::ProcessStartDate(d)
+        | Attribute::ProtectStopDate(d)
+        | Attribute::CompromiseDate(d)
+        | Attribute::CompromiseOccurrenceDate(d)
+        | Attribute::ArchiveDate(d) => iso_time(d.0),
+        Attribute::Link(l) => format!("{} -> {}", l.link_type, l.linked_object_identifier),
+        Attribute::Fresh(b)
+        | Attribute::Sensitive(b)
+        | Attribute::Extractable(b)
+        | Attribute::AlwaysSensitive(b)
+        | Attribute::NeverExtractable(b)
+        | Attribute::KeyValuePresent(b) => b.to_string(),
+        other => {
+            let text = format!("{other:?}");
+            // `Variant(value)` -> `value`.
+            match text.split_once('(') {
+                Some((_, rest)) => rest.strip_suffix(')').unwrap_or(rest).to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
+/// The unique identifier of KEY: by name first, else as an identifier.
+pub async fn resolve(client: &Client, key: &KeyRef) -> CliResult<String> {
+    if !key.id {
+        let mut ids = client.locate_by_name(&key.key).await?;
+        match ids.len() {
+            1 => return Ok(ids.remove(0)),
+            0 => {}
+            _ => {
+                return Err(Failure::usage(format!(
+                    "{} keys are named {:?}: {}",
+                    ids.len(),
+                    key.key,
+                    ids.join(", ")
+                ))
+                .hint("pick one and pass it with --id"));
+            }
+        }
+    }
+    match state_of(client, &key.key).await {
+        Ok(_) => Ok(key.key.clone()),
+        Err(f) if f.kind == Some(kmipkit::ErrorKind::Server) => Err(Failure::new(
+            Exit::Refused,
+            format!("no key is named {:?} or has that id", key.key),
+        )
+        .hint("list keys with `kmipkit key locate` (a client sees only its own keys)")),
+        Err(f) => Err(f),
+    }
+}
+
+async fn state_of(client: &Client, uid: &str) -> CliResult<Option<State>> {
+    let attributes = client.all_attributes(uid).await?;
+    Ok(attributes.iter().find_map(|a| match a {
+        Attribute::State(s) => Some(*s),
+        _ => None,
+    }))
+}
+
+/// A symmetric key's bytes, straight into protected memory.
+pub async fn key_bytes(client: &Client, uid: &str) -> CliResult<SecretBytes> {
+    let got = client.get(GetRequest::new(Some(uid.to_string()))).await?;
+    let not_raw = || {
+        Failure::new(
+            Exit::General,
+            format!("key {uid} has no raw key bytes to reveal (not a symmetric key in Raw format)"),
+        )
+    };
+    let Object::SymmetricKey(key) = got.object else {
+        return Err(not_raw());
+    };
+    match key.key_block.key_value {
+        Some(KeyValue::Structure(value)) => match value.key_material {
+            KeyMaterial::Bytes(mut bytes) => Ok(SecretBytes::from(bytes.take())),
+            _ => Err(not_raw()),
+        },
+        _ => Err(not_raw()),
+    }
+}
+
+fn revocation_reason(text: &str) -> CliResult<RevocationReasonCode> {
+    Ok(match text.to_ascii_lowercase().as_str() {
+        "cessation" | "cessation-of-operation" => RevocationReasonCode::CessationOfOperation,
+        "superseded" => RevocationReasonCode::Superseded,
+        "compromise" | "key-compromise" => RevocationReasonCode::KeyCompromise,
+        "affiliation-changed" => RevocationReasonCode::AffiliationChanged,
+        "privilege-withdrawn" => RevocationReasonCode::PrivilegeWithdrawn,
+        "unspecified" => RevocationReasonCode::Unspecified,
+        _ => {
+            return Err(Failure::usage(format!("--reason {text}: unknown reason")).hint(
+                "cessation, superseded, compromise, affiliation-changed, privilege-withdrawn, unspecified",
+            ));
+        }
+    })
+}
+
+fn done(out: &Out, what: &str, uid: &str) -> CliResult {
+    out.line(format!("key {uid} {what}"));
+    out.document(json!({"id": uid, "result": what}));
+    Ok(())
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

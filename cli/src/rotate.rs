@@ -1,0 +1,315 @@
+//! `kmipkit rotate [--bulk]`: move ciphertext files to the newest key version.
+//!
+//! Model 1 files are re-wrapped: the protected data key in the header is unlocked and protected
+//! again under the target KEK version; the body is copied byte for byte. Model 2 files are
+//! re-encrypted under the key's primary version, streamed (decrypt old → encrypt new), in constant
+//! memory. Each file is rewritten atomically (temporary file, then rename), so an interruption
+//! leaves every file in its old or its new form, both readable, and a re-run skips the files
+//! already current: the job is resumable. The summary lists what moved and which files still
+//! depend on which key version (read from the headers, no key-manager call).
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{self, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use kmipkit::client::Client;
+use kmipkit::envelope::format::{Decryptor, Encryptor, Header, KeyRef, MAGIC, Params};
+use kmipkit::envelope::model1::{Model1, ProtectedDek};
+use kmipkit::envelope::model2::Model2;
+use kmipkit::envelope::rotation::{Model1Rotation, Model2Rotation, current_key_of};
+use kmipkit::keys::SecretBytes;
+use serde_json::json;
+
+use crate::args::RotateArgs;
+use crate::crypt::{context_bytes, dek_array};
+use crate::ctx::Ctx;
+use crate::dek::target_version;
+use crate::exit::{CliResult, Exit, Failure};
+use crate::files::AtomicFile;
+use crate::key::key_bytes;
+use crate::progress::Bar;
+
+/// What happened to one file.
+enum Moved {
+    /// Not a kmipkit ciphertext (bad magic): left alone.
+    Skipped,
+    Rewrapped,
+    Reencrypted,
+    Current,
+}
+
+/// Keys and rotations looked up once per run.
+struct Session {
+    client: Arc<Client>,
+    to_version: Option<u32>,
+    context: Vec<u8>,
+    model1: HashMap<String, (u32, Model1Rotation)>,
+    primaries: HashMap<String, KeyRef>,
+    keys: HashMap<String, SecretBytes>,
+}
+
+/// Runs `kmipkit rotate`.
+pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
+    let files = collect(&args)?;
+    if files.is_empty() {
+        return Err(Failure::usage("no ciphertext files given")
+            .hint("kmipkit rotate --bulk DIR... or --list FILE"));
+    }
+    let context = context_bytes(&args.context)?;
+    let out = ctx.out;
+    ctx.with_client(async move |client, _config| {
+        let mut session = Session {
+            client,
+            to_version: args.to_version,
+            context,
+            model1: HashMap::new(),
+            primaries: HashMap::new(),
+            keys: HashMap::new(),
+        };
+        let mut bar = Bar::items("rotating", files.len() as u64, show_progress);
+        let (mut rewrapped, mut reencrypted, mut current) = (0, 0, 0);
+        let mut skipped = Vec::new();
+        let mut failed = Vec::new();
+        for (i, path) in files.iter().enumerate() {
+            match session.one(path, args.dry_run).await {
+                Ok(Moved::Rewrapped) => rewrapped += 1,
+                Ok(Moved::Reencrypted) => reencrypted += 1,
+                Ok(Moved::Current) => current += 1,
+                Ok(Moved::Skipped) => skipped.push(path.clone()),
+                Err(f) => failed.push((path.clone(), f)),
+            }
+            bar.set(i as u64 + 1);
+        }
+        bar.finish();
+        let dependencies = dependencies(&files);
+        let verb = if args.dry_run { "would move" } else { "moved" };
+        out.line(format!(
+            "{} files: {verb} {} (re-wrapped {rewrapped}, re-encrypted {reencrypted}), already current {current}, failed {}, not ciphertexts (skipped) {}",
+            files.len(),
+            rewrapped + reencrypted,
+            failed.len(),
+            skipped.len()
+        ));
+        for (path, f) in &failed {
+            out.line(format!("  failed: {}: {}", path.display(), f.message));
+        }
+        out.line("files per key version they depend on now:");
+        for ((name, version), paths) in &dependencies {
+            let shown: Vec<String> = paths.iter().take(3).map(|p| p.display().to_string()).collect();
+            out.line(format!(
+                "  {name} v{version}: {} file(s): {}{}",
+                paths.len(),
+                shown.join(", "),
+                if paths.len() > 3 { ", ..." } else { "" }
+            ));
+        }
+        out.document(json!({
+            "files": files.len(),
+            "dry_run": args.dry_run,
+            "rewrapped": rewrapped,
+            "reencrypted": reencrypted,
+            "already_current": current,
+            "skipped": skipped,
+            "failed": failed.iter().map(|(p, f)| json!({"file": p, "exit_code": f.exit.code(), "message": f.message})).collect::<Vec<_>>(),
+            "dependencies": dependencies.iter().map(|((n, v), p)| json!({"key": n, "version": v, "files": p})).collect::<Vec<_>>(),
+        }));
+        match failed.into_iter().next() {
+            None => Ok(()),
+            Some((path, f)) => Err(Failure {
+                message: format!("{}: {} (the other files were processed; run again to resume)", path.display(), f.message),
+                ..f
+            }),
+        }
+    })
+}
+
+impl Session {
+    async fn one(&mut self, path: &Path, dry_run: bool) -> CliResult<Moved> {
+        let file = File::open(path).map_err(|e| Failure::io("open", path, &e))?;
+        let mut reader = Recording {
+            inner: BufReader::with_capacity(1 << 16, file),
+            seen: Vec::new(),
+        };
+        let header = match Header::read_from(&mut reader) {
+            Ok(header) => header,
+            Err(e) => {
+                let foreign = !reader.seen.starts_with(&MAGIC);
+                return match kmipkit::envelope::format::error_of(&e) {
+                    // Only files that do not even start like a ciphertext are skipped; a damaged
+                    // ciphertext is a failure to report.
+                    _ if foreign => Ok(Moved::Skipped),
+                    Some(err) => Err(Failure::from(err.clone())),
+                    None => Err(Failure::io("read", path, &e)),
+                };
+            }
+        };
+        let header_bytes = std::mem::take(&mut reader.seen);
+        let mut body = reader.inner;
+        if !header.wrapped_dek.is_empty() {
+            let protected = ProtectedDek::from_bytes(&header.wrapped_dek)?;
+            let rotation = self.model1_rotation(&protected.kek.name).await?;
+            if rotation.is_current(&header_bytes)? {
+                return Ok(Moved::Current);
+            }
+            if dry_run {
+                return Ok(Moved::Rewrapped);
+            }
+            let new_header = rotation.rewrap(&header_bytes).await?;
+            let mut out = AtomicFile::create(path)?;
+            out.write_all(&new_header)
+                .map_err(|e| Failure::io("write", path, &e))?;
+            io::copy(&mut body, &mut out).map_err(|e| Failure::io("copy", path, &e))?;
+            out.commit()?;
+            return Ok(Moved::Rewrapped);
+        }
+        let primary = self.primary(&header.key_ref.name).await?;
+        if primary.version == header.key_ref.version {
+            return Ok(Moved::Current);
+        }
+        if dry_run {
+            return Ok(Moved::Reencrypted);
+        }
+        let old_uid = header.key_ref.uid.clone();
+        self.fetch(&old_uid).await?;
+        self.fetch(&primary.uid).await?;
+        let old = dek_array(&self.keys[&old_uid])?;
+        let new = dek_array(&self.keys[&primary.uid])?;
+        let mut decryptor = Decryptor::new(body, &header, old, &self.context)?;
+        let out = AtomicFile::create(path)?;
+        let mut encryptor = Encryptor::new(out, new, &Params::new(primary), &self.context)
+            .map_err(|e| Failure::io("write", path, &e))?;
+        io::copy(&mut decryptor, &mut encryptor).map_err(|e| {
+            match kmipkit::envelope::format::error_of(&e) {
+                Some(err) => Failure::from(err.clone()),
+                None => Failure::io("re-encrypt", path, &e),
+            }
+        })?;
+        encryptor
+            .finish()
+            .map_err(|e| Failure::io("write", path, &e))?
+            .commit()?;
+        Ok(Moved::Reencrypted)
+    }
+
+    async fn model1_rotation(&mut self, name: &str) -> CliResult<&mut Model1Rotation> {
+        if !self.model1.contains_key(name) {
+            let version = target_version(&self.client, name, self.to_version).await?;
+            let target = Model1::new(self.client.clone(), name, version)?;
+            target.kek().await.map_err(|e| {
+                Failure::from(e).hint(format!(
+                    "create version {version} first: kmipkit key rotate --kek {name}"
+                ))
+            })?;
+            self.model1
+                .insert(name.to_string(), (version, Model1Rotation::new(target)));
+        }
+        Ok(&mut self.model1.get_mut(name).expect("inserted above").1)
+    }
+
+    async fn primary(&mut self, name: &str) -> CliResult<KeyRef> {
+        if let Some(k) = self.primaries.get(name) {
+            return Ok(k.clone());
+        }
+        let rotation = Model2Rotation::new(Arc::new(Model2::new(self.client.clone(), "")?));
+        let primary = rotation.primary(name).await?;
+        self.primaries.insert(name.to_string(), primary.clone());
+        Ok(primary)
+    }
+
+    async fn fetch(&mut self, uid: &str) -> CliResult {
+        if !self.keys.contains_key(uid) {
+            let key = key_bytes(&self.client, uid).await?;
+            self.keys.insert(uid.to_string(), key);
+        }
+        Ok(())
+    }
+}
+
+/// Which key version each file depends on now, from its header (files without one are left out).
+fn dependencies(files: &[PathBuf]) -> BTreeMap<(String, u32), Vec<PathBuf>> {
+    let mut map: BTreeMap<(String, u32), Vec<PathBuf>> = BTreeMap::new();
+    for path in files {
+        let key = File::open(path)
+            .ok()
+            .and_then(|f| {
+                let mut r = Recording {
+                    inner: BufReader::new(f),
+                    seen: Vec::new(),
+                };
+                Header::read_from(&mut r).ok().map(|_| r.seen)
+            })
+            .and_then(|bytes| current_key_of(&bytes).ok())
+            .map(|k| (k.name, k.version));
+        if let Some(key) = key {
+            map.entry(key).or_default().push(path.clone());
+        }
+    }
+    map
+}
+
+/// The files named on the command line: files, directories walked with --bulk, --list entries.
+fn collect(args: &RotateArgs) -> CliResult<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in &args.paths {
+        if path.is_dir() {
+            if !args.bulk {
+                return Err(Failure::usage(format!("{} is a directory", path.display()))
+                    .hint("add --bulk to walk directories"));
+            }
+            walk(path, &mut files)?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    if let Some(list) = &args.list {
+        let text = String::from_utf8(crate::files::read(list)?)
+            .map_err(|_| Failure::new(Exit::Io, format!("{} is not UTF-8 text", list.display())))?;
+        files.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(PathBuf::from),
+        );
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> CliResult {
+    let entries = std::fs::read_dir(dir).map_err(|e| Failure::io("list", dir, &e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Failure::io("list", dir, &e))?;
+        let path = entry.path();
+        let name = entry.file_name();
+        // Temporary files of an interrupted run are not ciphertexts to rotate.
+        if name.to_string_lossy().ends_with(".tmp") && name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let kind = entry
+            .file_type()
+            .map_err(|e| Failure::io("stat", &path, &e))?;
+        if kind.is_dir() {
+            walk(&path, files)?;
+        } else if kind.is_file() {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// A reader that keeps a copy of what it read (the header bytes).
+struct Recording<R> {
+    inner: R,
+    seen: Vec<u8>,
+}
+
+impl<R: Read> Read for Recording<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.seen.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}

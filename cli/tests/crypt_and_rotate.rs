@@ -1,0 +1,388 @@
+//! `kmipkit encrypt|decrypt`, `dek …` and `rotate --bulk` against a real PyKMIP server, with the
+//! failure paths: wrong context, wrong identifier, tampered and truncated files, no output left
+//! behind by a failure, and no progress bar when stderr is piped.
+
+mod support;
+
+use std::fs;
+
+use support::{Entry, Server, kmipkit, scratch, write_config};
+
+fn data(len: usize) -> Vec<u8> {
+    // Not all zeros, not random: reproducible and compressible-looking enough.
+    (0..len).map(|i| (i * 31 % 251) as u8).collect()
+}
+
+#[test]
+fn encrypt_decrypt_dek_and_rotate() {
+    let server = Server::start("crypt");
+    let dir = scratch("crypt-cfg");
+    let cfg = write_config(
+        &dir,
+        "kmipkit.toml",
+        &[Entry::of("kms1", &server)],
+        "[key]\nname = \"app-kek\"\n",
+    );
+    let k = |args: &[&str], stdin: &[u8]| kmipkit(&cfg, &dir, args, stdin);
+    let plain = data(200_000);
+    fs::write(dir.join("plain.bin"), &plain).unwrap();
+
+    // Model 1 from the [key] of the configuration, file to file.
+    let doc = k(
+        &[
+            "encrypt",
+            "plain.bin",
+            "-o",
+            "m1.kmk",
+            "-C",
+            "table=orders",
+            "-C",
+            "env=prod",
+            "--json",
+        ],
+        b"",
+    )
+    .expect(0)
+    .json();
+    assert_eq!(doc["model"], 1);
+    assert_eq!(doc["key"]["name"], "app-kek");
+    assert_eq!(doc["plaintext_bytes"], 200_000);
+    let sealed = fs::read(dir.join("m1.kmk")).unwrap();
+    assert!(sealed.starts_with(b"KMKE"));
+    // Context order does not matter; the decrypted file is identical.
+    k(
+        &[
+            "decrypt",
+            "m1.kmk",
+            "-o",
+            "m1.out",
+            "-C",
+            "env=prod",
+            "-C",
+            "table=orders",
+        ],
+        b"",
+    )
+    .expect(0);
+    assert_eq!(fs::read(dir.join("m1.out")).unwrap(), plain);
+
+    // stdin to stdout, no terminal: no progress bar, data untouched.
+    let run = k(&["encrypt", "--kek", "pipe-kek", "-C", "a=b"], &plain).expect(0);
+    assert!(
+        !run.stderr.contains('\r'),
+        "no progress bar when piped: {:?}",
+        run.stderr
+    );
+    let back = k(&["decrypt", "-C", "a=b"], &run.stdout).expect(0);
+    assert_eq!(back.stdout, plain);
+    // --json with data on stdout: the document goes to stderr.
+    let run = k(&["encrypt", "--kek", "pipe-kek", "--json"], b"x").expect(0);
+    let doc: serde_json::Value = serde_json::from_str(run.stderr.trim()).unwrap();
+    assert_eq!(doc["key"]["name"], "pipe-kek");
+    assert!(run.stdout.starts_with(b"KMKE"));
+
+    // Wrong context: exit 6, and no output file left behind.
+    let run = k(
+        &[
+            "decrypt",
+            "m1.kmk",
+            "-o",
+            "wrong.out",
+            "-C",
+            "table=other",
+            "-C",
+            "env=prod",
+        ],
+        b"",
+    )
+    .expect(6);
+    assert!(run.stderr.contains("context"), "{}", run.stderr);
+    assert!(!dir.join("wrong.out").exists());
+    assert_eq!(
+        k(&["decrypt", "m1.kmk", "--json"], b"")
+            .expect(6)
+            .error_json()["error"]["kind"],
+        "Integrity"
+    );
+
+    // Tampered body (last frame) and truncated file: exit 6, no output file, no temp file.
+    let mut tampered = sealed.clone();
+    let last = tampered.len() - 5;
+    tampered[last] ^= 1;
+    fs::write(dir.join("tampered.kmk"), &tampered).unwrap();
+    k(
+        &[
+            "decrypt",
+            "tampered.kmk",
+            "-o",
+            "t.out",
+            "-C",
+            "table=orders",
+            "-C",
+            "env=prod",
+        ],
+        b"",
+    )
+    .expect(6);
+    fs::write(dir.join("short.kmk"), &sealed[..sealed.len() - 1000]).unwrap();
+    k(
+        &[
+            "decrypt",
+            "short.kmk",
+            "-o",
+            "t.out",
+            "-C",
+            "table=orders",
+            "-C",
+            "env=prod",
+        ],
+        b"",
+    )
+    .expect(6);
+    fs::write(dir.join("stub.kmk"), &sealed[..20]).unwrap();
+    k(&["decrypt", "stub.kmk", "-o", "t.out"], b"").expect(6);
+    k(&["decrypt", "plain.bin", "-o", "t.out"], b"").expect(6);
+    assert!(!dir.join("t.out").exists());
+    let leftovers: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    // Wrong key: the header carries another file's protected data key (same KEK): the key
+    // manager unlocks it, but it is not the key of this ciphertext.
+    k(
+        &[
+            "encrypt",
+            "-o",
+            "other.kmk",
+            "-C",
+            "table=orders",
+            "-C",
+            "env=prod",
+        ],
+        b"other",
+    )
+    .expect(0);
+    let other = fs::read(dir.join("other.kmk")).unwrap();
+    let (other_header, _) = kmipkit::envelope::format::Header::parse(&other).unwrap();
+    let swapped = kmipkit::envelope::format::rewrap(&sealed, &other_header.wrapped_dek).unwrap();
+    fs::write(dir.join("swapped.kmk"), swapped).unwrap();
+    let run = k(
+        &[
+            "decrypt",
+            "swapped.kmk",
+            "-o",
+            "t.out",
+            "-C",
+            "table=orders",
+            "-C",
+            "env=prod",
+        ],
+        b"",
+    )
+    .expect(6);
+    assert!(run.stderr.contains("wrong key"), "{}", run.stderr);
+    // Missing input: exit 7.
+    k(&["encrypt", "missing.bin", "-o", "x.kmk"], b"").expect(7);
+
+    // Model 2: a key per identifier; another identifier cannot open it.
+    let run = k(
+        &[
+            "encrypt",
+            "--for",
+            "42",
+            "--prefix",
+            "customer-",
+            "-C",
+            "field=email",
+            "-o",
+            "c42.kmk",
+        ],
+        b"a@example.com",
+    )
+    .expect(0);
+    assert!(run.text().contains("customer-42"), "{}", run.text());
+    let out = k(
+        &[
+            "decrypt",
+            "c42.kmk",
+            "--for",
+            "42",
+            "--prefix",
+            "customer-",
+            "-C",
+            "field=email",
+        ],
+        b"",
+    )
+    .expect(0);
+    assert_eq!(out.stdout, b"a@example.com");
+    let run = k(
+        &[
+            "decrypt",
+            "c42.kmk",
+            "--for",
+            "43",
+            "--prefix",
+            "customer-",
+            "-C",
+            "field=email",
+        ],
+        b"",
+    )
+    .expect(6);
+    assert!(run.stdout.is_empty());
+    // Usage: no key and no [key] in another config; conflicting options.
+    k(&["encrypt", "--for", "1", "--kek", "x"], b"").expect(2);
+
+    // dek create / unlock / encrypt with it / rewrap.
+    k(
+        &["dek", "create", "--kek", "files-kek", "-o", "files.dek"],
+        b"",
+    )
+    .expect(0);
+    let unlocked = k(&["dek", "unlock", "files.dek", "--json"], b"")
+        .expect(0)
+        .json();
+    assert_eq!(unlocked["kek"]["version"], 1);
+    assert!(
+        !unlocked.to_string().contains("\"dek\""),
+        "no key bytes in JSON"
+    );
+    let revealed = k(&["dek", "unlock", "files.dek", "--reveal", "-"], b"").expect(0);
+    assert_eq!(revealed.stdout.len(), 32);
+    k(
+        &["encrypt", "--dek", "files.dek", "-o", "d1.kmk", "plain.bin"],
+        b"",
+    )
+    .expect(0);
+    k(
+        &["encrypt", "--dek", "files.dek", "-o", "d2.kmk"],
+        b"second",
+    )
+    .expect(0);
+    let mut bad = fs::read(dir.join("files.dek")).unwrap();
+    let n = bad.len() - 3;
+    bad[n] ^= 0x40;
+    fs::write(dir.join("bad.dek"), &bad).unwrap();
+    k(&["dek", "unlock", "bad.dek"], b"").expect(6);
+    k(&["dek", "unlock", "plain.bin"], b"").expect(6);
+    k(&["key", "rotate", "--kek", "files-kek"], b"").expect(0);
+    let rewrapped = k(
+        &["dek", "rewrap", "files.dek", "-o", "files-v2.dek", "--json"],
+        b"",
+    )
+    .expect(0)
+    .json();
+    assert_eq!(rewrapped["kek"]["version"], 2);
+    assert_eq!(
+        k(&["dek", "unlock", "files-v2.dek", "--json"], b"")
+            .expect(0)
+            .json()["kek"]["version"],
+        2
+    );
+
+    // Bulk rotation: a directory with Model 1 and Model 2 files and a stranger.
+    let bulk = dir.join("bulk");
+    fs::create_dir_all(bulk.join("sub")).unwrap();
+    fs::copy(dir.join("d1.kmk"), bulk.join("d1.kmk")).unwrap();
+    fs::copy(dir.join("d2.kmk"), bulk.join("sub/d2.kmk")).unwrap();
+    k(
+        &[
+            "encrypt",
+            "--for",
+            "7",
+            "-C",
+            "t=x",
+            "-o",
+            "bulk/c7.kmk",
+            "plain.bin",
+        ],
+        b"",
+    )
+    .expect(0);
+    fs::write(bulk.join("README"), b"not a ciphertext").unwrap();
+    let body_before = fs::read(bulk.join("d1.kmk")).unwrap();
+    k(&["key", "rotate", "7"], b"").expect(0);
+
+    let dry = k(
+        &[
+            "rotate",
+            "--bulk",
+            "bulk",
+            "--dry-run",
+            "-C",
+            "t=x",
+            "--json",
+        ],
+        b"",
+    )
+    .expect(0)
+    .json();
+    assert_eq!(
+        (dry["rewrapped"].clone(), dry["reencrypted"].clone()),
+        (2.into(), 1.into())
+    );
+    k(&["rotate", "bulk"], b"").expect(2); // a directory needs --bulk
+    let report = k(&["rotate", "--bulk", "bulk", "-C", "t=x", "--json"], b"")
+        .expect(0)
+        .json();
+    assert_eq!(report["rewrapped"], 2);
+    assert_eq!(report["reencrypted"], 1);
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 1);
+    let deps = report["dependencies"].to_string();
+    assert!(
+        deps.contains("\"files-kek\"") && deps.contains("\"version\":2"),
+        "{deps}"
+    );
+    assert!(
+        !deps.contains("\"version\":1"),
+        "nothing depends on a version 1 any more: {deps}"
+    );
+    // Model 1 re-wrap changes the header only: the body bytes are the same.
+    let body_after = fs::read(bulk.join("d1.kmk")).unwrap();
+    assert_eq!(
+        body_before[body_before.len() - 100_000..],
+        body_after[body_after.len() - 100_000..]
+    );
+    // Everything still decrypts; a re-run finds nothing to do (resumable).
+    assert_eq!(k(&["decrypt", "bulk/d1.kmk"], b"").expect(0).stdout, plain);
+    assert_eq!(
+        k(&["decrypt", "bulk/sub/d2.kmk"], b"").expect(0).stdout,
+        b"second"
+    );
+    assert_eq!(
+        k(&["decrypt", "bulk/c7.kmk", "-C", "t=x"], b"")
+            .expect(0)
+            .stdout,
+        plain
+    );
+    let again = k(&["rotate", "--bulk", "bulk", "-C", "t=x", "--json"], b"")
+        .expect(0)
+        .json();
+    assert_eq!(again["already_current"], 3);
+    let text = k(&["rotate", "--bulk", "--list", "list.txt"], b"").code;
+    assert_eq!(text, 7, "a missing list file is a local file error");
+    fs::write(
+        dir.join("list.txt"),
+        "bulk/d1.kmk\n# comment\nbulk/sub/d2.kmk\n",
+    )
+    .unwrap();
+    let listed = k(&["rotate", "--bulk", "--list", "list.txt", "--json"], b"")
+        .expect(0)
+        .json();
+    assert_eq!(listed["files"], 2);
+
+    // Wrong context for a Model 2 re-encryption: the file fails, stays as it was, exit 6.
+    k(
+        &["encrypt", "--for", "8", "-C", "t=x", "-o", "bulk/c8.kmk"],
+        b"eight",
+    )
+    .expect(0);
+    k(&["key", "rotate", "8"], b"").expect(0);
+    let before = fs::read(bulk.join("c8.kmk")).unwrap();
+    k(&["rotate", "--bulk", "bulk", "-C", "t=wrong"], b"").expect(6);
+    assert_eq!(fs::read(bulk.join("c8.kmk")).unwrap(), before);
+    drop(server);
+}
