@@ -37,17 +37,13 @@ fn bytes_obj(py: Python<'_>, b: Vec<u8>) -> PyResult<Obj> {
     Ok(PyBytes::new(py, &b).into_any().unbind())
 }
 
-fn plain_obj(py: Python<'_>, b: zeroize::Zeroizing<Vec<u8>>) -> PyResult<Obj> {
+fn plain_obj(py: Python<'_>, b: format::Plaintext) -> PyResult<Obj> {
     Ok(plain_bytes(py, b).into_any().unbind())
 }
 
-/// Copies plaintext into Python `bytes`, then erases the Rust copy with one bulk zeroize
-/// (dropping a `Zeroizing<Vec<u8>>` zeroes byte by byte, about 17x slower; see BENCHMARKS.md).
-fn plain_bytes(py: Python<'_>, mut b: zeroize::Zeroizing<Vec<u8>>) -> Bound<'_, PyBytes> {
-    let out = PyBytes::new(py, &b);
-    let mut inner = std::mem::take(&mut *b);
-    zeroize::Zeroize::zeroize(inner.as_mut_slice());
-    out
+/// Copies plaintext into Python `bytes`; the core's buffer is wiped when it drops.
+fn plain_bytes(py: Python<'_>, b: format::Plaintext) -> Bound<'_, PyBytes> {
+    PyBytes::new(py, b.as_slice())
 }
 
 /// Below this many bytes, local encryption costs less than releasing and re-acquiring the GIL,
