@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -155,6 +156,7 @@ def main() -> int:
         client_rows = client_benchmark(info, gets)
     finally:
         subprocess.run([str(HARNESS), "stop", "--dir", where], check=True)
+        shutil.rmtree(where, ignore_errors=True)
     print(f"kmipkit {kmipkit.__version__}, Python {platform.python_version()}, {platform.machine()}, "
           f"{os.cpu_count()} CPUs\n")
     print("Client CPU per Get (one PyKMIP 0.11 server on loopback, KMIP 2.0, one connection reused)\n")
