@@ -128,3 +128,20 @@ def test_get_wrapped_under_a_kek(client: Client, unique: str) -> None:
     wrapped = client.get(target, wrapping_key=kek)
     assert wrapped.wrapped and len(wrapped.material()) == 40  # RFC 3394 adds 8 bytes
     assert aes_key_unwrap(kek_bytes, wrapped.material()) == key
+
+
+def test_derive_key_hkdf(client: Client, unique: str) -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    base_key = bytes(range(32))
+    base = client.register(base_key, attributes={"name": unique, "cryptographic_usage_mask": ["DeriveKey"]})
+    salt, info = b"kmipkit salt", b"kmipkit derivation context"
+    # PyKMIP's "HMAC" derivation is HKDF (RFC 5869) with the derivation data as info.
+    derived = client.derive_key(
+        [base], "HMAC", info,
+        attributes={"cryptographic_algorithm": "AES", "cryptographic_length": 256},
+        params={"hashing_algorithm": "SHA_256"}, salt=salt,
+    )
+    expected = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(base_key)
+    assert client.get(derived).material() == expected
