@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of kmipkit from a fresh clone: formatting, lints, unit/integration/property
-# tests, the OASIS conformance runner, fuzz regression fixtures and the wasm32 build check.
+# tests, the OASIS conformance runner, fuzz regression fixtures, the wasm32 build check and the
+# Python package (built from source, tested against PyKMIP, type-checked).
 # Installs what it needs (the wasm32 target) itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,16 @@ step "tests"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --locked 2>&1 | tee "$log"
+
+step "Python: pip install ./python (release, abi3), pytest against live PyKMIP servers, stubtest, mypy --strict"
+venv=target/python-venv
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r python/requirements-test.txt
+CARGO_TARGET_DIR="$PWD/target" "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps ./python
+# From the repository root, so that the installed package is what is tested, not python/kmipkit.
+"$venv/bin/pytest" -q -p no:cacheprovider --rootdir python -c python/pyproject.toml python/tests 2>&1 | tee -a "$log"
+"$venv/bin/python" -m mypy.stubtest kmipkit._native
+(cd python && "../$venv/bin/mypy" --strict --cache-dir ../target/mypy-cache kmipkit tests)
 
 step "the main job: kmipkit demo against a throw-away PyKMIP server"
 cargo run --locked -q -p kmipkit-cli -- demo | tee -a "$log"

@@ -1,0 +1,96 @@
+//! kmipkit errors as Python exceptions.
+//!
+//! The exception classes are defined in Python (`kmipkit/errors.py`) so that they are ordinary,
+//! documented, picklable classes; this module picks the class for an [`ErrorKind`] and fills in
+//! the attributes. Messages are the core's, which never contain key bytes or passwords.
+
+use kmipkit::{Error, ErrorKind};
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// The Python class name for each kind (in `kmipkit.errors`).
+fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Decode => "DecodeError",
+        ErrorKind::LimitExceeded => "LimitExceeded",
+        ErrorKind::Syntax => "SyntaxError_",
+        ErrorKind::Model => "ModelError",
+        ErrorKind::Encode => "EncodeError",
+        ErrorKind::Connect => "ConnectionFailed",
+        ErrorKind::Tls => "TlsError",
+        ErrorKind::Certificate => "CertificateError",
+        ErrorKind::Authentication => "AuthenticationError",
+        ErrorKind::Timeout => "TimeoutError_",
+        ErrorKind::ConnectionLost => "ConnectionLost",
+        ErrorKind::AllServersFailed => "AllServersFailed",
+        ErrorKind::Server => "ServerError",
+        ErrorKind::Protocol => "ProtocolError",
+        ErrorKind::Config => "ConfigError",
+        ErrorKind::Integrity => "IntegrityError",
+        ErrorKind::Format => "FormatError",
+        _ => "KmipError",
+    }
+}
+
+/// The Python exception for `err`: its class from `kmipkit.errors`, its message, `code`, `kind`,
+/// and for server refusals `result_reason`, `operation` and `result_message`.
+pub fn to_py(err: Error) -> PyErr {
+    Python::attach(|py| build(py, &err).unwrap_or_else(|e| e))
+}
+
+fn build(py: Python<'_>, err: &Error) -> Result<PyErr, PyErr> {
+    let module = py.import("kmipkit.errors")?;
+    let kind = err.kind();
+    let class = module.getattr(class_name(kind))?;
+    let extra = PyDict::new(py);
+    extra.set_item("code", kind.code())?;
+    extra.set_item("kind", kind.to_string())?;
+    match err {
+        Error::Server {
+            operation,
+            reason,
+            message,
+        } => {
+            extra.set_item(
+                "result_reason",
+                reason
+                    .name()
+                    .map_or_else(|| format!("{:#x}", reason.0), str::to_string),
+            )?;
+            extra.set_item("operation", operation.and_then(|o| o.name()))?;
+            extra.set_item("result_message", message.as_deref())?;
+        }
+        Error::Config { file, line, .. } => {
+            extra.set_item("file", file.as_deref())?;
+            extra.set_item("line", *line)?;
+        }
+        Error::AllServersFailed { attempts, .. } => {
+            let list: Vec<(String, String)> = attempts
+                .iter()
+                .map(|a| (a.server.clone(), a.error.to_string()))
+                .collect();
+            extra.set_item("attempts", list)?;
+        }
+        _ => {}
+    }
+    let exc = class.call((err.to_string(),), Some(&extra))?;
+    Ok(PyErr::from_value(exc))
+}
+
+/// A Python error for a failure inside the binding itself (never a core error).
+pub fn internal(what: impl Into<String>) -> PyErr {
+    PyRuntimeError::new_err(what.into())
+}
+
+/// Shorthand: core results into Python results.
+pub trait IntoPy<T> {
+    /// Converts the core error, if any, into its Python exception.
+    fn py(self) -> PyResult<T>;
+}
+
+impl<T> IntoPy<T> for Result<T, Error> {
+    fn py(self) -> PyResult<T> {
+        self.map_err(to_py)
+    }
+}

@@ -1,0 +1,157 @@
+"""The kmipkit exception hierarchy, mapped from the core's stable ``ErrorKind``.
+
+Every exception raised by kmipkit for a failure the core reports is a :class:`KmipError` with the
+core's message (which never contains key bytes, passwords or plaintext), a stable numeric
+``code`` and the ``kind`` name::
+
+    KmipError
+    ├── CodecError: DecodeError, LimitExceeded, SyntaxError_, ModelError, EncodeError
+    ├── ConnectionError_: ConnectionFailed, TlsError, CertificateError, TimeoutError_,
+    │                      ConnectionLost, AllServersFailed
+    ├── AuthenticationError
+    ├── ServerError (.result_reason, .operation, .result_message)
+    ├── ProtocolError
+    ├── ConfigError (.file, .line)
+    └── CiphertextError: IntegrityError, FormatError
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+__all__ = [
+    "KmipError",
+    "CodecError",
+    "DecodeError",
+    "LimitExceeded",
+    "SyntaxError_",
+    "ModelError",
+    "EncodeError",
+    "ConnectionError_",
+    "ConnectionFailed",
+    "TlsError",
+    "CertificateError",
+    "AuthenticationError",
+    "TimeoutError_",
+    "ConnectionLost",
+    "AllServersFailed",
+    "ServerError",
+    "ProtocolError",
+    "ConfigError",
+    "CiphertextError",
+    "IntegrityError",
+    "FormatError",
+]
+
+
+class KmipError(Exception):
+    """Any failure reported by the kmipkit core."""
+
+    code: int
+    """The stable numeric code of the core's ErrorKind (never reused)."""
+    kind: str
+    """The ErrorKind name, e.g. ``"Server"``."""
+
+    def __init__(self, message: str, *, code: int = 0, kind: str = "", **details: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.kind = kind
+        for name, value in details.items():
+            setattr(self, name, value)
+
+    @property
+    def message(self) -> str:
+        """The core's message."""
+        return str(self.args[0]) if self.args else ""
+
+
+class CodecError(KmipError):
+    """TTLV, XML or JSON that cannot be read or written."""
+
+
+class DecodeError(CodecError):
+    """Bytes that are not valid TTLV."""
+
+
+class LimitExceeded(CodecError):
+    """Input over a decoding limit (size, depth, item count)."""
+
+
+class SyntaxError_(CodecError):  # noqa: N801 - the builtin SyntaxError is a different thing
+    """KMIP XML or JSON text that cannot be read."""
+
+
+class ModelError(CodecError):
+    """Well-formed TTLV that does not fit the typed KMIP model."""
+
+
+class EncodeError(CodecError):
+    """A value that cannot be encoded."""
+
+
+class ConnectionError_(KmipError):  # noqa: N801 - the builtin ConnectionError is an OSError
+    """A key server could not be reached or the connection failed."""
+
+
+class ConnectionFailed(ConnectionError_):
+    """Name resolution or TCP connect failed; nothing was sent."""
+
+
+class TlsError(ConnectionError_):
+    """The TLS handshake failed for a reason other than a certificate."""
+
+
+class CertificateError(TlsError):
+    """A certificate was rejected (the server's by kmipkit, or the client's by the server)."""
+
+
+class TimeoutError_(ConnectionError_):  # noqa: N801
+    """A step did not finish in time."""
+
+
+class ConnectionLost(ConnectionError_):
+    """The connection broke during a request."""
+
+
+class AllServersFailed(ConnectionError_):
+    """Every configured server failed before the deadline (``.attempts``: (server, error))."""
+
+    attempts: list[tuple[str, str]]
+
+
+class AuthenticationError(KmipError):
+    """The key server did not accept the client's identity."""
+
+
+class ServerError(KmipError):
+    """The key server refused an operation."""
+
+    result_reason: str
+    """The KMIP Result Reason, e.g. ``"ItemNotFound"``."""
+    operation: Optional[str]
+    """The operation refused (absent for message-level refusals)."""
+    result_message: Optional[str]
+    """The server's Result Message, as sent."""
+
+
+class ProtocolError(KmipError):
+    """A reply that does not fit the request, or an operation the state does not allow."""
+
+
+class ConfigError(KmipError):
+    """A configuration file or setting is not usable."""
+
+    file: Optional[str]
+    line: Optional[int]
+
+
+class CiphertextError(KmipError):
+    """A ciphertext that cannot be decrypted."""
+
+
+class IntegrityError(CiphertextError):
+    """A ciphertext failed authentication: wrong key or context, modified or truncated."""
+
+
+class FormatError(CiphertextError):
+    """Bytes that are not a kmipkit ciphertext this version can read."""

@@ -1,0 +1,133 @@
+"""Model 1 and Model 2 against a live PyKMIP server: in memory, streaming over file-like
+objects, rotation and bulk rotation with progress, the key cache, dependency reports."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+
+import kmipkit
+from kmipkit import Client, envelope
+
+
+def test_model1_roundtrip_and_data_key(client: Client, unique: str) -> None:
+    model = kmipkit.Model1(client, unique, 1)
+    kek = model.ensure_kek()
+    assert kek.name == unique and kek.version == 1 and kek.uid
+    assert model.kek() == kek
+    ct = model.encrypt(b"row 1", b"table=orders")
+    assert model.decrypt(ct, b"table=orders") == b"row 1"
+    with pytest.raises(kmipkit.IntegrityError):
+        model.decrypt(ct, b"table=other")
+    dek = model.create_dek()
+    assert "bytes" in repr(dek) and dek.expose().hex() not in repr(dek)
+    many = [dek.seal(f"row {i}".encode(), b"t") for i in range(5)]
+    assert [model.decrypt(c, b"t") for c in many] == [f"row {i}".encode() for i in range(5)]
+    # The protected form unlocks to the same key on the key manager.
+    assert model.unlock(dek.protected).expose() == dek.expose()
+    assert envelope.header(ct)["key"] == kek
+    local = model.create_dek(local=True)
+    assert model.decrypt(local.seal(b"x"), b"") == b"x"
+
+
+def test_model1_streaming(client: Client, unique: str) -> None:
+    model = kmipkit.Model1(client, unique, 1)
+    model.ensure_kek()
+    data = os.urandom(300_000)  # several 64 KiB frames
+    out = io.BytesIO()
+    assert model.encrypt_stream(io.BytesIO(data), out, b"ctx") == len(data)
+    ct = out.getvalue()
+    assert model.decrypt(ct, b"ctx") == data  # streaming and in-memory forms are one format
+    back = io.BytesIO()
+    assert model.decrypt_stream(io.BytesIO(ct), back, b"ctx") == len(data)
+    assert back.getvalue() == data
+    truncated = io.BytesIO(ct[:-20])
+    with pytest.raises(kmipkit.IntegrityError):
+        model.decrypt_stream(truncated, io.BytesIO(), b"ctx")
+
+
+def test_model2_roundtrip_streaming_and_isolation(client: Client, unique: str) -> None:
+    model = kmipkit.Model2(client, unique + "-")
+    assert model.find_key("C-1") is None
+    ct = model.encrypt("C-1", b"invoice 7", b"table=invoices")
+    key = model.find_key("C-1")
+    assert key is not None and key.name == unique + "-C-1" and key.version == 1
+    assert model.decrypt("C-1", ct, b"table=invoices") == b"invoice 7"
+    with pytest.raises(kmipkit.IntegrityError):
+        model.decrypt("C-2", ct, b"table=invoices")  # another customer's id
+    data = os.urandom(200_000)
+    out = io.BytesIO()
+    model.encrypt_stream("C-1", io.BytesIO(data), out, b"s")
+    assert model.decrypt("C-1", out.getvalue(), b"s") == data
+    back = io.BytesIO()
+    model.decrypt_stream("C-1", io.BytesIO(out.getvalue()), back, b"s")
+    assert back.getvalue() == data
+    with pytest.raises(kmipkit.IntegrityError):
+        model.decrypt_stream("C-9", io.BytesIO(out.getvalue()), io.BytesIO(), b"s")
+
+
+def test_key_cache(client: Client, unique: str) -> None:
+    cache = kmipkit.KeyCache(max_age=60, max_uses=100)
+    model = kmipkit.Model2(client, unique + "-", cache=cache)
+    cts = [model.encrypt("A", f"{i}".encode()) for i in range(5)]
+    assert [model.decrypt("A", c) for c in cts] == [f"{i}".encode() for i in range(5)]
+    stats = cache.stats()
+    assert stats["fetches"] == 1 and stats["hits"] >= 8 and len(cache) == 1
+    cache.purge()
+    assert len(cache) == 0
+    assert "KeyCache" in repr(cache)
+
+
+def test_model1_rotation(client: Client, unique: str) -> None:
+    v1 = kmipkit.Model1(client, unique, 1)
+    v1.ensure_kek()
+    store = {f"item-{i}": v1.encrypt(f"secret {i}".encode(), b"c") for i in range(4)}
+    v2 = kmipkit.Model1(client, unique, 2)
+    kek2 = v2.ensure_kek()
+    rotation = kmipkit.Model1Rotation(v2)
+    seen: list[kmipkit.Progress] = []
+    report = rotation.rewrap_all(store.items(), store.__setitem__, seen.append)
+    assert report.processed == 4 and report.rotated == 4 and report.already_current == 0
+    assert [p.processed for p in seen] == [1, 2, 3, 4]
+    assert all(rotation.is_current(c) for c in store.values())
+    assert all(v2.decrypt(c, b"c") == f"secret {i}".encode() for i, c in enumerate(store.values()))
+    again = rotation.rewrap_all(store.items(), store.__setitem__)
+    assert again.rotated == 0 and again.already_current == 4
+    by_version, unreadable = envelope.dependencies(store.items())
+    assert list(by_version) == [kek2] and unreadable == []
+    # Old KEK version is no longer needed: destroy it; the data still decrypts.
+    old = v1.kek()
+    envelope.destroy_version(client, store.items(), old)
+    assert client.locate_by_name(v1.kek_key_name) == []
+    assert v2.decrypt(store["item-0"], b"c") == b"secret 0"
+    # A sink that raises stops the run with its own exception.
+    v3 = kmipkit.Model1(client, unique, 3)
+    v3.ensure_kek()
+
+    def refuse(item: str, new: bytes) -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        kmipkit.Model1Rotation(v3).rewrap_all(store.items(), refuse)
+
+
+def test_model2_rotation(client: Client, unique: str) -> None:
+    model = kmipkit.Model2(client, unique + "-")
+    rotation = kmipkit.Model2Rotation(model)
+    items = {i: rotation.encrypt("D", f"doc {i}".encode(), b"x") for i in range(3)}
+    v2 = rotation.add_version("D")
+    assert v2.version == 2
+    assert [(k.version, s) for k, s in rotation.versions("D")] == [(1, "Active"), (2, "PreActive")]
+    rotation.promote("D", 2)
+    assert rotation.primary("D").version == 2
+    rotation.deactivate("D", 1)
+    counts: list[int] = []
+    result = rotation.reencrypt_all("D", [(i, b"x", c) for i, c in items.items()], items.__setitem__,
+                                    lambda p: counts.append(p.rotated))
+    assert result.rotated == 3 and counts == [1, 2, 3]
+    assert all(envelope.header(c)["key"].version == 2 for c in items.values())
+    assert [model.decrypt("D", c, b"x") for c in items.values()] == [b"doc 0", b"doc 1", b"doc 2"]
+    with pytest.raises(kmipkit.ProtocolError):
+        rotation.encrypt("D", b"no", b"", version=1)  # deactivated versions do not encrypt

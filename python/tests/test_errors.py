@@ -1,0 +1,109 @@
+"""TLS, connection and configuration errors, each with the core's message; secrets never in
+``repr`` or messages."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Callable, Union
+
+import pytest
+
+import kmipkit
+from kmipkit import Client
+
+from conftest import TestServer
+
+FAST: dict[str, Union[float, str]] = {"connect": 2, "request": 5, "deadline": 3, "failover_delay": "50ms"}
+
+
+def _attempt_errors(err: kmipkit.AllServersFailed) -> str:
+    return " | ".join(e for _, e in err.attempts)
+
+
+def test_server_certificate_from_another_ca(server: TestServer) -> None:
+    config = kmipkit.Config(servers=[server.server(ca="wrong_ca")], timeouts=FAST)
+    with pytest.raises(kmipkit.AllServersFailed) as err:
+        Client(config)
+    assert "kmipkit rejected the server's certificate" in _attempt_errors(err.value)
+    assert isinstance(err.value, kmipkit.errors.ConnectionError_) and err.value.code == 0x0207
+
+
+@pytest.mark.parametrize(
+    "cert,expect",
+    [("expired_client", "expired"), ("no_client_auth", "clientAuth"), ("wrong_ca_client", "not issued by a CA")],
+)
+def test_client_certificates_the_server_refuses(server: TestServer, cert: str, expect: str) -> None:
+    config = kmipkit.Config(servers=[server.server(cert=cert + "_cert", key=cert + "_key")], timeouts=FAST)
+    with pytest.raises(kmipkit.AllServersFailed) as err:
+        Client(config)
+    text = _attempt_errors(err.value)
+    assert "the key server rejected the client certificate" in text and expect in text
+
+
+def test_wrong_host_certificate(start_server: Callable[..., TestServer]) -> None:
+    bad = start_server("wrong-host")
+    with pytest.raises(kmipkit.AllServersFailed) as err:
+        Client(kmipkit.Config(servers=[bad.server()], timeouts=FAST))
+    assert "rejected the server's certificate" in _attempt_errors(err.value)
+    bad.stop()
+
+
+def test_connection_refused(server: TestServer) -> None:
+    with pytest.raises(kmipkit.AllServersFailed) as err:
+        Client(kmipkit.Config(servers=[server.server(port=1)], timeouts=FAST))
+    assert "cannot connect to key server" in _attempt_errors(err.value)
+
+
+def test_config_errors(tmp_path: Path, server: TestServer) -> None:
+    with pytest.raises(kmipkit.ConfigError) as err:
+        kmipkit.Config.from_toml('[primary]\nhots = "kms"\n')
+    assert "line 2" in str(err.value) and "did you mean `host`?" in str(err.value)
+    assert err.value.code == 0x0401 and err.value.line == 2
+    # A configuration file other users can read is refused, naming the fix.
+    path = tmp_path / "kmipkit.toml"
+    path.write_text(f'[primary]\nhost = "127.0.0.1"\nca = "{server.path("ca")}"\n'
+                    f'client_cert = "{server.path("client_cert")}"\nclient_key = "{server.path("client_key")}"\n')
+    os.chmod(path, 0o644)
+    with pytest.raises(kmipkit.ConfigError) as err:
+        kmipkit.Config.load(path)
+    assert "chmod" in str(err.value) and err.value.file == str(path)
+    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    config = kmipkit.Config.load(path)
+    assert config.servers == [("primary", "127.0.0.1", 5696)] and config.path == str(path)
+    with pytest.raises(kmipkit.ConfigError):
+        kmipkit.Config(servers=[kmipkit.Server("h", ca="/nonexistent/ca.pem", client_cert="c", client_key="k")],
+                       timeouts={"connect": "soon"})
+    with pytest.raises(ValueError):
+        kmipkit.Config(servers=[])
+
+
+def test_keyword_config_and_repr(server: TestServer) -> None:
+    config = kmipkit.Config(
+        servers=[server.server(name="dc1"), server.server(name="dc2")],
+        key_name="payroll-kek", key_version=3, protocol_version="1.4",
+        timeouts={"connect": 1.5, "failover_delay": "100ms"}, pool={"max_idle_per_server": 2, "idle_timeout": 30},
+    )
+    assert [s[0] for s in config.servers] == ["dc1", "dc2"]
+    assert (config.key_name, config.key_version, config.protocol_version) == ("payroll-kek", 3, "1.4")
+    assert "dc1=127.0.0.1" in repr(config)
+    with Client(config) as client:
+        assert client.version == "1.4"
+        assert client.server_names == ["dc1", "dc2"]
+
+
+def test_secrets_never_in_repr(client: Client, unique: str) -> None:
+    key = bytes(range(100, 132))
+    uid = client.register(key, attributes={"name": unique})
+    obj = client.get(uid)
+    secret = obj.secret
+    assert secret is not None and secret.expose() == key
+    for text in (repr(obj), str(obj), repr(secret)):
+        assert key.hex() not in text and repr(key) not in text
+    assert repr(secret) == "<Secret 32 bytes>"
+    with pytest.raises(TypeError):
+        hash(secret)
+    with pytest.raises(kmipkit.ServerError) as err:
+        client.register(key, attributes={"name": unique, "cryptographic_length": 7})
+    assert key.hex() not in str(err.value)

@@ -1,0 +1,41 @@
+"""Logging and audit configured from Python: every operation is logged and audited, the log
+verifies, tampering is found, and no key bytes reach either file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import kmipkit
+from kmipkit.observe import verify_log
+
+from conftest import TestServer
+
+
+def test_log_and_audit(server: TestServer, tmp_path: Path, unique: str) -> None:
+    log, audit = tmp_path / "log" / "kmipkit.log", tmp_path / "log" / "audit.csv"
+    config = kmipkit.Config(
+        servers=[server.server(name="dc1")],
+        log={"level": "basic", "format": "json", "destination": "file", "path": str(log)},
+        audit={"path": str(audit)},
+    )
+    key = bytes(range(50, 82))
+    with kmipkit.Client(config) as client:
+        uid = client.register(key, attributes={"name": unique})
+        assert client.get(uid).material() == key
+        try:
+            client.get("no-such-object")
+        except kmipkit.ServerError:
+            pass
+    text = log.read_text()
+    assert '"op":"Register"' in text.replace(" ", "") or "Register" in text
+    assert "Get" in text and "ItemNotFound" in text
+    rows = audit.read_text()
+    assert "Register" in rows and unique in rows and "dc1" in rows
+    for blob in (text, rows):
+        assert key.hex() not in blob and key.hex().upper() not in blob
+    report = verify_log(log)
+    assert report.intact and report.lines >= 3 and report.findings == []
+    lines = text.splitlines()
+    log.write_text("\n".join(lines[:1] + lines[2:]) + "\n")  # delete one line
+    broken = verify_log(log)
+    assert not broken.intact and broken.findings

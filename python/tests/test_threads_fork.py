@@ -1,0 +1,112 @@
+"""One client shared by 8 threads for 1,000 mixed operations; the GIL is released while a call
+waits; fork safety."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import kmipkit
+from kmipkit import Client, envelope
+
+from conftest import TestServer
+
+
+def test_eight_threads_one_client_1000_mixed_operations(client: Client, unique: str) -> None:
+    uid = client.create_aes_key(unique)
+    client.activate(uid)
+    key = client.get(uid).material()
+    model = kmipkit.Model2(client, unique + "-", cache=kmipkit.KeyCache())
+    errors: list[BaseException] = []
+
+    def op(i: int) -> None:
+        try:
+            kind = i % 10
+            if kind < 5:
+                assert client.get(uid).material() == key
+            elif kind < 7:
+                assert client.get_attributes(uid, ["state"])["state"] == "Active"
+            elif kind == 7:
+                assert client.locate_by_name(unique) == [uid]
+            elif kind == 8:
+                assert "Get" in client.query().operations
+            else:
+                ct = model.encrypt(f"t{i % 8}", f"{i}".encode(), b"ctx")
+                assert model.decrypt(f"t{i % 8}", ct, b"ctx") == f"{i}".encode()
+        except BaseException as e:  # noqa: BLE001 - every failure is collected and reported
+            errors.append(e)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(op, range(1000)))
+    assert errors == []
+
+
+def test_gil_released_while_waiting(client: Client) -> None:
+    """A pure-Python thread keeps running while another thread waits on the key server."""
+    stop = threading.Event()
+    ticks = [0]
+
+    def spin() -> None:
+        while not stop.is_set():
+            ticks[0] += 1
+
+    t = threading.Thread(target=spin)
+    t.start()
+    start = time.perf_counter()
+    calls = 0
+    while time.perf_counter() - start < 1.0:
+        client.query()
+        calls += 1
+    stop.set()
+    t.join()
+    assert calls > 10 and ticks[0] > 100_000
+
+
+def test_gil_released_during_local_crypto() -> None:
+    key = os.urandom(32)
+    data = os.urandom(8 << 20)
+    stop = threading.Event()
+    ticks = [0]
+
+    def spin() -> None:
+        while not stop.is_set():
+            ticks[0] += 1
+
+    t = threading.Thread(target=spin)
+    t.start()
+    for _ in range(3):
+        envelope.open_with_key(key, envelope.seal_with_key(key, data), b"")
+    stop.set()
+    t.join()
+    assert ticks[0] > 1000
+
+
+def test_fork(server: TestServer, client: Client) -> None:
+    """After fork the child gets a fresh runtime: a client inherited from the parent refuses,
+    a new one works. The parent's client keeps working."""
+    client.query()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child reports through the pipe and exits without running pytest's cleanup
+        code = 1
+        try:
+            try:
+                client.query()
+                verdict = "inherited client worked"
+            except RuntimeError as e:
+                verdict = "refused" if "fork" in str(e) else f"wrong error {e}"
+            if verdict == "refused":
+                with kmipkit.Client(server.config()) as fresh:
+                    verdict = "ok" if "Get" in fresh.query().operations else "query failed"
+            os.write(w, verdict.encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+    _, status = os.waitpid(pid, 0)
+    verdict = os.read(r, 1000).decode()
+    os.close(r)
+    assert os.WEXITSTATUS(status) == 0 and verdict == "ok"
+    assert "Get" in client.query().operations
