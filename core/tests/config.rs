@@ -209,7 +209,7 @@ max_lifetime = "2m"
 
     let p12 = third.tls_material().unwrap_err().to_string();
     assert!(
-        p12.contains("PKCS#12") && p12.contains("pkcs12_bytes"),
+        p12.contains("PKCS#12") && p12.contains("kmipkit::transport::material_for"),
         "{p12}"
     );
     assert_eq!(&third.pkcs12_bytes().unwrap().unwrap()[..], b"P12-BYTES");
