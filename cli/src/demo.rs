@@ -25,6 +25,9 @@ pub fn run(keep: bool, json: bool) -> Result<(), String> {
         crate::demo_steps::collect_json();
     }
     let dir = demo_dir()?;
+    if !keep {
+        crate::cleanup::guard_dir(&dir);
+    }
     let outcome = run_in(&dir);
     if keep {
         step("Kept");

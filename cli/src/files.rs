@@ -26,6 +26,9 @@ impl Input {
             None => Ok(Self::Stdin(io::stdin())),
             Some(p) if p == Path::new("-") => Ok(Self::Stdin(io::stdin())),
             Some(p) => {
+                if p.is_dir() {
+                    return Err(is_a_directory(p, "the input"));
+                }
                 let file = File::open(p).map_err(|e| Failure::io("open", p, &e))?;
                 let len = file.metadata().map(|m| m.len()).unwrap_or(0);
                 Ok(Self::File(file, len, p.to_path_buf()))
@@ -131,6 +134,10 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Creates the temporary file (mode 0600) in `target`'s directory.
     pub fn create(target: &Path) -> CliResult<Self> {
+        // Checked now: the rename at the end would fail only after all the work was done.
+        if target.is_dir() || target.as_os_str().to_string_lossy().ends_with('/') {
+            return Err(is_a_directory(target, "the output"));
+        }
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -144,12 +151,16 @@ impl AtomicFile {
             std::process::id(),
             unique()
         ));
+        crate::cleanup::guard_file(&temp);
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
             .open(&temp)
-            .map_err(|e| Failure::io("create a file in", dir, &e))?;
+            .map_err(|e| {
+                crate::cleanup::release_file(&temp);
+                Failure::io("create a file in", dir, &e)
+            })?;
         Ok(Self {
             file: BufWriter::with_capacity(1 << 16, file),
             temp,
@@ -168,6 +179,7 @@ impl AtomicFile {
             .map_err(|e| io_err(e, &self.target))?;
         fs::rename(&self.temp, &self.target).map_err(|e| io_err(e, &self.target))?;
         self.done = true;
+        crate::cleanup::release_file(&self.temp);
         Ok(())
     }
 }
@@ -186,6 +198,7 @@ impl Drop for AtomicFile {
     fn drop(&mut self) {
         if !self.done {
             let _ = fs::remove_file(&self.temp);
+            crate::cleanup::release_file(&self.temp);
         }
     }
 }
@@ -196,6 +209,15 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> CliResult<()> {
     file.write_all(bytes)
         .map_err(|e| Failure::io("write", target, &e))?;
     file.commit()
+}
+
+/// A directory given where a file is needed (exit 7).
+fn is_a_directory(path: &Path, what: &str) -> Failure {
+    Failure::new(
+        Exit::Io,
+        format!("{} is a directory; {what} must be a file", path.display()),
+    )
+    .hint("name a file (for many files: `kmipkit rotate --bulk DIR` re-encrypts a directory)")
 }
 
 /// Reads a whole (small) file, naming it on failure.

@@ -17,6 +17,9 @@ use crate::output::{Out, iso_time};
 
 /// Runs one `key` subcommand.
 pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
+    // Refusals first: with a server down they would otherwise wait out the failover deadline
+    // and report the connection instead of the mistake.
+    refuse_early(&command)?;
     let out = ctx.out;
     ctx.with_client(async move |client, _config| match command {
         KeyCommand::Create {
@@ -41,7 +44,10 @@ pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
             state,
             object_type,
             max,
-        } => locate(&client, &out, name, state, object_type, max).await,
+        } => {
+            let request = locate_request(name, state, object_type, max)?;
+            locate(&client, &out, request).await
+        }
         KeyCommand::Attributes { key } => attributes(&client, &out, &key).await,
         KeyCommand::Activate { key } => {
             let uid = resolve(&client, &key).await?;
@@ -58,14 +64,7 @@ pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
             client.revoke(request).await?;
             done(&out, "revoked", &uid)
         }
-        KeyCommand::Destroy { key, yes, revoke } => {
-            if !yes {
-                return Err(Failure::usage(format!(
-                    "destroying {} is irreversible: data encrypted under it becomes unreadable",
-                    key.key
-                ))
-                .hint("add --yes to confirm (and --revoke to revoke an active key first)"));
-            }
+        KeyCommand::Destroy { key, revoke, .. } => {
             let uid = resolve(&client, &key).await?;
             if revoke && state_of(&client, &uid).await? == Some(State::Active) {
                 client
@@ -93,12 +92,32 @@ pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
     })
 }
 
-async fn create(client: &Client, out: &Out, name: &str, bits: i32, pre_active: bool) -> CliResult {
-    if ![128, 192, 256].contains(&bits) {
-        return Err(Failure::usage(format!(
-            "--bits {bits}: AES keys have 128, 192 or 256 bits"
-        )));
+/// The mistakes that need no key server to see.
+fn refuse_early(command: &KeyCommand) -> CliResult {
+    match command {
+        KeyCommand::Create { bits, .. } if ![128, 192, 256].contains(bits) => Err(Failure::usage(
+            format!("--bits {bits}: AES keys have 128, 192 or 256 bits"),
+        )
+        .hint("leave --bits out for AES-256")),
+        KeyCommand::Destroy {
+            key, yes: false, ..
+        } => Err(Failure::usage(format!(
+            "destroying {} is irreversible: data encrypted under it becomes unreadable",
+            key.key
+        ))
+        .hint("add --yes to confirm (and --revoke to revoke an active key first)")),
+        KeyCommand::Revoke { reason, .. } => revocation_reason(reason).map(drop),
+        KeyCommand::Locate {
+            name,
+            state,
+            object_type,
+            max,
+        } => locate_request(name.clone(), state.clone(), object_type.clone(), *max).map(drop),
+        _ => Ok(()),
     }
+}
+
+async fn create(client: &Client, out: &Out, name: &str, bits: i32, pre_active: bool) -> CliResult {
     let uid = client.create_aes_key(name, bits).await?;
     if !pre_active {
         client.activate(&uid).await?;
@@ -167,14 +186,13 @@ async fn get(
     Ok(())
 }
 
-async fn locate(
-    client: &Client,
-    out: &Out,
+/// The Locate request of `key locate`'s filters, or which filter is not a KMIP value.
+fn locate_request(
     name: Option<String>,
     state: Option<String>,
     object_type: Option<String>,
     max: Option<i32>,
-) -> CliResult {
+) -> CliResult<LocateRequest> {
     let mut attributes = Attributes::default();
     if let Some(name) = name {
         attributes.push(Attribute::Name(Name::text(name)));
@@ -196,6 +214,10 @@ async fn locate(
     }
     let mut request = LocateRequest::new(attributes);
     request.maximum_items = max;
+    Ok(request)
+}
+
+async fn locate(client: &Client, out: &Out, request: LocateRequest) -> CliResult {
     let ids = client.locate(request).await?.unique_identifier;
     let mut found = Vec::new();
     for uid in &ids {

@@ -6,6 +6,7 @@
 
 mod args;
 mod audit;
+mod cleanup;
 mod crypt;
 mod ctx;
 mod dek;
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
+    cleanup::watch(cli.json);
     let out = Out {
         json: cli.json,
         quiet: cli.quiet,

@@ -1,0 +1,147 @@
+//! What an operator gets wrong or cuts short: an interrupted decryption leaves nothing behind,
+//! refused options and unusable paths are reported before any key server is asked (so with no
+//! server they still say what is wrong, at once), and a tampered stream to stdout ends non-zero
+//! without releasing the unauthenticated frame.
+
+mod support;
+
+use std::fs;
+use std::io::Write;
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::{Entry, Server, kmipkit, scratch, write_config};
+
+fn leftovers(dir: &std::path::Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn interrupted_decrypt_leaves_no_partial_plaintext() {
+    let server = Server::start("interrupt");
+    let dir = scratch("interrupt-cfg");
+    let cfg = write_config(&dir, "kmipkit.toml", &[Entry::of("kms1", &server)], "");
+    let plain: Vec<u8> = (0..300_000).map(|i| (i % 251) as u8).collect();
+    fs::write(dir.join("plain.bin"), &plain).unwrap();
+    kmipkit(
+        &cfg,
+        &dir,
+        &["encrypt", "--kek", "k", "-o", "c.kmk", "plain.bin"],
+        b"",
+    )
+    .expect(0);
+    let sealed = fs::read(dir.join("c.kmk")).unwrap();
+
+    // Half of the ciphertext, then a stdin that stays open: the command is mid-way when stopped.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kmipkit"))
+        .args(["decrypt", "-o", "out.bin"])
+        .env("KMIPKIT_CONFIG", &cfg)
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&sealed[..sealed.len() / 2]).unwrap();
+    let started = Instant::now();
+    while leftovers(&dir).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no temporary output appeared"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    // Stop the process we started, by its own id.
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    drop(stdin);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("interrupted by SIGTERM"), "{stderr}");
+    assert!(
+        leftovers(&dir).is_empty(),
+        "partial plaintext left behind: {:?}",
+        leftovers(&dir)
+    );
+    assert!(!dir.join("out.bin").exists());
+
+    // A tampered stream to stdout: non-zero, and never the plaintext of the failing frame.
+    let mut tampered = sealed.clone();
+    let last = tampered.len() - 20;
+    tampered[last] ^= 1;
+    let run = kmipkit(&cfg, &dir, &["decrypt"], &tampered).expect(6);
+    assert_eq!(
+        run.stdout.len() % 65_536,
+        0,
+        "only whole authenticated frames"
+    );
+    assert!(run.stdout.len() < plain.len());
+    assert_eq!(run.stdout[..], plain[..run.stdout.len()]);
+    assert!(run.stderr.contains("discard"), "{}", run.stderr);
+    // Empty stdin is not a ciphertext.
+    kmipkit(&cfg, &dir, &["decrypt"], b"").expect(6);
+    drop(server);
+}
+
+#[test]
+fn refusals_come_before_any_key_server_is_asked() {
+    let dir = scratch("early");
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    // Certificates are read only when connecting: any paths will do for a server that is down.
+    let down = Entry {
+        name: "kms-down",
+        port: closed,
+        ca: "/nonexistent/ca.crt".into(),
+        cert: "/nonexistent/client.crt".into(),
+        key: "/nonexistent/client.key".into(),
+    };
+    let cfg = write_config(&dir, "kmipkit.toml", &[down], "");
+    fs::write(dir.join("plain.bin"), b"data").unwrap();
+    fs::create_dir(dir.join("out")).unwrap();
+    let k = |args: &[&str]| {
+        let started = Instant::now();
+        let run = kmipkit(&cfg, &dir, args, b"");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{args:?} waited for a key server"
+        );
+        run
+    };
+    for args in [
+        &["key", "destroy", "x"][..],
+        &["key", "create", "x", "--bits", "100"],
+        &["key", "revoke", "x", "--reason", "bored"],
+        &["key", "locate", "--state", "Sleeping"],
+        &["key", "locate", "--type", "Banana"],
+    ] {
+        let run = k(args).expect(2);
+        assert!(run.stderr.contains("hint:"), "{args:?}: {}", run.stderr);
+    }
+    let run = k(&["encrypt", "--kek", "k", "-o", "out", "plain.bin"]).expect(7);
+    assert!(run.stderr.contains("is a directory"), "{}", run.stderr);
+    let run = k(&["encrypt", "--kek", "k", "-o", "x.kmk", "out"]).expect(7);
+    assert!(run.stderr.contains("is a directory"), "{}", run.stderr);
+    let run = k(&["decrypt", "-o", "out/", "plain.bin"]).expect(6);
+    assert!(
+        run.stderr.contains("not a kmipkit ciphertext"),
+        "{}",
+        run.stderr
+    );
+    assert!(leftovers(&dir).is_empty(), "{:?}", leftovers(&dir));
+}
