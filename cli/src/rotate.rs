@@ -127,7 +127,10 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
 
 impl Session {
     async fn one(&mut self, path: &Path, dry_run: bool) -> CliResult<Moved> {
-        let file = File::open(path).map_err(|e| Failure::io("open", path, &e))?;
+        // The rename must replace the file a link points to, not the link.
+        let target = std::fs::canonicalize(path).map_err(|e| Failure::io("open", path, &e))?;
+        let file = File::open(&target).map_err(|e| Failure::io("open", path, &e))?;
+        let before = Snapshot::of(&file.metadata().map_err(|e| Failure::io("stat", path, &e))?);
         let mut reader = Recording {
             inner: BufReader::with_capacity(1 << 16, file),
             seen: Vec::new(),
@@ -157,10 +160,11 @@ impl Session {
                 return Ok(Moved::Rewrapped);
             }
             let new_header = rotation.rewrap(&header_bytes).await?;
-            let mut out = AtomicFile::create(path)?;
+            let mut out = AtomicFile::create(&target)?;
             out.write_all(&new_header)
                 .map_err(|e| Failure::io("write", path, &e))?;
             io::copy(&mut body, &mut out).map_err(|e| Failure::io("copy", path, &e))?;
+            before.unchanged(&target, path)?;
             out.commit()?;
             return Ok(Moved::Rewrapped);
         }
@@ -177,7 +181,7 @@ impl Session {
         let old = dek_array(&self.keys[&old_uid])?;
         let new = dek_array(&self.keys[&primary.uid])?;
         let mut decryptor = Decryptor::new(body, &header, old, &self.context)?;
-        let out = AtomicFile::create(path)?;
+        let out = AtomicFile::create(&target)?;
         let mut encryptor = Encryptor::new(out, new, &Params::new(primary), &self.context)
             .map_err(|e| Failure::io("write", path, &e))?;
         io::copy(&mut decryptor, &mut encryptor).map_err(|e| {
@@ -186,10 +190,11 @@ impl Session {
                 None => Failure::io("re-encrypt", path, &e),
             }
         })?;
-        encryptor
+        let out = encryptor
             .finish()
-            .map_err(|e| Failure::io("write", path, &e))?
-            .commit()?;
+            .map_err(|e| Failure::io("write", path, &e))?;
+        before.unchanged(&target, path)?;
+        out.commit()?;
         Ok(Moved::Reencrypted)
     }
 
@@ -300,6 +305,48 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> CliResult {
     Ok(())
 }
 
+/// What identifies a file's content without reading it again: another writer that replaced or
+/// rewrote the file while it was being rotated changes at least one of these.
+#[derive(PartialEq, Eq, Debug)]
+struct Snapshot {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+}
+
+impl Snapshot {
+    fn of(meta: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        Self {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            len: meta.len(),
+            modified: (meta.mtime(), meta.mtime_nsec()),
+            changed: (meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+
+    /// Refuses to replace `target` when it is no longer the file that was read: the rotated copy
+    /// would silently undo the other writer's change (or, for a re-wrap, which copies the body
+    /// unread, mix its bytes with the old header).
+    fn unchanged(&self, target: &Path, shown: &Path) -> CliResult {
+        let now = std::fs::metadata(target).map_err(|e| Failure::io("stat", shown, &e))?;
+        if Self::of(&now) == *self {
+            return Ok(());
+        }
+        Err(Failure::new(
+            Exit::Io,
+            format!(
+                "{} changed while it was being rotated; it was left as the other writer made it",
+                shown.display()
+            ),
+        )
+        .hint("run the rotation again when nothing else writes to it"))
+    }
+}
+
 /// A reader that keeps a copy of what it read (the header bytes).
 struct Recording<R> {
     inner: R,
@@ -311,5 +358,36 @@ impl<R: Read> Read for Recording<R> {
         let n = self.inner.read(buf)?;
         self.seen.extend_from_slice(&buf[..n]);
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_meanwhile_is_not_replaced() {
+        let dir = std::env::temp_dir().join(format!("kmipkit-snapshot-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("c.kmk");
+        std::fs::write(&path, b"old").unwrap();
+        let before = Snapshot::of(&File::open(&path).unwrap().metadata().unwrap());
+        assert!(before.unchanged(&path, &path).is_ok());
+        // Rewritten in place, same length: only the times tell.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&path, b"new").unwrap();
+        let failure = before.unchanged(&path, &path).unwrap_err();
+        assert_eq!(failure.exit, Exit::Io);
+        assert!(
+            failure.message.contains("changed while"),
+            "{}",
+            failure.message
+        );
+        // Replaced by another file (a rename, as an atomic writer does).
+        let before = Snapshot::of(&std::fs::metadata(&path).unwrap());
+        std::fs::write(dir.join("n"), b"new").unwrap();
+        std::fs::rename(dir.join("n"), &path).unwrap();
+        assert!(before.unchanged(&path, &path).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

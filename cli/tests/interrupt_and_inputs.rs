@@ -92,6 +92,25 @@ fn interrupted_decrypt_leaves_no_partial_plaintext() {
     assert!(run.stderr.contains("discard"), "{}", run.stderr);
     // Empty stdin is not a ciphertext.
     kmipkit(&cfg, &dir, &["decrypt"], b"").expect(6);
+
+    // Rotating through a symbolic link rewrites the file it points to and keeps the link.
+    kmipkit(&cfg, &dir, &["key", "rotate", "--kek", "k"], b"").expect(0);
+    std::os::unix::fs::symlink("c.kmk", dir.join("link.kmk")).unwrap();
+    let doc = kmipkit(&cfg, &dir, &["rotate", "link.kmk", "--json"], b"")
+        .expect(0)
+        .json();
+    assert_eq!(doc["rewrapped"], 1);
+    assert!(
+        fs::symlink_metadata(dir.join("link.kmk"))
+            .unwrap()
+            .is_symlink()
+    );
+    let doc = kmipkit(&cfg, &dir, &["rotate", "c.kmk", "--dry-run", "--json"], b"")
+        .expect(0)
+        .json();
+    assert_eq!(doc["already_current"], 1, "{doc}");
+    let out = kmipkit(&cfg, &dir, &["decrypt", "link.kmk"], b"").expect(0);
+    assert_eq!(out.stdout, plain);
     drop(server);
 }
 
