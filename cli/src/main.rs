@@ -5,6 +5,7 @@
 //! Every command takes `--json`; exit codes are stable (see `exit.rs` and README.md).
 
 mod args;
+mod args_key;
 mod audit;
 mod cleanup;
 mod crypt;
