@@ -90,6 +90,13 @@ fn servers_check_and_connection_failures() {
         "{}",
         run.stderr
     );
+    // Failover retries until the deadline: the wait is explained, not silent.
+    assert!(
+        run.stderr.contains("note: no key server has answered yet")
+            && run.stderr.contains("3 s deadline"),
+        "{}",
+        run.stderr
+    );
     assert!(
         !run.stderr.contains("panicked") && !run.stderr.contains("Error {"),
         "{}",
