@@ -234,3 +234,32 @@ pub fn unique() -> u64 {
         .map_or(0, |d| d.subsec_nanos());
     u64::from(nanos) ^ (COUNT.fetch_add(1, Ordering::Relaxed) << 32)
 }
+
+/// The process id in the name of an [`AtomicFile`] temporary file (`.NAME.kmipkit-PID-N.tmp`,
+/// made in [`AtomicFile::create`]), so leftovers of dead processes can be told apart.
+pub fn temp_owner(name: &str) -> Option<u32> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (_, tail) = inner.rsplit_once(".kmipkit-")?;
+    let (pid, n) = tail.split_once('-')?;
+    n.parse::<u64>().ok()?;
+    pid.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_names_are_recognised() {
+        assert_eq!(temp_owner(".a.kmk.kmipkit-4242-17.tmp"), Some(4242));
+        assert_eq!(temp_owner(".x.kmipkit-1-2.tmp.kmipkit-77-3.tmp"), Some(77));
+        for other in [
+            ".notes.tmp",
+            "a.kmipkit-1-2.tmp",
+            ".a.kmipkit-x-2.tmp",
+            ".a.kmipkit-1-2",
+        ] {
+            assert_eq!(temp_owner(other), None, "{other}");
+        }
+    }
+}

@@ -22,6 +22,7 @@ mod log;
 mod output;
 mod progress;
 mod rotate;
+mod rotate_files;
 mod servers;
 
 use std::io::IsTerminal;

@@ -8,17 +8,17 @@
 //! already current: the job is resumable. The summary lists what moved and which files still
 //! depend on which key version (read from the headers, no key-manager call).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufReader, Write};
+use std::path::Path;
 use std::sync::Arc;
 
 use kmipkit::client::Client;
 use kmipkit::envelope::format::{Decryptor, Encryptor, Header, KeyRef, MAGIC, Params};
 use kmipkit::envelope::model1::{Model1, ProtectedDek};
 use kmipkit::envelope::model2::Model2;
-use kmipkit::envelope::rotation::{Model1Rotation, Model2Rotation, current_key_of};
+use kmipkit::envelope::rotation::{Model1Rotation, Model2Rotation};
 use kmipkit::keys::SecretBytes;
 use serde_json::json;
 
@@ -26,10 +26,11 @@ use crate::args::RotateArgs;
 use crate::crypt::{context_bytes, dek_array};
 use crate::ctx::Ctx;
 use crate::dek::target_version;
-use crate::exit::{CliResult, Exit, Failure};
+use crate::exit::{CliResult, Failure};
 use crate::files::AtomicFile;
 use crate::key::key_bytes;
 use crate::progress::Bar;
+use crate::rotate_files::{Recording, Snapshot, collect, dependencies};
 
 /// What happened to one file.
 enum Moved {
@@ -52,7 +53,7 @@ struct Session {
 
 /// Runs `kmipkit rotate`.
 pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
-    let files = collect(&args)?;
+    let (files, leftovers) = collect(&args)?;
     if files.is_empty() {
         return Err(Failure::usage("no ciphertext files given")
             .hint("kmipkit rotate --bulk DIR... or --list FILE"));
@@ -92,6 +93,13 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
             failed.len(),
             skipped.len()
         ));
+        if !leftovers.is_empty() {
+            out.line(format!(
+                "{} {} temporary file(s) left by an earlier run that was killed",
+                if args.dry_run { "would remove" } else { "removed" },
+                leftovers.len()
+            ));
+        }
         for (path, f) in &failed {
             out.line(format!("  failed: {}: {}", path.display(), f.message));
         }
@@ -112,6 +120,7 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
             "reencrypted": reencrypted,
             "already_current": current,
             "skipped": skipped,
+            "removed_leftovers": leftovers,
             "failed": failed.iter().map(|(p, f)| json!({"file": p, "exit_code": f.exit.code(), "message": f.message})).collect::<Vec<_>>(),
             "dependencies": dependencies.iter().map(|((n, v), p)| json!({"key": n, "version": v, "files": p})).collect::<Vec<_>>(),
         }));
@@ -229,165 +238,5 @@ impl Session {
             self.keys.insert(uid.to_string(), key);
         }
         Ok(())
-    }
-}
-
-/// Which key version each file depends on now, from its header (files without one are left out).
-fn dependencies(files: &[PathBuf]) -> BTreeMap<(String, u32), Vec<PathBuf>> {
-    let mut map: BTreeMap<(String, u32), Vec<PathBuf>> = BTreeMap::new();
-    for path in files {
-        let key = File::open(path)
-            .ok()
-            .and_then(|f| {
-                let mut r = Recording {
-                    inner: BufReader::new(f),
-                    seen: Vec::new(),
-                };
-                Header::read_from(&mut r).ok().map(|_| r.seen)
-            })
-            .and_then(|bytes| current_key_of(&bytes).ok())
-            .map(|k| (k.name, k.version));
-        if let Some(key) = key {
-            map.entry(key).or_default().push(path.clone());
-        }
-    }
-    map
-}
-
-/// The files named on the command line: files, directories walked with --bulk, --list entries.
-fn collect(args: &RotateArgs) -> CliResult<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for path in &args.paths {
-        if path.is_dir() {
-            if !args.bulk {
-                return Err(Failure::usage(format!("{} is a directory", path.display()))
-                    .hint("add --bulk to walk directories"));
-            }
-            walk(path, &mut files)?;
-        } else {
-            files.push(path.clone());
-        }
-    }
-    if let Some(list) = &args.list {
-        let text = String::from_utf8(crate::files::read(list)?)
-            .map_err(|_| Failure::new(Exit::Io, format!("{} is not UTF-8 text", list.display())))?;
-        files.extend(
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(PathBuf::from),
-        );
-    }
-    files.sort();
-    files.dedup();
-    Ok(files)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> CliResult {
-    let entries = std::fs::read_dir(dir).map_err(|e| Failure::io("list", dir, &e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Failure::io("list", dir, &e))?;
-        let path = entry.path();
-        let name = entry.file_name();
-        // Temporary files of an interrupted run are not ciphertexts to rotate.
-        if name.to_string_lossy().ends_with(".tmp") && name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let kind = entry
-            .file_type()
-            .map_err(|e| Failure::io("stat", &path, &e))?;
-        if kind.is_dir() {
-            walk(&path, files)?;
-        } else if kind.is_file() {
-            files.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// What identifies a file's content without reading it again: another writer that replaced or
-/// rewrote the file while it was being rotated changes at least one of these.
-#[derive(PartialEq, Eq, Debug)]
-struct Snapshot {
-    dev: u64,
-    ino: u64,
-    len: u64,
-    modified: (i64, i64),
-    changed: (i64, i64),
-}
-
-impl Snapshot {
-    fn of(meta: &std::fs::Metadata) -> Self {
-        use std::os::unix::fs::MetadataExt;
-        Self {
-            dev: meta.dev(),
-            ino: meta.ino(),
-            len: meta.len(),
-            modified: (meta.mtime(), meta.mtime_nsec()),
-            changed: (meta.ctime(), meta.ctime_nsec()),
-        }
-    }
-
-    /// Refuses to replace `target` when it is no longer the file that was read: the rotated copy
-    /// would silently undo the other writer's change (or, for a re-wrap, which copies the body
-    /// unread, mix its bytes with the old header).
-    fn unchanged(&self, target: &Path, shown: &Path) -> CliResult {
-        let now = std::fs::metadata(target).map_err(|e| Failure::io("stat", shown, &e))?;
-        if Self::of(&now) == *self {
-            return Ok(());
-        }
-        Err(Failure::new(
-            Exit::Io,
-            format!(
-                "{} changed while it was being rotated; it was left as the other writer made it",
-                shown.display()
-            ),
-        )
-        .hint("run the rotation again when nothing else writes to it"))
-    }
-}
-
-/// A reader that keeps a copy of what it read (the header bytes).
-struct Recording<R> {
-    inner: R,
-    seen: Vec<u8>,
-}
-
-impl<R: Read> Read for Recording<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.seen.extend_from_slice(&buf[..n]);
-        Ok(n)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_file_changed_meanwhile_is_not_replaced() {
-        let dir = std::env::temp_dir().join(format!("kmipkit-snapshot-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("c.kmk");
-        std::fs::write(&path, b"old").unwrap();
-        let before = Snapshot::of(&File::open(&path).unwrap().metadata().unwrap());
-        assert!(before.unchanged(&path, &path).is_ok());
-        // Rewritten in place, same length: only the times tell.
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        std::fs::write(&path, b"new").unwrap();
-        let failure = before.unchanged(&path, &path).unwrap_err();
-        assert_eq!(failure.exit, Exit::Io);
-        assert!(
-            failure.message.contains("changed while"),
-            "{}",
-            failure.message
-        );
-        // Replaced by another file (a rename, as an atomic writer does).
-        let before = Snapshot::of(&std::fs::metadata(&path).unwrap());
-        std::fs::write(dir.join("n"), b"new").unwrap();
-        std::fs::rename(dir.join("n"), &path).unwrap();
-        assert!(before.unchanged(&path, &path).is_err());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -306,6 +306,11 @@ fn encrypt_decrypt_dek_and_rotate() {
     let body_before = fs::read(bulk.join("d1.kmk")).unwrap();
     k(&["key", "rotate", "7"], b"").expect(0);
 
+    // Temporary files: one of a killed run (no such process), one of a live process (this test).
+    let dead = bulk.join("sub/.d2.kmk.kmipkit-999999999-1.tmp");
+    let live = bulk.join(format!(".c7.kmk.kmipkit-{}-1.tmp", std::process::id()));
+    fs::write(&dead, b"half").unwrap();
+    fs::write(&live, b"busy").unwrap();
     let dry = k(
         &[
             "rotate",
@@ -331,6 +336,14 @@ fn encrypt_decrypt_dek_and_rotate() {
     assert_eq!(report["rewrapped"], 2);
     assert_eq!(report["reencrypted"], 1);
     assert_eq!(report["skipped"].as_array().unwrap().len(), 1);
+    let named = "bulk/sub/.d2.kmk.kmipkit-999999999-1.tmp";
+    assert_eq!(dry["removed_leftovers"][0], named, "--dry-run finds it");
+    assert_eq!(report["removed_leftovers"][0], named);
+    assert!(!dead.exists(), "a killed run's temporary file is removed");
+    assert!(
+        live.exists(),
+        "a running process's temporary file is left alone"
+    );
     let deps = report["dependencies"].to_string();
     assert!(
         deps.contains("\"files-kek\"") && deps.contains("\"version\":2"),
