@@ -80,7 +80,7 @@ impl Output {
                 if binary && io::stdout().is_terminal() {
                     return Err(
                         Failure::usage("refusing to write binary output to a terminal")
-                            .hint("redirect stdout to a file or pipe, or pass -o FILE"),
+                            .hint("redirect stdout to a file or pipe, or name an output file (-o FILE, --reveal FILE)"),
                     );
                 }
                 Ok(Self::Stdout(BufWriter::with_capacity(

@@ -1,5 +1,7 @@
 //! `kmipkit key …`: key operations by name or unique identifier.
 
+use std::io::IsTerminal;
+
 use kmipkit::Error;
 use kmipkit::client::Client;
 use kmipkit::keys::SecretBytes;
@@ -107,6 +109,13 @@ fn refuse_early(command: &KeyCommand) -> CliResult {
         ))
         .hint("add --yes to confirm (and --revoke to revoke an active key first)")),
         KeyCommand::Revoke { reason, .. } => revocation_reason(reason).map(drop),
+        // Refused before the Get: the key bytes should not even be fetched for a terminal.
+        KeyCommand::Get {
+            reveal: Some(path), ..
+        } if path.as_os_str() == "-" && std::io::stdout().is_terminal() => Err(Failure::usage(
+            "refusing to write key bytes to a terminal (they would stay in its scroll-back)",
+        )
+        .hint("pass --reveal FILE (written with mode 0600), or pipe stdout into the program that needs the key")),
         KeyCommand::Locate {
             name,
             state,

@@ -122,7 +122,7 @@ fn refusals_come_before_any_key_server_is_asked() {
         .local_addr()
         .unwrap()
         .port();
-    // Certificates are read only when connecting: any paths will do for a server that is down.
+    // No certificate exists either: these refusals come before the configuration's files are read.
     let down = Entry {
         name: "kms-down",
         port: closed,
@@ -151,6 +151,26 @@ fn refusals_come_before_any_key_server_is_asked() {
     ] {
         let run = k(args).expect(2);
         assert!(run.stderr.contains("hint:"), "{args:?}: {}", run.stderr);
+    }
+    // Key bytes for a terminal: refused before the key is even fetched (util-linux `script`
+    // gives the command a terminal as stdout).
+    let tty = Command::new("script")
+        .args(["-qec"])
+        .arg(format!(
+            "{} --config {} key get x --reveal -",
+            env!("CARGO_BIN_EXE_kmipkit"),
+            cfg.display()
+        ))
+        .arg("/dev/null")
+        .stdin(Stdio::null())
+        .output();
+    match tty {
+        Ok(output) => {
+            let text = String::from_utf8_lossy(&output.stdout);
+            assert_eq!(output.status.code(), Some(2), "{text}");
+            assert!(text.contains("--reveal FILE"), "{text}");
+        }
+        Err(e) => eprintln!("no `script` to fake a terminal ({e}): terminal check skipped"),
     }
     let run = k(&["encrypt", "--kek", "k", "-o", "out", "plain.bin"]).expect(7);
     assert!(run.stderr.contains("is a directory"), "{}", run.stderr);
