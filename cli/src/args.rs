@@ -13,7 +13,7 @@ Configuration: --config PATH, else $KMIPKIT_CONFIG, else ./kmipkit.toml
 
 Exit codes: 0 ok · 1 general · 2 usage · 3 configuration · 4 connection/TLS
             5 refused by the key server · 6 integrity (wrong key/context, tampered data or log)
-            7 local file
+            7 local file · 130/143 interrupted (Ctrl-C/SIGTERM; unfinished output removed)
 
 First steps:
   kmipkit demo                       walk through everything against a throw-away local server
