@@ -151,8 +151,10 @@ pub fn decrypt(ctx: &Ctx, args: DecryptArgs, show_progress: bool) -> CliResult {
     let context = context_bytes(&args.context)?;
     let mut input = Input::open(args.input.as_deref())?;
     let input_name = input.name();
-    let header = Header::read_from(&mut input)
-        .map_err(|e| stream_error(e, "read", args.input.as_deref()))?;
+    let header = Header::read_from(&mut input).map_err(|e| match format::error_of(&e) {
+        Some(err) => header_failure(err),
+        None => stream_error(e, "read", args.input.as_deref()),
+    })?;
     let output = Output::create(args.output.as_deref(), false)?;
     let to_stdout = output.is_stdout();
     let out = if to_stdout {
@@ -202,6 +204,15 @@ async fn decryption_key(
 ) -> CliResult<(SecretBytes, u8, KeyRef)> {
     if !header.wrapped_dek.is_empty() {
         let protected = ProtectedDek::from_bytes(&header.wrapped_dek)?;
+        if let Some(id) = &args.for_id {
+            return Err(Failure::from(kmipkit::Error::Integrity {
+                reason: format!(
+                    "--for {id}: this is a Model 1 ciphertext (KEK {:?}), not one of an identifier's key",
+                    protected.kek.name
+                ),
+            })
+            .hint("leave out --for: a Model 1 ciphertext opens through its KEK"));
+        }
         if protected.kek.name != header.key_ref.name {
             return Err(kmipkit::Error::Integrity {
                 reason: "the ciphertext's key reference does not name the KEK of its protected DEK"
@@ -258,6 +269,21 @@ fn pump(
             .write_all(&buf[..n])
             .map_err(|e| stream_error(e, "write", output))?;
         total += n as u64;
+    }
+}
+
+/// A header the core refused. Its size cap is not a setting to raise: a header above it is
+/// damaged or not kmipkit's (the core's generic limit message suggests raising `Limits`).
+pub fn header_failure(err: &kmipkit::Error) -> Failure {
+    match err {
+        kmipkit::Error::LimitExceeded { what, limit, found } => Failure::new(
+            Exit::Integrity,
+            format!(
+                "not a readable kmipkit ciphertext: its {what} claims {found} bytes, more than the {limit} any kmipkit ciphertext has"
+            ),
+        )
+        .hint("the input is damaged or not a kmipkit ciphertext"),
+        other => other.clone().into(),
     }
 }
 

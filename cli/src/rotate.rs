@@ -23,7 +23,7 @@ use kmipkit::keys::SecretBytes;
 use serde_json::json;
 
 use crate::args::RotateArgs;
-use crate::crypt::{context_bytes, dek_array};
+use crate::crypt::{context_bytes, dek_array, header_failure};
 use crate::ctx::Ctx;
 use crate::dek::target_version;
 use crate::exit::{CliResult, Failure};
@@ -103,7 +103,11 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
         for (path, f) in &failed {
             out.line(format!("  failed: {}: {}", path.display(), f.message));
         }
-        out.line("files per key version they depend on now:");
+        out.line(if dependencies.is_empty() {
+            "files per key version they depend on now: none"
+        } else {
+            "files per key version they depend on now:"
+        });
         for ((name, version), paths) in &dependencies {
             let shown: Vec<String> = paths.iter().take(3).map(|p| p.display().to_string()).collect();
             out.line(format!(
@@ -152,7 +156,7 @@ impl Session {
                     // Only files that do not even start like a ciphertext are skipped; a damaged
                     // ciphertext is a failure to report.
                     _ if foreign => Ok(Moved::Skipped),
-                    Some(err) => Err(Failure::from(err.clone())),
+                    Some(err) => Err(header_failure(err)),
                     None => Err(Failure::io("read", path, &e)),
                 };
             }

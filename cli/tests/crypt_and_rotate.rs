@@ -233,6 +233,26 @@ fn encrypt_decrypt_dek_and_rotate() {
     )
     .expect(6);
     assert!(run.stdout.is_empty());
+    // --for on a Model 1 ciphertext: it belongs to no identifier, so it is refused.
+    let run = k(
+        &[
+            "decrypt",
+            "m1.kmk",
+            "--for",
+            "42",
+            "-C",
+            "table=orders",
+            "-C",
+            "env=prod",
+        ],
+        b"",
+    )
+    .expect(6);
+    assert!(
+        run.stdout.is_empty() && run.stderr.contains("Model 1"),
+        "{}",
+        run.stderr
+    );
     // Usage: no key and no [key] in another config; conflicting options.
     k(&["encrypt", "--for", "1", "--kek", "x"], b"").expect(2);
 

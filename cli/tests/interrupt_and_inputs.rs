@@ -176,6 +176,16 @@ fn refusals_come_before_any_key_server_is_asked() {
     assert!(run.stderr.contains("is a directory"), "{}", run.stderr);
     let run = k(&["encrypt", "--kek", "k", "-o", "x.kmk", "out"]).expect(7);
     assert!(run.stderr.contains("is a directory"), "{}", run.stderr);
+    // A header claiming 64 KiB (the cap is 4 KiB): not a ciphertext, no advice to raise limits.
+    let mut huge = b"KMKE\x01\x00\x01\xff\xff".to_vec();
+    huge.resize(200, 0);
+    fs::write(dir.join("huge.kmk"), &huge).unwrap();
+    let run = k(&["decrypt", "huge.kmk"]).expect(6);
+    assert!(
+        run.stderr.contains("not a readable kmipkit ciphertext") && !run.stderr.contains("Limits"),
+        "{}",
+        run.stderr
+    );
     let run = k(&["decrypt", "-o", "out/", "plain.bin"]).expect(6);
     assert!(
         run.stderr.contains("not a kmipkit ciphertext"),
