@@ -149,18 +149,31 @@ fn usage_error(e: clap::Error) -> ExitCode {
         };
     }
     if std::env::args().any(|a| a == "--json") {
-        let message = e.to_string();
-        let first = message
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim_start_matches("error: ");
+        // clap's text spreads one error over lines (what is missing comes on the next ones) and
+        // ends with the usage line: keep all of the message, and the usage as the hint.
+        let message = e.render().to_string();
+        let lines: Vec<&str> = message.lines().map(str::trim).collect();
+        let first = lines
+            .iter()
+            .take_while(|l| !l.starts_with("Usage:"))
+            .filter(|l| !l.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let first = first.trim_start_matches("error: ");
+        let usage = lines
+            .iter()
+            .find_map(|l| l.strip_prefix("Usage: "))
+            .map_or_else(
+                || "see `kmipkit --help`".to_string(),
+                |u| format!("usage: {u} (see --help)"),
+            );
         let out = Out {
             json: true,
             quiet: false,
             data_on_stdout: false,
         };
-        out.failure(&Failure::usage(first).hint("see `kmipkit --help`"));
+        out.failure(&Failure::usage(first).hint(usage));
     } else {
         let _ = e.print();
     }

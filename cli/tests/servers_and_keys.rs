@@ -170,6 +170,18 @@ fn servers_check_and_connection_failures() {
         .expect(2)
         .error_json();
     assert_eq!(err["error"]["category"], "usage");
+    // The whole of clap's message: which argument is missing, and the usage as the hint.
+    assert!(
+        err["error"]["message"].as_str().unwrap().contains("<NAME>"),
+        "{err}"
+    );
+    assert!(
+        err["error"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("kmipkit key create"),
+        "{err}"
+    );
     kmipkit(&good, &dir, &["--help"], b"").expect(0);
 
     for shell in ["bash", "zsh", "fish"] {
