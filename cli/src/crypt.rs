@@ -33,6 +33,10 @@ const CHUNK: usize = 64 * 1024;
 pub fn encrypt(ctx: &Ctx, args: EncryptArgs, show_progress: bool) -> CliResult {
     let context = context_bytes(&args.context)?;
     let input = Input::open(args.input.as_deref())?;
+    if input.is_terminal() {
+        ctx.out
+            .notice("reading the plaintext from the terminal; end it with Ctrl-D");
+    }
     let output = Output::create(args.output.as_deref(), true)?;
     let out = if output.is_stdout() {
         ctx.out.data_on_stdout()
@@ -150,6 +154,13 @@ pub fn kek_choice(
 pub fn decrypt(ctx: &Ctx, args: DecryptArgs, show_progress: bool) -> CliResult {
     let context = context_bytes(&args.context)?;
     let mut input = Input::open(args.input.as_deref())?;
+    if input.is_terminal() {
+        // Nobody types a ciphertext: the file argument or the pipe was forgotten.
+        return Err(
+            Failure::usage("no ciphertext given: standard input is a terminal")
+                .hint("kmipkit decrypt FILE, or pipe the ciphertext in: kmipkit decrypt < FILE"),
+        );
+    }
     let input_name = input.name();
     let header = Header::read_from(&mut input).map_err(|e| match format::error_of(&e) {
         Some(err) => header_failure(err),

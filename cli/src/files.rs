@@ -44,6 +44,11 @@ impl Input {
         }
     }
 
+    /// Whether this is stdin attached to a terminal (someone would have to type the input).
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Stdin(s) if s.is_terminal())
+    }
+
     /// A name for messages.
     pub fn name(&self) -> String {
         match self {
@@ -68,6 +73,9 @@ pub enum Output {
     Stdout(BufWriter<io::Stdout>),
     /// A temporary file renamed to `target` on commit, removed otherwise.
     File(AtomicFile),
+    /// A device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`), written in place: renaming a
+    /// file over it would replace the device itself (as root, /dev/null for the whole system).
+    Special(BufWriter<File>, PathBuf),
 }
 
 impl Output {
@@ -75,13 +83,23 @@ impl Output {
     /// key bytes would garble it and end up in its scroll-back).
     pub fn create(path: Option<&Path>, binary: bool) -> CliResult<Self> {
         match path {
+            Some(p) if p != Path::new("-") && is_special(p) => {
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(p)
+                    .map_err(|e| Failure::io("open", p, &e))?;
+                if binary && file.is_terminal() {
+                    return Err(terminal_refused());
+                }
+                Ok(Self::Special(
+                    BufWriter::with_capacity(1 << 16, file),
+                    p.to_path_buf(),
+                ))
+            }
             Some(p) if p != Path::new("-") => Ok(Self::File(AtomicFile::create(p)?)),
             _ => {
                 if binary && io::stdout().is_terminal() {
-                    return Err(
-                        Failure::usage("refusing to write binary output to a terminal")
-                            .hint("redirect stdout to a file or pipe, or name an output file (-o FILE, --reveal FILE)"),
-                    );
+                    return Err(terminal_refused());
                 }
                 Ok(Self::Stdout(BufWriter::with_capacity(
                     1 << 16,
@@ -91,9 +109,10 @@ impl Output {
         }
     }
 
-    /// Whether this writes to stdout.
+    /// Whether this writes as it goes, to stdout or a device (so reports move to stderr, and a
+    /// failure cannot take back what was written).
     pub fn is_stdout(&self) -> bool {
-        matches!(self, Self::Stdout(_))
+        matches!(self, Self::Stdout(_) | Self::Special(..))
     }
 
     /// Finishes the output: flushes stdout, or syncs and renames the file into place.
@@ -103,6 +122,7 @@ impl Output {
                 .flush()
                 .map_err(|e| Failure::new(Exit::Io, format!("cannot write standard output: {e}"))),
             Self::File(f) => f.commit(),
+            Self::Special(mut s, p) => s.flush().map_err(|e| Failure::io("write", &p, &e)),
         }
     }
 }
@@ -111,6 +131,7 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Self::Stdout(s) => s.write(buf),
+            Self::Special(s, _) => s.write(buf),
             Self::File(f) => f.file.write(buf),
         }
     }
@@ -118,6 +139,7 @@ impl Write for Output {
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Self::Stdout(s) => s.flush(),
+            Self::Special(s, _) => s.flush(),
             Self::File(f) => f.file.flush(),
         }
     }
@@ -138,6 +160,26 @@ impl AtomicFile {
         if target.is_dir() || target.as_os_str().to_string_lossy().ends_with('/') {
             return Err(is_a_directory(target, "the output"));
         }
+        if is_special(target) {
+            return Err(Failure::new(
+                Exit::Io,
+                format!(
+                    "{} is not a regular file (a device, FIFO or socket)",
+                    target.display()
+                ),
+            )
+            .hint("name a regular file"));
+        }
+        // The rename replaces what it lands on: through a link, that must be the linked file.
+        let resolved;
+        let target = match fs::symlink_metadata(target) {
+            Ok(m) if m.file_type().is_symlink() => {
+                resolved =
+                    fs::canonicalize(target).map_err(|e| Failure::io("resolve", target, &e))?;
+                resolved.as_path()
+            }
+            _ => target,
+        };
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -209,6 +251,16 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> CliResult<()> {
     file.write_all(bytes)
         .map_err(|e| Failure::io("write", target, &e))?;
     file.commit()
+}
+
+fn terminal_refused() -> Failure {
+    Failure::usage("refusing to write binary output to a terminal")
+        .hint("redirect stdout to a file or pipe, or name an output file (-o FILE, --reveal FILE)")
+}
+
+/// Whether `path` exists and is neither a regular file nor a directory (links followed).
+fn is_special(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// A directory given where a file is needed (exit 7).

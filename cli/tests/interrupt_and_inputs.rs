@@ -90,6 +90,45 @@ fn interrupted_decrypt_leaves_no_partial_plaintext() {
     assert!(run.stdout.len() < plain.len());
     assert_eq!(run.stdout[..], plain[..run.stdout.len()]);
     assert!(run.stderr.contains("discard"), "{}", run.stderr);
+    // Outputs that are not regular files. A FIFO is written in place: the atomic rename used to
+    // replace it with a regular file (and `-o /dev/null`, run as root, the system's /dev/null).
+    let fifo = dir.join("fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read(fifo).unwrap())
+    };
+    kmipkit(&cfg, &dir, &["decrypt", "c.kmk", "-o", "fifo"], b"").expect(0);
+    assert!(
+        std::os::unix::fs::FileTypeExt::is_fifo(&fs::symlink_metadata(&fifo).unwrap().file_type()),
+        "the FIFO was replaced"
+    );
+    assert_eq!(reader.join().unwrap(), plain);
+    // A protected DEK is a file to keep: a device is refused.
+    kmipkit(
+        &cfg,
+        &dir,
+        &["dek", "create", "--kek", "k", "-o", "fifo"],
+        b"",
+    )
+    .expect(7);
+    // Through a link, the linked file gets the output and the link stays.
+    fs::write(dir.join("real.out"), b"old").unwrap();
+    std::os::unix::fs::symlink("real.out", dir.join("out.link")).unwrap();
+    kmipkit(&cfg, &dir, &["decrypt", "c.kmk", "-o", "out.link"], b"").expect(0);
+    assert!(
+        fs::symlink_metadata(dir.join("out.link"))
+            .unwrap()
+            .is_symlink()
+    );
+    assert_eq!(fs::read(dir.join("real.out")).unwrap(), plain);
+
     // Empty stdin is not a ciphertext.
     kmipkit(&cfg, &dir, &["decrypt"], b"").expect(6);
 
@@ -171,6 +210,22 @@ fn refusals_come_before_any_key_server_is_asked() {
             assert!(text.contains("--reveal FILE"), "{text}");
         }
         Err(e) => eprintln!("no `script` to fake a terminal ({e}): terminal check skipped"),
+    }
+    // Nobody types a ciphertext: decrypt with a terminal as stdin says what was forgotten.
+    if let Ok(output) = Command::new("script")
+        .arg("-qec")
+        .arg(format!(
+            "{} --config {} decrypt",
+            env!("CARGO_BIN_EXE_kmipkit"),
+            cfg.display()
+        ))
+        .arg("/dev/null")
+        .stdin(Stdio::null())
+        .output()
+    {
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(2), "{text}");
+        assert!(text.contains("standard input is a terminal"), "{text}");
     }
     let run = k(&["encrypt", "--kek", "k", "-o", "out", "plain.bin"]).expect(7);
     assert!(run.stderr.contains("is a directory"), "{}", run.stderr);
