@@ -1,8 +1,14 @@
-//! The `kmipkit key …` command line: key operations by name or unique identifier.
+//! The `kmipkit key …` command line: key operations by name or unique identifier, and the
+//! checks of its values that need no key server.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use kmipkit::message::{Attribute, Attributes, LocateRequest, Name};
+use kmipkit::spec::{ObjectType, RevocationReasonCode, State};
+
+use crate::exit::{CliResult, Failure};
 
 /// A key named or numbered on the command line.
 #[derive(Args, Clone)]
@@ -121,4 +127,84 @@ pub enum KeyCommand {
         #[arg(long)]
         retire_old: bool,
     },
+}
+
+/// The mistakes that need no key server to see.
+pub fn refuse_early(command: &KeyCommand) -> CliResult {
+    match command {
+        KeyCommand::Create { bits, .. } if ![128, 192, 256].contains(bits) => Err(Failure::usage(
+            format!("--bits {bits}: AES keys have 128, 192 or 256 bits"),
+        )
+        .hint("leave --bits out for AES-256")),
+        KeyCommand::Destroy {
+            key, yes: false, ..
+        } => Err(Failure::usage(format!(
+            "destroying {} is irreversible: data encrypted under it becomes unreadable",
+            key.key
+        ))
+        .hint("add --yes to confirm (and --revoke to revoke an active key first)")),
+        KeyCommand::Revoke { reason, .. } => revocation_reason(reason).map(drop),
+        // Refused before the Get: the key bytes should not even be fetched for a terminal.
+        KeyCommand::Get {
+            reveal: Some(path), ..
+        } if path.as_os_str() == "-" && std::io::stdout().is_terminal() => Err(Failure::usage(
+            "refusing to write key bytes to a terminal (they would stay in its scroll-back)",
+        )
+        .hint("pass --reveal FILE (written with mode 0600), or pipe stdout into the program that needs the key")),
+        KeyCommand::Locate {
+            name,
+            state,
+            object_type,
+            max,
+        } => locate_request(name.clone(), state.clone(), object_type.clone(), *max).map(drop),
+        _ => Ok(()),
+    }
+}
+
+/// The Locate request of `key locate`'s filters, or which filter is not a KMIP value.
+pub fn locate_request(
+    name: Option<String>,
+    state: Option<String>,
+    object_type: Option<String>,
+    max: Option<i32>,
+) -> CliResult<LocateRequest> {
+    let mut attributes = Attributes::default();
+    if let Some(name) = name {
+        attributes.push(Attribute::Name(Name::text(name)));
+    }
+    if let Some(state) = state {
+        let value = State::from_name(&state).ok_or_else(|| {
+            Failure::usage(format!("--state {state}: not a KMIP state")).hint(
+                "PreActive, Active, Deactivated, Compromised, Destroyed, DestroyedCompromised",
+            )
+        })?;
+        attributes.push(Attribute::State(value));
+    }
+    if let Some(t) = object_type {
+        let value = ObjectType::from_name(&t).ok_or_else(|| {
+            Failure::usage(format!("--type {t}: not a KMIP object type"))
+                .hint("SymmetricKey, SecretData, PublicKey, PrivateKey, Certificate, OpaqueObject")
+        })?;
+        attributes.push(Attribute::ObjectType(value));
+    }
+    let mut request = LocateRequest::new(attributes);
+    request.maximum_items = max;
+    Ok(request)
+}
+
+/// The KMIP revocation reason of `--reason`.
+pub fn revocation_reason(text: &str) -> CliResult<RevocationReasonCode> {
+    Ok(match text.to_ascii_lowercase().as_str() {
+        "cessation" | "cessation-of-operation" => RevocationReasonCode::CessationOfOperation,
+        "superseded" => RevocationReasonCode::Superseded,
+        "compromise" | "key-compromise" => RevocationReasonCode::KeyCompromise,
+        "affiliation-changed" => RevocationReasonCode::AffiliationChanged,
+        "privilege-withdrawn" => RevocationReasonCode::PrivilegeWithdrawn,
+        "unspecified" => RevocationReasonCode::Unspecified,
+        _ => {
+            return Err(Failure::usage(format!("--reason {text}: unknown reason")).hint(
+                "cessation, superseded, compromise, affiliation-changed, privilege-withdrawn, unspecified",
+            ));
+        }
+    })
 }

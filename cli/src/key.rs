@@ -1,18 +1,17 @@
 //! `kmipkit key …`: key operations by name or unique identifier.
 
-use std::io::IsTerminal;
-
 use kmipkit::Error;
 use kmipkit::client::Client;
 use kmipkit::keys::SecretBytes;
 use kmipkit::message::{
-    Attribute, AttributeEntry, Attributes, DateTime, GetRequest, KeyMaterial, KeyValue,
-    LocateRequest, Name, Object, RevokeRequest,
+    Attribute, AttributeEntry, DateTime, GetRequest, KeyMaterial, KeyValue, LocateRequest, Object,
+    RevokeRequest,
 };
-use kmipkit::spec::{ObjectType, RevocationReasonCode, State};
+use kmipkit::spec::{RevocationReasonCode, State};
 use serde_json::{Map, Value, json};
 
 use crate::args::{KeyCommand, KeyRef};
+use crate::args_key::{locate_request, refuse_early, revocation_reason};
 use crate::ctx::Ctx;
 use crate::exit::{CliResult, Exit, Failure};
 use crate::output::{Out, iso_time};
@@ -94,38 +93,6 @@ pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
     })
 }
 
-/// The mistakes that need no key server to see.
-fn refuse_early(command: &KeyCommand) -> CliResult {
-    match command {
-        KeyCommand::Create { bits, .. } if ![128, 192, 256].contains(bits) => Err(Failure::usage(
-            format!("--bits {bits}: AES keys have 128, 192 or 256 bits"),
-        )
-        .hint("leave --bits out for AES-256")),
-        KeyCommand::Destroy {
-            key, yes: false, ..
-        } => Err(Failure::usage(format!(
-            "destroying {} is irreversible: data encrypted under it becomes unreadable",
-            key.key
-        ))
-        .hint("add --yes to confirm (and --revoke to revoke an active key first)")),
-        KeyCommand::Revoke { reason, .. } => revocation_reason(reason).map(drop),
-        // Refused before the Get: the key bytes should not even be fetched for a terminal.
-        KeyCommand::Get {
-            reveal: Some(path), ..
-        } if path.as_os_str() == "-" && std::io::stdout().is_terminal() => Err(Failure::usage(
-            "refusing to write key bytes to a terminal (they would stay in its scroll-back)",
-        )
-        .hint("pass --reveal FILE (written with mode 0600), or pipe stdout into the program that needs the key")),
-        KeyCommand::Locate {
-            name,
-            state,
-            object_type,
-            max,
-        } => locate_request(name.clone(), state.clone(), object_type.clone(), *max).map(drop),
-        _ => Ok(()),
-    }
-}
-
 async fn create(client: &Client, out: &Out, name: &str, bits: i32, pre_active: bool) -> CliResult {
     let uid = client.create_aes_key(name, bits).await?;
     if !pre_active {
@@ -193,37 +160,6 @@ async fn get(
     }
     out.document(Value::Object(summary));
     Ok(())
-}
-
-/// The Locate request of `key locate`'s filters, or which filter is not a KMIP value.
-fn locate_request(
-    name: Option<String>,
-    state: Option<String>,
-    object_type: Option<String>,
-    max: Option<i32>,
-) -> CliResult<LocateRequest> {
-    let mut attributes = Attributes::default();
-    if let Some(name) = name {
-        attributes.push(Attribute::Name(Name::text(name)));
-    }
-    if let Some(state) = state {
-        let value = State::from_name(&state).ok_or_else(|| {
-            Failure::usage(format!("--state {state}: not a KMIP state")).hint(
-                "PreActive, Active, Deactivated, Compromised, Destroyed, DestroyedCompromised",
-            )
-        })?;
-        attributes.push(Attribute::State(value));
-    }
-    if let Some(t) = object_type {
-        let value = ObjectType::from_name(&t).ok_or_else(|| {
-            Failure::usage(format!("--type {t}: not a KMIP object type"))
-                .hint("SymmetricKey, SecretData, PublicKey, PrivateKey, Certificate, OpaqueObject")
-        })?;
-        attributes.push(Attribute::ObjectType(value));
-    }
-    let mut request = LocateRequest::new(attributes);
-    request.maximum_items = max;
-    Ok(request)
 }
 
 async fn locate(client: &Client, out: &Out, request: LocateRequest) -> CliResult {
@@ -374,22 +310,6 @@ pub async fn key_bytes(client: &Client, uid: &str) -> CliResult<SecretBytes> {
         },
         _ => Err(not_raw()),
     }
-}
-
-fn revocation_reason(text: &str) -> CliResult<RevocationReasonCode> {
-    Ok(match text.to_ascii_lowercase().as_str() {
-        "cessation" | "cessation-of-operation" => RevocationReasonCode::CessationOfOperation,
-        "superseded" => RevocationReasonCode::Superseded,
-        "compromise" | "key-compromise" => RevocationReasonCode::KeyCompromise,
-        "affiliation-changed" => RevocationReasonCode::AffiliationChanged,
-        "privilege-withdrawn" => RevocationReasonCode::PrivilegeWithdrawn,
-        "unspecified" => RevocationReasonCode::Unspecified,
-        _ => {
-            return Err(Failure::usage(format!("--reason {text}: unknown reason")).hint(
-                "cessation, superseded, compromise, affiliation-changed, privilege-withdrawn, unspecified",
-            ));
-        }
-    })
 }
 
 fn done(out: &Out, what: &str, uid: &str) -> CliResult {
