@@ -24,6 +24,13 @@ fn encrypt_decrypt_dek_and_rotate() {
         "[key]\nname = \"app-kek\"\n",
     );
     let k = |args: &[&str], stdin: &[u8]| kmipkit(&cfg, &dir, args, stdin);
+    // Model 1 decryptions with the context the file was encrypted under.
+    let m1 = |args: &[&str]| {
+        k(
+            &[args, &["-C", "table=orders", "-C", "env=prod"]].concat(),
+            b"",
+        )
+    };
     let plain = data(200_000);
     fs::write(dir.join("plain.bin"), &plain).unwrap();
 
@@ -110,35 +117,9 @@ fn encrypt_decrypt_dek_and_rotate() {
     let last = tampered.len() - 5;
     tampered[last] ^= 1;
     fs::write(dir.join("tampered.kmk"), &tampered).unwrap();
-    k(
-        &[
-            "decrypt",
-            "tampered.kmk",
-            "-o",
-            "t.out",
-            "-C",
-            "table=orders",
-            "-C",
-            "env=prod",
-        ],
-        b"",
-    )
-    .expect(6);
+    m1(&["decrypt", "tampered.kmk", "-o", "t.out"]).expect(6);
     fs::write(dir.join("short.kmk"), &sealed[..sealed.len() - 1000]).unwrap();
-    k(
-        &[
-            "decrypt",
-            "short.kmk",
-            "-o",
-            "t.out",
-            "-C",
-            "table=orders",
-            "-C",
-            "env=prod",
-        ],
-        b"",
-    )
-    .expect(6);
+    m1(&["decrypt", "short.kmk", "-o", "t.out"]).expect(6);
     fs::write(dir.join("stub.kmk"), &sealed[..20]).unwrap();
     k(&["decrypt", "stub.kmk", "-o", "t.out"], b"").expect(6);
     k(&["decrypt", "plain.bin", "-o", "t.out"], b"").expect(6);
@@ -168,20 +149,7 @@ fn encrypt_decrypt_dek_and_rotate() {
     let (other_header, _) = kmipkit::envelope::format::Header::parse(&other).unwrap();
     let swapped = kmipkit::envelope::format::rewrap(&sealed, &other_header.wrapped_dek).unwrap();
     fs::write(dir.join("swapped.kmk"), swapped).unwrap();
-    let run = k(
-        &[
-            "decrypt",
-            "swapped.kmk",
-            "-o",
-            "t.out",
-            "-C",
-            "table=orders",
-            "-C",
-            "env=prod",
-        ],
-        b"",
-    )
-    .expect(6);
+    let run = m1(&["decrypt", "swapped.kmk", "-o", "t.out"]).expect(6);
     assert!(run.stderr.contains("wrong key"), "{}", run.stderr);
     // Missing input: exit 7.
     k(&["encrypt", "missing.bin", "-o", "x.kmk"], b"").expect(7);
@@ -234,20 +202,7 @@ fn encrypt_decrypt_dek_and_rotate() {
     .expect(6);
     assert!(run.stdout.is_empty());
     // --for on a Model 1 ciphertext: it belongs to no identifier, so it is refused.
-    let run = k(
-        &[
-            "decrypt",
-            "m1.kmk",
-            "--for",
-            "42",
-            "-C",
-            "table=orders",
-            "-C",
-            "env=prod",
-        ],
-        b"",
-    )
-    .expect(6);
+    let run = m1(&["decrypt", "m1.kmk", "--for", "42"]).expect(6);
     assert!(
         run.stdout.is_empty() && run.stderr.contains("Model 1"),
         "{}",
