@@ -110,8 +110,12 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
         });
         for ((name, version), paths) in &dependencies {
             let shown: Vec<String> = paths.iter().take(3).map(|p| p.display().to_string()).collect();
+            let old = match session.newest(name) {
+                Some(newest) if newest > *version => format!(" (still on an old version; newest is v{newest})"),
+                _ => String::new(),
+            };
             out.line(format!(
-                "  {name} v{version}: {} file(s): {}{}",
+                "  {name} v{version}: {} file(s){old}: {}{}",
                 paths.len(),
                 shown.join(", "),
                 if paths.len() > 3 { ", ..." } else { "" }
@@ -126,7 +130,11 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
             "skipped": skipped,
             "removed_leftovers": leftovers,
             "failed": failed.iter().map(|(p, f)| json!({"file": p, "exit_code": f.exit.code(), "message": f.message})).collect::<Vec<_>>(),
-            "dependencies": dependencies.iter().map(|((n, v), p)| json!({"key": n, "version": v, "files": p})).collect::<Vec<_>>(),
+            "dependencies": dependencies.iter().map(|((n, v), p)| json!({
+                "key": n, "version": v, "files": p,
+                "newest_version": session.newest(n),
+                "outdated": session.newest(n).is_some_and(|newest| newest > *v),
+            })).collect::<Vec<_>>(),
         }));
         match failed.into_iter().next() {
             None => Ok(()),
@@ -209,6 +217,14 @@ impl Session {
         before.unchanged(&target, path)?;
         out.commit()?;
         Ok(Moved::Reencrypted)
+    }
+
+    /// The version files of key `name` are moved to in this run, when the run looked it up.
+    fn newest(&self, name: &str) -> Option<u32> {
+        self.model1
+            .get(name)
+            .map(|(version, _)| *version)
+            .or_else(|| self.primaries.get(name).map(|k| k.version))
     }
 
     async fn model1_rotation(&mut self, name: &str) -> CliResult<&mut Model1Rotation> {

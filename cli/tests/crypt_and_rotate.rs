@@ -311,6 +311,22 @@ fn encrypt_decrypt_dek_and_rotate() {
     assert_eq!(report["rewrapped"], 2);
     assert_eq!(report["reencrypted"], 1);
     assert_eq!(report["skipped"].as_array().unwrap().len(), 1);
+    // The summary tells which files still depend on an old version.
+    let outdated = |doc: &serde_json::Value| -> Vec<String> {
+        doc["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["outdated"] == true)
+            .map(|d| format!("{} v{} < v{}", d["key"], d["version"], d["newest_version"]))
+            .collect()
+    };
+    assert!(
+        outdated(&dry).contains(&"\"files-kek\" v1 < v2".to_string()),
+        "{:?}",
+        outdated(&dry)
+    );
+    assert!(outdated(&report).is_empty(), "{:?}", outdated(&report));
     let named = "bulk/sub/.d2.kmk.kmipkit-999999999-1.tmp";
     assert_eq!(dry["removed_leftovers"][0], named, "--dry-run finds it");
     assert_eq!(report["removed_leftovers"][0], named);
