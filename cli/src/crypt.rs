@@ -306,6 +306,7 @@ fn stream_error(e: io::Error, what: &str, path: Option<&Path>) -> Failure {
             Exit::Integrity,
             "the input ended inside the ciphertext header: truncated, or not a kmipkit ciphertext",
         ),
+        None if e.kind() == io::ErrorKind::BrokenPipe => closed_pipe(),
         None => {
             let stream = if what == "read" {
                 "standard input"
@@ -316,6 +317,16 @@ fn stream_error(e: io::Error, what: &str, path: Option<&Path>) -> Failure {
             Failure::new(Exit::Io, format!("cannot {what} {name}: {e}"))
         }
     }
+}
+
+/// The reader of our output went away (`kmipkit decrypt F | head`): not a fault to diagnose, but
+/// the output is incomplete, so the exit code still says so.
+pub fn closed_pipe() -> Failure {
+    Failure::new(
+        Exit::Io,
+        "the output pipe was closed before everything was written (the reading program exited)",
+    )
+    .hint("the data it received is incomplete; if that was intended (like `| head`), ignore this")
 }
 
 /// The encryption context as bytes: `KEY=VALUE` pairs sorted by key, joined by newlines (one

@@ -118,9 +118,10 @@ impl Output {
     /// Finishes the output: flushes stdout, or syncs and renames the file into place.
     pub fn commit(self) -> CliResult<()> {
         match self {
-            Self::Stdout(mut s) => s
-                .flush()
-                .map_err(|e| Failure::new(Exit::Io, format!("cannot write standard output: {e}"))),
+            Self::Stdout(mut s) => s.flush().map_err(|e| match e.kind() {
+                io::ErrorKind::BrokenPipe => crate::crypt::closed_pipe(),
+                _ => Failure::new(Exit::Io, format!("cannot write standard output: {e}")),
+            }),
             Self::File(f) => f.commit(),
             Self::Special(mut s, p) => s.flush().map_err(|e| Failure::io("write", &p, &e)),
         }

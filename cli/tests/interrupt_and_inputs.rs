@@ -129,6 +129,24 @@ fn interrupted_decrypt_leaves_no_partial_plaintext() {
     );
     assert_eq!(fs::read(dir.join("real.out")).unwrap(), plain);
 
+    // The reader went away (`| head`): exit 7, said plainly, no Rust error text.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kmipkit"))
+        .args(["decrypt", "c.kmk"])
+        .env("KMIPKIT_CONFIG", &cfg)
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(7), "{stderr}");
+    assert!(
+        stderr.contains("output pipe was closed") && !stderr.contains("os error"),
+        "{stderr}"
+    );
+
     // Empty stdin is not a ciphertext.
     kmipkit(&cfg, &dir, &["decrypt"], b"").expect(6);
 
