@@ -88,7 +88,13 @@ fn run(ctx: &Ctx, cli: Cli) -> CliResult {
             // Into memory first: clap_complete panics on a write error such as a closed pipe.
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command, "kmipkit", &mut script);
-            let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
+            if ctx.out.json {
+                let script = String::from_utf8_lossy(&script);
+                ctx.out
+                    .document(serde_json::json!({"shell": shell.to_string(), "script": script}));
+            } else {
+                let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
+            }
             Ok(())
         }
     }
@@ -96,6 +102,11 @@ fn run(ctx: &Ctx, cli: Cli) -> CliResult {
 
 fn config(ctx: &Ctx, command: ConfigCommand) -> CliResult {
     match command {
+        ConfigCommand::Example if ctx.out.json => {
+            ctx.out
+                .document(serde_json::json!({"toml": kmipkit::config::EXAMPLE_TOML}));
+            Ok(())
+        }
         ConfigCommand::Example => {
             // A closed pipe (`| head`) is not an error worth a panic.
             let _ = std::io::Write::write_all(

@@ -184,6 +184,15 @@ fn servers_check_and_connection_failures() {
     );
     kmipkit(&good, &dir, &["--help"], b"").expect(0);
 
+    // --json on every command, these two included.
+    let doc = kmipkit(&good, &dir, &["config", "example", "--json"], b"")
+        .expect(0)
+        .json();
+    assert!(doc["toml"].as_str().unwrap().contains("[primary]"));
+    let doc = kmipkit(&good, &dir, &["completions", "bash", "--json"], b"")
+        .expect(0)
+        .json();
+    assert_eq!(doc["shell"], "bash");
     for shell in ["bash", "zsh", "fish"] {
         let script = kmipkit(&good, &dir, &["completions", shell], b"")
             .expect(0)
