@@ -63,7 +63,7 @@ fn run(ctx: &Ctx, cli: Cli) -> CliResult {
     let show_progress = !cli.json && !cli.quiet && std::io::stderr().is_terminal();
     match cli.command {
         Command::Demo { keep } => {
-            demo::run(keep, cli.json).map_err(|e| Failure::new(Exit::General, e))
+            demo::run(keep, cli.json, cli.quiet).map_err(|e| Failure::new(Exit::General, e))
         }
         Command::Servers {
             command: ServersCommand::Check { server },

@@ -83,3 +83,19 @@ fn interrupted_demo_stops_its_servers() {
         .collect();
     assert!(running.is_empty(), "still running: {running:?}");
 }
+
+/// `--quiet` means nothing but errors, for the demo too.
+#[test]
+fn quiet_demo_prints_nothing() {
+    let output = Command::new(env!("CARGO_BIN_EXE_kmipkit"))
+        .args(["demo", "--quiet"])
+        .output()
+        .expect("run kmipkit demo");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "demo failed: {stderr}");
+    assert!(
+        output.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
