@@ -190,15 +190,9 @@ fn refusals_come_before_any_key_server_is_asked() {
     let cfg = write_config(&dir, "kmipkit.toml", &[down], "");
     fs::write(dir.join("plain.bin"), b"data").unwrap();
     fs::create_dir(dir.join("out")).unwrap();
-    let k = |args: &[&str]| {
-        let started = Instant::now();
-        let run = kmipkit(&cfg, &dir, args, b"");
-        assert!(
-            started.elapsed() < Duration::from_secs(2),
-            "{args:?} waited for a key server"
-        );
-        run
-    };
+    // Asking the server would end in exit 3 (no certificates) or 4 (nothing listens), after
+    // the failover deadline: the exit codes below show nothing was asked.
+    let k = |args: &[&str]| kmipkit(&cfg, &dir, args, b"");
     for args in [
         &["key", "destroy", "x"][..],
         &["key", "create", "x", "--bits", "100"],
