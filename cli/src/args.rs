@@ -5,13 +5,15 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use clap_complete::Shell;
 
+pub use crate::args_key::{KeyCommand, KeyRef};
+
 const AFTER_HELP: &str = "\
 Configuration: --config PATH, else $KMIPKIT_CONFIG, else ./kmipkit.toml
   (`kmipkit config example` prints a commented one; it must be mode 0600).
 
 Exit codes: 0 ok · 1 general · 2 usage · 3 configuration · 4 connection/TLS
             5 refused by the key server · 6 integrity (wrong key/context, tampered data or log)
-            7 local file
+            7 local file · 130/143 interrupted (Ctrl-C/SIGTERM; unfinished output removed)
 
 First steps:
   kmipkit demo                       walk through everything against a throw-away local server
@@ -30,14 +32,15 @@ pub struct Cli {
         global = true,
         env = "KMIPKIT_CONFIG",
         default_value = "kmipkit.toml",
-        value_name = "PATH"
+        value_name = "PATH",
+        display_order = 900
     )]
     pub config: PathBuf,
     /// Print one JSON document (errors: JSON on stderr) instead of text.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, display_order = 901)]
     pub json: bool,
     /// Print nothing but errors (and the JSON document with --json); no progress bar.
-    #[arg(long, short = 'q', global = true)]
+    #[arg(long, short = 'q', global = true, display_order = 902)]
     pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
@@ -48,6 +51,9 @@ pub struct Cli {
 pub enum Command {
     /// Start a local PyKMIP key server and walk through kmipkit: connect, keys, Model 1 and
     /// Model 2 envelope encryption, rotation, failover. Needs python3 (3.11+).
+    #[command(
+        after_help = "Examples:\n  kmipkit demo\n  kmipkit demo --keep    keep certificates, logs and kmipkit.toml to try other commands on\nThe servers are stopped and the files removed at the end, also on failure or Ctrl-C."
+    )]
     Demo {
         /// Keep the servers' directory (certificates, logs, configuration) afterwards.
         #[arg(long)]
@@ -98,107 +104,13 @@ pub enum Command {
 pub enum ServersCommand {
     /// Reachability, TLS and certificate, KMIP version, server information and round-trip time
     /// of each configured server, with advice on each failure.
+    #[command(
+        after_help = "Examples:\n  kmipkit servers check\n  kmipkit servers check --server kms2 --json\nExit 0 when every server passed, else the code of the first failure (4 connection/TLS, 5 refused)."
+    )]
     Check {
         /// Check only the server with this name.
         #[arg(long)]
         server: Option<String>,
-    },
-}
-
-/// A key named or numbered on the command line.
-#[derive(Args, Clone)]
-pub struct KeyRef {
-    /// The key's name, or its unique identifier (names are tried first).
-    pub key: String,
-    /// Treat KEY as a unique identifier only.
-    #[arg(long)]
-    pub id: bool,
-}
-
-/// `kmipkit key …`
-#[derive(Subcommand)]
-pub enum KeyCommand {
-    /// Create an AES key on the key manager, activated unless --pre-active.
-    Create {
-        /// The key's name.
-        name: String,
-        /// Key length in bits: 128, 192 or 256.
-        #[arg(long, default_value_t = 256)]
-        bits: i32,
-        /// Leave the key pre-active (not usable until `kmipkit key activate`).
-        #[arg(long)]
-        pre_active: bool,
-        /// Create it even if a key with this name exists (names then stop being unique).
-        #[arg(long)]
-        allow_duplicate: bool,
-    },
-    /// Show a key's state and main attributes; its bytes only with --reveal.
-    Get {
-        #[command(flatten)]
-        key: KeyRef,
-        /// Write the key's raw bytes to this file (mode 0600), or to stdout with `-` when
-        /// stdout is not a terminal. Never part of --json output.
-        #[arg(long, value_name = "FILE")]
-        reveal: Option<PathBuf>,
-    },
-    /// Find keys by name, state or object type.
-    Locate {
-        /// Exact name to match.
-        #[arg(long)]
-        name: Option<String>,
-        /// KMIP state: PreActive, Active, Deactivated, Compromised, Destroyed, DestroyedCompromised.
-        #[arg(long)]
-        state: Option<String>,
-        /// KMIP object type, e.g. SymmetricKey, SecretData, PrivateKey.
-        #[arg(long = "type")]
-        object_type: Option<String>,
-        /// Return at most this many.
-        #[arg(long)]
-        max: Option<i32>,
-    },
-    /// Every attribute of a key.
-    Attributes {
-        #[command(flatten)]
-        key: KeyRef,
-    },
-    /// Make a pre-active key active.
-    Activate {
-        #[command(flatten)]
-        key: KeyRef,
-    },
-    /// Revoke a key: it no longer encrypts (it still decrypts unless compromised).
-    Revoke {
-        #[command(flatten)]
-        key: KeyRef,
-        /// Why: cessation (no longer needed), superseded, compromise, affiliation-changed,
-        /// privilege-withdrawn, unspecified.
-        #[arg(long, default_value = "cessation")]
-        reason: String,
-    },
-    /// Destroy a key's material on the key manager. Irreversible: needs --yes.
-    Destroy {
-        #[command(flatten)]
-        key: KeyRef,
-        /// Confirm: data encrypted under this key becomes unreadable for ever.
-        #[arg(long)]
-        yes: bool,
-        /// Revoke it first if it is active.
-        #[arg(long)]
-        revoke: bool,
-    },
-    /// Add a new version of a key and make it the one used for encryption.
-    ///
-    /// Model 2 keys (default): NAME, NAME/v2, NAME/v3, ...; old versions stay for decryption.
-    /// With --kek: the Model 1 KEK NAME/vN gets version N+1; then re-wrap with `kmipkit rotate`.
-    Rotate {
-        /// The key's base name.
-        name: String,
-        /// Rotate a Model 1 key-encryption key instead of a Model 2 key.
-        #[arg(long)]
-        kek: bool,
-        /// Model 2: deactivate the previous version (it then only decrypts).
-        #[arg(long)]
-        retire_old: bool,
     },
 }
 
@@ -229,7 +141,7 @@ pub struct EncryptArgs {
     #[arg(long, conflicts_with_all = ["dek", "for_id"])]
     pub kek: Option<String>,
     /// Model 1: the KEK version (default: [key] version, else 1).
-    #[arg(long, requires = "kek")]
+    #[arg(long, requires = "kek", value_name = "N")]
     pub kek_version: Option<u32>,
     /// Model 1: use the data key in this protected-DEK file (`kmipkit dek create`).
     #[arg(long, value_name = "FILE", conflicts_with = "for_id")]
@@ -250,7 +162,7 @@ pub struct EncryptArgs {
 Examples:
   kmipkit decrypt -C table=orders -o orders.csv orders.kmk
   kmipkit decrypt < shop.sql.kmk | psql shop
-Exit 6 means wrong key or context, or modified data; with -o nothing is written then.")]
+Exit 6 means wrong key or context, or modified or truncated data. With -o nothing is written\nthen; to stdout, the frames before the failure were already written: discard all output.")]
 pub struct DecryptArgs {
     /// The ciphertext; stdin when absent or `-`.
     pub input: Option<PathBuf>,
@@ -271,6 +183,9 @@ pub struct DecryptArgs {
 #[derive(Subcommand)]
 pub enum DekCommand {
     /// Make a data key on the key manager and write it protected under a KEK to FILE.
+    #[command(
+        after_help = "Examples:\n  kmipkit dek create --kek app-kek -o store.dek\n  kmipkit encrypt --dek store.dek -o a.kmk a.csv"
+    )]
     Create {
         /// The protected-DEK file to write (it holds no plaintext key).
         #[arg(long, short = 'o', value_name = "FILE")]
@@ -279,13 +194,16 @@ pub enum DekCommand {
         #[arg(long)]
         kek: Option<String>,
         /// The KEK version (default: [key] version, else 1).
-        #[arg(long)]
+        #[arg(long, value_name = "N")]
         kek_version: Option<u32>,
         /// Generate the data key locally (aws-lc-rs CSPRNG) instead of on the key manager.
         #[arg(long)]
         local: bool,
     },
     /// Check that the key manager unlocks a protected-DEK file; the key only with --reveal.
+    #[command(
+        after_help = "Examples:\n  kmipkit dek unlock store.dek\n  kmipkit dek unlock store.dek --reveal store.key    the plain data key, mode 0600: a secret"
+    )]
     Unlock {
         /// The protected-DEK file.
         file: PathBuf,
@@ -295,11 +213,14 @@ pub enum DekCommand {
         reveal: Option<PathBuf>,
     },
     /// Re-protect a protected-DEK file under another KEK version (in place unless -o).
+    #[command(
+        after_help = "Examples:\n  kmipkit key rotate --kek app-kek && kmipkit dek rewrap store.dek\n  kmipkit dek rewrap store.dek --to-version 3 -o store-v3.dek"
+    )]
     Rewrap {
         /// The protected-DEK file.
         file: PathBuf,
         /// The KEK version to protect it under (default: the newest that exists).
-        #[arg(long)]
+        #[arg(long, value_name = "N")]
         to_version: Option<u32>,
         /// Write here instead of replacing FILE.
         #[arg(long, short = 'o', value_name = "FILE")]
@@ -313,7 +234,7 @@ pub enum DekCommand {
 Examples:
   kmipkit key rotate --kek app-kek && kmipkit rotate --bulk /data/encrypted
   kmipkit rotate --bulk --list files.txt --dry-run
-Each file is replaced atomically; an interrupted run is resumed by running it again.")]
+Each file is replaced atomically; an interrupted run is resumed by running it again. A file\nchanged by another writer during its rotation is left as that writer made it (and reported).\nModel 2 files are decrypted with -C: files with another context fail and stay as they are.")]
 pub struct RotateArgs {
     /// Ciphertext files, or with --bulk also directories (walked recursively).
     pub paths: Vec<PathBuf>,
@@ -324,7 +245,7 @@ pub struct RotateArgs {
     #[arg(long, value_name = "FILE", requires = "bulk")]
     pub list: Option<PathBuf>,
     /// Model 1: re-wrap under this KEK version (default: the newest that exists).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub to_version: Option<u32>,
     /// Only report which key versions the files depend on; change nothing.
     #[arg(long)]
@@ -348,6 +269,9 @@ pub enum ConfigCommand {
 pub enum LogCommand {
     /// Check the hash chain: finds deleted, inserted, altered and reordered lines and a removed
     /// tail, across rotated files. Exit 6 when anything is found.
+    #[command(
+        after_help = "Examples:\n  kmipkit log verify\n  kmipkit log verify log/kmipkit.log log/kmipkit.log.1 --json"
+    )]
     Verify {
         /// The log and its rotated files, in any order (default: the [log] file of kmipkit.toml
         /// and its .1, .2, ... copies).
@@ -363,12 +287,15 @@ pub enum LogCommand {
 
 /// `kmipkit audit`
 #[derive(Args)]
+#[command(
+    after_help = "Examples:\n  kmipkit audit --op Create --outcome failure -n 50\n  kmipkit audit --key orders --since 2024-05-01\n  kmipkit audit -f --json"
+)]
 pub struct AuditArgs {
     /// The audit CSV (default: [audit] path in kmipkit.toml).
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
     /// Show the last N matching rows.
-    #[arg(long, short = 'n', default_value_t = 20)]
+    #[arg(long, short = 'n', default_value_t = 20, value_name = "N")]
     pub tail: usize,
     /// Only this operation (Create, Get, Encrypt, ...).
     #[arg(long = "op")]

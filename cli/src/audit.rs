@@ -27,6 +27,7 @@ const SHOWN: [&str; 9] = [
 
 /// Runs `kmipkit audit`.
 pub fn run(ctx: &Ctx, args: AuditArgs) -> CliResult {
+    check_filters(&args)?;
     let path = match &args.file {
         Some(p) => p.clone(),
         None => configured(ctx)?,
@@ -168,6 +169,39 @@ fn keep(row: &AuditRow, args: &AuditArgs) -> bool {
         })
 }
 
+/// Filters that can match nothing by mistake (`--since yesterday`, `--outcome sucess`) are
+/// refused: an empty table would read as "nothing happened".
+fn check_filters(args: &AuditArgs) -> CliResult {
+    if let Some(outcome) = &args.outcome
+        && !["success", "failure"].contains(&outcome.to_ascii_lowercase().as_str())
+    {
+        return Err(
+            Failure::usage(format!("--outcome {outcome}: expected success or failure"))
+                .hint("kmipkit audit --outcome failure"),
+        );
+    }
+    if let Some(since) = &args.since
+        && !is_utc_time(since)
+    {
+        return Err(Failure::usage(format!(
+            "--since {since}: expected a UTC date or time, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]"
+        ))
+        .hint("kmipkit audit --since 2024-05-01T08:00"));
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DD`, optionally followed by `THH`, `THH:MM` or `THH:MM:SS` (the prefix compared).
+fn is_utc_time(text: &str) -> bool {
+    const SHAPE: &[u8] = b"dddd-dd-ddTdd:dd:dd";
+    let bytes = text.as_bytes();
+    [10, 13, 16, 19].contains(&bytes.len())
+        && bytes.iter().zip(SHAPE).all(|(b, s)| match s {
+            b'd' => b.is_ascii_digit(),
+            _ => b == s,
+        })
+}
+
 /// The `[audit]` file of kmipkit.toml.
 fn configured(ctx: &Ctx) -> CliResult<PathBuf> {
     let config = ctx.config()?;
@@ -176,4 +210,31 @@ fn configured(ctx: &Ctx) -> CliResult<PathBuf> {
             "kmipkit audit --file PATH, or add [audit] path = \"log/audit.csv\" to kmipkit.toml",
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_utc_time;
+
+    #[test]
+    fn since_takes_dates_and_times_only() {
+        for ok in [
+            "2024-05-01",
+            "2024-05-01T08",
+            "2024-05-01T08:30",
+            "2024-05-01T08:30:59",
+        ] {
+            assert!(is_utc_time(ok), "{ok}");
+        }
+        for bad in [
+            "yesterday",
+            "2024-5-1",
+            "2024-05-01 08:30",
+            "2024-05-01T8:30",
+            "",
+            "2024-05-01T08:30:59Z",
+        ] {
+            assert!(!is_utc_time(bad), "{bad}");
+        }
+    }
 }

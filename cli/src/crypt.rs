@@ -33,6 +33,10 @@ const CHUNK: usize = 64 * 1024;
 pub fn encrypt(ctx: &Ctx, args: EncryptArgs, show_progress: bool) -> CliResult {
     let context = context_bytes(&args.context)?;
     let input = Input::open(args.input.as_deref())?;
+    if input.is_terminal() {
+        ctx.out
+            .notice("reading the plaintext from the terminal; end it with Ctrl-D");
+    }
     let output = Output::create(args.output.as_deref(), true)?;
     let out = if output.is_stdout() {
         ctx.out.data_on_stdout()
@@ -150,9 +154,18 @@ pub fn kek_choice(
 pub fn decrypt(ctx: &Ctx, args: DecryptArgs, show_progress: bool) -> CliResult {
     let context = context_bytes(&args.context)?;
     let mut input = Input::open(args.input.as_deref())?;
+    if input.is_terminal() {
+        // Nobody types a ciphertext: the file argument or the pipe was forgotten.
+        return Err(
+            Failure::usage("no ciphertext given: standard input is a terminal")
+                .hint("kmipkit decrypt FILE, or pipe the ciphertext in: kmipkit decrypt < FILE"),
+        );
+    }
     let input_name = input.name();
-    let header = Header::read_from(&mut input)
-        .map_err(|e| stream_error(e, "read", args.input.as_deref()))?;
+    let header = Header::read_from(&mut input).map_err(|e| match format::error_of(&e) {
+        Some(err) => header_failure(err),
+        None => stream_error(e, "read", args.input.as_deref()),
+    })?;
     let output = Output::create(args.output.as_deref(), false)?;
     let to_stdout = output.is_stdout();
     let out = if to_stdout {
@@ -202,6 +215,15 @@ async fn decryption_key(
 ) -> CliResult<(SecretBytes, u8, KeyRef)> {
     if !header.wrapped_dek.is_empty() {
         let protected = ProtectedDek::from_bytes(&header.wrapped_dek)?;
+        if let Some(id) = &args.for_id {
+            return Err(Failure::from(kmipkit::Error::Integrity {
+                reason: format!(
+                    "--for {id}: this is a Model 1 ciphertext (KEK {:?}), not one of an identifier's key",
+                    protected.kek.name
+                ),
+            })
+            .hint("leave out --for: a Model 1 ciphertext opens through its KEK"));
+        }
         if protected.kek.name != header.key_ref.name {
             return Err(kmipkit::Error::Integrity {
                 reason: "the ciphertext's key reference does not name the KEK of its protected DEK"
@@ -261,6 +283,21 @@ fn pump(
     }
 }
 
+/// A header the core refused. Its size cap is not a setting to raise: a header above it is
+/// damaged or not kmipkit's (the core's generic limit message suggests raising `Limits`).
+pub fn header_failure(err: &kmipkit::Error) -> Failure {
+    match err {
+        kmipkit::Error::LimitExceeded { what, limit, found } => Failure::new(
+            Exit::Integrity,
+            format!(
+                "not a readable kmipkit ciphertext: its {what} claims {found} bytes, more than the {limit} any kmipkit ciphertext has"
+            ),
+        )
+        .hint("the input is damaged or not a kmipkit ciphertext"),
+        other => other.clone().into(),
+    }
+}
+
 /// An error of the streaming API: a kmipkit error inside, or an I/O error on `path`.
 fn stream_error(e: io::Error, what: &str, path: Option<&Path>) -> Failure {
     match format::error_of(&e) {
@@ -269,6 +306,7 @@ fn stream_error(e: io::Error, what: &str, path: Option<&Path>) -> Failure {
             Exit::Integrity,
             "the input ended inside the ciphertext header: truncated, or not a kmipkit ciphertext",
         ),
+        None if e.kind() == io::ErrorKind::BrokenPipe => closed_pipe(),
         None => {
             let stream = if what == "read" {
                 "standard input"
@@ -279,6 +317,16 @@ fn stream_error(e: io::Error, what: &str, path: Option<&Path>) -> Failure {
             Failure::new(Exit::Io, format!("cannot {what} {name}: {e}"))
         }
     }
+}
+
+/// The reader of our output went away (`kmipkit decrypt F | head`): not a fault to diagnose, but
+/// the output is incomplete, so the exit code still says so.
+pub fn closed_pipe() -> Failure {
+    Failure::new(
+        Exit::Io,
+        "the output pipe was closed before everything was written (the reading program exited)",
+    )
+    .hint("the data it received is incomplete; if that was intended (like `| head`), ignore this")
 }
 
 /// The encryption context as bytes: `KEY=VALUE` pairs sorted by key, joined by newlines (one

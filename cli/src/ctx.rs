@@ -39,8 +39,24 @@ impl Ctx {
     ) -> CliResult<T> {
         let config = self.config()?;
         let sections = sections(&config);
+        let out = self.out;
         runtime()?.block_on(async move {
-            let client = Arc::new(Client::connect(&config).await.map_err(|e| {
+            let connected = {
+            let connect = Client::connect(&config);
+            tokio::pin!(connect);
+            tokio::select! {
+                result = &mut connect => result,
+                () = tokio::time::sleep(PATIENCE) => {
+                    // Failover retries until the deadline (60 s by default): say why it is quiet.
+                    out.notice(format!(
+                        "no key server has answered yet; retrying until the {} s deadline ([timeouts] deadline); Ctrl-C to stop. The servers are {sections}",
+                        config.timeouts.deadline.as_secs()
+                    ));
+                    connect.await
+                }
+            }
+            };
+            let client = Arc::new(connected.map_err(|e| {
                 let failure = Failure::from(e);
                 match (failure.exit, failure.hint.clone()) {
                     (Exit::Connection, Some(hint)) => {
@@ -57,6 +73,9 @@ impl Ctx {
         })
     }
 }
+
+/// How long connecting may take before the command says it is still waiting.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Where each server is configured, for advice: `kms1 = [primary], kms2 = [[secondary]] ... in FILE`.
 fn sections(config: &Config) -> String {

@@ -20,11 +20,16 @@ use crate::demo_steps::{say, step};
 use crate::harness::LocalServer;
 
 /// Runs the demo; the server is stopped and its directory removed (unless `keep`) on any exit.
-pub fn run(keep: bool, json: bool) -> Result<(), String> {
+pub fn run(keep: bool, json: bool, quiet: bool) -> Result<(), String> {
     if json {
         crate::demo_steps::collect_json();
+    } else if quiet {
+        crate::demo_steps::be_quiet();
     }
     let dir = demo_dir()?;
+    if !keep {
+        crate::cleanup::guard_dir(&dir);
+    }
     let outcome = run_in(&dir);
     if keep {
         step("Kept");

@@ -35,7 +35,17 @@ pub fn take_json() -> Option<Vec<Value>> {
 /// stops its servers and removes its files.
 pub fn print_line(text: &str) {
     use std::io::Write;
-    let _ = writeln!(std::io::stdout(), "{text}");
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        let _ = writeln!(std::io::stdout(), "{text}");
+    }
+}
+
+/// `--quiet`: the steps are not printed (errors still are, by `main`).
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Switches the step lines off.
+pub fn be_quiet() {
+    QUIET.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Starts a step.

@@ -26,6 +26,9 @@ impl Input {
             None => Ok(Self::Stdin(io::stdin())),
             Some(p) if p == Path::new("-") => Ok(Self::Stdin(io::stdin())),
             Some(p) => {
+                if p.is_dir() {
+                    return Err(is_a_directory(p, "the input"));
+                }
                 let file = File::open(p).map_err(|e| Failure::io("open", p, &e))?;
                 let len = file.metadata().map(|m| m.len()).unwrap_or(0);
                 Ok(Self::File(file, len, p.to_path_buf()))
@@ -39,6 +42,11 @@ impl Input {
             Self::File(_, len, _) => Some(*len),
             Self::Stdin(_) => None,
         }
+    }
+
+    /// Whether this is stdin attached to a terminal (someone would have to type the input).
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Stdin(s) if s.is_terminal())
     }
 
     /// A name for messages.
@@ -65,6 +73,9 @@ pub enum Output {
     Stdout(BufWriter<io::Stdout>),
     /// A temporary file renamed to `target` on commit, removed otherwise.
     File(AtomicFile),
+    /// A device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`), written in place: renaming a
+    /// file over it would replace the device itself (as root, /dev/null for the whole system).
+    Special(BufWriter<File>, PathBuf),
 }
 
 impl Output {
@@ -72,13 +83,23 @@ impl Output {
     /// key bytes would garble it and end up in its scroll-back).
     pub fn create(path: Option<&Path>, binary: bool) -> CliResult<Self> {
         match path {
+            Some(p) if p != Path::new("-") && is_special(p) => {
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(p)
+                    .map_err(|e| Failure::io("open", p, &e))?;
+                if binary && file.is_terminal() {
+                    return Err(terminal_refused());
+                }
+                Ok(Self::Special(
+                    BufWriter::with_capacity(1 << 16, file),
+                    p.to_path_buf(),
+                ))
+            }
             Some(p) if p != Path::new("-") => Ok(Self::File(AtomicFile::create(p)?)),
             _ => {
                 if binary && io::stdout().is_terminal() {
-                    return Err(
-                        Failure::usage("refusing to write binary output to a terminal")
-                            .hint("redirect stdout to a file or pipe, or pass -o FILE"),
-                    );
+                    return Err(terminal_refused());
                 }
                 Ok(Self::Stdout(BufWriter::with_capacity(
                     1 << 16,
@@ -88,18 +109,21 @@ impl Output {
         }
     }
 
-    /// Whether this writes to stdout.
+    /// Whether this writes as it goes, to stdout or a device (so reports move to stderr, and a
+    /// failure cannot take back what was written).
     pub fn is_stdout(&self) -> bool {
-        matches!(self, Self::Stdout(_))
+        matches!(self, Self::Stdout(_) | Self::Special(..))
     }
 
     /// Finishes the output: flushes stdout, or syncs and renames the file into place.
     pub fn commit(self) -> CliResult<()> {
         match self {
-            Self::Stdout(mut s) => s
-                .flush()
-                .map_err(|e| Failure::new(Exit::Io, format!("cannot write standard output: {e}"))),
+            Self::Stdout(mut s) => s.flush().map_err(|e| match e.kind() {
+                io::ErrorKind::BrokenPipe => crate::crypt::closed_pipe(),
+                _ => Failure::new(Exit::Io, format!("cannot write standard output: {e}")),
+            }),
             Self::File(f) => f.commit(),
+            Self::Special(mut s, p) => s.flush().map_err(|e| Failure::io("write", &p, &e)),
         }
     }
 }
@@ -108,6 +132,7 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Self::Stdout(s) => s.write(buf),
+            Self::Special(s, _) => s.write(buf),
             Self::File(f) => f.file.write(buf),
         }
     }
@@ -115,6 +140,7 @@ impl Write for Output {
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Self::Stdout(s) => s.flush(),
+            Self::Special(s, _) => s.flush(),
             Self::File(f) => f.file.flush(),
         }
     }
@@ -131,6 +157,30 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Creates the temporary file (mode 0600) in `target`'s directory.
     pub fn create(target: &Path) -> CliResult<Self> {
+        // Checked now: the rename at the end would fail only after all the work was done.
+        if target.is_dir() || target.as_os_str().to_string_lossy().ends_with('/') {
+            return Err(is_a_directory(target, "the output"));
+        }
+        if is_special(target) {
+            return Err(Failure::new(
+                Exit::Io,
+                format!(
+                    "{} is not a regular file (a device, FIFO or socket)",
+                    target.display()
+                ),
+            )
+            .hint("name a regular file"));
+        }
+        // The rename replaces what it lands on: through a link, that must be the linked file.
+        let resolved;
+        let target = match fs::symlink_metadata(target) {
+            Ok(m) if m.file_type().is_symlink() => {
+                resolved =
+                    fs::canonicalize(target).map_err(|e| Failure::io("resolve", target, &e))?;
+                resolved.as_path()
+            }
+            _ => target,
+        };
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -144,12 +194,16 @@ impl AtomicFile {
             std::process::id(),
             unique()
         ));
+        crate::cleanup::guard_file(&temp);
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
             .open(&temp)
-            .map_err(|e| Failure::io("create a file in", dir, &e))?;
+            .map_err(|e| {
+                crate::cleanup::release_file(&temp);
+                Failure::io("create a file in", dir, &e)
+            })?;
         Ok(Self {
             file: BufWriter::with_capacity(1 << 16, file),
             temp,
@@ -168,6 +222,7 @@ impl AtomicFile {
             .map_err(|e| io_err(e, &self.target))?;
         fs::rename(&self.temp, &self.target).map_err(|e| io_err(e, &self.target))?;
         self.done = true;
+        crate::cleanup::release_file(&self.temp);
         Ok(())
     }
 }
@@ -186,6 +241,7 @@ impl Drop for AtomicFile {
     fn drop(&mut self) {
         if !self.done {
             let _ = fs::remove_file(&self.temp);
+            crate::cleanup::release_file(&self.temp);
         }
     }
 }
@@ -196,6 +252,25 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> CliResult<()> {
     file.write_all(bytes)
         .map_err(|e| Failure::io("write", target, &e))?;
     file.commit()
+}
+
+fn terminal_refused() -> Failure {
+    Failure::usage("refusing to write binary output to a terminal")
+        .hint("redirect stdout to a file or pipe, or name an output file (-o FILE, --reveal FILE)")
+}
+
+/// Whether `path` exists and is neither a regular file nor a directory (links followed).
+fn is_special(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// A directory given where a file is needed (exit 7).
+fn is_a_directory(path: &Path, what: &str) -> Failure {
+    Failure::new(
+        Exit::Io,
+        format!("{} is a directory; {what} must be a file", path.display()),
+    )
+    .hint("name a file (for many files: `kmipkit rotate --bulk DIR` re-encrypts a directory)")
 }
 
 /// Reads a whole (small) file, naming it on failure.
@@ -211,4 +286,33 @@ pub fn unique() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     u64::from(nanos) ^ (COUNT.fetch_add(1, Ordering::Relaxed) << 32)
+}
+
+/// The process id in the name of an [`AtomicFile`] temporary file (`.NAME.kmipkit-PID-N.tmp`,
+/// made in [`AtomicFile::create`]), so leftovers of dead processes can be told apart.
+pub fn temp_owner(name: &str) -> Option<u32> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (_, tail) = inner.rsplit_once(".kmipkit-")?;
+    let (pid, n) = tail.split_once('-')?;
+    n.parse::<u64>().ok()?;
+    pid.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_names_are_recognised() {
+        assert_eq!(temp_owner(".a.kmk.kmipkit-4242-17.tmp"), Some(4242));
+        assert_eq!(temp_owner(".x.kmipkit-1-2.tmp.kmipkit-77-3.tmp"), Some(77));
+        for other in [
+            ".notes.tmp",
+            "a.kmipkit-1-2.tmp",
+            ".a.kmipkit-x-2.tmp",
+            ".a.kmipkit-1-2",
+        ] {
+            assert_eq!(temp_owner(other), None, "{other}");
+        }
+    }
 }

@@ -17,6 +17,8 @@ impl LocalServer {
     /// Starts a server in `dir` on a free loopback port.
     pub fn start(dir: &Path) -> Result<Self, String> {
         let script = harness_script()?;
+        // Registered first: an interruption during the start still stops the server.
+        crate::cleanup::guard_server(&script, dir);
         let output = Command::new(&script)
             .args(["start", "--dir"])
             .arg(dir)
@@ -24,6 +26,7 @@ impl LocalServer {
             .output()
             .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
         if !output.status.success() {
+            crate::cleanup::release_server(dir);
             return Err(format!(
                 "the test key server did not start:\n{}",
                 String::from_utf8_lossy(&output.stderr).trim_end()
@@ -72,6 +75,7 @@ impl LocalServer {
             .arg(&self.dir)
             .output()
             .map_err(|e| format!("cannot run {}: {e}", self.script.display()))?;
+        crate::cleanup::release_server(&self.dir);
         if output.status.success() {
             Ok(())
         } else {
@@ -92,6 +96,7 @@ impl Drop for LocalServer {
                 .args(["stop", "--dir"])
                 .arg(&self.dir)
                 .output();
+            crate::cleanup::release_server(&self.dir);
         }
     }
 }

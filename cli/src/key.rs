@@ -4,19 +4,23 @@ use kmipkit::Error;
 use kmipkit::client::Client;
 use kmipkit::keys::SecretBytes;
 use kmipkit::message::{
-    Attribute, AttributeEntry, Attributes, DateTime, GetRequest, KeyMaterial, KeyValue,
-    LocateRequest, Name, Object, RevokeRequest,
+    Attribute, AttributeEntry, DateTime, GetRequest, KeyMaterial, KeyValue, LocateRequest, Object,
+    RevokeRequest,
 };
-use kmipkit::spec::{ObjectType, RevocationReasonCode, State};
+use kmipkit::spec::{RevocationReasonCode, State};
 use serde_json::{Map, Value, json};
 
 use crate::args::{KeyCommand, KeyRef};
+use crate::args_key::{locate_request, refuse_early, revocation_reason};
 use crate::ctx::Ctx;
 use crate::exit::{CliResult, Exit, Failure};
 use crate::output::{Out, iso_time};
 
 /// Runs one `key` subcommand.
 pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
+    // Refusals first: with a server down they would otherwise wait out the failover deadline
+    // and report the connection instead of the mistake.
+    refuse_early(&command)?;
     let out = ctx.out;
     ctx.with_client(async move |client, _config| match command {
         KeyCommand::Create {
@@ -41,7 +45,10 @@ pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
             state,
             object_type,
             max,
-        } => locate(&client, &out, name, state, object_type, max).await,
+        } => {
+            let request = locate_request(name, state, object_type, max)?;
+            locate(&client, &out, request).await
+        }
         KeyCommand::Attributes { key } => attributes(&client, &out, &key).await,
         KeyCommand::Activate { key } => {
             let uid = resolve(&client, &key).await?;
@@ -58,14 +65,7 @@ pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
             client.revoke(request).await?;
             done(&out, "revoked", &uid)
         }
-        KeyCommand::Destroy { key, yes, revoke } => {
-            if !yes {
-                return Err(Failure::usage(format!(
-                    "destroying {} is irreversible: data encrypted under it becomes unreadable",
-                    key.key
-                ))
-                .hint("add --yes to confirm (and --revoke to revoke an active key first)"));
-            }
+        KeyCommand::Destroy { key, revoke, .. } => {
             let uid = resolve(&client, &key).await?;
             if revoke && state_of(&client, &uid).await? == Some(State::Active) {
                 client
@@ -94,11 +94,6 @@ pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
 }
 
 async fn create(client: &Client, out: &Out, name: &str, bits: i32, pre_active: bool) -> CliResult {
-    if ![128, 192, 256].contains(&bits) {
-        return Err(Failure::usage(format!(
-            "--bits {bits}: AES keys have 128, 192 or 256 bits"
-        )));
-    }
     let uid = client.create_aes_key(name, bits).await?;
     if !pre_active {
         client.activate(&uid).await?;
@@ -167,35 +162,7 @@ async fn get(
     Ok(())
 }
 
-async fn locate(
-    client: &Client,
-    out: &Out,
-    name: Option<String>,
-    state: Option<String>,
-    object_type: Option<String>,
-    max: Option<i32>,
-) -> CliResult {
-    let mut attributes = Attributes::default();
-    if let Some(name) = name {
-        attributes.push(Attribute::Name(Name::text(name)));
-    }
-    if let Some(state) = state {
-        let value = State::from_name(&state).ok_or_else(|| {
-            Failure::usage(format!("--state {state}: not a KMIP state")).hint(
-                "PreActive, Active, Deactivated, Compromised, Destroyed, DestroyedCompromised",
-            )
-        })?;
-        attributes.push(Attribute::State(value));
-    }
-    if let Some(t) = object_type {
-        let value = ObjectType::from_name(&t).ok_or_else(|| {
-            Failure::usage(format!("--type {t}: not a KMIP object type"))
-                .hint("SymmetricKey, SecretData, PublicKey, PrivateKey, Certificate, OpaqueObject")
-        })?;
-        attributes.push(Attribute::ObjectType(value));
-    }
-    let mut request = LocateRequest::new(attributes);
-    request.maximum_items = max;
+async fn locate(client: &Client, out: &Out, request: LocateRequest) -> CliResult {
     let ids = client.locate(request).await?.unique_identifier;
     let mut found = Vec::new();
     for uid in &ids {
@@ -343,22 +310,6 @@ pub async fn key_bytes(client: &Client, uid: &str) -> CliResult<SecretBytes> {
         },
         _ => Err(not_raw()),
     }
-}
-
-fn revocation_reason(text: &str) -> CliResult<RevocationReasonCode> {
-    Ok(match text.to_ascii_lowercase().as_str() {
-        "cessation" | "cessation-of-operation" => RevocationReasonCode::CessationOfOperation,
-        "superseded" => RevocationReasonCode::Superseded,
-        "compromise" | "key-compromise" => RevocationReasonCode::KeyCompromise,
-        "affiliation-changed" => RevocationReasonCode::AffiliationChanged,
-        "privilege-withdrawn" => RevocationReasonCode::PrivilegeWithdrawn,
-        "unspecified" => RevocationReasonCode::Unspecified,
-        _ => {
-            return Err(Failure::usage(format!("--reason {text}: unknown reason")).hint(
-                "cessation, superseded, compromise, affiliation-changed, privilege-withdrawn, unspecified",
-            ));
-        }
-    })
 }
 
 fn done(out: &Out, what: &str, uid: &str) -> CliResult {

@@ -5,7 +5,9 @@
 //! Every command takes `--json`; exit codes are stable (see `exit.rs` and README.md).
 
 mod args;
+mod args_key;
 mod audit;
+mod cleanup;
 mod crypt;
 mod ctx;
 mod dek;
@@ -20,6 +22,7 @@ mod log;
 mod output;
 mod progress;
 mod rotate;
+mod rotate_files;
 mod servers;
 
 use std::io::IsTerminal;
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
+    cleanup::watch(cli.json);
     let out = Out {
         json: cli.json,
         quiet: cli.quiet,
@@ -59,7 +63,7 @@ fn run(ctx: &Ctx, cli: Cli) -> CliResult {
     let show_progress = !cli.json && !cli.quiet && std::io::stderr().is_terminal();
     match cli.command {
         Command::Demo { keep } => {
-            demo::run(keep, cli.json).map_err(|e| Failure::new(Exit::General, e))
+            demo::run(keep, cli.json, cli.quiet).map_err(|e| Failure::new(Exit::General, e))
         }
         Command::Servers {
             command: ServersCommand::Check { server },
@@ -84,7 +88,13 @@ fn run(ctx: &Ctx, cli: Cli) -> CliResult {
             // Into memory first: clap_complete panics on a write error such as a closed pipe.
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command, "kmipkit", &mut script);
-            let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
+            if ctx.out.json {
+                let script = String::from_utf8_lossy(&script);
+                ctx.out
+                    .document(serde_json::json!({"shell": shell.to_string(), "script": script}));
+            } else {
+                let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
+            }
             Ok(())
         }
     }
@@ -92,6 +102,11 @@ fn run(ctx: &Ctx, cli: Cli) -> CliResult {
 
 fn config(ctx: &Ctx, command: ConfigCommand) -> CliResult {
     match command {
+        ConfigCommand::Example if ctx.out.json => {
+            ctx.out
+                .document(serde_json::json!({"toml": kmipkit::config::EXAMPLE_TOML}));
+            Ok(())
+        }
         ConfigCommand::Example => {
             // A closed pipe (`| head`) is not an error worth a panic.
             let _ = std::io::Write::write_all(
@@ -145,18 +160,31 @@ fn usage_error(e: clap::Error) -> ExitCode {
         };
     }
     if std::env::args().any(|a| a == "--json") {
-        let message = e.to_string();
-        let first = message
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim_start_matches("error: ");
+        // clap's text spreads one error over lines (what is missing comes on the next ones) and
+        // ends with the usage line: keep all of the message, and the usage as the hint.
+        let message = e.render().to_string();
+        let lines: Vec<&str> = message.lines().map(str::trim).collect();
+        let first = lines
+            .iter()
+            .take_while(|l| !l.starts_with("Usage:"))
+            .filter(|l| !l.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let first = first.trim_start_matches("error: ");
+        let usage = lines
+            .iter()
+            .find_map(|l| l.strip_prefix("Usage: "))
+            .map_or_else(
+                || "see `kmipkit --help`".to_string(),
+                |u| format!("usage: {u} (see --help)"),
+            );
         let out = Out {
             json: true,
             quiet: false,
             data_on_stdout: false,
         };
-        out.failure(&Failure::usage(first).hint("see `kmipkit --help`"));
+        out.failure(&Failure::usage(first).hint(usage));
     } else {
         let _ = e.print();
     }

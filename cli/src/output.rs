@@ -38,6 +38,13 @@ impl Out {
         self.write(text.as_ref());
     }
 
+    /// Prints a note on stderr, whatever stdout carries (nothing with `--json` or `--quiet`).
+    pub fn notice(&self, text: impl AsRef<str>) {
+        if !self.json && !self.quiet {
+            let _ = writeln!(std::io::stderr(), "note: {}", text.as_ref());
+        }
+    }
+
     /// Prints the JSON document (only with `--json`).
     pub fn document(&self, value: Value) {
         if self.json {

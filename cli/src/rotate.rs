@@ -8,28 +8,29 @@
 //! already current: the job is resumable. The summary lists what moved and which files still
 //! depend on which key version (read from the headers, no key-manager call).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufReader, Write};
+use std::path::Path;
 use std::sync::Arc;
 
 use kmipkit::client::Client;
 use kmipkit::envelope::format::{Decryptor, Encryptor, Header, KeyRef, MAGIC, Params};
 use kmipkit::envelope::model1::{Model1, ProtectedDek};
 use kmipkit::envelope::model2::Model2;
-use kmipkit::envelope::rotation::{Model1Rotation, Model2Rotation, current_key_of};
+use kmipkit::envelope::rotation::{Model1Rotation, Model2Rotation};
 use kmipkit::keys::SecretBytes;
 use serde_json::json;
 
 use crate::args::RotateArgs;
-use crate::crypt::{context_bytes, dek_array};
+use crate::crypt::{context_bytes, dek_array, header_failure};
 use crate::ctx::Ctx;
 use crate::dek::target_version;
-use crate::exit::{CliResult, Exit, Failure};
+use crate::exit::{CliResult, Failure};
 use crate::files::AtomicFile;
 use crate::key::key_bytes;
 use crate::progress::Bar;
+use crate::rotate_files::{Recording, Snapshot, collect, dependencies};
 
 /// What happened to one file.
 enum Moved {
@@ -52,7 +53,7 @@ struct Session {
 
 /// Runs `kmipkit rotate`.
 pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
-    let files = collect(&args)?;
+    let (files, leftovers) = collect(&args)?;
     if files.is_empty() {
         return Err(Failure::usage("no ciphertext files given")
             .hint("kmipkit rotate --bulk DIR... or --list FILE"));
@@ -92,14 +93,29 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
             failed.len(),
             skipped.len()
         ));
+        if !leftovers.is_empty() {
+            out.line(format!(
+                "{} {} temporary file(s) left by an earlier run that was killed",
+                if args.dry_run { "would remove" } else { "removed" },
+                leftovers.len()
+            ));
+        }
         for (path, f) in &failed {
             out.line(format!("  failed: {}: {}", path.display(), f.message));
         }
-        out.line("files per key version they depend on now:");
+        out.line(if dependencies.is_empty() {
+            "files per key version they depend on now: none"
+        } else {
+            "files per key version they depend on now:"
+        });
         for ((name, version), paths) in &dependencies {
             let shown: Vec<String> = paths.iter().take(3).map(|p| p.display().to_string()).collect();
+            let old = match session.newest(name) {
+                Some(newest) if newest > *version => format!(" (still on an old version; newest is v{newest})"),
+                _ => String::new(),
+            };
             out.line(format!(
-                "  {name} v{version}: {} file(s): {}{}",
+                "  {name} v{version}: {} file(s){old}: {}{}",
                 paths.len(),
                 shown.join(", "),
                 if paths.len() > 3 { ", ..." } else { "" }
@@ -112,8 +128,13 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
             "reencrypted": reencrypted,
             "already_current": current,
             "skipped": skipped,
+            "removed_leftovers": leftovers,
             "failed": failed.iter().map(|(p, f)| json!({"file": p, "exit_code": f.exit.code(), "message": f.message})).collect::<Vec<_>>(),
-            "dependencies": dependencies.iter().map(|((n, v), p)| json!({"key": n, "version": v, "files": p})).collect::<Vec<_>>(),
+            "dependencies": dependencies.iter().map(|((n, v), p)| json!({
+                "key": n, "version": v, "files": p,
+                "newest_version": session.newest(n),
+                "outdated": session.newest(n).is_some_and(|newest| newest > *v),
+            })).collect::<Vec<_>>(),
         }));
         match failed.into_iter().next() {
             None => Ok(()),
@@ -127,7 +148,10 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
 
 impl Session {
     async fn one(&mut self, path: &Path, dry_run: bool) -> CliResult<Moved> {
-        let file = File::open(path).map_err(|e| Failure::io("open", path, &e))?;
+        // The rename must replace the file a link points to, not the link.
+        let target = std::fs::canonicalize(path).map_err(|e| Failure::io("open", path, &e))?;
+        let file = File::open(&target).map_err(|e| Failure::io("open", path, &e))?;
+        let before = Snapshot::of(&file.metadata().map_err(|e| Failure::io("stat", path, &e))?);
         let mut reader = Recording {
             inner: BufReader::with_capacity(1 << 16, file),
             seen: Vec::new(),
@@ -140,7 +164,7 @@ impl Session {
                     // Only files that do not even start like a ciphertext are skipped; a damaged
                     // ciphertext is a failure to report.
                     _ if foreign => Ok(Moved::Skipped),
-                    Some(err) => Err(Failure::from(err.clone())),
+                    Some(err) => Err(header_failure(err)),
                     None => Err(Failure::io("read", path, &e)),
                 };
             }
@@ -157,10 +181,11 @@ impl Session {
                 return Ok(Moved::Rewrapped);
             }
             let new_header = rotation.rewrap(&header_bytes).await?;
-            let mut out = AtomicFile::create(path)?;
+            let mut out = AtomicFile::create(&target)?;
             out.write_all(&new_header)
                 .map_err(|e| Failure::io("write", path, &e))?;
             io::copy(&mut body, &mut out).map_err(|e| Failure::io("copy", path, &e))?;
+            before.unchanged(&target, path)?;
             out.commit()?;
             return Ok(Moved::Rewrapped);
         }
@@ -177,7 +202,7 @@ impl Session {
         let old = dek_array(&self.keys[&old_uid])?;
         let new = dek_array(&self.keys[&primary.uid])?;
         let mut decryptor = Decryptor::new(body, &header, old, &self.context)?;
-        let out = AtomicFile::create(path)?;
+        let out = AtomicFile::create(&target)?;
         let mut encryptor = Encryptor::new(out, new, &Params::new(primary), &self.context)
             .map_err(|e| Failure::io("write", path, &e))?;
         io::copy(&mut decryptor, &mut encryptor).map_err(|e| {
@@ -186,11 +211,20 @@ impl Session {
                 None => Failure::io("re-encrypt", path, &e),
             }
         })?;
-        encryptor
+        let out = encryptor
             .finish()
-            .map_err(|e| Failure::io("write", path, &e))?
-            .commit()?;
+            .map_err(|e| Failure::io("write", path, &e))?;
+        before.unchanged(&target, path)?;
+        out.commit()?;
         Ok(Moved::Reencrypted)
+    }
+
+    /// The version files of key `name` are moved to in this run, when the run looked it up.
+    fn newest(&self, name: &str) -> Option<u32> {
+        self.model1
+            .get(name)
+            .map(|(version, _)| *version)
+            .or_else(|| self.primaries.get(name).map(|k| k.version))
     }
 
     async fn model1_rotation(&mut self, name: &str) -> CliResult<&mut Model1Rotation> {
@@ -224,92 +258,5 @@ impl Session {
             self.keys.insert(uid.to_string(), key);
         }
         Ok(())
-    }
-}
-
-/// Which key version each file depends on now, from its header (files without one are left out).
-fn dependencies(files: &[PathBuf]) -> BTreeMap<(String, u32), Vec<PathBuf>> {
-    let mut map: BTreeMap<(String, u32), Vec<PathBuf>> = BTreeMap::new();
-    for path in files {
-        let key = File::open(path)
-            .ok()
-            .and_then(|f| {
-                let mut r = Recording {
-                    inner: BufReader::new(f),
-                    seen: Vec::new(),
-                };
-                Header::read_from(&mut r).ok().map(|_| r.seen)
-            })
-            .and_then(|bytes| current_key_of(&bytes).ok())
-            .map(|k| (k.name, k.version));
-        if let Some(key) = key {
-            map.entry(key).or_default().push(path.clone());
-        }
-    }
-    map
-}
-
-/// The files named on the command line: files, directories walked with --bulk, --list entries.
-fn collect(args: &RotateArgs) -> CliResult<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for path in &args.paths {
-        if path.is_dir() {
-            if !args.bulk {
-                return Err(Failure::usage(format!("{} is a directory", path.display()))
-                    .hint("add --bulk to walk directories"));
-            }
-            walk(path, &mut files)?;
-        } else {
-            files.push(path.clone());
-        }
-    }
-    if let Some(list) = &args.list {
-        let text = String::from_utf8(crate::files::read(list)?)
-            .map_err(|_| Failure::new(Exit::Io, format!("{} is not UTF-8 text", list.display())))?;
-        files.extend(
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(PathBuf::from),
-        );
-    }
-    files.sort();
-    files.dedup();
-    Ok(files)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> CliResult {
-    let entries = std::fs::read_dir(dir).map_err(|e| Failure::io("list", dir, &e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Failure::io("list", dir, &e))?;
-        let path = entry.path();
-        let name = entry.file_name();
-        // Temporary files of an interrupted run are not ciphertexts to rotate.
-        if name.to_string_lossy().ends_with(".tmp") && name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let kind = entry
-            .file_type()
-            .map_err(|e| Failure::io("stat", &path, &e))?;
-        if kind.is_dir() {
-            walk(&path, files)?;
-        } else if kind.is_file() {
-            files.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// A reader that keeps a copy of what it read (the header bytes).
-struct Recording<R> {
-    inner: R,
-    seen: Vec<u8>,
-}
-
-impl<R: Read> Read for Recording<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.seen.extend_from_slice(&buf[..n]);
-        Ok(n)
     }
 }

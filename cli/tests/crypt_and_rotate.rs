@@ -24,6 +24,13 @@ fn encrypt_decrypt_dek_and_rotate() {
         "[key]\nname = \"app-kek\"\n",
     );
     let k = |args: &[&str], stdin: &[u8]| kmipkit(&cfg, &dir, args, stdin);
+    // Model 1 decryptions with the context the file was encrypted under.
+    let m1 = |args: &[&str]| {
+        k(
+            &[args, &["-C", "table=orders", "-C", "env=prod"]].concat(),
+            b"",
+        )
+    };
     let plain = data(200_000);
     fs::write(dir.join("plain.bin"), &plain).unwrap();
 
@@ -110,35 +117,9 @@ fn encrypt_decrypt_dek_and_rotate() {
     let last = tampered.len() - 5;
     tampered[last] ^= 1;
     fs::write(dir.join("tampered.kmk"), &tampered).unwrap();
-    k(
-        &[
-            "decrypt",
-            "tampered.kmk",
-            "-o",
-            "t.out",
-            "-C",
-            "table=orders",
-            "-C",
-            "env=prod",
-        ],
-        b"",
-    )
-    .expect(6);
+    m1(&["decrypt", "tampered.kmk", "-o", "t.out"]).expect(6);
     fs::write(dir.join("short.kmk"), &sealed[..sealed.len() - 1000]).unwrap();
-    k(
-        &[
-            "decrypt",
-            "short.kmk",
-            "-o",
-            "t.out",
-            "-C",
-            "table=orders",
-            "-C",
-            "env=prod",
-        ],
-        b"",
-    )
-    .expect(6);
+    m1(&["decrypt", "short.kmk", "-o", "t.out"]).expect(6);
     fs::write(dir.join("stub.kmk"), &sealed[..20]).unwrap();
     k(&["decrypt", "stub.kmk", "-o", "t.out"], b"").expect(6);
     k(&["decrypt", "plain.bin", "-o", "t.out"], b"").expect(6);
@@ -168,20 +149,7 @@ fn encrypt_decrypt_dek_and_rotate() {
     let (other_header, _) = kmipkit::envelope::format::Header::parse(&other).unwrap();
     let swapped = kmipkit::envelope::format::rewrap(&sealed, &other_header.wrapped_dek).unwrap();
     fs::write(dir.join("swapped.kmk"), swapped).unwrap();
-    let run = k(
-        &[
-            "decrypt",
-            "swapped.kmk",
-            "-o",
-            "t.out",
-            "-C",
-            "table=orders",
-            "-C",
-            "env=prod",
-        ],
-        b"",
-    )
-    .expect(6);
+    let run = m1(&["decrypt", "swapped.kmk", "-o", "t.out"]).expect(6);
     assert!(run.stderr.contains("wrong key"), "{}", run.stderr);
     // Missing input: exit 7.
     k(&["encrypt", "missing.bin", "-o", "x.kmk"], b"").expect(7);
@@ -233,6 +201,13 @@ fn encrypt_decrypt_dek_and_rotate() {
     )
     .expect(6);
     assert!(run.stdout.is_empty());
+    // --for on a Model 1 ciphertext: it belongs to no identifier, so it is refused.
+    let run = m1(&["decrypt", "m1.kmk", "--for", "42"]).expect(6);
+    assert!(
+        run.stdout.is_empty() && run.stderr.contains("Model 1"),
+        "{}",
+        run.stderr
+    );
     // Usage: no key and no [key] in another config; conflicting options.
     k(&["encrypt", "--for", "1", "--kek", "x"], b"").expect(2);
 
@@ -306,6 +281,11 @@ fn encrypt_decrypt_dek_and_rotate() {
     let body_before = fs::read(bulk.join("d1.kmk")).unwrap();
     k(&["key", "rotate", "7"], b"").expect(0);
 
+    // Temporary files: one of a killed run (no such process), one of a live process (this test).
+    let dead = bulk.join("sub/.d2.kmk.kmipkit-999999999-1.tmp");
+    let live = bulk.join(format!(".c7.kmk.kmipkit-{}-1.tmp", std::process::id()));
+    fs::write(&dead, b"half").unwrap();
+    fs::write(&live, b"busy").unwrap();
     let dry = k(
         &[
             "rotate",
@@ -331,6 +311,30 @@ fn encrypt_decrypt_dek_and_rotate() {
     assert_eq!(report["rewrapped"], 2);
     assert_eq!(report["reencrypted"], 1);
     assert_eq!(report["skipped"].as_array().unwrap().len(), 1);
+    // The summary tells which files still depend on an old version.
+    let outdated = |doc: &serde_json::Value| -> Vec<String> {
+        doc["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["outdated"] == true)
+            .map(|d| format!("{} v{} < v{}", d["key"], d["version"], d["newest_version"]))
+            .collect()
+    };
+    assert!(
+        outdated(&dry).contains(&"\"files-kek\" v1 < v2".to_string()),
+        "{:?}",
+        outdated(&dry)
+    );
+    assert!(outdated(&report).is_empty(), "{:?}", outdated(&report));
+    let named = "bulk/sub/.d2.kmk.kmipkit-999999999-1.tmp";
+    assert_eq!(dry["removed_leftovers"][0], named, "--dry-run finds it");
+    assert_eq!(report["removed_leftovers"][0], named);
+    assert!(!dead.exists(), "a killed run's temporary file is removed");
+    assert!(
+        live.exists(),
+        "a running process's temporary file is left alone"
+    );
     let deps = report["dependencies"].to_string();
     assert!(
         deps.contains("\"files-kek\"") && deps.contains("\"version\":2"),

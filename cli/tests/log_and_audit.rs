@@ -101,6 +101,15 @@ fn log_verify_and_audit() {
     let run = k(&["log", "verify"]).expect(6);
     assert!(run.text().contains("tail"), "{}", run.text());
 
+    // Filters that would silently match nothing are refused.
+    k(&["audit", "--since", "yesterday"]).expect(2);
+    k(&["audit", "--outcome", "sucess"]).expect(2);
+    let today = k(&["audit", "--json"]).expect(0).json()["rows"][0]["date"].clone();
+    let since = k(&["audit", "--since", today.as_str().unwrap(), "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(since["matching_rows"], all["matching_rows"]);
+
     // Missing files: exit 7; no [audit] and no --file: usage.
     k(&["log", "verify", "no-such.log"]).expect(7);
     k(&["audit", "--file", "no-such.csv"]).expect(7);

@@ -90,6 +90,13 @@ fn servers_check_and_connection_failures() {
         "{}",
         run.stderr
     );
+    // Failover retries until the deadline: the wait is explained, not silent.
+    assert!(
+        run.stderr.contains("note: no key server has answered yet")
+            && run.stderr.contains("3 s deadline"),
+        "{}",
+        run.stderr
+    );
     assert!(
         !run.stderr.contains("panicked") && !run.stderr.contains("Error {"),
         "{}",
@@ -163,8 +170,29 @@ fn servers_check_and_connection_failures() {
         .expect(2)
         .error_json();
     assert_eq!(err["error"]["category"], "usage");
+    // The whole of clap's message: which argument is missing, and the usage as the hint.
+    assert!(
+        err["error"]["message"].as_str().unwrap().contains("<NAME>"),
+        "{err}"
+    );
+    assert!(
+        err["error"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("kmipkit key create"),
+        "{err}"
+    );
     kmipkit(&good, &dir, &["--help"], b"").expect(0);
 
+    // --json on every command, these two included.
+    let doc = kmipkit(&good, &dir, &["config", "example", "--json"], b"")
+        .expect(0)
+        .json();
+    assert!(doc["toml"].as_str().unwrap().contains("[primary]"));
+    let doc = kmipkit(&good, &dir, &["completions", "bash", "--json"], b"")
+        .expect(0)
+        .json();
+    assert_eq!(doc["shell"], "bash");
     for shell in ["bash", "zsh", "fish"] {
         let script = kmipkit(&good, &dir, &["completions", shell], b"")
             .expect(0)
