@@ -163,7 +163,7 @@ pub fn decrypt(ctx: &Ctx, args: DecryptArgs, show_progress: bool) -> CliResult {
     }
     let input_name = input.name();
     let header = Header::read_from(&mut input).map_err(|e| match format::error_of(&e) {
-        Some(err) => header_failure(err),
+        Some(err) => Failure::from(err.clone()),
         None => stream_error(e, "read", args.input.as_deref()),
     })?;
     let output = Output::create(args.output.as_deref(), false)?;
@@ -280,21 +280,6 @@ fn pump(
             .write_all(&buf[..n])
             .map_err(|e| stream_error(e, "write", output))?;
         total += n as u64;
-    }
-}
-
-/// A header the core refused. Its size cap is not a setting to raise: a header above it is
-/// damaged or not kmipkit's (the core's generic limit message suggests raising `Limits`).
-pub fn header_failure(err: &kmipkit::Error) -> Failure {
-    match err {
-        kmipkit::Error::LimitExceeded { what, limit, found } => Failure::new(
-            Exit::Integrity,
-            format!(
-                "not a readable kmipkit ciphertext: its {what} claims {found} bytes, more than the {limit} any kmipkit ciphertext has"
-            ),
-        )
-        .hint("the input is damaged or not a kmipkit ciphertext"),
-        other => other.clone().into(),
     }
 }
 

@@ -23,7 +23,7 @@ use kmipkit::keys::SecretBytes;
 use serde_json::json;
 
 use crate::args::RotateArgs;
-use crate::crypt::{context_bytes, dek_array, header_failure};
+use crate::crypt::{context_bytes, dek_array};
 use crate::ctx::Ctx;
 use crate::dek::target_version;
 use crate::exit::{CliResult, Failure};
@@ -164,7 +164,7 @@ impl Session {
                     // Only files that do not even start like a ciphertext are skipped; a damaged
                     // ciphertext is a failure to report.
                     _ if foreign => Ok(Moved::Skipped),
-                    Some(err) => Err(header_failure(err)),
+                    Some(err) => Err(Failure::from(err.clone())),
                     None => Err(Failure::io("read", path, &e)),
                 };
             }

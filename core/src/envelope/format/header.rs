@@ -121,8 +121,8 @@ impl Header {
         }
         let bound_len = usize::from(u16::from_be_bytes([start[7], start[8]]));
         if bound_len > MAX_BOUND_LEN {
-            return Err(to_io(limit(
-                "ciphertext header (bound part)",
+            return Err(to_io(over_cap(
+                "header (bound part)",
                 MAX_BOUND_LEN,
                 bound_len,
             )));
@@ -139,7 +139,7 @@ impl Header {
         read_header_bytes(reader, &mut tail)?;
         let wrapped_len = usize::from(u16::from_be_bytes([tail[32], tail[33]]));
         if wrapped_len > MAX_WRAPPED_DEK_LEN {
-            return Err(to_io(limit(
+            return Err(to_io(over_cap(
                 "wrapped DEK",
                 MAX_WRAPPED_DEK_LEN,
                 wrapped_len,
@@ -166,11 +166,11 @@ impl Header {
             ("key UID", &self.key_ref.uid),
         ] {
             if field.len() > MAX_KEY_FIELD_LEN {
-                return Err(limit(what, MAX_KEY_FIELD_LEN, field.len()));
+                return Err(too_long(what, MAX_KEY_FIELD_LEN, field.len()));
             }
         }
         if self.wrapped_dek.len() > MAX_WRAPPED_DEK_LEN {
-            return Err(limit(
+            return Err(too_long(
                 "wrapped DEK",
                 MAX_WRAPPED_DEK_LEN,
                 self.wrapped_dek.len(),
@@ -250,6 +250,17 @@ pub(crate) fn encode_error(reason: impl Into<String>) -> Error {
     }
 }
 
-fn limit(what: &'static str, limit: usize, found: usize) -> Error {
-    Error::LimitExceeded { what, limit, found }
+// The caps are part of the format (FORMAT.md §2), not settings: a header over one is damaged or
+// not kmipkit's, so the error says so instead of suggesting a limit to raise.
+fn over_cap(what: &str, cap: usize, found: usize) -> Error {
+    format_error(format!(
+        "not a readable kmipkit ciphertext: its {what} claims {found} bytes, more than the \
+         {cap} the format allows (the input is damaged or not a kmipkit ciphertext)"
+    ))
+}
+
+fn too_long(what: &str, cap: usize, found: usize) -> Error {
+    encode_error(format!(
+        "the {what} is {found} bytes; the format allows at most {cap}"
+    ))
 }
