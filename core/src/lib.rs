@@ -28,6 +28,7 @@ pub mod spec;
 pub mod message;
 pub mod observe;
 pub mod session;
+pub mod time;
 #[cfg(feature = "net")]
 pub mod transport;
 pub mod ttlv;

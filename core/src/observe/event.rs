@@ -7,6 +7,7 @@
 use std::net::IpAddr;
 
 use super::Level;
+use crate::time::UtcTime;
 
 /// What an event records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -236,9 +237,15 @@ impl Event {
 /// assert_eq!(kmipkit::observe::iso8601(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
 /// ```
 pub fn iso8601(unix_ms: u64) -> String {
-    let (y, mo, d, h, mi, s) = civil(unix_ms / 1000);
+    let t = UtcTime::from_unix(i64::try_from(unix_ms / 1000).unwrap_or(i64::MAX));
     format!(
-        "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year,
+        t.month,
+        t.day,
+        t.hour,
+        t.minute,
+        t.second,
         unix_ms % 1000
     )
 }
@@ -248,23 +255,13 @@ pub(crate) fn rfc3164_time(unix_ms: u64) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let (_, mo, d, h, mi, s) = civil(unix_ms / 1000);
-    format!("{} {d:>2} {h:02}:{mi:02}:{s:02}", MONTHS[(mo - 1) as usize])
-}
-
-/// Seconds since the epoch -> (year, month, day, hour, minute, second), proleptic Gregorian UTC
-/// (Howard Hinnant's days-to-civil algorithm).
-fn civil(secs: u64) -> (u64, u64, u64, u64, u64, u64) {
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let mo = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + u64::from(mo <= 2);
-    (y, mo, d, rem / 3600, rem % 3600 / 60, rem % 60)
+    let t = UtcTime::from_unix(i64::try_from(unix_ms / 1000).unwrap_or(i64::MAX));
+    format!(
+        "{} {:>2} {:02}:{:02}:{:02}",
+        MONTHS[usize::from(t.month - 1)],
+        t.day,
+        t.hour,
+        t.minute,
+        t.second
+    )
 }
