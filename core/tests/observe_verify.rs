@@ -1,33 +1,16 @@
 //! The verifier finds each kind of tampering, and passes an untouched log across rotation and
 //! restart.
 
+mod support;
+
 use std::path::PathBuf;
 
 use kmipkit::observe::verify::{
     FindingKind, StateSource, VerifyOptions, verify_files, verify_lines,
 };
-use kmipkit::observe::{Chain, ChainState, Event, Format, Level, Origin, Outcome};
+use kmipkit::observe::{Chain, ChainState, Event, Format, Level, Origin};
 
-fn lines(format: Format, chain: &mut Chain, count: u64) -> Vec<String> {
-    (0..count)
-        .map(|i| {
-            let event = Event::operation("Get", 1_700_000_000_000 + i)
-                .key(&format!("key-{i}"), &format!("uid-{i}"))
-                .finished(Outcome::Success, None, i);
-            chain.append(format, &Origin::new("host", 7), Level::Basic, &event)
-        })
-        .collect()
-}
-
-fn log(format: Format) -> (Vec<String>, ChainState) {
-    let mut chain = Chain::new(ChainState::default());
-    let lines = lines(format, &mut chain, 10);
-    (lines, *chain.state())
-}
-
-fn kinds(report: &kmipkit::observe::verify::VerifyReport) -> Vec<(FindingKind, Option<u64>)> {
-    report.findings.iter().map(|f| (f.kind, f.serial)).collect()
-}
+use support::chain::{kinds, lines, log};
 
 #[test]
 fn untouched_log_is_intact_in_every_format() {
