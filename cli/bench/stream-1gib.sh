@@ -44,7 +44,7 @@ sha256sum <"$work/in.fifo" | cut -d' ' -f1 >"$work/in.sha" &
 hashing=$!
 head -c "$((mib * 1024 * 1024))" /dev/urandom \
   | tee "$work/in.fifo" \
-  | /usr/bin/time -v -o "$work/enc.time" "$bin" encrypt -C bench=1 >"$work/data.kmk"
+  | /usr/bin/time -v -o "$work/enc.time" "$bin" encrypt --create-kek -C bench=1 >"$work/data.kmk"
 wait "$hashing"
 echo "decrypting it from stdin to stdout..."
 /usr/bin/time -v -o "$work/dec.time" "$bin" decrypt -C bench=1 <"$work/data.kmk" \

@@ -18,7 +18,7 @@ Exit codes: 0 ok · 1 general · 2 usage · 3 configuration · 4 connection/TLS
 First steps:
   kmipkit demo                       walk through everything against a throw-away local server
   kmipkit servers check              is every configured key server reachable and healthy?
-  kmipkit encrypt --kek app-kek -o data.kmk data.csv
+  kmipkit encrypt --kek app-kek --create-kek -o data.kmk data.csv
   kmipkit decrypt -o data.csv data.kmk";
 
 /// kmipkit: keys live on a KMIP key manager; data is encrypted where it lives.
@@ -137,12 +137,16 @@ pub struct EncryptArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Model 1: a new data key from the key manager, protected under this KEK (default: [key]
-    /// name in kmipkit.toml). The KEK is created on first use.
+    /// name in kmipkit.toml). The KEK must exist, unless --create-kek.
     #[arg(long, conflicts_with_all = ["dek", "for_id"])]
     pub kek: Option<String>,
     /// Model 1: the KEK version (default: [key] version, else 1).
     #[arg(long, requires = "kek", value_name = "N")]
     pub kek_version: Option<u32>,
+    /// Model 1: create the KEK on the key manager if it does not exist yet (without this, a
+    /// misspelt name is an error rather than a new key).
+    #[arg(long, conflicts_with_all = ["dek", "for_id"])]
+    pub create_kek: bool,
     /// Model 1: use the data key in this protected-DEK file (`kmipkit dek create`).
     #[arg(long, value_name = "FILE", conflicts_with = "for_id")]
     pub dek: Option<PathBuf>,
@@ -184,18 +188,21 @@ pub struct DecryptArgs {
 pub enum DekCommand {
     /// Make a data key on the key manager and write it protected under a KEK to FILE.
     #[command(
-        after_help = "Examples:\n  kmipkit dek create --kek app-kek -o store.dek\n  kmipkit encrypt --dek store.dek -o a.kmk a.csv"
+        after_help = "Examples:\n  kmipkit dek create --kek app-kek --create-kek -o store.dek\n  kmipkit encrypt --dek store.dek -o a.kmk a.csv"
     )]
     Create {
         /// The protected-DEK file to write (it holds no plaintext key).
         #[arg(long, short = 'o', value_name = "FILE")]
         output: PathBuf,
-        /// The KEK (default: [key] name in kmipkit.toml); created on first use.
+        /// The KEK (default: [key] name in kmipkit.toml); it must exist, unless --create-kek.
         #[arg(long)]
         kek: Option<String>,
         /// The KEK version (default: [key] version, else 1).
         #[arg(long, value_name = "N")]
         kek_version: Option<u32>,
+        /// Create the KEK on the key manager if it does not exist yet.
+        #[arg(long)]
+        create_kek: bool,
         /// Generate the data key locally (aws-lc-rs CSPRNG) instead of on the key manager.
         #[arg(long)]
         local: bool,

@@ -119,7 +119,7 @@ async fn encryption_key(
         None => {
             let (name, version) = kek_choice(config, args.kek.as_deref(), args.kek_version)?;
             let model = Model1::new(client.clone(), name, version)?;
-            model.ensure_kek().await?;
+            existing_kek(&model, args.create_kek).await?;
             model.create_dek().await?
         }
     };
@@ -128,6 +128,23 @@ async fn encryption_key(
         ..Params::new(protected.kek.clone())
     };
     Ok((dek, params, 1))
+}
+
+/// The KEK of `model`: found by name, or created when the caller asked with `--create-kek`.
+/// Creating by default would turn a misspelt name into a new key that nobody meant to trust.
+pub async fn existing_kek(model: &Model1, create: bool) -> CliResult<KeyRef> {
+    if create {
+        return Ok(model.ensure_kek().await?);
+    }
+    let name = model.kek_key_name();
+    if model.client().locate_by_name(&name).await?.is_empty() {
+        return Err(Failure::new(
+            Exit::Refused,
+            format!("the key manager has no KEK named {name:?}"),
+        )
+        .hint("check the name (kmipkit key locate), or add --create-kek to create it"));
+    }
+    Ok(model.kek().await?)
 }
 
 /// The KEK name and version: the flags, else `[key]` in kmipkit.toml.

@@ -12,7 +12,7 @@ use kmipkit::envelope::model1::Model1;
 use serde_json::json;
 
 use crate::args::DekCommand;
-use crate::crypt::{kek_choice, read_protected};
+use crate::crypt::{existing_kek, kek_choice, read_protected};
 use crate::ctx::Ctx;
 use crate::exit::{CliResult, Exit, Failure};
 use crate::files::{Output, write_atomic};
@@ -27,11 +27,12 @@ pub fn run(ctx: &Ctx, command: DekCommand) -> CliResult {
             output,
             kek,
             kek_version,
+            create_kek,
             local,
         } => ctx.with_client(async move |client, config| {
             let (name, version) = kek_choice(&config, kek.as_deref(), kek_version)?;
             let model = Model1::new(client, name, version)?;
-            let kek = model.ensure_kek().await?;
+            let kek = existing_kek(&model, create_kek).await?;
             let (dek, protected) = if local {
                 model.create_local_dek().await?
             } else {

@@ -23,7 +23,7 @@ pub async fn rotate(
     if kek {
         let current = latest_kek_version(client, name).await?.ok_or_else(|| {
             Failure::new(Exit::Refused, format!("the key manager has no KEK {:?}", kek_key_name(name, 1)))
-                .hint("a KEK is created on first use by `kmipkit encrypt --kek NAME` or `kmipkit dek create --kek NAME`")
+                .hint("create the KEK with `kmipkit encrypt --kek NAME --create-kek` or `kmipkit dek create --kek NAME --create-kek`")
         })?;
         let next = Model1::new(client.clone(), name, current + 1)?;
         let key = next.ensure_kek().await?;

@@ -34,10 +34,23 @@ fn encrypt_decrypt_dek_and_rotate() {
     let plain = data(200_000);
     fs::write(dir.join("plain.bin"), &plain).unwrap();
 
-    // Model 1 from the [key] of the configuration, file to file.
+    // A KEK that does not exist is an error, not a new key (a misspelt name would make one).
+    let run = k(&["encrypt", "plain.bin", "-o", "m1.kmk"], b"").expect(5);
+    assert!(
+        run.stderr.contains("no KEK named") && run.stderr.contains("--create-kek"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !dir.join("m1.kmk").exists(),
+        "no output for a refused encryption"
+    );
+
+    // Model 1 from the [key] of the configuration, file to file, creating the KEK.
     let doc = k(
         &[
             "encrypt",
+            "--create-kek",
             "plain.bin",
             "-o",
             "m1.kmk",
@@ -74,7 +87,11 @@ fn encrypt_decrypt_dek_and_rotate() {
     assert_eq!(fs::read(dir.join("m1.out")).unwrap(), plain);
 
     // stdin to stdout, no terminal: no progress bar, data untouched.
-    let run = k(&["encrypt", "--kek", "pipe-kek", "-C", "a=b"], &plain).expect(0);
+    let run = k(
+        &["encrypt", "--kek", "pipe-kek", "--create-kek", "-C", "a=b"],
+        &plain,
+    )
+    .expect(0);
     assert!(
         !run.stderr.contains('\r'),
         "no progress bar when piped: {:?}",
@@ -213,7 +230,15 @@ fn encrypt_decrypt_dek_and_rotate() {
 
     // dek create / unlock / encrypt with it / rewrap.
     k(
-        &["dek", "create", "--kek", "files-kek", "-o", "files.dek"],
+        &[
+            "dek",
+            "create",
+            "--kek",
+            "files-kek",
+            "--create-kek",
+            "-o",
+            "files.dek",
+        ],
         b"",
     )
     .expect(0);

@@ -32,7 +32,15 @@ fn interrupted_decrypt_leaves_no_partial_plaintext() {
     kmipkit(
         &cfg,
         &dir,
-        &["encrypt", "--kek", "k", "-o", "c.kmk", "plain.bin"],
+        &[
+            "encrypt",
+            "--kek",
+            "k",
+            "--create-kek",
+            "-o",
+            "c.kmk",
+            "plain.bin",
+        ],
         b"",
     )
     .expect(0);
@@ -114,7 +122,7 @@ fn interrupted_decrypt_leaves_no_partial_plaintext() {
     kmipkit(
         &cfg,
         &dir,
-        &["dek", "create", "--kek", "k", "-o", "fifo"],
+        &["dek", "create", "--kek", "k", "--create-kek", "-o", "fifo"],
         b"",
     )
     .expect(7);

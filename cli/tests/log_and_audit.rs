@@ -18,7 +18,7 @@ fn log_verify_and_audit() {
     k(&["key", "create", "audited"]).expect(0);
     k(&["key", "get", "audited"]).expect(0);
     k(&["key", "get", "missing-key"]).expect(5);
-    k(&["encrypt", "--kek", "log-kek", "-o", "x.kmk"]).expect(0);
+    k(&["encrypt", "--kek", "log-kek", "--create-kek", "-o", "x.kmk"]).expect(0);
 
     // The configured log verifies; --json carries the core's report.
     let text = k(&["log", "verify"]).expect(0).text();

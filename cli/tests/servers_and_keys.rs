@@ -305,7 +305,17 @@ fn key_operations() {
         "Active"
     );
     k(&["key", "rotate", "--kek", "no-kek"]).expect(5);
-    k(&["dek", "create", "--kek", "kek", "-o", "d.dek"]).expect(0);
+    k(&["dek", "create", "--kek", "kek", "-o", "d.dek"]).expect(5);
+    k(&[
+        "dek",
+        "create",
+        "--kek",
+        "kek",
+        "--create-kek",
+        "-o",
+        "d.dek",
+    ])
+    .expect(0);
     let kek = k(&["key", "rotate", "--kek", "kek", "--json"])
         .expect(0)
         .json();
