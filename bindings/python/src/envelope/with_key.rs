@@ -1,11 +1,11 @@
 //! The ciphertext format with a caller's key (no key manager): `seal`, `open`, `header`.
 
-use kmipkit::envelope::format::{self, Header, KeyRef, Params};
+use kmipkit::envelope::format::{Header, KeyRef, Params, PreparedOpen, PreparedSeal};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use super::{crypto, key_ref_tuple, plain_bytes};
+use super::{crypto, key_ref_tuple};
 use crate::errors::IntoPy;
 
 /// The ciphertext format with a caller-supplied 32-byte key (no key manager): for test vectors
@@ -38,12 +38,13 @@ pub fn seal<'py>(
     if let Some(f) = frame_size {
         params.frame_size = f;
     }
-    let out = crypto(py, plaintext.len(), || match salt {
-        Some(s) => format::seal_with_salt(key, &params, context, s, plaintext),
-        None => format::seal(key, &params, context, plaintext),
+    // The header and key schedule first, so that the ciphertext is written straight into the
+    // `bytes` object returned: no Rust buffer, no copy.
+    let prepared = PreparedSeal::new(key, &params, context, salt).py()?;
+    let len = prepared.sealed_len(plaintext.len()).py()?;
+    PyBytes::new_with(py, len, |out| {
+        crypto(py, plaintext.len(), || prepared.seal_to(plaintext, out)).py()
     })
-    .py()?;
-    Ok(PyBytes::new(py, &out))
 }
 
 /// Decrypts a ciphertext with a caller-supplied 32-byte key.
@@ -57,11 +58,12 @@ pub fn open<'py>(
     let key: &[u8; 32] = key
         .try_into()
         .map_err(|_| PyValueError::new_err("the key must have 32 bytes"))?;
-    let out = crypto(py, ciphertext.len(), || {
-        format::open(ciphertext, key, context)
+    // Decrypted straight into the `bytes` object returned, so no Rust buffer ever holds the
+    // plaintext; on failure `open_to` zeroes what it wrote before the object is freed.
+    let prepared = PreparedOpen::parse(ciphertext).py()?;
+    PyBytes::new_with(py, prepared.opened_len(), |out| {
+        crypto(py, ciphertext.len(), || prepared.open_to(key, context, out)).py()
     })
-    .py()?;
-    Ok(plain_bytes(py, out))
 }
 
 /// The header of a ciphertext: frame size, key reference and wrapped DEK (no key needed).
