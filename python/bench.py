@@ -6,6 +6,7 @@ throughput against aws-encryption-sdk, tink and cryptography's AESGCM, in one ru
     target/bench-venv/bin/pip install -r conformance/pykmip/requirements.txt \\
         aws-encryption-sdk==4.0.7 tink==1.10.0 ./python
     target/bench-venv/bin/python python/bench.py          # from the repository root
+    target/bench-venv/bin/python python/bench.py envelope # the throughput table alone (no server)
 
 Client CPU is the benchmark process's CPU time (all its threads, user + system, from
 ``time.process_time``) divided by the number of Gets; the PyKMIP server runs in its own process
@@ -147,21 +148,23 @@ def envelope_contenders() -> dict[str, tuple[Callable[[bytes], bytes], Callable[
 
 
 def main() -> int:
-    gets = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    where = tempfile.mkdtemp(prefix="kmipkit-bench-")
-    out = subprocess.run([str(HARNESS), "start", "--dir", where, "--port", "0", "--json"],
-                         check=True, stdout=subprocess.PIPE)
-    info = json.loads(out.stdout)
-    try:
-        client_rows = client_benchmark(info, gets)
-    finally:
-        subprocess.run([str(HARNESS), "stop", "--dir", where], check=True)
-        shutil.rmtree(where, ignore_errors=True)
+    envelope_only = sys.argv[1:] == ["envelope"]
     print(f"kmipkit {kmipkit.__version__}, Python {platform.python_version()}, {platform.machine()}, "
-          f"{os.cpu_count()} CPUs\n")
-    print("Client CPU per Get (one PyKMIP 0.11 server on loopback, KMIP 2.0, one connection reused)\n")
-    print("| client | CPU per Get | wall per Get | ratio |\n|---|---:|---:|---:|")
-    print("\n".join(client_rows))
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n")
+    if not envelope_only:
+        gets = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+        where = tempfile.mkdtemp(prefix="kmipkit-bench-")
+        out = subprocess.run([str(HARNESS), "start", "--dir", where, "--port", "0", "--json"],
+                             check=True, stdout=subprocess.PIPE)
+        info = json.loads(out.stdout)
+        try:
+            client_rows = client_benchmark(info, gets)
+        finally:
+            subprocess.run([str(HARNESS), "stop", "--dir", where], check=True)
+            shutil.rmtree(where, ignore_errors=True)
+        print("Client CPU per Get (one PyKMIP 0.11 server on loopback, KMIP 2.0, one connection reused)\n")
+        print("| client | CPU per Get | wall per Get | ratio |\n|---|---:|---:|---:|")
+        print("\n".join(client_rows))
     print("\nEnvelope encryption throughput, MB/s (10^6 bytes of plaintext per second), encrypt / decrypt\n")
     contenders = envelope_contenders()
     print("| library | " + " | ".join(name for name, _ in SIZES) + " |\n|---|" + "---:|" * len(SIZES))
@@ -171,6 +174,7 @@ def main() -> int:
             enc, dec = throughput(e, d, size)
             cells.append(f"{enc:,.0f} / {dec:,.0f}")
         print(f"| {name} | " + " | ".join(cells) + " |")
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
     return 0
 
 

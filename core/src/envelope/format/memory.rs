@@ -130,41 +130,90 @@ fn seal_over<B: Backend>(
     out: &mut Vec<u8>,
 ) -> Result<()> {
     let (header, schedule) = start::<B>(dek, params, context, salt)?;
-    let frame_size = params.frame_size as usize;
-    let frames = plaintext.len().div_ceil(frame_size).max(1);
+    let total = header.len() + body_len(params.frame_size, plaintext.len())?;
+    out.truncate(total);
+    out.reserve_exact(total - out.len());
+    let mut grow = Growing { out, at: 0 };
+    write_message::<B>(&header, &schedule, params.frame_size, plaintext, &mut grow);
+    Ok(())
+}
+
+/// Where sealed bytes and opened frames go: a growing `Vec`, a [`Plaintext`], or a slice the
+/// caller sized exactly (see `slice.rs`).
+pub(super) trait Output {
+    /// The next `len` bytes of the output.
+    fn next(&mut self, len: usize) -> &mut [u8];
+    /// Bytes handed out so far.
+    fn written(&self) -> usize;
+    /// Forgets (and, for plaintext, wipes) what was handed out from `at` on.
+    fn cut(&mut self, at: usize);
+}
+
+/// A `Vec` overwritten from its start, zeroed one frame at a time where it is too short.
+struct Growing<'a> {
+    out: &'a mut Vec<u8>,
+    at: usize,
+}
+
+impl Output for Growing<'_> {
+    fn next(&mut self, len: usize) -> &mut [u8] {
+        let start = self.at;
+        self.at += len;
+        if self.out.len() < self.at {
+            self.out.resize(self.at, 0);
+        }
+        &mut self.out[start..self.at]
+    }
+    fn written(&self) -> usize {
+        self.at
+    }
+    fn cut(&mut self, at: usize) {
+        self.out.truncate(at);
+        self.at = at;
+    }
+}
+
+impl Output for Plaintext {
+    fn next(&mut self, len: usize) -> &mut [u8] {
+        self.extend(len)
+    }
+    fn written(&self) -> usize {
+        self.as_slice().len()
+    }
+    fn cut(&mut self, at: usize) {
+        self.truncate(at);
+    }
+}
+
+/// Body bytes of a message with `plaintext_len` bytes in frames of `frame_size`.
+pub(super) fn body_len(frame_size: u32, plaintext_len: usize) -> Result<usize> {
+    let frames = plaintext_len.div_ceil(frame_size as usize).max(1);
     if frames as u64 > 1 << 32 {
         return Err(Error::Encode {
             what: "ciphertext".into(),
             reason: format!("{frames} frames exceed the limit of 2^32; use a larger frame size"),
         });
     }
-    let total = header.len() + plaintext.len() + 16 * frames;
-    out.truncate(total);
-    out.reserve_exact(total - out.len());
-    let mut at = 0;
-    next(out, &mut at, header.len()).copy_from_slice(&header);
+    Ok(plaintext_len + 16 * frames)
+}
+
+/// Writes the header and every frame, sealed straight from `plaintext` into `out`.
+pub(super) fn write_message<B: Backend>(
+    header: &[u8],
+    schedule: &super::schedule::Schedule<B>,
+    frame_size: u32,
+    plaintext: &[u8],
+    out: &mut impl Output,
+) {
+    let frame_size = frame_size as usize;
+    let frames = plaintext.len().div_ceil(frame_size).max(1);
+    out.next(header.len()).copy_from_slice(header);
     for index in 0..frames {
         let chunk = &plaintext[index * frame_size..plaintext.len().min((index + 1) * frame_size)];
         let nonce = schedule.nonce(index as u32, index + 1 == frames);
-        let tag = B::seal_to(
-            &schedule.key,
-            &nonce,
-            chunk,
-            next(out, &mut at, chunk.len()),
-        );
-        next(out, &mut at, 16).copy_from_slice(&tag);
+        let tag = B::seal_to(&schedule.key, &nonce, chunk, out.next(chunk.len()));
+        out.next(16).copy_from_slice(&tag);
     }
-    Ok(())
-}
-
-/// The `len` bytes of `out` from `at` on (zeroed first where `out` is shorter); advances `at`.
-fn next<'a>(out: &'a mut Vec<u8>, at: &mut usize, len: usize) -> &'a mut [u8] {
-    let start = *at;
-    *at += len;
-    if out.len() < *at {
-        out.resize(*at, 0);
-    }
-    &mut out[start..*at]
 }
 
 pub(crate) fn open_with<B: Backend>(
@@ -185,12 +234,30 @@ fn open_append<B: Backend>(
     out: &mut Plaintext,
 ) -> Result<()> {
     let (header, body_start) = Header::parse(ciphertext)?;
-    let schedule = resume::<B>(&header, dek, context)?;
-    let full = header.frame_size as usize + 16;
-    let mut rest = &ciphertext[body_start..];
-    let frames = rest.len().div_ceil(full).max(1);
+    let body = &ciphertext[body_start..];
     // Exact for a well-formed body, so the output never reallocates.
-    out.reserve(rest.len().saturating_sub(16 * frames));
+    out.reserve(opened_body_len(header.frame_size, body.len()));
+    open_body::<B>(&header, body, dek, context, out)
+}
+
+/// Plaintext bytes in a well-formed body of `body_len` bytes (an upper bound for any other).
+pub(super) fn opened_body_len(frame_size: u32, body_len: usize) -> usize {
+    let frames = body_len.div_ceil(frame_size as usize + 16).max(1);
+    body_len.saturating_sub(16 * frames)
+}
+
+/// Verifies the commitment and opens every frame of `body` into `out`; on error the caller
+/// wipes `out`.
+pub(super) fn open_body<B: Backend>(
+    header: &Header,
+    body: &[u8],
+    dek: &[u8; 32],
+    context: &[u8],
+    out: &mut impl Output,
+) -> Result<()> {
+    let schedule = resume::<B>(header, dek, context)?;
+    let full = header.frame_size as usize + 16;
+    let mut rest = body;
     let mut counter = 0u32;
     loop {
         let last = rest.len() <= full;
@@ -203,8 +270,8 @@ fn open_append<B: Backend>(
         }
         let (body, tag) = frame.split_at(split);
         let tag: &[u8; 16] = tag.try_into().expect("16 bytes");
-        let start = out.len();
-        let target = out.extend(split);
+        let start = out.written();
+        let target = out.next(split);
         if !B::open_to(
             &schedule.key,
             &schedule.nonce(counter, last),
@@ -222,7 +289,7 @@ fn open_append<B: Backend>(
                     tag,
                     target,
                 );
-            out.truncate(start);
+            out.cut(start);
             return Err(super::stream::frame_failed(
                 counter,
                 last,

@@ -7,7 +7,8 @@
 //! computation, so [`rewrap`] replaces it without touching the body.
 //!
 //! - [`seal`] / [`open`]: whole messages in memory; `open` releases no plaintext unless all of it verified.
-//!   [`seal_into`] / [`open_into`] do the same into a buffer the caller reuses.
+//!   [`seal_into`] / [`open_into`] do the same into a buffer the caller reuses, [`PreparedSeal`] /
+//!   [`PreparedOpen`] into one the caller allocates once it knows the exact length.
 //! - [`Encryptor`] / [`Decryptor`]: streaming over [`std::io::Write`] / [`std::io::Read`] in constant
 //!   memory (at most two frames buffered). The decryptor releases a frame only after its tag verified,
 //!   but a truncation is only known at the end: treat streamed output as unauthenticated until `read`
@@ -30,6 +31,7 @@ mod header;
 mod memory;
 mod plaintext;
 mod schedule;
+mod slice;
 mod stream;
 
 use std::io;
@@ -42,6 +44,7 @@ pub use memory::{open, open_into, rewrap, seal_with_salt};
 #[cfg(not(target_arch = "wasm32"))]
 pub use memory::{seal, seal_into};
 pub use plaintext::Plaintext;
+pub use slice::{PreparedOpen, PreparedSeal};
 pub use stream::{Decryptor, Encryptor};
 
 use crate::error::Error;

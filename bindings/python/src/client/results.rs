@@ -1,0 +1,70 @@
+//! Core responses as Python values: plain str, list, dict and bytes, key bytes only as `Secret`.
+
+use kmipkit::message::*;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+
+use super::Obj;
+use crate::convert::{self, Secret, name_or_hex};
+
+pub(super) fn none(py: Python<'_>, _: ()) -> PyResult<Obj> {
+    Ok(py.None())
+}
+pub(super) fn text(py: Python<'_>, s: String) -> PyResult<Obj> {
+    Ok(s.into_pyobject(py)?.into_any().unbind())
+}
+pub(super) fn texts(py: Python<'_>, v: Vec<String>) -> PyResult<Obj> {
+    Ok(PyList::new(py, v)?.into_any().unbind())
+}
+pub(super) fn bytes_of(py: Python<'_>, b: Option<Bytes>) -> Obj {
+    match b {
+        Some(b) => PyBytes::new(py, &b.0).into_any().unbind(),
+        None => py.None(),
+    }
+}
+
+/// A fetched object as a dict; key bytes only as a `Secret`.
+pub(super) fn managed_object(py: Python<'_>, r: GetResponse) -> PyResult<Obj> {
+    let d = PyDict::new(py);
+    d.set_item("unique_identifier", &r.unique_identifier)?;
+    d.set_item(
+        "object_type",
+        name_or_hex(r.object_type.name(), r.object_type.0),
+    )?;
+    let mut material: Option<Secret> = None;
+    match &r.object {
+        Object::Certificate(c) => {
+            d.set_item("certificate", PyBytes::new(py, &c.certificate_value.0))?;
+        }
+        Object::OpaqueObject(o) => material = Some(Secret(o.opaque_data_value.0.as_slice().into())),
+        other => {
+            if let Some(block) = other.key_block() {
+                d.set_item(
+                    "key_format_type",
+                    name_or_hex(block.key_format_type.name(), block.key_format_type.0),
+                )?;
+                d.set_item(
+                    "cryptographic_algorithm",
+                    block
+                        .cryptographic_algorithm
+                        .map(|a| name_or_hex(a.name(), a.0)),
+                )?;
+                d.set_item("cryptographic_length", block.cryptographic_length)?;
+                d.set_item("wrapped", block.is_wrapped())?;
+                if let Some(KeyMaterial::Bytes(b)) = block.key_material() {
+                    material = Some(Secret(b.0.as_slice().into()));
+                }
+            }
+        }
+    }
+    d.set_item("material", material.map(|m| Py::new(py, m)).transpose()?)?;
+    Ok(d.into_any().unbind())
+}
+
+pub(super) fn attribute_pairs(py: Python<'_>, attributes: &Attributes) -> PyResult<Obj> {
+    let out = PyList::empty(py);
+    for a in attributes.iter() {
+        out.append(convert::attribute_out(py, a)?)?;
+    }
+    Ok(out.into_any().unbind())
+}

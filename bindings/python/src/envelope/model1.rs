@@ -1,0 +1,205 @@
+//! `kmipkit._native.Model1`: data keys protected by a key-encryption key on the key manager.
+
+use std::sync::Arc;
+
+use kmipkit::envelope::format::Params;
+use kmipkit::envelope::model1::{Model1, ProtectedDek};
+use kmipkit::error::Error;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use super::stream::{decrypt_stream, encrypt_stream};
+use super::{NativeKeyCache, Obj, bytes_obj, crypto, dek, key_ref_obj, plain_obj};
+use crate::client::NativeClient;
+use crate::convert::Secret;
+use crate::errors::{IntoPy, to_py};
+use crate::runtime::{block, run};
+
+/// Model 1: data keys protected by a key-encryption key on the key manager.
+#[pyclass(module = "kmipkit._native", name = "Model1", frozen)]
+pub struct NativeModel1 {
+    pub(crate) inner: Model1,
+}
+
+#[pymethods]
+impl NativeModel1 {
+    #[new]
+    #[pyo3(signature = (client, kek_name, kek_version, cache=None))]
+    fn new(
+        client: &NativeClient,
+        kek_name: String,
+        kek_version: u32,
+        cache: Option<&NativeKeyCache>,
+    ) -> PyResult<Self> {
+        let mut inner = Model1::new(client.client()?, kek_name, kek_version).py()?;
+        if let Some(c) = cache {
+            inner = inner.with_cache(c.inner.clone());
+        }
+        Ok(Self { inner })
+    }
+
+    /// The KEK's KMIP Name (`name/vN`).
+    #[getter]
+    fn kek_key_name(&self) -> String {
+        self.inner.kek_key_name()
+    }
+
+    /// Finds the KEK, or creates and activates it: `(name, version, uid)`.
+    #[pyo3(signature = (aio=None))]
+    fn ensure_kek(&self, py: Python<'_>, aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
+        let m = self.inner.clone();
+        run(
+            py,
+            aio.as_ref(),
+            async move { m.ensure_kek().await },
+            key_ref_obj,
+        )
+    }
+
+    /// Finds the KEK: `(name, version, uid)`.
+    #[pyo3(signature = (aio=None))]
+    fn kek(&self, py: Python<'_>, aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
+        let m = self.inner.clone();
+        run(py, aio.as_ref(), async move { m.kek().await }, key_ref_obj)
+    }
+
+    /// A new data key and its protected form: `(Secret, bytes)`. `local`: from the local CSPRNG
+    /// instead of the key manager.
+    #[pyo3(signature = (local=false, aio=None))]
+    fn create_dek(
+        &self,
+        py: Python<'_>,
+        local: bool,
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
+        let m = self.inner.clone();
+        run(
+            py,
+            aio.as_ref(),
+            async move {
+                let (key, protected) = if local {
+                    m.create_local_dek().await?
+                } else {
+                    m.create_dek().await?
+                };
+                Ok((key, protected.to_bytes()?))
+            },
+            |py, (key, protected)| {
+                Ok((Py::new(py, Secret(key))?, PyBytes::new(py, &protected))
+                    .into_pyobject(py)?
+                    .into_any()
+                    .unbind())
+            },
+        )
+    }
+
+    /// Protects a data key under the current KEK: the protected-DEK bytes.
+    #[pyo3(signature = (key, aio=None))]
+    fn protect(
+        &self,
+        py: Python<'_>,
+        key: &Secret,
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
+        let m = self.inner.clone();
+        let key = key.0.clone();
+        run(
+            py,
+            aio.as_ref(),
+            async move { m.protect(&key).await?.to_bytes() },
+            bytes_obj,
+        )
+    }
+
+    /// Sends protected-DEK bytes to the key manager for decryption: the data key as a `Secret`.
+    #[pyo3(signature = (protected, aio=None))]
+    fn unlock(
+        &self,
+        py: Python<'_>,
+        protected: &[u8],
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
+        let m = self.inner.clone();
+        let protected = ProtectedDek::from_bytes(protected).py()?;
+        run(
+            py,
+            aio.as_ref(),
+            async move { m.unlock(&protected).await },
+            |py, k| Ok(Py::new(py, Secret(k))?.into_any()),
+        )
+    }
+
+    /// Encrypts locally under `key`, storing `protected` in the header.
+    fn seal_with_dek<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Secret,
+        protected: &[u8],
+        context: &[u8],
+        plaintext: &[u8],
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let protected = ProtectedDek::from_bytes(protected).py()?;
+        let out = crypto(py, plaintext.len(), || {
+            self.inner
+                .seal_with_dek(&key.0, &protected, context, plaintext)
+        })
+        .py()?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    /// Decrypts a Model 1 ciphertext (unlocking its data key on the key manager).
+    #[pyo3(signature = (ciphertext, context, aio=None))]
+    fn open(
+        &self,
+        py: Python<'_>,
+        ciphertext: Vec<u8>,
+        context: Vec<u8>,
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
+        let m = self.inner.clone();
+        run(
+            py,
+            aio.as_ref(),
+            async move { m.open(&ciphertext, &context).await },
+            plain_obj,
+        )
+    }
+
+    /// Streams `src` (a binary file-like object) encrypted into `dst` under `key`, whose
+    /// protected form goes into the header; returns the plaintext length.
+    fn encrypt_stream(
+        &self,
+        py: Python<'_>,
+        key: &Secret,
+        protected: &[u8],
+        src: Obj,
+        dst: Obj,
+        context: &[u8],
+    ) -> PyResult<u64> {
+        let blob = ProtectedDek::from_bytes(protected).py()?;
+        let params = Params {
+            wrapped_dek: protected.to_vec(),
+            ..Params::new(blob.kek)
+        };
+        encrypt_stream(py, src, dst, dek(&key.0)?, &params, context)
+    }
+
+    /// Streams a Model 1 ciphertext from `src` decrypted into `dst`; returns the plaintext length.
+    fn decrypt_stream(&self, py: Python<'_>, src: Obj, dst: Obj, context: &[u8]) -> PyResult<u64> {
+        decrypt_stream(py, src, dst, context, |py, header| {
+            if header.wrapped_dek.is_empty() {
+                return Err(to_py(Error::Format {
+                    reason: "the ciphertext carries no protected DEK (not a Model 1 ciphertext)"
+                        .into(),
+                }));
+            }
+            let protected = ProtectedDek::from_bytes(&header.wrapped_dek).py()?;
+            let m = self.inner.clone();
+            block(py, async move { m.unlock(&protected).await }).map(Arc::new)
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<Model1 kek={:?}>", self.inner.kek_key_name())
+    }
+}
