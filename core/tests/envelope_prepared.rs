@@ -108,13 +108,17 @@ fn a_failed_open_zeroes_the_whole_slice() {
 fn a_slice_of_the_wrong_length_is_refused_untouched() {
     let params = params(4096, b"");
     let prepared = PreparedSeal::new(&DEK, &params, CONTEXT, Some(SALT)).unwrap();
-    let mut short = vec![0; prepared.sealed_len(100).unwrap() - 1];
-    assert!(prepared.seal_to(&pattern(100), &mut short).is_err());
+    // Filled with a marker, so that "untouched" is not the same as "zeroed".
+    let mut short = vec![0xaa; prepared.sealed_len(100).unwrap() - 1];
+    let err = prepared.seal_to(&pattern(100), &mut short).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Encode);
+    assert!(short.iter().all(|&b| b == 0xaa));
     let ciphertext = seal(&DEK, &params, CONTEXT, &pattern(100)).unwrap();
     let prepared = PreparedOpen::parse(&ciphertext).unwrap();
-    let mut long = vec![0; 101];
-    assert!(prepared.open_to(&DEK, CONTEXT, &mut long).is_err());
-    assert!(long.iter().all(|&b| b == 0));
+    let mut long = vec![0xaa; 101];
+    let err = prepared.open_to(&DEK, CONTEXT, &mut long).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Encode);
+    assert!(long.iter().all(|&b| b == 0xaa));
 }
 
 #[test]

@@ -247,6 +247,24 @@ async fn check_all_decrypt(model: &Model1, store: &BTreeMap<u32, Vec<u8>>) -> (u
     (old, new)
 }
 
+/// Re-wraps every item of `store` in place, the way a caller's storage loop would.
+async fn rewrap_store(
+    rotation: &mut Model1Rotation,
+    store: &mut BTreeMap<u32, Vec<u8>>,
+) -> kmipkit::error::Result<Progress> {
+    let snapshot = store.clone();
+    rotation
+        .rewrap_all(
+            snapshot.iter().map(|(k, v)| (*k, v.clone())),
+            |item, new| {
+                store.insert(*item, new);
+                Ok(())
+            },
+            |_| {},
+        )
+        .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_rewrap_survives_a_key_manager_failure_and_a_rerun_finishes() {
     let mut server = TestServer::start(0);
@@ -261,18 +279,7 @@ async fn bulk_rewrap_survives_a_key_manager_failure_and_a_rerun_finishes() {
     {
         let mut copy = store.clone();
         let mut rotation = Model1Rotation::new(v2.clone());
-        let snapshot = copy.clone();
-        let done = rotation
-            .rewrap_all(
-                snapshot.iter().map(|(k, v)| (*k, v.clone())),
-                |item, new| {
-                    copy.insert(*item, new);
-                    Ok(())
-                },
-                |_| {},
-            )
-            .await
-            .unwrap();
+        let done = rewrap_store(&mut rotation, &mut copy).await.unwrap();
         assert_eq!((done.processed, done.rotated), (12, 12));
         // Per DEK: Decrypt, Locate (of the KEK), Encrypt.
         assert_eq!(done.key_manager_calls, 3 * 3);
@@ -324,16 +331,7 @@ async fn bulk_rewrap_survives_a_key_manager_failure_and_a_rerun_finishes() {
 
     // The re-run skips the items already rotated and finishes.
     let mut rotation = Model1Rotation::new(v2.clone());
-    let snapshot = store.clone();
-    let done = rotation
-        .rewrap_all(
-            snapshot.iter().map(|(k, v)| (*k, v.clone())),
-            |item, new| {
-                store.insert(*item, new);
-                Ok(())
-            },
-            |_| {},
-        )
+    let done = rewrap_store(&mut rotation, &mut store)
         .await
         .expect("re-run");
     assert_eq!(

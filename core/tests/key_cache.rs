@@ -160,14 +160,8 @@ fn fifty_concurrent_callers_make_one_fetch() {
         .collect();
     let mut callers: Vec<_> = callers.into_iter().map(Box::pin).collect();
     // Every caller has started and is waiting: one on its fetch, 49 on that fetch.
-    let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
     for caller in &mut callers {
-        assert!(
-            caller
-                .as_mut()
-                .poll(&mut Context::from_waker(&waker))
-                .is_pending()
-        );
+        assert_pending(caller.as_mut());
     }
     let stats = cache.stats();
     assert_eq!((stats.fetches, stats.coalesced, stats.misses), (1, 49, 50));
@@ -230,14 +224,8 @@ fn a_fetch_error_reaches_every_waiter_and_is_not_cached() {
         })
         .collect();
     let mut callers = callers;
-    let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
     for caller in &mut callers {
-        assert!(
-            caller
-                .as_mut()
-                .poll(&mut Context::from_waker(&waker))
-                .is_pending()
-        );
+        assert_pending(caller.as_mut());
     }
     gate.open();
     for result in join_all(callers) {
@@ -254,24 +242,13 @@ fn a_fetch_error_reaches_every_waiter_and_is_not_cached() {
 fn a_cancelled_fetch_hands_over_to_a_waiter() {
     let (cache, _) = cache(limits(MINUTE, 1000, 1024));
     let gate = Gate::default();
-    let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
     let mut leader = Box::pin(cache.get_or_fetch("k", || async {
         gate.opened().await;
         Ok(key(1, 32))
     }));
     let mut waiter = Box::pin(cache.get_or_fetch("k", || async { Ok(key(2, 32)) }));
-    assert!(
-        leader
-            .as_mut()
-            .poll(&mut Context::from_waker(&waker))
-            .is_pending()
-    );
-    assert!(
-        waiter
-            .as_mut()
-            .poll(&mut Context::from_waker(&waker))
-            .is_pending()
-    );
+    assert_pending(leader.as_mut());
+    assert_pending(waiter.as_mut());
     drop(leader); // e.g. a timeout around the caller's request
     assert_eq!(block_on(waiter).unwrap().expose(), [2; 32]);
     assert_eq!(cache.stats().fetches, 2);
@@ -303,17 +280,11 @@ fn evict_and_purge_remove_keys_and_drop_the_cache_reference() {
 fn a_key_evicted_while_being_fetched_is_not_cached() {
     let (cache, _) = cache(limits(MINUTE, 1000, 1024));
     let gate = Gate::default();
-    let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
     let mut before = Box::pin(cache.get_or_fetch("k", || async {
         gate.opened().await;
         Ok(key(1, 32))
     }));
-    assert!(
-        before
-            .as_mut()
-            .poll(&mut Context::from_waker(&waker))
-            .is_pending()
-    );
+    assert_pending(before.as_mut());
     cache.evict("k"); // the key manager reported the key revoked
     gate.open();
     assert_eq!(block_on(before).unwrap().expose(), [1; 32]);
@@ -325,12 +296,7 @@ fn a_key_evicted_while_being_fetched_is_not_cached() {
         gate.opened().await;
         Ok(key(1, 32))
     }));
-    assert!(
-        before
-            .as_mut()
-            .poll(&mut Context::from_waker(&waker))
-            .is_pending()
-    );
+    assert_pending(before.as_mut());
     cache.purge();
     gate.open();
     block_on(before).unwrap();
@@ -397,6 +363,12 @@ impl Wake for ThreadWaker {
     fn wake(self: Arc<Self>) {
         self.0.unpark();
     }
+}
+
+/// Polls `future` once on this thread and asserts that it is waiting (e.g. on a [`Gate`]).
+fn assert_pending<F: Future + ?Sized>(future: Pin<&mut F>) {
+    let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
+    assert!(future.poll(&mut Context::from_waker(&waker)).is_pending());
 }
 
 /// Runs a future on this thread, parking (not spinning) while it is pending.

@@ -131,3 +131,19 @@ fn transport_replies_are_zeroizing() {
     }
     let _ = bytes_type;
 }
+
+#[test]
+fn a_password_item_is_redacted_in_debug() {
+    let tree = Item::structure(
+        Tag::CredentialValue,
+        vec![
+            Item::new(Tag::Username, Value::TextString("app".into())),
+            Item::new(Tag::Password, Value::TextString("hunter2".into())),
+        ],
+    );
+    for text in [format!("{tree:?}"), format!("{tree:#?}")] {
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("<redacted, 7 characters>"), "{text}");
+        assert!(text.contains("\"app\""), "{text}");
+    }
+}

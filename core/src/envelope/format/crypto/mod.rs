@@ -66,8 +66,8 @@ pub(crate) fn fill_random(out: &mut [u8]) -> crate::error::Result<()> {
     })
 }
 
-/// Compares two equal-length byte strings in time that does not depend on where they differ.
+/// Compares two equal-length byte strings in time that does not depend on where they differ
+/// (`subtle`, as [`SecretBytes`](crate::keys::SecretBytes) does).
 pub(crate) fn constant_time_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    core::hint::black_box(diff) == 0
+    subtle::ConstantTimeEq::ct_eq(&a[..], &b[..]).into()
 }
