@@ -37,11 +37,22 @@ fn timeouts() -> Timeouts {
 }
 
 fn transport(host: &str, port: u16, tls: TlsMaterial) -> Transport {
+    transport_with(host, port, tls, timeouts(), Limits::default())
+}
+
+/// A transport to the one server `kms`, with its own timeouts and limits.
+fn transport_with(
+    host: &str,
+    port: u16,
+    tls: TlsMaterial,
+    timeouts: Timeouts,
+    limits: Limits,
+) -> Transport {
     Transport::new(
         vec![Endpoint::new("kms", host, port, tls)],
-        timeouts(),
+        timeouts,
         PoolSettings::default(),
-        Limits::default(),
+        limits,
     )
     .expect("transport")
 }
@@ -306,6 +317,34 @@ async fn connection_refused_is_a_connect_error() {
         other => panic!("expected Connect, got {other:?}"),
     }
     assert!(err.request_not_sent());
+
+    // Timeouts too long for the clock are a far deadline, not an overflow panic.
+    let endless = Timeouts {
+        deadline: Duration::MAX,
+        failover_delay: Duration::MAX,
+        down_backoff: Duration::MAX,
+        ..timeouts()
+    };
+    let transport = transport_with(
+        "127.0.0.1",
+        port,
+        server.client_material(),
+        endless,
+        Limits::default(),
+    );
+    let err = transport
+        .send_to("kms", &discover_versions())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect, "{err:?}");
+    let err = transport
+        .send(&discover_versions(), Retry::Any)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::AllServersFailed { attempts, .. } if attempts.len() == 1),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -316,18 +355,13 @@ async fn a_server_that_never_answers_the_handshake_times_out() {
         connect: Duration::from_millis(500),
         ..timeouts()
     };
-    let transport = Transport::new(
-        vec![Endpoint::new(
-            "kms",
-            "127.0.0.1",
-            port,
-            server.client_material(),
-        )],
+    let transport = transport_with(
+        "127.0.0.1",
+        port,
+        server.client_material(),
         timeouts,
-        PoolSettings::default(),
         Limits::default(),
-    )
-    .unwrap();
+    );
     let start = Instant::now();
     let err = transport
         .send_to("kms", &discover_versions())
@@ -368,18 +402,13 @@ async fn a_server_that_completes_tls_but_never_replies_times_out() {
         request: Duration::from_millis(500),
         ..timeouts()
     };
-    let transport = Transport::new(
-        vec![Endpoint::new(
-            "kms",
-            "127.0.0.1",
-            port,
-            server.client_material(),
-        )],
+    let transport = transport_with(
+        "127.0.0.1",
+        port,
+        server.client_material(),
         timeouts,
-        PoolSettings::default(),
         Limits::default(),
-    )
-    .unwrap();
+    );
     // rustls on both sides: TLS 1.3.
     assert_eq!(
         transport.tls_info("kms").await.unwrap().protocol_version,
@@ -453,18 +482,13 @@ async fn a_reply_over_the_size_limit_is_refused() {
         max_message_size: 64,
         ..Limits::default()
     };
-    let transport = Transport::new(
-        vec![Endpoint::new(
-            "kms",
-            "127.0.0.1",
-            server.port(),
-            server.client_material(),
-        )],
+    let transport = transport_with(
+        "127.0.0.1",
+        server.port(),
+        server.client_material(),
         timeouts(),
-        PoolSettings::default(),
         limits,
-    )
-    .unwrap();
+    );
     let err = transport
         .send(&discover_versions(), Retry::Any)
         .await

@@ -14,6 +14,7 @@ use crate::observe::{Event, Level, Logger, Outcome, now_ms};
 use crate::session::{Outcome as ItemOutcome, Request};
 use crate::spec::{Operation, Tag};
 use crate::transport::{Reply, Transport};
+use crate::ttlv::text::hex_lower;
 use crate::ttlv::{Item, Limits, Value};
 
 /// What a batch item of a request names, read from its TTLV.
@@ -45,9 +46,7 @@ pub(super) fn items(bytes: &[u8], limits: &Limits, payload: Tag) -> Vec<ItemInfo
                     .and_then(text),
                 name: payload.and_then(|p| name_value(p, 4)),
                 batch_id: match batch.child(Tag::UniqueBatchItemID).map(|i| &i.value) {
-                    Some(Value::ByteString(id)) => {
-                        Some(id.iter().map(|b| format!("{b:02x}")).collect())
-                    }
+                    Some(Value::ByteString(id)) => Some(hex_lower(id)),
                     _ => None,
                 },
             }
@@ -232,4 +231,37 @@ pub(super) fn certificate_user(pem: &[u8]) -> Option<String> {
     let (_, certificate) = X509Certificate::from_der(&der).ok()?;
     let name = certificate.subject().iter_common_name().next()?;
     name.as_str().ok().map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::{GetRequest, RequestMessage};
+    use crate::session::Session;
+    use crate::spec::ProtocolVersion;
+
+    #[test]
+    fn items_name_each_batch_item_by_uid_and_hex_batch_id() {
+        let mut session = Session::new(ProtocolVersion::V1_4);
+        let payloads = vec![
+            GetRequest::new(Some("uid-1".into())).into(),
+            GetRequest::new(Some("uid-2".into())).into(),
+        ];
+        let request = session.request(payloads, 0).unwrap();
+        let limits = Limits::default();
+        let message = RequestMessage::from_bytes(request.bytes(), &limits).unwrap();
+        let found = items(request.bytes(), &limits, Tag::RequestPayload);
+        assert_eq!(found.len(), 2);
+        for (info, (batch, uid)) in found
+            .iter()
+            .zip(message.batch_items.iter().zip(["uid-1", "uid-2"]))
+        {
+            let id = batch.unique_batch_item_id.as_ref().unwrap();
+            let expected: String = id.0.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(info.batch_id.as_deref(), Some(expected.as_str()));
+            assert_eq!(info.uid.as_deref(), Some(uid));
+            assert_eq!(info.tags, ["UniqueIdentifier"]);
+        }
+        assert!(items(b"not ttlv", &limits, Tag::RequestPayload).is_empty());
+    }
 }

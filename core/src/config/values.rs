@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use crate::spec::ProtocolVersion;
+use crate::ttlv::text::parse_hex;
 
 /// A TCP port from a TOML integer.
 pub(super) fn port(n: i64) -> Result<u16, String> {
@@ -129,18 +130,14 @@ pub(super) fn version(text: &str) -> Result<ProtocolVersion, String> {
 pub(super) fn fingerprint(text: &str) -> Result<[u8; 32], String> {
     const HINT: &str = "a SHA-256 fingerprint is 64 hex digits, with or without colons \
         (openssl x509 -noout -fingerprint -sha256 -in server.pem)";
-    let digits: Vec<u8> = text.trim().bytes().filter(|&b| b != b':').collect();
+    let digits: String = text.trim().chars().filter(|&c| c != ':').collect();
     if digits.len() != 64 {
         return Err(format!("{} hex digits; {HINT}", digits.len()));
     }
-    let mut out = [0u8; 32];
-    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
-        let hex = std::str::from_utf8(pair)
-            .ok()
-            .and_then(|p| u8::from_str_radix(p, 16).ok());
-        *byte = hex.ok_or_else(|| format!("not hex; {HINT}"))?;
-    }
-    Ok(out)
+    parse_hex(&digits)
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .ok_or_else(|| format!("not hex; {HINT}"))
 }
 
 /// A host name or IP address; IPv6 may be written in brackets, which are removed.
@@ -266,6 +263,8 @@ mod tests {
         let colons = vec!["0f"; 32].join(":");
         assert_eq!(fingerprint(&colons), Ok([0x0F; 32]));
         assert!(fingerprint(&"zz".repeat(32)).is_err());
+        // `u8::from_str_radix` would take "+f" as 0x0f.
+        assert!(fingerprint(&"+f".repeat(32)).is_err());
         assert!(fingerprint("abcd").is_err());
     }
 

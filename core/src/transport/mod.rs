@@ -244,7 +244,7 @@ impl Transport {
     /// reached the server; otherwise [`Error::AllServersFailed`] listing every attempt.
     pub async fn send(&self, request: &[u8], retry: Retry) -> Result<Reply> {
         let inner = &*self.inner;
-        let deadline = Instant::now() + inner.timeouts.deadline;
+        let deadline = later(inner.timeouts.deadline);
         let mut attempts = Vec::new();
         let mut next = 0;
         loop {
@@ -264,7 +264,7 @@ impl Transport {
                 }
                 Err(e) if !e.is_transport_failure() => return Err(e),
                 Err(e) => {
-                    server.mark_down(Instant::now() + inner.timeouts.down_backoff);
+                    server.mark_down(later(inner.timeouts.down_backoff));
                     if retry == Retry::IfNotSent && !e.request_not_sent() {
                         return Err(e);
                     }
@@ -273,7 +273,7 @@ impl Transport {
                         error: Box::new(e),
                     });
                     next = (index + 1) % inner.servers.len();
-                    if Instant::now() + inner.timeouts.failover_delay >= deadline {
+                    if later(inner.timeouts.failover_delay) >= deadline {
                         return Err(self.all_failed(attempts));
                     }
                     tokio::time::sleep(inner.timeouts.failover_delay).await;
@@ -286,7 +286,7 @@ impl Transport {
     /// may have reached it (for `kmipkit servers check`). Bounded by [`Timeouts::deadline`].
     pub async fn send_to(&self, server: &str, request: &[u8]) -> Result<Reply> {
         let server = self.server(server)?;
-        let deadline = Instant::now() + self.inner.timeouts.deadline;
+        let deadline = later(self.inner.timeouts.deadline);
         match self
             .attempt(server, request, Retry::IfNotSent, deadline)
             .await
@@ -301,7 +301,7 @@ impl Transport {
             }
             Err(e) => {
                 if e.is_transport_failure() {
-                    server.mark_down(Instant::now() + self.inner.timeouts.down_backoff);
+                    server.mark_down(later(self.inner.timeouts.down_backoff));
                 }
                 Err(e)
             }
@@ -323,7 +323,7 @@ impl Transport {
     /// cipher suite, the server's certificate, and timings. The connection then joins the pool.
     pub async fn tls_info(&self, server: &str) -> Result<TlsInfo> {
         let server = self.server(server)?;
-        let deadline = Instant::now() + self.inner.timeouts.deadline;
+        let deadline = later(self.inner.timeouts.deadline);
         let Connected {
             conn,
             peer,
@@ -470,6 +470,13 @@ impl Transport {
     }
 }
 
+/// `after` from now; a duration too long for the clock (`Duration::MAX`) means a century.
+fn later(after: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(after)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -491,6 +498,12 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn an_endless_timeout_is_a_far_instant_not_a_panic() {
+        assert!(later(Duration::MAX) > Instant::now() + Duration::from_secs(86_400));
+        assert!(later(Duration::ZERO) <= Instant::now());
     }
 
     #[test]
