@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> CliResult {
         .map(|r| {
             SHOWN
                 .iter()
-                .map(|c| r.get(c).unwrap_or("").to_string())
+                .map(|c| printable(r.get(c).unwrap_or("")))
                 .collect()
         })
         .collect();
@@ -127,7 +127,11 @@ fn follow(
                     .collect();
                 Value::Object(map).to_string()
             } else {
-                line(SHOWN.iter().map(|c| row.get(c).unwrap_or("")).collect())
+                let cells: Vec<String> = SHOWN
+                    .iter()
+                    .map(|c| printable(row.get(c).unwrap_or("")))
+                    .collect();
+                line(cells.iter().map(String::as_str).collect())
             };
             // Stop quietly when the reader of a pipe went away.
             if !emit(&text) {
@@ -143,6 +147,21 @@ fn emit(text: &str) -> bool {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}").is_ok() && out.flush().is_ok()
+}
+
+/// A cell as shown on a terminal: control characters, line separators and bidirectional
+/// controls escaped (`\u{1b}`). The trail keeps names as given (CSV quotes them), and a key or
+/// user name must not move the cursor, recolour the terminal or reorder what is displayed.
+fn printable(cell: &str) -> String {
+    cell.chars()
+        .map(|c| match c {
+            c if c.is_control() => c.escape_unicode().to_string(),
+            '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                c.escape_unicode().to_string()
+            }
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// Whether a row passes every filter (case-insensitive exact match; --since compares dates).
@@ -214,7 +233,16 @@ fn configured(ctx: &Ctx) -> CliResult<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_utc_time;
+    use super::{is_utc_time, printable};
+
+    #[test]
+    fn terminal_controls_in_cells_are_escaped() {
+        assert_eq!(printable("orders-kek"), "orders-kek");
+        assert_eq!(printable("caf\u{e9}"), "caf\u{e9}");
+        assert_eq!(printable("a\x1b[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(printable("x\r\ny"), "x\\u{d}\\u{a}y");
+        assert_eq!(printable("\u{202e}gpj.exe"), "\\u{202e}gpj.exe");
+    }
 
     #[test]
     fn since_takes_dates_and_times_only() {

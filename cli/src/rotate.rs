@@ -26,7 +26,7 @@ use crate::args::RotateArgs;
 use crate::crypt::{context_bytes, dek_array};
 use crate::ctx::Ctx;
 use crate::dek::target_version;
-use crate::exit::{CliResult, Failure};
+use crate::exit::{CliResult, Exit, Failure};
 use crate::files::AtomicFile;
 use crate::key::key_bytes;
 use crate::progress::Bar;
@@ -247,6 +247,14 @@ impl Session {
             return Ok(k.clone());
         }
         let rotation = Model2Rotation::new(Arc::new(Model2::new(self.client.clone(), "")?));
+        // `primary` creates a key that does not exist: a file naming an unknown key (a foreign
+        // or forged header, or a key destroyed since) must not make one, not even in a dry run.
+        if rotation.versions(name).await?.is_empty() {
+            return Err(Failure::new(
+                Exit::Refused,
+                format!("the key manager has no key named {name:?}"),
+            ));
+        }
         let primary = rotation.primary(name).await?;
         self.primaries.insert(name.to_string(), primary.clone());
         Ok(primary)

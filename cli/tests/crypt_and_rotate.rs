@@ -6,6 +6,8 @@ mod support;
 
 use std::fs;
 
+use kmipkit::envelope::format::{KeyRef, Params};
+
 use support::{Entry, Server, kmipkit, scratch, write_config};
 
 fn data(len: usize) -> Vec<u8> {
@@ -413,5 +415,23 @@ fn encrypt_decrypt_dek_and_rotate() {
     let before = fs::read(bulk.join("c8.kmk")).unwrap();
     k(&["rotate", "--bulk", "bulk", "-C", "t=wrong"], b"").expect(6);
     assert_eq!(fs::read(bulk.join("c8.kmk")).unwrap(), before);
+
+    // A file naming a key the key manager does not have fails; rotate never creates that key.
+    let params = Params::new(KeyRef {
+        name: "ghost-key".into(),
+        version: 1,
+        uid: "no-such-uid".into(),
+    });
+    let ghost = kmipkit::envelope::format::seal(&[7; 32], &params, b"", b"boo").unwrap();
+    fs::write(dir.join("ghost.kmk"), ghost).unwrap();
+    for dry_run in [true, false] {
+        let args = ["rotate", "ghost.kmk", "--dry-run"];
+        let run = k(&args[..if dry_run { 3 } else { 2 }], b"").expect(5);
+        assert!(run.stderr.contains("no key named"), "{}", run.stderr);
+    }
+    let found = k(&["key", "locate", "--name", "ghost-key", "--json"], b"")
+        .expect(0)
+        .json();
+    assert_eq!(found["keys"], serde_json::json!([]), "no key was created");
     drop(server);
 }

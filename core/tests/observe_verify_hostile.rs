@@ -204,3 +204,43 @@ fn a_changed_serial_is_one_altered_line() {
         assert_eq!(report.last_serial, Some(10));
     }
 }
+
+/// A forged line may state the largest serial there is: the verifier reports it instead of
+/// overflowing while looking for the serial after it.
+#[test]
+fn a_forged_line_with_the_largest_serial_is_reported() {
+    let (mut lines, state) = log(Format::Rfc5424);
+    lines.push(format!("serial={} hash={}", u64::MAX, "0".repeat(64)));
+    let report = verify_lines(&lines, Some(state));
+    assert!(!report.is_intact());
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.serial == Some(u64::MAX) && f.kind != FindingKind::Deleted),
+        "{report}"
+    );
+}
+
+/// A state file is read only up to the size a real one has: one padded past that (or an
+/// endless file given as the state) is refused as damaged, not read whole into memory.
+#[test]
+fn an_oversized_state_file_is_refused_without_reading_it_whole() {
+    let dir = std::env::temp_dir().join(format!("kmipkit-verify-big-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("kmipkit.log");
+    let (lines, state) = log(Format::Rfc3164);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let state_path = ChainState::path_for(&path);
+    std::fs::write(&state_path, state.to_text() + &"\n".repeat(4096)).unwrap();
+    assert!(ChainState::load(&state_path).is_err());
+    let options = VerifyOptions {
+        state: kmipkit::observe::verify::StateSource::At(state_path.clone()),
+    };
+    assert!(verify_files(std::slice::from_ref(&path), &options).is_err());
+    std::fs::write(&state_path, state.to_text()).unwrap();
+    assert_eq!(ChainState::load(&state_path).unwrap(), Some(state));
+    #[cfg(unix)]
+    assert!(ChainState::load(std::path::Path::new("/dev/zero")).is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -24,6 +24,10 @@ use crate::error::{Error, Result};
 /// The first line of a state file.
 pub(crate) const MAGIC: &str = "kmipkit-log-state 1";
 
+/// The longest state file read, in bytes: its three lines take under 110, so a longer file is
+/// damaged or not a state file, and a huge or endless one (`--state /dev/zero`) is not read whole.
+pub(crate) const MAX_STATE_BYTES: u64 = 256;
+
 /// How much of the end of a log [`ChainState::caught_up`] reads: far more than one burst of
 /// lines written between two saves of the state (a full default queue of 1,024 lines).
 pub const CATCH_UP_BYTES: u64 = 16 << 20;
@@ -59,12 +63,20 @@ impl ChainState {
 
     /// Reads a state file; `Ok(None)` when it does not exist.
     pub fn load(path: &Path) -> Result<Option<ChainState>> {
-        let text = match fs::read_to_string(path) {
-            Ok(text) => text,
+        let cannot_read =
+            |e: std::io::Error| log_error(path, format!("cannot read the chain state: {e}"));
+        let file = match fs::File::open(path) {
+            Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(log_error(path, format!("cannot read the chain state: {e}"))),
+            Err(e) => return Err(cannot_read(e)),
         };
-        Self::parse(&text)
+        let mut text = String::new();
+        file.take(MAX_STATE_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(cannot_read)?;
+        Some(&text)
+            .filter(|text| text.len() as u64 <= MAX_STATE_BYTES)
+            .and_then(|text| Self::parse(text))
             .map(Some)
             .ok_or_else(|| {
                 log_error(

@@ -172,8 +172,8 @@ fn check_segment(segment: &[&Located], state: Option<ChainState>, report: &mut V
         };
         let next_links_to = |i: usize| {
             let hash = segment[i].parsed.as_ref().expect("parsed").hash;
-            by_serial
-                .get(&(s + 1))
+            s.checked_add(1)
+                .and_then(|next| by_serial.get(&next))
                 .is_some_and(|next| next.iter().take(MAX_COMPARED).any(|&n| links(n, &hash)))
         };
         let chosen = linking

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 pub use report::{Finding, FindingKind, VerifyReport};
 
 use super::chain::{ParsedLine, parse_line};
-use super::state::{ChainState, MAGIC, log_error};
+use super::state::{ChainState, MAGIC, MAX_STATE_BYTES, log_error};
 use crate::error::Result;
 use check::{Located, verify_parsed};
 /// Which state file to compare the end of the log with.
@@ -177,10 +177,9 @@ fn read_log(path: &Path) -> Result<LogFile> {
 /// Whether `path` is a state file: small, and nothing but a state (a log with a state-like
 /// first line is read as a log, so a forged first line cannot hide a log from the check).
 fn is_state_file(path: &Path) -> bool {
-    const MAX: u64 = 256;
     let mut text = String::new();
-    let read = File::open(path).and_then(|f| f.take(MAX + 1).read_to_string(&mut text));
-    matches!(read, Ok(n) if (n as u64) <= MAX)
+    let read = File::open(path).and_then(|f| f.take(MAX_STATE_BYTES + 1).read_to_string(&mut text));
+    matches!(read, Ok(n) if (n as u64) <= MAX_STATE_BYTES)
         && text.starts_with(MAGIC)
         && ChainState::parse(&text).is_some()
         && text.lines().count() == 3
