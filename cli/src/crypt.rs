@@ -13,7 +13,7 @@ use std::sync::Arc;
 use kmipkit::client::Client;
 use kmipkit::config::Config;
 use kmipkit::envelope::format::{self, Decryptor, Encryptor, Header, KeyRef, Params};
-use kmipkit::envelope::model1::{Model1, ProtectedDek};
+use kmipkit::envelope::model1::{Model1, ProtectedDek, dek_array, fetch_aes256};
 use kmipkit::envelope::model2::Model2;
 use kmipkit::envelope::rotation::Model2Rotation;
 use kmipkit::keys::SecretBytes;
@@ -23,7 +23,6 @@ use crate::args::{ContextArgs, DecryptArgs, EncryptArgs};
 use crate::ctx::Ctx;
 use crate::exit::{CliResult, Exit, Failure};
 use crate::files::{Input, Output};
-use crate::key::key_bytes;
 use crate::progress::{Bar, Counting};
 
 /// Buffer size of the copy loops: one frame.
@@ -103,7 +102,7 @@ async fn encryption_key(
     if let Some(id) = &args.for_id {
         let model = Arc::new(Model2::new(client.clone(), args.prefix.clone())?);
         let key_ref = Model2Rotation::new(model).primary(id).await?;
-        let key = key_bytes(client, &key_ref.uid).await?;
+        let key = fetch_aes256(client, &key_ref.uid).await?;
         return Ok((key, Params::new(key_ref), 2));
     }
     let (dek, protected) = match &args.dek {
@@ -269,7 +268,11 @@ async fn decryption_key(
             .into());
         }
     }
-    Ok((key_bytes(client, &key_ref.uid).await?, 2, key_ref.clone()))
+    Ok((
+        fetch_aes256(client, &key_ref.uid).await?,
+        2,
+        key_ref.clone(),
+    ))
 }
 
 /// Copies `reader` into `writer` in frame-sized chunks, naming the side that failed.
@@ -371,19 +374,6 @@ pub fn read_protected(path: &Path) -> CliResult<ProtectedDek> {
             "{} is not a protected-DEK file (made by `kmipkit dek create`)",
             path.display()
         ))
-    })
-}
-
-/// The 32 bytes of an AES-256 key.
-pub fn dek_array(key: &SecretBytes) -> CliResult<&[u8; 32]> {
-    key.expose().try_into().map_err(|_| {
-        Failure::new(
-            Exit::General,
-            format!(
-                "the key has {} bytes; envelope encryption needs AES-256 (32 bytes)",
-                key.len()
-            ),
-        )
     })
 }
 

@@ -8,11 +8,10 @@ use std::sync::{Arc, Mutex};
 
 use kmipkit::client::Client;
 use kmipkit::envelope::format::{Decryptor, Encryptor, Header, Params};
-use kmipkit::envelope::model1::{Model1, ProtectedDek};
+use kmipkit::envelope::model1::{Model1, ProtectedDek, dek_array};
 
 use serde_json::{Value, json};
 
-use crate::crypt::dek_array;
 use crate::harness::LocalServer;
 
 /// With `--json` the demo collects its steps and prints them as one document at the end.
@@ -103,7 +102,7 @@ pub async fn model1_file(client: Arc<Client>, dir: &Path) -> Result<(), String> 
         wrapped_dek: protected.to_bytes().map_err(e)?,
         ..Params::new(protected.kek.clone())
     };
-    let key = dek_array(&dek).map_err(|f| f.message)?;
+    let key = dek_array(&dek).map_err(e)?;
     let output = fs::File::create(&sealed_file).map_err(|x| x.to_string())?;
     let mut encryptor =
         Encryptor::new(output, key, &params, b"store=orders").map_err(|x| x.to_string())?;
@@ -129,7 +128,7 @@ pub async fn model1_file(client: Arc<Client>, dir: &Path) -> Result<(), String> 
     let dek = model.unlock(&stored).await.map_err(e)?;
     let mut input = fs::File::open(&sealed_file).map_err(|x| x.to_string())?;
     let header = Header::read_from(&mut input).map_err(|x| x.to_string())?;
-    let key = dek_array(&dek).map_err(|f| f.message)?;
+    let key = dek_array(&dek).map_err(e)?;
     let mut decryptor = Decryptor::new(input, &header, key, b"store=orders").map_err(e)?;
     let mut recovered = Vec::new();
     std::io::copy(&mut decryptor, &mut recovered).map_err(|x| x.to_string())?;

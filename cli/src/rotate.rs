@@ -16,19 +16,18 @@ use std::sync::Arc;
 
 use kmipkit::client::Client;
 use kmipkit::envelope::format::{Decryptor, Encryptor, Header, KeyRef, MAGIC, Params};
-use kmipkit::envelope::model1::{Model1, ProtectedDek};
+use kmipkit::envelope::model1::{Model1, ProtectedDek, dek_array, fetch_aes256};
 use kmipkit::envelope::model2::Model2;
 use kmipkit::envelope::rotation::{Model1Rotation, Model2Rotation};
 use kmipkit::keys::SecretBytes;
 use serde_json::json;
 
 use crate::args::RotateArgs;
-use crate::crypt::{context_bytes, dek_array};
+use crate::crypt::context_bytes;
 use crate::ctx::Ctx;
 use crate::dek::target_version;
 use crate::exit::{CliResult, Exit, Failure};
 use crate::files::AtomicFile;
-use crate::key::key_bytes;
 use crate::progress::Bar;
 use crate::rotate_files::{Recording, Snapshot, collect, dependencies};
 
@@ -262,7 +261,7 @@ impl Session {
 
     async fn fetch(&mut self, uid: &str) -> CliResult {
         if !self.keys.contains_key(uid) {
-            let key = key_bytes(&self.client, uid).await?;
+            let key = fetch_aes256(&self.client, uid).await?;
             self.keys.insert(uid.to_string(), key);
         }
         Ok(())

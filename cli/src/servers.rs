@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use kmipkit::client::{Client, VersionChoice};
 use kmipkit::config::{Config, ServerConfig};
-use kmipkit::message::Credential;
 use kmipkit::transport::{Endpoint, PoolSettings, Timeouts, TlsInfo, Transport};
 use kmipkit::ttlv::Limits;
 use serde_json::{Value, json};
@@ -135,7 +134,7 @@ async fn steps(config: &Config, server: &ServerConfig, report: &mut Value) -> Cl
         None => VersionChoice::Negotiate(config.protocol.start_version()),
     };
     let started = Instant::now();
-    let client = Client::with_transport(transport, choice, credential(server)?, limits).await?;
+    let client = Client::with_transport(transport, choice, server.credential()?, limits).await?;
     report["kmip_version"] = json!(client.version().to_string());
     report["negotiation_ms"] = json!(millis(started.elapsed()));
 
@@ -236,15 +235,4 @@ fn describe(r: &Value) -> Vec<String> {
         ));
     }
     lines
-}
-
-/// The server's KMIP credential, if one is configured.
-fn credential(server: &ServerConfig) -> CliResult<Option<Credential>> {
-    Ok(match &server.username {
-        Some(username) => Some(Credential::UsernameAndPassword {
-            username: username.clone(),
-            password: server.password()?,
-        }),
-        None => None,
-    })
 }

@@ -354,13 +354,7 @@ fn with_server(err: Error, server: &str) -> Error {
 fn shared_credential(config: &Config) -> Result<Option<Credential>> {
     let mut found: Option<(String, Option<Credential>)> = None;
     for server in &config.servers {
-        let credential = match &server.username {
-            Some(username) => Some(Credential::UsernameAndPassword {
-                username: username.clone(),
-                password: server.password()?,
-            }),
-            None => None,
-        };
+        let credential = server.credential()?;
         match &found {
             None => found = Some((server.name.clone(), credential)),
             Some((first, c)) if *c != credential => {

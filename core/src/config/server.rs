@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 use super::TlsMaterial;
 use super::files::{self, FileProblem, Protection};
 use crate::error::{Error, Result};
+use crate::message::Credential;
 
 /// The default KMIP port.
 pub const DEFAULT_PORT: u16 = 5696;
@@ -125,6 +126,26 @@ impl ServerConfig {
         files::read_password(path)
             .map(Some)
             .map_err(|p| self.file_error("pkcs12_password_file", path, p))
+    }
+
+    /// The KMIP credential sent with every request to this server: `username` with its
+    /// [`ServerConfig::password`], or `None` when no username is configured.
+    ///
+    /// ```no_run
+    /// # fn example() -> kmipkit::error::Result<()> {
+    /// let config = kmipkit::config::Config::load("kmipkit.toml")?;
+    /// let credential = config.servers[0].credential()?;
+    /// assert!(!format!("{credential:?}").contains("hunter2"));
+    /// # Ok(()) }
+    /// ```
+    pub fn credential(&self) -> Result<Option<Credential>> {
+        let Some(username) = &self.username else {
+            return Ok(None);
+        };
+        Ok(Some(Credential::UsernameAndPassword {
+            username: username.clone(),
+            password: self.password()?,
+        }))
     }
 
     /// The KMIP Credential password: from `password_file` (refused unless mode 0600; one

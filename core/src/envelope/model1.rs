@@ -521,16 +521,32 @@ pub fn protected_dek_of(ciphertext: &[u8]) -> Result<ProtectedDek> {
     Ok(protected)
 }
 
-/// The 32 bytes of an AES-256 key held in `SecretBytes`, borrowed.
-pub(crate) fn dek_array(key: &SecretBytes) -> Result<&[u8; 32]> {
+/// The 32 bytes of an AES-256 key held in `SecretBytes`, borrowed; an `Encode` error for any
+/// other length.
+///
+/// ```
+/// use kmipkit::envelope::model1::dek_array;
+/// use kmipkit::keys::SecretBytes;
+/// assert!(dek_array(&SecretBytes::from(vec![7u8; 32])).is_ok());
+/// assert!(dek_array(&SecretBytes::from(vec![7u8; 16])).is_err());
+/// ```
+pub fn dek_array(key: &SecretBytes) -> Result<&[u8; 32]> {
     key.expose().try_into().map_err(|_| Error::Encode {
         what: "data key".into(),
         reason: format!("an AES-256 key has 32 bytes, not {}", key.len()),
     })
 }
 
-/// Gets the AES-256 key `uid` from the key manager into protected memory.
-pub(crate) async fn fetch_aes256(client: &Client, uid: &str) -> Result<SecretBytes> {
+/// Gets the AES-256 key `uid` from the key manager into protected memory; a `Protocol` error
+/// when the object is not an unwrapped, raw, 32-byte AES key.
+///
+/// ```no_run
+/// # async fn example(client: &kmipkit::client::Client) -> kmipkit::error::Result<()> {
+/// let key = kmipkit::envelope::model1::fetch_aes256(client, "4d2f-11").await?;
+/// assert_eq!(key.len(), 32);
+/// # Ok(()) }
+/// ```
+pub async fn fetch_aes256(client: &Client, uid: &str) -> Result<SecretBytes> {
     let got = client.get(GetRequest::new(Some(uid.to_string()))).await?;
     let Object::SymmetricKey(key) = got.object else {
         return Err(Error::Protocol {
