@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import os
+import threading
+import time
+from typing import BinaryIO, cast
 
 import pytest
 
@@ -46,6 +49,56 @@ def test_model1_streaming(client: Client, unique: str) -> None:
     truncated = io.BytesIO(ct[:-20])
     with pytest.raises(kmipkit.IntegrityError):
         model.decrypt_stream(truncated, io.BytesIO(), b"ctx")
+
+
+class _Greedy(io.BytesIO):
+    """A file-like whose ``read(n)`` ignores ``n`` and returns everything left."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        return super().read()
+
+
+class _Trickle(io.RawIOBase):
+    """A raw stream whose ``write`` takes at most 1000 bytes per call, as raw streams may."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: "bytes | bytearray | memoryview") -> int:  # type: ignore[override]
+        taken = bytes(b[:1000])
+        self.data += taken
+        return len(taken)
+
+
+def test_streaming_over_odd_file_likes(client: Client, unique: str) -> None:
+    model = kmipkit.Model1(client, unique, 1)
+    model.ensure_kek()
+    data = os.urandom(150_000)
+    # Bytes beyond what was asked for are refused, never silently dropped.
+    with pytest.raises(OSError, match="returned"):
+        model.encrypt_stream(_Greedy(data), io.BytesIO(), b"ctx")
+    # Short writes are completed: nothing is lost.
+    out = _Trickle()
+    assert model.encrypt_stream(io.BytesIO(data), cast(BinaryIO, out), b"ctx") == len(data)
+    assert model.decrypt(bytes(out.data), b"ctx") == data
+    back = _Trickle()
+    assert model.decrypt_stream(io.BytesIO(bytes(out.data)), cast(BinaryIO, back), b"ctx") == len(data)
+    assert bytes(back.data) == data
+    # A wrong context fails the key commitment: the core's IntegrityError, not an OSError.
+    with pytest.raises(kmipkit.IntegrityError):
+        model.decrypt_stream(io.BytesIO(bytes(out.data)), io.BytesIO(), b"other")
+    # A header naming another KEK than its protected DEK is refused, streamed or not.
+    dek = model.create_dek()
+    forged = envelope.seal_with_key(
+        dek.expose(), b"x", b"", key_ref=kmipkit.KeyRef("another-kek", 1, "u"), wrapped_dek=dek.protected
+    )
+    with pytest.raises(kmipkit.IntegrityError):
+        model.decrypt(forged, b"")
+    with pytest.raises(kmipkit.IntegrityError, match="does not name the KEK"):
+        model.decrypt_stream(io.BytesIO(forged), io.BytesIO(), b"")
 
 
 def test_model2_roundtrip_streaming_and_isolation(client: Client, unique: str) -> None:
@@ -111,6 +164,25 @@ def test_model1_rotation(client: Client, unique: str) -> None:
 
     with pytest.raises(OSError, match="disk full"):
         kmipkit.Model1Rotation(v3).rewrap_all(store.items(), refuse)
+    # is_current from another thread while a bulk run is inside its sink: it waits with the
+    # GIL released (holding it would deadlock the sink; this test would hang).
+    v4 = kmipkit.Model1(client, unique, 4)
+    v4.ensure_kek()
+    rotation4 = kmipkit.Model1Rotation(v4)
+    in_sink = threading.Event()
+
+    def slow_sink(item: str, new: bytes) -> None:
+        in_sink.set()
+        time.sleep(0.3)
+        store[item] = new
+
+    worker = threading.Thread(target=rotation4.rewrap_all, args=(list(store.items()), slow_sink))
+    worker.start()
+    assert in_sink.wait(30)
+    first = next(iter(store))
+    rotation4.is_current(store[first])
+    worker.join(30)
+    assert not worker.is_alive() and all(rotation4.is_current(c) for c in store.values())
 
 
 def test_model2_rotation(client: Client, unique: str) -> None:

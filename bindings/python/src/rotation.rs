@@ -96,8 +96,10 @@ impl NativeModel1Rotation {
     }
 
     /// Whether the ciphertext's data key is already under the target KEK version.
-    fn is_current(&self, ciphertext: &[u8]) -> PyResult<bool> {
-        self.inner.blocking_lock().is_current(ciphertext).py()
+    /// Waits for a running `rewrap_all` with the GIL released: its sink needs the GIL.
+    fn is_current(&self, py: Python<'_>, ciphertext: &[u8]) -> PyResult<bool> {
+        py.detach(|| self.inner.blocking_lock().is_current(ciphertext))
+            .py()
     }
 
     /// The ciphertext with its data key re-wrapped (the body is unchanged).

@@ -172,14 +172,7 @@ impl NativeClient {
             py,
             aio.as_ref(),
             async move { c.signature_verify(request).await },
-            |py, r| {
-                Ok(
-                    pyo3::types::PyBool::new(py, r.validity_indicator == ValidityIndicator::Valid)
-                        .to_owned()
-                        .into_any()
-                        .unbind(),
-                )
-            },
+            |py, r| valid(py, r.validity_indicator),
         )
     }
 
@@ -222,14 +215,7 @@ impl NativeClient {
             py,
             aio.as_ref(),
             async move { c.mac_verify(request).await },
-            |py, r| {
-                Ok(
-                    pyo3::types::PyBool::new(py, r.validity_indicator == ValidityIndicator::Valid)
-                        .to_owned()
-                        .into_any()
-                        .unbind(),
-                )
-            },
+            |py, r| valid(py, r.validity_indicator),
         )
     }
 
@@ -291,4 +277,12 @@ impl NativeClient {
             none,
         )
     }
+}
+
+/// A Validity Indicator as a Python bool: `True` only for `Valid`.
+fn valid(py: Python<'_>, v: ValidityIndicator) -> PyResult<Obj> {
+    Ok(pyo3::types::PyBool::new(py, v == ValidityIndicator::Valid)
+        .to_owned()
+        .into_any()
+        .unbind())
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use kmipkit::envelope::format::{self, Decryptor, Encryptor, Header, Params};
 use kmipkit::keys::SecretBytes;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBool, PyBytes};
 
 use super::{Obj, dek};
 use crate::errors::to_py;
@@ -18,11 +18,19 @@ pub(super) struct PyWriter(Obj);
 impl Write for PyWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         Python::attach(|py| {
-            self.0
+            let written = self
+                .0
                 .call_method1(py, "write", (PyBytes::new(py, buf),))
-                .map_err(|e| std::io::Error::other(e.to_string()))
-        })?;
-        Ok(buf.len())
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            // A raw (unbuffered) stream may take fewer bytes than given: report the count so
+            // that `write_all` sends the rest. Anything but an int below `buf.len()` (`None`
+            // from some file-likes) means all of it.
+            let written = written.bind(py);
+            match written.extract::<usize>() {
+                Ok(n) if n < buf.len() && !written.is_instance_of::<PyBool>() => Ok(n),
+                _ => Ok(buf.len()),
+            }
+        })
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
@@ -44,8 +52,16 @@ impl Read for PyReader {
                 .cast::<PyBytes>()
                 .map_err(|_| std::io::Error::other("read() must return bytes"))?
                 .as_bytes();
-            let n = data.len().min(buf.len());
-            buf[..n].copy_from_slice(&data[..n]);
+            // More than asked for cannot be kept, and dropping it would encrypt or decrypt
+            // a silently truncated stream.
+            let n = data.len();
+            if n > buf.len() {
+                return Err(std::io::Error::other(format!(
+                    "read({}) returned {n} bytes",
+                    buf.len()
+                )));
+            }
+            buf[..n].copy_from_slice(data);
             Ok(n)
         })
     }
@@ -90,10 +106,9 @@ pub(super) fn decrypt_stream(
         .map_err(io_error)?;
     let key = key_of(py, &header)?;
     let key = dek(&key)?;
-    py.detach(|| {
-        let mut dec = Decryptor::new(reader, &header, key, context)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        std::io::copy(&mut dec, &mut PyWriter(dst))
-    })
-    .map_err(io_error)
+    // A wrong key or context fails the key commitment here: raised as the core's error
+    // (`IntegrityError`), not as an `OSError`.
+    let mut dec = Decryptor::new(reader, &header, key, context).map_err(to_py)?;
+    py.detach(|| std::io::copy(&mut dec, &mut PyWriter(dst)))
+        .map_err(io_error)
 }
