@@ -505,7 +505,21 @@ impl Model1 {
 /// message was first sealed under, while the blob names the KEK version it is protected under now.
 /// Only the KEK names must therefore agree.
 pub fn protected_dek_of(ciphertext: &[u8]) -> Result<ProtectedDek> {
-    let (header, _) = Header::parse(ciphertext)?;
+    protected_dek_of_header(&Header::parse(ciphertext)?.0)
+}
+
+/// [`protected_dek_of`] for a header already read, e.g. by a streaming decryptor.
+///
+/// ```
+/// use kmipkit::envelope::format::{Header, KeyRef, Params, seal};
+/// use kmipkit::envelope::model1::protected_dek_of_header;
+/// let key_ref = KeyRef { name: "kek".into(), version: 1, uid: "1".into() };
+/// let ciphertext = seal(&[7; 32], &Params::new(key_ref), b"", b"hi")?;
+/// let (header, _) = Header::parse(&ciphertext)?;
+/// assert!(protected_dek_of_header(&header).is_err()); // a Model 2 ciphertext carries none
+/// # Ok::<(), kmipkit::Error>(())
+/// ```
+pub fn protected_dek_of_header(header: &Header) -> Result<ProtectedDek> {
     if header.wrapped_dek.is_empty() {
         return Err(Error::Format {
             reason: "the ciphertext carries no protected DEK (not a Model 1 ciphertext)".into(),

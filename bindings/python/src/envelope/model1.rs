@@ -3,8 +3,7 @@
 use std::sync::Arc;
 
 use kmipkit::envelope::format::Params;
-use kmipkit::envelope::model1::{Model1, ProtectedDek};
-use kmipkit::error::Error;
+use kmipkit::envelope::model1::{Model1, ProtectedDek, protected_dek_of_header};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -12,7 +11,7 @@ use super::stream::{decrypt_stream, encrypt_stream};
 use super::{NativeKeyCache, Obj, bytes_obj, crypto, dek, key_ref_obj, plain_obj};
 use crate::client::NativeClient;
 use crate::convert::Secret;
-use crate::errors::{IntoPy, to_py};
+use crate::errors::IntoPy;
 use crate::runtime::{block, run};
 
 /// Model 1: data keys protected by a key-encryption key on the key manager.
@@ -187,13 +186,8 @@ impl NativeModel1 {
     /// Streams a Model 1 ciphertext from `src` decrypted into `dst`; returns the plaintext length.
     fn decrypt_stream(&self, py: Python<'_>, src: Obj, dst: Obj, context: &[u8]) -> PyResult<u64> {
         decrypt_stream(py, src, dst, context, |py, header| {
-            if header.wrapped_dek.is_empty() {
-                return Err(to_py(Error::Format {
-                    reason: "the ciphertext carries no protected DEK (not a Model 1 ciphertext)"
-                        .into(),
-                }));
-            }
-            let protected = ProtectedDek::from_bytes(&header.wrapped_dek).py()?;
+            // Checked before the key manager is asked anything.
+            let protected = protected_dek_of_header(header).py()?;
             let m = self.inner.clone();
             block(py, async move { m.unlock(&protected).await }).map(Arc::new)
         })

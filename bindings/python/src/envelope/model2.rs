@@ -3,10 +3,9 @@
 use std::sync::Arc;
 
 use kmipkit::envelope::format::Params;
+use kmipkit::envelope::model1::fetch_aes256;
 use kmipkit::envelope::model2::Model2;
 use kmipkit::error::Error;
-use kmipkit::keys::SecretBytes;
-use kmipkit::message::{GetRequest, KeyMaterial, Object};
 use pyo3::prelude::*;
 
 use super::stream::{decrypt_stream, encrypt_stream};
@@ -19,28 +18,6 @@ use crate::runtime::{block, run};
 #[pyclass(module = "kmipkit._native", name = "Model2", frozen)]
 pub struct NativeModel2 {
     pub(crate) inner: Arc<Model2>,
-}
-
-/// The AES-256 key `uid` from the key manager, in protected memory (conversion of a Get result).
-async fn key_bytes(
-    client: &kmipkit::client::Client,
-    uid: String,
-) -> kmipkit::error::Result<SecretBytes> {
-    let got = client.get(GetRequest::new(Some(uid.clone()))).await?;
-    match got.object.key_block().and_then(|b| {
-        if b.is_wrapped() {
-            None
-        } else {
-            b.key_material()
-        }
-    }) {
-        Some(KeyMaterial::Bytes(b)) if matches!(got.object, Object::SymmetricKey(_)) => {
-            Ok(SecretBytes::from(b.0.as_slice()))
-        }
-        _ => Err(Error::Protocol {
-            reason: format!("object {uid:?} is not an unwrapped raw symmetric key"),
-        }),
-    }
 }
 
 #[pymethods]
@@ -148,7 +125,7 @@ impl NativeModel2 {
         let m = self.inner.clone();
         let (key_ref, key) = block(py, async move {
             let key_ref = m.key_for(&id).await?;
-            let key = key_bytes(m.client(), key_ref.uid.clone()).await?;
+            let key = fetch_aes256(m.client(), &key_ref.uid).await?;
             Ok((key_ref, key))
         })?;
         encrypt_stream(py, src, dst, dek(&key)?, &Params::new(key_ref), context)
@@ -175,7 +152,7 @@ impl NativeModel2 {
             }
             let m = self.inner.clone();
             let uid = header.key_ref.uid.clone();
-            block(py, async move { key_bytes(m.client(), uid).await }).map(Arc::new)
+            block(py, async move { fetch_aes256(m.client(), &uid).await }).map(Arc::new)
         })
     }
 
