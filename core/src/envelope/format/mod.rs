@@ -26,6 +26,7 @@
 //! # }
 //! ```
 
+mod context;
 mod crypto;
 mod header;
 mod memory;
@@ -36,6 +37,7 @@ mod stream;
 
 use std::io;
 
+pub use context::{decode_context, encode_context};
 pub use header::{
     DEFAULT_FRAME_SIZE, Header, KeyRef, MAGIC, MAX_BOUND_LEN, MAX_FRAME_SIZE, MAX_HEADER_LEN,
     MAX_KEY_FIELD_LEN, MAX_WRAPPED_DEK_LEN, MIN_FRAME_SIZE, SUITE, VERSION,
@@ -120,6 +122,16 @@ fn resume<B: crypto::Backend>(
     dek: &[u8; 32],
     context: &[u8],
 ) -> crate::error::Result<schedule::Schedule<B>> {
+    if u32::try_from(context.len()).is_err() {
+        // No message binds a context whose length does not fit §3's 4-byte field, so this is a
+        // wrong context like any other (FORMAT.md §6), never a length taken modulo 2^32.
+        return Err(crate::error::Error::Integrity {
+            reason: format!(
+                "key commitment mismatch: the encryption context is {} bytes, and no message can bind 4 GiB or more",
+                context.len()
+            ),
+        });
+    }
     let bound = header.bound_part()?;
     let schedule = schedule::Schedule::<B>::derive(dek, &header.salt, &bound, context)?;
     schedule.verify(&header.commitment)?;
