@@ -118,7 +118,8 @@ pub enum ServersCommand {
 #[derive(Args, Clone, Default)]
 pub struct ContextArgs {
     /// Encryption context KEY=VALUE, bound to the ciphertext: decryption needs the same pairs.
-    /// Repeatable; order does not matter.
+    /// Repeatable; order does not matter. Encoded as docs/FORMAT.md §3.1 says, the same context
+    /// as the Python mapping {"KEY": "VALUE"}.
     #[arg(long = "context", short = 'C', value_name = "KEY=VALUE")]
     pub pairs: Vec<String>,
 }

@@ -334,36 +334,21 @@ pub fn closed_pipe() -> Failure {
     .hint("the data it received is incomplete; if that was intended (like `| head`), ignore this")
 }
 
-/// The encryption context as bytes: `KEY=VALUE` pairs sorted by key, joined by newlines (one
-/// pair is just `KEY=VALUE`), so the order on the command line does not matter.
+/// The encryption context as bytes: the core's canonical encoding of the `KEY=VALUE` pairs
+/// (FORMAT.md §3.1), so the order on the command line does not matter and Python's
+/// `{"KEY": "VALUE"}` is the same context.
 pub fn context_bytes(args: &ContextArgs) -> CliResult<Vec<u8>> {
     let mut pairs = Vec::new();
     for pair in &args.pairs {
-        let Some((key, value)) = pair.split_once('=') else {
+        let Some(split) = pair.split_once('=') else {
             return Err(Failure::usage(format!(
                 "--context {pair:?}: expected KEY=VALUE"
             )));
         };
-        if key.is_empty() || key.contains('\n') || value.contains('\n') {
-            return Err(Failure::usage(format!(
-                "--context {pair:?}: the key must be non-empty and neither part may contain a line break"
-            )));
-        }
-        pairs.push((key, value));
+        pairs.push(split);
     }
-    pairs.sort();
-    if let Some(w) = pairs.windows(2).find(|w| w[0].0 == w[1].0) {
-        return Err(Failure::usage(format!(
-            "--context: the key {:?} is given twice",
-            w[0].0
-        )));
-    }
-    Ok(pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-        .into_bytes())
+    kmipkit::envelope::format::encode_context(pairs)
+        .map_err(|e| Failure::usage(format!("--context: {e}")))
 }
 
 /// Reads a protected-DEK file.
@@ -394,5 +379,10 @@ mod tests {
         assert!(context_bytes(&args(&[])).unwrap().is_empty());
         assert!(context_bytes(&args(&["novalue"])).is_err());
         assert!(context_bytes(&args(&["a=1", "a=2"])).is_err());
+        assert!(context_bytes(&args(&["=v"])).is_err());
+        assert!(context_bytes(&args(&["a\nb=v"])).is_err());
+        // A value may hold `=` (the key ends at the first one) and, escaped, a line feed.
+        assert_eq!(context_bytes(&args(&["a=b=c"])).unwrap(), b"a=b=c");
+        assert_eq!(context_bytes(&args(&["a=1\n2"])).unwrap(), b"a=1\n=2");
     }
 }
