@@ -263,11 +263,18 @@ fn oversized_header_lengths_are_rejected_before_reading() {
     let err = open(&bad, &DEK, CONTEXT).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Format, "{err}");
     let text = err.to_string();
-    assert!(text.contains("65535") && text.contains("4096"), "{text}");
+    assert!(text.contains("65535") && text.contains("2101"), "{text}");
     assert!(
         !text.contains("Limits"),
         "a format cap is not a setting: {text}"
     );
+    // The largest bound part a name and a UID of 1,024 bytes make is 2,101 bytes: one byte more
+    // is refused from the length field alone (FORMAT.md §2.2).
+    assert_eq!(kmipkit::envelope::format::MAX_HEADER_LEN, 6231);
+    let mut at_cap = ciphertext.clone();
+    at_cap[7..9].copy_from_slice(&2102u16.to_be_bytes());
+    let err = open(&at_cap, &DEK, CONTEXT).unwrap_err().to_string();
+    assert!(err.contains("claims 2102 bytes"), "{err}");
     // Only 9 bytes are read before the bound-part length is refused.
     let mut reader = &bad[..];
     assert!(Header::read_from(&mut reader).is_err());

@@ -17,13 +17,13 @@ pub const DEFAULT_FRAME_SIZE: u32 = 0x1_0000;
 pub const MIN_FRAME_SIZE: u32 = 64;
 /// The largest frame size a header may declare (1 MiB), which bounds a decoder's memory.
 pub const MAX_FRAME_SIZE: u32 = 0x10_0000;
-/// The largest bound part (magic through key UID).
-pub const MAX_BOUND_LEN: usize = 4096;
+/// The largest bound part (magic through key UID): 2,101 bytes, a name and a UID of the largest size.
+pub const MAX_BOUND_LEN: usize = MIN_BOUND_LEN + 2 * MAX_KEY_FIELD_LEN;
 /// The largest key name and key UID, in bytes of UTF-8.
 pub const MAX_KEY_FIELD_LEN: usize = 1024;
 /// The largest wrapped DEK.
 pub const MAX_WRAPPED_DEK_LEN: usize = 4096;
-/// The largest header: bound part, commitment, wrapped-DEK length and wrapped DEK.
+/// The largest header (6,231 bytes): bound part, commitment, wrapped-DEK length and wrapped DEK.
 pub const MAX_HEADER_LEN: usize = MAX_BOUND_LEN + 34 + MAX_WRAPPED_DEK_LEN;
 
 /// Bytes of the bound part before the key name: magic, version, suite, B, F, salt, name length.
