@@ -31,7 +31,7 @@ step "the PyKMIP test key server harness (builds its venv on first use)"
 conformance/pykmip/selftest.sh
 
 step "frozen envelope vectors through an independent decoder written from docs/FORMAT.md"
-target/pykmip-venv/bin/python conformance/vectors/envelope/decode.py conformance/vectors/envelope/*.json
+target/pykmip-venv/bin/python conformance/vectors/envelope/decode.py conformance/vectors/envelope
 
 step "rsyslog for the real-receiver log test (Debian's package unpacked into target/rsyslog)"
 conformance/rsyslog/fetch.sh
