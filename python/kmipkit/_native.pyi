@@ -25,6 +25,9 @@ __all__ = [
     "normalize_ttlv",
     "parse_message",
     "seal",
+    "seal_with_fixed_salt_for_test_vectors",
+    "encode_context",
+    "decode_context",
     "open",
     "header",
     "dependencies",
@@ -227,9 +230,21 @@ def seal(
     version: int = 0,
     uid: str = "",
     wrapped_dek: Optional[bytes] = None,
-    salt: Optional[bytes] = None,
     frame_size: Optional[int] = None,
 ) -> bytes: ...
+def seal_with_fixed_salt_for_test_vectors(
+    key: bytes,
+    plaintext: bytes,
+    context: bytes,
+    salt: bytes,
+    name: str = "",
+    version: int = 0,
+    uid: str = "",
+    wrapped_dek: Optional[bytes] = None,
+    frame_size: Optional[int] = None,
+) -> bytes: ...
+def encode_context(pairs: Sequence[tuple[str, str]]) -> bytes: ...
+def decode_context(data: bytes) -> Optional[dict[str, str]]: ...
 def open(key: bytes, ciphertext: bytes, context: bytes) -> bytes: ...
 def header(ciphertext: bytes) -> dict[str, Any]: ...
 def dependencies(items: Sequence[tuple[Any, bytes]]) -> tuple[dict[tuple[str, int, str], list[Any]], list[Any]]: ...

@@ -11,13 +11,14 @@ The blocking classes take a :class:`~kmipkit.Client`; the ``Async`` ones an
 from __future__ import annotations
 
 import asyncio
-from typing import Any, BinaryIO, Callable, Iterable, Optional, TypeVar
+from typing import Any, BinaryIO, Callable, Iterable, Mapping, Optional, TypeVar, Union
 
 from . import _native
 from .client import AsyncClient, Client
 from .types import KeyRef, Progress, Secret
 
 __all__ = [
+    "Context",
     "AsyncModel1",
     "AsyncModel1Rotation",
     "AsyncModel2",
@@ -29,14 +30,41 @@ __all__ = [
     "Model2",
     "Model2Rotation",
     "async_destroy_version",
+    "decode_context",
     "dependencies",
     "destroy_version",
+    "encode_context",
     "header",
     "open_with_key",
     "seal_with_key",
 ]
 
 _Item = TypeVar("_Item")
+
+Context = Union[bytes, Mapping[str, str]]
+"""An encryption context: a mapping of text keys to text values, encoded canonically by the
+core (docs/FORMAT.md §3.1) so that ``{"table": "orders", "row": "7"}`` is the context the CLI's
+``-C table=orders -C row=7`` binds; or raw bytes, used as they are."""
+
+
+def encode_context(context: Mapping[str, str]) -> bytes:
+    """The canonical bytes of a key-value context (docs/FORMAT.md §3.1). Raises
+    :class:`~kmipkit.EncodeError` for an empty key or a key holding ``=`` or a line feed."""
+    return _native.encode_context(list(context.items()))
+
+
+def decode_context(data: bytes) -> Optional[dict[str, str]]:
+    """The mapping whose canonical encoding is ``data``, or ``None`` if it is no such encoding."""
+    return _native.decode_context(bytes(data))
+
+
+def _context(context: Context) -> bytes:
+    if isinstance(context, (bytes, bytearray, memoryview)):
+        return bytes(context)
+    if isinstance(context, Mapping):
+        return encode_context(context)
+    raise TypeError(f"a context is a mapping of str to str, or bytes; got {type(context).__name__}")
+
 
 
 class KeyCache:
@@ -74,9 +102,9 @@ class DataKey:
         self.protected = protected
         """The protected DEK (safe to store): the key encrypted under the KEK."""
 
-    def seal(self, plaintext: bytes, context: bytes = b"") -> bytes:
+    def seal(self, plaintext: bytes, context: Context = b"") -> bytes:
         """Encrypts locally under this key; the ciphertext carries the protected DEK."""
-        return self._model.seal_with_dek(self._key, self.protected, bytes(context), bytes(plaintext))
+        return self._model.seal_with_dek(self._key, self.protected, _context(context), bytes(plaintext))
 
     def expose(self) -> bytes:
         """The key bytes: only on explicit request."""
@@ -89,22 +117,37 @@ class DataKey:
 def seal_with_key(
     key: bytes,
     plaintext: bytes,
-    context: bytes = b"",
+    context: Context = b"",
     key_ref: Optional[KeyRef] = None,
     wrapped_dek: Optional[bytes] = None,
-    salt: Optional[bytes] = None,
     frame_size: Optional[int] = None,
 ) -> bytes:
-    """The ciphertext format with a caller's 32-byte key (no key manager)."""
-    if key_ref is None and wrapped_dek is None and salt is None and frame_size is None:
-        return _native.seal(key, plaintext, context)
+    """The ciphertext format with a caller's 32-byte key (no key manager), under a fresh random
+    salt."""
     ref = key_ref or KeyRef("", 0, "")
-    return _native.seal(key, plaintext, context, ref.name, ref.version, ref.uid, wrapped_dek, salt, frame_size)
+    return _native.seal(key, plaintext, _context(context), ref.name, ref.version, ref.uid, wrapped_dek, frame_size)
 
 
-def open_with_key(key: bytes, ciphertext: bytes, context: bytes = b"") -> bytes:
+def _seal_with_fixed_salt_for_test_vectors(
+    key: bytes,
+    plaintext: bytes,
+    context: Context,
+    salt: bytes,
+    key_ref: Optional[KeyRef] = None,
+    wrapped_dek: Optional[bytes] = None,
+    frame_size: Optional[int] = None,
+) -> bytes:
+    """:func:`seal_with_key` under a chosen salt, only to reproduce frozen test vectors: sealing
+    two plaintexts with one key and one salt reuses the AES-GCM key and nonces."""
+    ref = key_ref or KeyRef("", 0, "")
+    return _native.seal_with_fixed_salt_for_test_vectors(
+        key, plaintext, _context(context), salt, ref.name, ref.version, ref.uid, wrapped_dek, frame_size
+    )
+
+
+def open_with_key(key: bytes, ciphertext: bytes, context: Context = b"") -> bytes:
     """Decrypts the ciphertext format with a caller's 32-byte key."""
-    return _native.open(key, ciphertext, context)
+    return _native.open(key, ciphertext, _context(context))
 
 
 def header(ciphertext: bytes) -> dict[str, Any]:
@@ -197,25 +240,25 @@ class Model1(_Sync):
         secret: Secret = self._call("unlock", bytes(protected))
         return secret
 
-    def encrypt(self, plaintext: bytes, context: bytes = b"") -> bytes:
+    def encrypt(self, plaintext: bytes, context: Context = b"") -> bytes:
         """Encrypts under a fresh data key (one key-manager round trip for the key)."""
         dek = self.create_dek()
         return dek.seal(plaintext, context)
 
-    def decrypt(self, ciphertext: bytes, context: bytes = b"") -> bytes:
+    def decrypt(self, ciphertext: bytes, context: Context = b"") -> bytes:
         """Decrypts a Model 1 ciphertext (unlocking its data key on the key manager)."""
-        return bytes(self._call("open", bytes(ciphertext), bytes(context)))
+        return bytes(self._call("open", bytes(ciphertext), _context(context)))
 
-    def encrypt_stream(self, src: BinaryIO, dst: BinaryIO, context: bytes = b"", dek: Optional[DataKey] = None) -> int:
+    def encrypt_stream(self, src: BinaryIO, dst: BinaryIO, context: Context = b"", dek: Optional[DataKey] = None) -> int:
         """Streams ``src`` encrypted into ``dst`` in constant memory; returns the plaintext length."""
         key = dek if dek is not None else self.create_dek()
-        return int(self._thread(self._n.encrypt_stream, key._key, key.protected, src, dst, bytes(context)))
+        return int(self._thread(self._n.encrypt_stream, key._key, key.protected, src, dst, _context(context)))
 
-    def decrypt_stream(self, src: BinaryIO, dst: BinaryIO, context: bytes = b"") -> int:
+    def decrypt_stream(self, src: BinaryIO, dst: BinaryIO, context: Context = b"") -> int:
         """Streams a ciphertext from ``src`` decrypted into ``dst``; returns the plaintext length.
         Output is written frame by frame as each frame verifies; an ``IntegrityError`` means the
         output so far must be discarded."""
-        return int(self._thread(self._n.decrypt_stream, src, dst, bytes(context)))
+        return int(self._thread(self._n.decrypt_stream, src, dst, _context(context)))
 
     def __repr__(self) -> str:
         return f"<Model1 kek={self.kek_key_name!r}>"
@@ -250,21 +293,21 @@ class Model2(_Sync):
         """Forgets what is cached for ``id`` (after revoking or rotating its key)."""
         self._n.forget(id)
 
-    def encrypt(self, id: str, plaintext: bytes, context: bytes = b"") -> bytes:
+    def encrypt(self, id: str, plaintext: bytes, context: Context = b"") -> bytes:
         """Encrypts for ``id`` with ``context`` bound as associated data."""
-        return bytes(self._call("encrypt", id, bytes(plaintext), bytes(context)))
+        return bytes(self._call("encrypt", id, bytes(plaintext), _context(context)))
 
-    def decrypt(self, id: str, ciphertext: bytes, context: bytes = b"") -> bytes:
+    def decrypt(self, id: str, ciphertext: bytes, context: Context = b"") -> bytes:
         """Decrypts a ciphertext made for ``id`` (any key version)."""
-        return bytes(self._call("decrypt", id, bytes(ciphertext), bytes(context)))
+        return bytes(self._call("decrypt", id, bytes(ciphertext), _context(context)))
 
-    def encrypt_stream(self, id: str, src: BinaryIO, dst: BinaryIO, context: bytes = b"") -> int:
+    def encrypt_stream(self, id: str, src: BinaryIO, dst: BinaryIO, context: Context = b"") -> int:
         """Streams ``src`` encrypted for ``id`` into ``dst``; returns the plaintext length."""
-        return int(self._thread(self._n.encrypt_stream, id, src, dst, bytes(context)))
+        return int(self._thread(self._n.encrypt_stream, id, src, dst, _context(context)))
 
-    def decrypt_stream(self, id: str, src: BinaryIO, dst: BinaryIO, context: bytes = b"") -> int:
+    def decrypt_stream(self, id: str, src: BinaryIO, dst: BinaryIO, context: Context = b"") -> int:
         """Streams a ciphertext for ``id`` from ``src`` decrypted into ``dst``."""
-        return int(self._thread(self._n.decrypt_stream, id, src, dst, bytes(context)))
+        return int(self._thread(self._n.decrypt_stream, id, src, dst, _context(context)))
 
     def __repr__(self) -> str:
         return "<Model2>"
@@ -322,20 +365,20 @@ class Model2Rotation(_Sync):
         """Deactivates ``version`` (it still decrypts)."""
         self._call("deactivate", id, version)
 
-    def encrypt(self, id: str, plaintext: bytes, context: bytes = b"", version: Optional[int] = None) -> bytes:
+    def encrypt(self, id: str, plaintext: bytes, context: Context = b"", version: Optional[int] = None) -> bytes:
         """Encrypts under the primary version, or ``version`` (which must be Active)."""
-        return bytes(self._call("encrypt", id, bytes(plaintext), bytes(context), version))
+        return bytes(self._call("encrypt", id, bytes(plaintext), _context(context), version))
 
     def reencrypt_all(
         self,
         id: str,
-        items: Iterable[tuple[_Item, bytes, bytes]],
+        items: Iterable[tuple[_Item, Context, bytes]],
         sink: Callable[[_Item, bytes], object],
         progress: Optional[Callable[[Progress], object]] = None,
     ) -> Progress:
         """Re-encrypts ``(item, context, ciphertext)`` triples under the primary version."""
         cb = (lambda t: progress(Progress._of(t))) if progress else None
-        triples = [(i, bytes(x), bytes(c)) for i, x, c in items]
+        triples = [(i, _context(x), bytes(c)) for i, x, c in items]
         return Progress._of(self._call("reencrypt_all", id, triples, sink, cb))
 
 
@@ -392,25 +435,25 @@ class AsyncModel1(_Async):
         secret: Secret = await self._call("unlock", bytes(protected))
         return secret
 
-    async def encrypt(self, plaintext: bytes, context: bytes = b"") -> bytes:
+    async def encrypt(self, plaintext: bytes, context: Context = b"") -> bytes:
         """Encrypts under a fresh data key (one key-manager round trip for the key)."""
         dek = await self.create_dek()
         return dek.seal(plaintext, context)
 
-    async def decrypt(self, ciphertext: bytes, context: bytes = b"") -> bytes:
+    async def decrypt(self, ciphertext: bytes, context: Context = b"") -> bytes:
         """Decrypts a Model 1 ciphertext (unlocking its data key on the key manager)."""
-        return bytes(await self._call("open", bytes(ciphertext), bytes(context)))
+        return bytes(await self._call("open", bytes(ciphertext), _context(context)))
 
-    async def encrypt_stream(self, src: BinaryIO, dst: BinaryIO, context: bytes = b"", dek: Optional[DataKey] = None) -> int:
+    async def encrypt_stream(self, src: BinaryIO, dst: BinaryIO, context: Context = b"", dek: Optional[DataKey] = None) -> int:
         """Streams ``src`` encrypted into ``dst`` in constant memory; returns the plaintext length."""
         key = dek if dek is not None else await self.create_dek()
-        return int(await self._thread(self._n.encrypt_stream, key._key, key.protected, src, dst, bytes(context)))
+        return int(await self._thread(self._n.encrypt_stream, key._key, key.protected, src, dst, _context(context)))
 
-    async def decrypt_stream(self, src: BinaryIO, dst: BinaryIO, context: bytes = b"") -> int:
+    async def decrypt_stream(self, src: BinaryIO, dst: BinaryIO, context: Context = b"") -> int:
         """Streams a ciphertext from ``src`` decrypted into ``dst``; returns the plaintext length.
         Output is written frame by frame as each frame verifies; an ``IntegrityError`` means the
         output so far must be discarded."""
-        return int(await self._thread(self._n.decrypt_stream, src, dst, bytes(context)))
+        return int(await self._thread(self._n.decrypt_stream, src, dst, _context(context)))
 
     def __repr__(self) -> str:
         return f"<Model1 kek={self.kek_key_name!r}>"
@@ -445,21 +488,21 @@ class AsyncModel2(_Async):
         """Forgets what is cached for ``id`` (after revoking or rotating its key)."""
         self._n.forget(id)
 
-    async def encrypt(self, id: str, plaintext: bytes, context: bytes = b"") -> bytes:
+    async def encrypt(self, id: str, plaintext: bytes, context: Context = b"") -> bytes:
         """Encrypts for ``id`` with ``context`` bound as associated data."""
-        return bytes(await self._call("encrypt", id, bytes(plaintext), bytes(context)))
+        return bytes(await self._call("encrypt", id, bytes(plaintext), _context(context)))
 
-    async def decrypt(self, id: str, ciphertext: bytes, context: bytes = b"") -> bytes:
+    async def decrypt(self, id: str, ciphertext: bytes, context: Context = b"") -> bytes:
         """Decrypts a ciphertext made for ``id`` (any key version)."""
-        return bytes(await self._call("decrypt", id, bytes(ciphertext), bytes(context)))
+        return bytes(await self._call("decrypt", id, bytes(ciphertext), _context(context)))
 
-    async def encrypt_stream(self, id: str, src: BinaryIO, dst: BinaryIO, context: bytes = b"") -> int:
+    async def encrypt_stream(self, id: str, src: BinaryIO, dst: BinaryIO, context: Context = b"") -> int:
         """Streams ``src`` encrypted for ``id`` into ``dst``; returns the plaintext length."""
-        return int(await self._thread(self._n.encrypt_stream, id, src, dst, bytes(context)))
+        return int(await self._thread(self._n.encrypt_stream, id, src, dst, _context(context)))
 
-    async def decrypt_stream(self, id: str, src: BinaryIO, dst: BinaryIO, context: bytes = b"") -> int:
+    async def decrypt_stream(self, id: str, src: BinaryIO, dst: BinaryIO, context: Context = b"") -> int:
         """Streams a ciphertext for ``id`` from ``src`` decrypted into ``dst``."""
-        return int(await self._thread(self._n.decrypt_stream, id, src, dst, bytes(context)))
+        return int(await self._thread(self._n.decrypt_stream, id, src, dst, _context(context)))
 
     def __repr__(self) -> str:
         return "<Model2>"
@@ -517,20 +560,20 @@ class AsyncModel2Rotation(_Async):
         """Deactivates ``version`` (it still decrypts)."""
         await self._call("deactivate", id, version)
 
-    async def encrypt(self, id: str, plaintext: bytes, context: bytes = b"", version: Optional[int] = None) -> bytes:
+    async def encrypt(self, id: str, plaintext: bytes, context: Context = b"", version: Optional[int] = None) -> bytes:
         """Encrypts under the primary version, or ``version`` (which must be Active)."""
-        return bytes(await self._call("encrypt", id, bytes(plaintext), bytes(context), version))
+        return bytes(await self._call("encrypt", id, bytes(plaintext), _context(context), version))
 
     async def reencrypt_all(
         self,
         id: str,
-        items: Iterable[tuple[_Item, bytes, bytes]],
+        items: Iterable[tuple[_Item, Context, bytes]],
         sink: Callable[[_Item, bytes], object],
         progress: Optional[Callable[[Progress], object]] = None,
     ) -> Progress:
         """Re-encrypts ``(item, context, ciphertext)`` triples under the primary version."""
         cb = (lambda t: progress(Progress._of(t))) if progress else None
-        triples = [(i, bytes(x), bytes(c)) for i, x, c in items]
+        triples = [(i, _context(x), bytes(c)) for i, x, c in items]
         return Progress._of(await self._call("reencrypt_all", id, triples, sink, cb))
 
 

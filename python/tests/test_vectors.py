@@ -15,6 +15,7 @@ VECTORS = Path(__file__).resolve().parents[2] / "conformance" / "vectors"
 OASIS = sorted((VECTORS / "oasis-xml").rglob("*.xml"))
 CAPTURES = sorted((VECTORS / "pykmip-0.11").glob("*.hex"))
 FROZEN = sorted((VECTORS / "envelope").glob("*.json"))
+NEGATIVE = sorted((VECTORS / "envelope" / "negative").glob("*.json"))
 
 
 def test_vectors_present() -> None:
@@ -61,9 +62,9 @@ def test_frozen_envelope_vectors(path: Path) -> None:
     assert h["frame_size"] == v["frame_size"]
     assert h["wrapped_dek"] == bytes.fromhex(v["wrapped_dek"])
     # Sealing again with the same salt reproduces the vector byte for byte.
-    again = envelope.seal_with_key(
-        dek, plaintext, context, key_ref=h["key"], wrapped_dek=h["wrapped_dek"],
-        salt=bytes.fromhex(v["salt"]), frame_size=v["frame_size"],
+    again = envelope._seal_with_fixed_salt_for_test_vectors(
+        dek, plaintext, context, bytes.fromhex(v["salt"]), key_ref=h["key"], wrapped_dek=h["wrapped_dek"],
+        frame_size=v["frame_size"],
     )
     assert again == ciphertext
     # Any flipped bit is an IntegrityError (or FormatError in the header).
@@ -73,6 +74,35 @@ def test_frozen_envelope_vectors(path: Path) -> None:
         envelope.open_with_key(dek, bytes(tampered), context)
     with pytest.raises(kmipkit.IntegrityError):
         envelope.open_with_key(dek, ciphertext, context + b"x")
+
+
+@pytest.mark.parametrize("path", NEGATIVE, ids=lambda p: p.name)
+def test_negative_envelope_vectors(path: Path) -> None:
+    v = json.loads(path.read_text())
+    expected = {"format": kmipkit.FormatError, "integrity": kmipkit.IntegrityError}[v["error"]]
+    dek, context, ciphertext = (bytes.fromhex(v[k]) for k in ("dek", "context", "ciphertext"))
+    with pytest.raises(kmipkit.errors.CiphertextError) as err:
+        envelope.open_with_key(dek, ciphertext, context)
+    assert type(err.value) is expected, err.value
+
+
+def test_context_encodings() -> None:
+    v = json.loads((VECTORS / "envelope" / "contexts" / "encodings.json").read_text())
+    for case in v["valid"]:
+        mapping = {k: x for k, x in case["pairs"]}
+        assert envelope.encode_context(mapping) == bytes.fromhex(case["bytes"])
+        assert envelope.decode_context(bytes.fromhex(case["bytes"])) == mapping
+    for case in v["refused"]:
+        pairs = case["pairs"]
+        if len({k for k, _ in pairs}) < len(pairs):
+            continue  # a mapping cannot repeat a key
+        with pytest.raises(kmipkit.errors.EncodeError):
+            envelope.encode_context({k: x for k, x in pairs})
+    # The vector sealed under a key-value context opens with the mapping itself.
+    v = json.loads((VECTORS / "envelope" / "06-context-pairs.json").read_text())
+    mapping = {k: x for k, x in v["context_pairs"]}
+    dek, ciphertext = bytes.fromhex(v["dek"]), bytes.fromhex(v["ciphertext"])
+    assert envelope.open_with_key(dek, ciphertext, mapping) == bytes.fromhex(v["plaintext"])
 
 
 def test_codec_errors_are_typed() -> None:

@@ -37,6 +37,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(codec::normalize_ttlv, m)?)?;
     m.add_function(wrap_pyfunction!(codec::parse_message, m)?)?;
     m.add_function(wrap_pyfunction!(envelope::seal, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        envelope::seal_with_fixed_salt_for_test_vectors,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(envelope::encode_context, m)?)?;
+    m.add_function(wrap_pyfunction!(envelope::decode_context, m)?)?;
     m.add_function(wrap_pyfunction!(envelope::open, m)?)?;
     m.add_function(wrap_pyfunction!(envelope::header, m)?)?;
     m.add_function(wrap_pyfunction!(rotation::dependencies, m)?)?;

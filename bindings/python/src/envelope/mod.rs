@@ -17,7 +17,9 @@ use pyo3::types::PyBytes;
 pub use cache::NativeKeyCache;
 pub use model1::NativeModel1;
 pub use model2::NativeModel2;
-pub use with_key::{header, open, seal};
+pub use with_key::{
+    decode_context, encode_context, header, open, seal, seal_with_fixed_salt_for_test_vectors,
+};
 
 type Obj = Py<PyAny>;
 
