@@ -183,6 +183,24 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any mapping with allowed keys survives a round trip, and any bytes that decode are the
+        /// encoding of what they decode to (so no two mappings share bytes).
+        #[test]
+        fn round_trips(
+            map in proptest::collection::btree_map("[^=\n]{1,6}", "(.|\n){0,8}", 0..6),
+            bytes in proptest::collection::vec(proptest::prop_oneof![
+                proptest::sample::select(b"=\na\xc3\xa9".to_vec()), proptest::num::u8::ANY
+            ], 0..24),
+        ) {
+            let encoded = encode_context(&map).unwrap();
+            proptest::prop_assert_eq!(decode_context(&encoded), Some(map));
+            if let Some(decoded) = decode_context(&bytes) {
+                proptest::prop_assert_eq!(encode_context(&decoded).unwrap(), bytes);
+            }
+        }
+    }
+
     #[test]
     fn non_canonical_bytes_decode_to_nothing() {
         for bytes in [
