@@ -72,9 +72,13 @@ pub(super) fn check(path: &Path, protection: Protection) -> Result<(), FileProbl
 
 /// Reads a file after checking it, into memory that is zeroized when dropped.
 ///
-/// The permissions checked are those of the file opened, not of whatever the path names later.
+/// Only a regular file is read. The path is checked before it is opened (so a device is never
+/// opened), and opened without waiting (a FIFO put there in between opens at once instead of
+/// blocking until some writer comes), then the type and permissions are checked again on the
+/// file actually opened, not on whatever the path names later.
 pub(super) fn read(path: &Path, protection: Protection) -> Result<Zeroizing<Vec<u8>>, FileProblem> {
-    let file = File::open(path)?;
+    check(path, protection)?;
+    let file = open_without_waiting(path)?;
     let metadata = file.metadata()?;
     check_metadata(path, &metadata, protection)?;
     // Sized up front so the buffer never reallocates, which would leave an unzeroized copy.
@@ -113,6 +117,22 @@ pub(super) fn read_password(path: &Path) -> Result<Zeroizing<String>, FileProble
         )));
     }
     Ok(text)
+}
+
+/// Opens `path` for reading; never blocks in `open` (a FIFO without a writer would block forever).
+#[cfg(unix)]
+fn open_without_waiting(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK only changes how FIFOs and devices behave; reads of a regular file are unaffected.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_waiting(path: &Path) -> io::Result<File> {
+    File::open(path)
 }
 
 fn check_metadata(

@@ -62,6 +62,14 @@ use crate::observe::{AuditSettings, LogSettings};
 use crate::spec::ProtocolVersion;
 use files::{FileProblem, Protection};
 
+/// The most key servers one configuration may list (`[primary]` and the `[[secondary]]` tables
+/// together). Failover walks the list within one deadline; far more servers than a cluster has
+/// is a mistake (or a hostile file), refused with this number.
+pub const MAX_SERVERS: usize = 64;
+
+/// The longest server `name`, in bytes: it is repeated in every message about the server.
+pub const MAX_SERVER_NAME: usize = 64;
+
 /// A commented example `kmipkit.toml` showing every setting (it parses; its files are placeholders).
 pub const EXAMPLE_TOML: &str = include_str!("example.kmipkit.toml");
 
@@ -204,20 +212,15 @@ impl Config {
         let (mut config, referenced) = parse::parse(text, Some(shown.clone()), base_dir)?;
         for file in referenced {
             if let Err(problem) = files::check(&file.resolved, file.protection) {
+                let written = crate::error::shown(&file.written);
+                let resolved = crate::error::shown_path(&file.resolved);
                 let reason = match problem {
                     FileProblem::Exposed(_) | FileProblem::TooLarge => {
-                        format!(
-                            "{} = {}: {} is {problem}",
-                            file.setting,
-                            file.written,
-                            file.resolved.display()
-                        )
+                        format!("{} = {written}: {resolved} is {problem}", file.setting)
                     }
                     _ => format!(
-                        "{} = {}: {problem} (resolved to {})",
-                        file.setting,
-                        file.written,
-                        file.resolved.display()
+                        "{} = {written}: {problem} (resolved to {resolved})",
+                        file.setting
                     ),
                 };
                 return Err(Error::Config {
