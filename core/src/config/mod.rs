@@ -55,7 +55,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use server::{DEFAULT_PORT, ServerConfig};
-pub use tls_material::TlsMaterial;
+pub use tls_material::{TlsMaterial, TlsSources};
 
 use crate::error::{Error, Result};
 use crate::observe::{AuditSettings, LogSettings};

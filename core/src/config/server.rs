@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use super::TlsMaterial;
 use super::files::{self, FileProblem, Protection};
+use super::{TlsMaterial, TlsSources};
 use crate::error::{Error, Result, shown, shown_path};
 use crate::message::Credential;
 
@@ -97,12 +97,18 @@ impl ServerConfig {
         };
         let cert = self.read_file("client_cert", cert_path, Protection::Public)?;
         let key = self.read_file("client_key", key_path, Protection::Secret)?;
-        Ok(TlsMaterial::new(
+        let mut material = TlsMaterial::new(
             ca.to_vec(),
             cert.to_vec(),
             key.to_vec(),
             self.fingerprint_sha256,
-        ))
+        );
+        material.sources = TlsSources::new(
+            Some(self.ca.clone()),
+            Some(cert_path.clone()),
+            Some(key_path.clone()),
+        );
+        Ok(material)
     }
 
     /// The CA certificate(s), as PEM text.
