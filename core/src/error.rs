@@ -28,7 +28,8 @@ pub enum Error {
     },
     /// The input exceeds a configured decoding limit (size, depth or item count).
     #[error(
-        "{what} exceeds the limit of {limit} (found {found}); raise the limit in `Limits` if the peer is trusted"
+        "{what} exceeds the limit of {limit} (found {found}); {}",
+        limit_hint(what)
     )]
     LimitExceeded {
         /// Which limit: "message size", "nesting depth", "item count".
@@ -358,6 +359,24 @@ impl Error {
     }
 }
 
+/// What a user can do about an [`Error::LimitExceeded`], in the setting each front end has: the
+/// configuration file for the CLI and Python, the [`Limits`](crate::ttlv::Limits) field in Rust.
+fn limit_hint(what: &str) -> &'static str {
+    match what {
+        "message size" => {
+            "if the key server is trusted, raise `max_response_size` in the [protocol] section of \
+             kmipkit.toml (Python: `max_response_size`; Rust: `Limits::max_message_size`)"
+        }
+        "nesting depth" => {
+            "no real KMIP message nests this deep; the bound is `Limits::max_depth` (Rust only)"
+        }
+        "item count" => {
+            "no real KMIP message holds this many items; the bound is `Limits::max_items` (Rust only)"
+        }
+        _ => "raise the bound in `Limits` (Rust) if the peer is trusted",
+    }
+}
+
 /// The longest user value an error message quotes whole.
 const SHOWN_BYTES: usize = 80;
 
@@ -396,6 +415,28 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_size_limit_names_the_setting_every_front_end_has() {
+        let err = Error::LimitExceeded {
+            what: "message size",
+            limit: 1024,
+            found: 4096,
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains("`max_response_size` in the [protocol] section of kmipkit.toml"),
+            "{text}"
+        );
+        assert!(text.contains("Limits::max_message_size"), "{text}");
+        let depth = Error::LimitExceeded {
+            what: "nesting depth",
+            limit: 64,
+            found: 65,
+        };
+        assert!(depth.to_string().contains("Limits::max_depth"), "{depth}");
+        assert!(!depth.to_string().contains("max_response_size"), "{depth}");
+    }
 
     #[test]
     fn long_values_are_cut_at_a_character_boundary() {
