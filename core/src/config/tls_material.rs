@@ -56,8 +56,8 @@ impl TlsMaterial {
     ///
     /// ```
     /// use kmipkit::config::TlsMaterial;
-    /// let m = TlsMaterial::new(b"ca".to_vec(), b"cert".to_vec(), b"key".to_vec(), None);
-    /// assert!(!format!("{m:?}").contains("key"));
+    /// let m = TlsMaterial::new(b"ca".to_vec(), b"cert".to_vec(), b"SECRET-KEY".to_vec(), None);
+    /// assert!(!format!("{m:?}").contains("SECRET"));
     /// ```
     pub fn new(
         ca_pem: Vec<u8>,
