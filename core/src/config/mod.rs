@@ -1,17 +1,18 @@
 //! Configuration: `kmipkit.toml` -> typed settings, with permission checks on secret files.
 //!
-//! The file lists the key servers (`[primary]`, then any number of `[[secondary]]`, tried in that
-//! order), settings they share (`[defaults]`), the key the application uses (`[key]`), the
-//! protocol version (`[protocol]`), `[timeouts]`, the connection `[pool]`, tamper-evident
-//! logging (`[log]`) and the CSV audit trail (`[audit]`). Every section but
+//! The file lists the key servers (`[primary]`, then up to 63 `[[secondary]]`, tried in that
+//! order; [`MAX_SERVERS`] in all), settings they share (`[defaults]`), the key the application
+//! uses (`[key]`), the protocol version (`[protocol]`), `[timeouts]`, the connection `[pool]`,
+//! tamper-evident logging (`[log]`) and the CSV audit trail (`[audit]`). Every section but
 //! `[primary]` is optional. [`EXAMPLE_TOML`] is a commented example of every setting.
 //!
 //! The file never holds a secret: passwords come from a password file or an environment
 //! variable. Like ssh, [`Config::load`] refuses a configuration file, private key, PKCS#12 file
 //! or password file that other users can read or write, and a certificate they can change,
-//! naming the file and the `chmod` that fixes it. Relative paths are resolved against the
-//! directory of the configuration file. Unknown keys are errors, with the line and the likely
-//! intended key.
+//! naming the file and the `chmod` that fixes it, and any file that is not a regular file (a
+//! FIFO is refused, never waited on). Relative paths are resolved against the directory of the
+//! configuration file. Unknown keys are errors, with the line and the likely intended key.
+//! `Config::check` (feature `net`) then reads every file as a connection would.
 //!
 //! ```
 //! use std::{path::Path, time::Duration};
