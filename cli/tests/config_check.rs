@@ -193,6 +193,22 @@ fn fifos_too_many_servers_and_huge_values_are_refused() {
         );
     }
 
+    // A log to verify that is a FIFO.
+    let log_fifo = mkfifo(&dir.join("log.fifo")).display().to_string();
+    let run = bounded(&cfg, &dir, &["log", "verify", &log_fifo]).expect(7);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+
+    // An audit trail to read that is a FIFO.
+    let audit_fifo = mkfifo(&dir.join("audit.fifo")).display().to_string();
+    let audit_cfg = write_config(
+        &dir,
+        "audit-fifo.toml",
+        &[entry("kms1")],
+        &format!("[audit]\npath = {audit_fifo:?}\n"),
+    );
+    let run = bounded(&audit_cfg, &dir, &["audit"]).expect(7);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+
     // One server more than the limit.
     let names: Vec<String> = (0..=64).map(|i| format!("kms{i}")).collect();
     let entries: Vec<Entry> = names.iter().map(|n| entry(n)).collect();
@@ -258,5 +274,37 @@ fn every_server_down_ends_by_the_deadline() {
             .contains("no key server answered within 3000 ms"),
         "{err}"
     );
+
+    // The files the logger opens (to append, or to read the chain state) may be FIFOs too.
+    let log = dir.join("log.jsonl").display().to_string();
+    let fifo = |name: &str| mkfifo(&dir.join(name)).display().to_string();
+    for (name, extra) in [
+        (
+            "log-fifo",
+            format!(
+                "[log]\ndestination = \"file\"\npath = {:?}\n",
+                fifo("log.fifo")
+            ),
+        ),
+        (
+            "state-fifo",
+            format!(
+                "[log]\ndestination = \"file\"\npath = {log:?}\nstate_file = {:?}\n",
+                fifo("state.fifo")
+            ),
+        ),
+        (
+            "audit-fifo",
+            format!("[audit]\npath = {:?}\n", fifo("audit.fifo")),
+        ),
+    ] {
+        let cfg = write_config(&dir, &format!("{name}.toml"), &entries[..1], &extra);
+        let run = bounded(&cfg, &dir, &["key", "locate"]).expect(7);
+        assert!(
+            run.stderr.contains("not a regular file"),
+            "{name}: {}",
+            run.stderr
+        );
+    }
     drop(server);
 }

@@ -55,6 +55,7 @@ mod values;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub(crate) use files::open_regular;
 pub use server::{DEFAULT_PORT, ServerConfig};
 pub use tls_material::{TlsMaterial, TlsSources};
 
