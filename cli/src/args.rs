@@ -268,7 +268,8 @@ pub struct RotateArgs {
 pub enum ConfigCommand {
     /// Print a commented example kmipkit.toml showing every setting.
     Example,
-    /// Load the configuration (with its permission checks) and summarize it.
+    /// Load the configuration (with its permission checks), read its certificates, keys and
+    /// passwords as a connection would (opening none), and summarize it.
     Check,
 }
 

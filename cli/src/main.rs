@@ -117,6 +117,8 @@ fn config(ctx: &Ctx, command: ConfigCommand) -> CliResult {
         }
         ConfigCommand::Check => {
             let config = ctx.config()?;
+            // The files, keys and credential as a connection reads them, not only the text.
+            config.check()?;
             let servers: Vec<serde_json::Value> = config
                 .servers
                 .iter()

@@ -28,7 +28,8 @@ pub enum Error {
     },
     /// The input exceeds a configured decoding limit (size, depth or item count).
     #[error(
-        "{what} exceeds the limit of {limit} (found {found}); raise the limit in `Limits` if the peer is trusted"
+        "{what} exceeds the limit of {limit} (found {found}); {}",
+        limit_hint(what)
     )]
     LimitExceeded {
         /// Which limit: "message size", "nesting depth", "item count".
@@ -358,5 +359,99 @@ impl Error {
     }
 }
 
+/// What a user can do about an [`Error::LimitExceeded`], in the setting each front end has: the
+/// configuration file for the CLI and Python, the [`Limits`](crate::ttlv::Limits) field in Rust.
+fn limit_hint(what: &str) -> &'static str {
+    match what {
+        "message size" => {
+            "if the key server is trusted, raise `max_response_size` in the [protocol] section of \
+             kmipkit.toml (Python: `max_response_size`; Rust: `Limits::max_message_size`)"
+        }
+        "nesting depth" => {
+            "no real KMIP message nests this deep; the bound is `Limits::max_depth` (Rust only)"
+        }
+        "item count" => {
+            "no real KMIP message holds this many items; the bound is `Limits::max_items` (Rust only)"
+        }
+        _ => "raise the bound in `Limits` (Rust) if the peer is trusted",
+    }
+}
+
+/// The longest user value an error message quotes whole.
+const SHOWN_BYTES: usize = 80;
+
+/// A value the user wrote, as an error message quotes it: whole when short, else its first 80
+/// bytes (cut at a character boundary), an ellipsis and its length, so a hostile megabyte-long
+/// host name or path cannot flood a terminal or a log.
+pub(crate) fn shown(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.len() <= SHOWN_BYTES {
+        return value.into();
+    }
+    let mut end = SHOWN_BYTES;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes)", &value[..end], value.len()).into()
+}
+
+/// A path for an error message: whole up to 4096 bytes (Linux's `PATH_MAX`: anything longer
+/// names no file), cut like [`shown`] beyond.
+pub(crate) fn shown_path(path: &std::path::Path) -> String {
+    const PATH_MAX: usize = 4096;
+    let text = path.display().to_string();
+    if text.len() <= PATH_MAX {
+        return text;
+    }
+    let mut end = PATH_MAX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes)", &text[..end], text.len())
+}
+
 /// Result alias used throughout kmipkit.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_size_limit_names_the_setting_every_front_end_has() {
+        let err = Error::LimitExceeded {
+            what: "message size",
+            limit: 1024,
+            found: 4096,
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains("`max_response_size` in the [protocol] section of kmipkit.toml"),
+            "{text}"
+        );
+        assert!(text.contains("Limits::max_message_size"), "{text}");
+        let depth = Error::LimitExceeded {
+            what: "nesting depth",
+            limit: 64,
+            found: 65,
+        };
+        assert!(depth.to_string().contains("Limits::max_depth"), "{depth}");
+        assert!(!depth.to_string().contains("max_response_size"), "{depth}");
+    }
+
+    #[test]
+    fn long_values_are_cut_at_a_character_boundary() {
+        assert_eq!(shown("kms1.example.com"), "kms1.example.com");
+        let exact = "x".repeat(80);
+        assert_eq!(shown(&exact), exact);
+        let long = "é".repeat(1_000_000);
+        let cut = shown(&long);
+        assert!(cut.ends_with("… (2000000 bytes)"), "{cut}");
+        assert!(cut.len() < 120, "{cut}");
+        let path = std::path::PathBuf::from("/".repeat(5000));
+        assert!(shown_path(&path).ends_with("… (5000 bytes)"));
+        assert_eq!(
+            shown_path(std::path::Path::new("/etc/ca.pem")),
+            "/etc/ca.pem"
+        );
+    }
+}

@@ -23,6 +23,7 @@ mod blocking;
 mod events;
 mod operations;
 mod reconcile;
+mod setup;
 
 pub use blocking::BlockingClient;
 
@@ -37,7 +38,7 @@ use crate::message::{Credential, RequestPayload, ResponsePayload};
 use crate::observe::Logger;
 use crate::session::{Negotiation, Outcome, Request, Session, Step, check_reply};
 use crate::spec::{Operation, ProtocolVersion, Tag};
-use crate::transport::{Endpoint, PoolSettings, Retry, Timeouts, Transport};
+use crate::transport::{Retry, Transport};
 use crate::ttlv::Limits;
 
 /// How the protocol version is chosen.
@@ -71,48 +72,18 @@ impl Client {
     /// Connects as `config` says: builds the TLS settings of every server, then negotiates the
     /// protocol version with the first server that answers (unless the version is pinned).
     pub async fn connect(config: &Config) -> Result<Client> {
-        let endpoints = config
-            .servers
-            .iter()
-            .map(|s| {
-                Ok(Endpoint::new(
-                    s.name.clone(),
-                    s.host.clone(),
-                    s.port,
-                    crate::transport::material_for(s)?,
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let t = &config.timeouts;
-        let timeouts = Timeouts {
-            connect: t.connect,
-            request: t.request,
-            deadline: t.deadline,
-            failover_delay: t.failover_delay,
-            down_backoff: t.down_backoff,
-        };
-        let p = &config.pool;
-        let pool = PoolSettings {
-            max_idle_per_server: p.max_idle_per_server,
-            idle_timeout: p.idle_timeout,
-            max_lifetime: p.max_lifetime,
-            probe_after_idle: p.probe_after_idle,
-        };
-        let limits = Limits {
-            max_message_size: config.protocol.max_response_size,
-            ..Limits::default()
-        };
-        let certificate_user = endpoints
-            .first()
-            .and_then(|e| events::certificate_user(&e.tls.client_cert_pem));
-        let transport = Transport::new(endpoints, timeouts, pool, limits)?;
+        let setup::Prepared {
+            transport,
+            credential,
+            limits,
+            certificate_user,
+        } = setup::prepare(config)?;
         let choice = match config.protocol.version {
             Some(v) => VersionChoice::Pinned(v),
             None => VersionChoice::Negotiate(config.protocol.start_version()),
         };
         let logger = Logger::shared(&config.log, config.audit.as_ref())?;
         events::log_configuration(&logger, config);
-        let credential = shared_credential(config)?;
         let mut client =
             Self::with_transport_and_logger(transport, choice, credential, limits, logger).await?;
         client.user = client.user.or(certificate_user);
@@ -347,30 +318,6 @@ fn with_server(err: Error, server: &str) -> Error {
         },
         other => other,
     }
-}
-
-/// The KMIP credential, which every server of a cluster must share: requests are built once
-/// and may be answered by any server.
-fn shared_credential(config: &Config) -> Result<Option<Credential>> {
-    let mut found: Option<(String, Option<Credential>)> = None;
-    for server in &config.servers {
-        let credential = server.credential()?;
-        match &found {
-            None => found = Some((server.name.clone(), credential)),
-            Some((first, c)) if *c != credential => {
-                return Err(Error::Config {
-                    file: config.path.as_ref().map(|p| p.display().to_string()),
-                    line: None,
-                    reason: format!(
-                        "servers {first} and {} have different KMIP credentials; a failover cluster shares one user and password",
-                        server.name
-                    ),
-                });
-            }
-            Some(_) => {}
-        }
-    }
-    Ok(found.and_then(|(_, c)| c))
 }
 
 /// The current time in Unix seconds, for request time stamps.

@@ -5,7 +5,7 @@
 //! readable by all but writable by its owner only. The refusal names the file and the `chmod`
 //! that fixes it.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -72,9 +72,13 @@ pub(super) fn check(path: &Path, protection: Protection) -> Result<(), FileProbl
 
 /// Reads a file after checking it, into memory that is zeroized when dropped.
 ///
-/// The permissions checked are those of the file opened, not of whatever the path names later.
+/// Only a regular file is read. The path is checked before it is opened (so a device is never
+/// opened), and opened without waiting (a FIFO put there in between opens at once instead of
+/// blocking until some writer comes), then the type and permissions are checked again on the
+/// file actually opened, not on whatever the path names later.
 pub(super) fn read(path: &Path, protection: Protection) -> Result<Zeroizing<Vec<u8>>, FileProblem> {
-    let file = File::open(path)?;
+    check(path, protection)?;
+    let file = open_without_waiting(path)?;
     let metadata = file.metadata()?;
     check_metadata(path, &metadata, protection)?;
     // Sized up front so the buffer never reallocates, which would leave an unzeroized copy.
@@ -113,6 +117,42 @@ pub(super) fn read_password(path: &Path) -> Result<Zeroizing<String>, FileProble
         )));
     }
     Ok(text)
+}
+
+/// Opens `path` for reading; never blocks in `open` (a FIFO without a writer would block forever).
+fn open_without_waiting(path: &Path) -> io::Result<File> {
+    without_waiting(OpenOptions::new().read(true)).open(path)
+}
+
+/// Opens `path` as `options` say (to read, append or create a log, a state file, an audit
+/// trail) only if it is a regular file or does not exist yet: a FIFO, device or directory is
+/// refused before it is opened, and the open itself never blocks, so one swapped in meanwhile is
+/// refused too (a FIFO opened to write with no reader fails at once, with one it is seen here).
+pub(crate) fn open_regular(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
+    let not_regular = || {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, device or directory); name a regular file",
+        )
+    };
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(not_regular());
+    }
+    let file = without_waiting(options).open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    Ok(file)
+}
+
+/// `options` with O_NONBLOCK: it changes how FIFOs and devices open and behave, not regular files.
+fn without_waiting(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options
 }
 
 fn check_metadata(

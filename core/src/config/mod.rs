@@ -1,17 +1,18 @@
 //! Configuration: `kmipkit.toml` -> typed settings, with permission checks on secret files.
 //!
-//! The file lists the key servers (`[primary]`, then any number of `[[secondary]]`, tried in that
-//! order), settings they share (`[defaults]`), the key the application uses (`[key]`), the
-//! protocol version (`[protocol]`), `[timeouts]`, the connection `[pool]`, tamper-evident
-//! logging (`[log]`) and the CSV audit trail (`[audit]`). Every section but
+//! The file lists the key servers (`[primary]`, then up to 63 `[[secondary]]`, tried in that
+//! order; [`MAX_SERVERS`] in all), settings they share (`[defaults]`), the key the application
+//! uses (`[key]`), the protocol version (`[protocol]`), `[timeouts]`, the connection `[pool]`,
+//! tamper-evident logging (`[log]`) and the CSV audit trail (`[audit]`). Every section but
 //! `[primary]` is optional. [`EXAMPLE_TOML`] is a commented example of every setting.
 //!
 //! The file never holds a secret: passwords come from a password file or an environment
 //! variable. Like ssh, [`Config::load`] refuses a configuration file, private key, PKCS#12 file
 //! or password file that other users can read or write, and a certificate they can change,
-//! naming the file and the `chmod` that fixes it. Relative paths are resolved against the
-//! directory of the configuration file. Unknown keys are errors, with the line and the likely
-//! intended key.
+//! naming the file and the `chmod` that fixes it, and any file that is not a regular file (a
+//! FIFO is refused, never waited on). Relative paths are resolved against the directory of the
+//! configuration file. Unknown keys are errors, with the line and the likely intended key.
+//! `Config::check` (feature `net`) then reads every file as a connection would.
 //!
 //! ```
 //! use std::{path::Path, time::Duration};
@@ -54,13 +55,22 @@ mod values;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub(crate) use files::open_regular;
 pub use server::{DEFAULT_PORT, ServerConfig};
-pub use tls_material::TlsMaterial;
+pub use tls_material::{TlsMaterial, TlsSources};
 
 use crate::error::{Error, Result};
 use crate::observe::{AuditSettings, LogSettings};
 use crate::spec::ProtocolVersion;
 use files::{FileProblem, Protection};
+
+/// The most key servers one configuration may list (`[primary]` and the `[[secondary]]` tables
+/// together). Failover walks the list within one deadline; far more servers than a cluster has
+/// is a mistake (or a hostile file), refused with this number.
+pub const MAX_SERVERS: usize = 64;
+
+/// The longest server `name`, in bytes: it is repeated in every message about the server.
+pub const MAX_SERVER_NAME: usize = 64;
 
 /// A commented example `kmipkit.toml` showing every setting (it parses; its files are placeholders).
 pub const EXAMPLE_TOML: &str = include_str!("example.kmipkit.toml");
@@ -204,20 +214,15 @@ impl Config {
         let (mut config, referenced) = parse::parse(text, Some(shown.clone()), base_dir)?;
         for file in referenced {
             if let Err(problem) = files::check(&file.resolved, file.protection) {
+                let written = crate::error::shown(&file.written);
+                let resolved = crate::error::shown_path(&file.resolved);
                 let reason = match problem {
                     FileProblem::Exposed(_) | FileProblem::TooLarge => {
-                        format!(
-                            "{} = {}: {} is {problem}",
-                            file.setting,
-                            file.written,
-                            file.resolved.display()
-                        )
+                        format!("{} = {written}: {resolved} is {problem}", file.setting)
                     }
                     _ => format!(
-                        "{} = {}: {problem} (resolved to {})",
-                        file.setting,
-                        file.written,
-                        file.resolved.display()
+                        "{} = {written}: {problem} (resolved to {resolved})",
+                        file.setting
                     ),
                 };
                 return Err(Error::Config {

@@ -5,6 +5,7 @@
 //! value as written and its line.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -14,8 +15,11 @@ use toml::{Spanned, Value};
 use super::files::Protection;
 use super::raw::{self, Field, RawFile, RawKey, RawPool, RawProtocol, RawServer, RawTimeouts};
 use super::server::{DEFAULT_PORT, ServerConfig};
-use super::{Config, KeyConfig, PoolConfig, ProtocolSettings, TimeoutSettings, values};
-use crate::error::{Error, Result};
+use super::{
+    Config, KeyConfig, MAX_SERVER_NAME, MAX_SERVERS, PoolConfig, ProtocolSettings, TimeoutSettings,
+    values,
+};
+use crate::error::{Error, Result, shown};
 use crate::spec::ProtocolVersion;
 
 // `[log]` and `[audit]`, in their own file beside this one; a child module so it can extend
@@ -49,9 +53,43 @@ pub(super) fn parse(
         base_dir,
         files: RefCell::new(Vec::new()),
     };
+    // Counted on the text first: TOML would build every table before the count could be read.
+    if let Some((count, line)) = too_many_secondaries(text) {
+        return Err(parser.error(Some(line), too_many(count)));
+    }
     let raw = raw::read(text).map_err(|(line, reason)| parser.error(line, reason))?;
     let config = parser.config(raw)?;
     Ok((config, parser.files.into_inner()))
+}
+
+/// The number of `[[secondary]]` table headers and the line of the first one over
+/// [`MAX_SERVERS`], when there are too many; one pass over the text.
+fn too_many_secondaries(text: &str) -> Option<(usize, usize)> {
+    let mut count = 0;
+    let mut first_extra = None;
+    for (i, line) in text.lines().enumerate() {
+        let header = line
+            .trim()
+            .strip_prefix("[[")
+            .and_then(|rest| rest.split_once("]]"))
+            .map(|(name, _)| name.trim());
+        if matches!(header, Some("secondary" | "\"secondary\"" | "'secondary'")) {
+            count += 1;
+            if count == MAX_SERVERS {
+                first_extra = Some(i + 1);
+            }
+        }
+    }
+    first_extra.map(|line| (count, line))
+}
+
+/// The refusal of `secondaries` `[[secondary]]` tables beside `[primary]`.
+fn too_many(secondaries: usize) -> String {
+    format!(
+        "{} key servers ([primary] and {secondaries} [[secondary]]); kmipkit takes at most \
+         {MAX_SERVERS}: list the servers of one cluster only",
+        secondaries + 1
+    )
 }
 
 struct Parser<'a> {
@@ -88,6 +126,12 @@ impl Parser<'_> {
             };
             return Err(self.error(None, reason));
         };
+        // Refused before any server is read: the work below grows with the count. (Written
+        // as an inline array, the tables escape the count on the text.)
+        if let Some(extra) = raw.secondary.get(MAX_SERVERS - 1) {
+            let line = self.line(&extra.span());
+            return Err(self.error(Some(line), too_many(raw.secondary.len())));
+        }
         let mut servers = vec![self.server(&primary, &defaults, "primary".into())?];
         for (i, secondary) in raw.secondary.iter().enumerate() {
             servers.push(self.server(secondary, &defaults, format!("secondary-{}", i + 1))?);
@@ -152,7 +196,18 @@ impl Parser<'_> {
             defaults
         };
 
-        let name = self.string("name", &own.name)?.unwrap_or(default_name);
+        let name = match &own.name {
+            Some(f) => self.checked("name", f, |name| {
+                if name.len() > MAX_SERVER_NAME {
+                    return Err(format!(
+                        "{} bytes; a server name is at most {MAX_SERVER_NAME}",
+                        name.len()
+                    ));
+                }
+                Ok(name.to_string())
+            })?,
+            None => default_name,
+        };
         let header = self.line(&table.span());
         let missing =
             |what: &str| self.error(Some(header), format!("key server {name} has no {what}"));
@@ -257,20 +312,24 @@ impl Parser<'_> {
         secondary: &[Spanned<RawServer>],
     ) -> Result<()> {
         let tables: Vec<&Spanned<RawServer>> = std::iter::once(primary).chain(secondary).collect();
+        // Name -> index of the first server with it: linear, whatever the count.
+        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(servers.len());
         for (i, server) in servers.iter().enumerate() {
-            if let Some(first) = servers[..i].iter().position(|s| s.name == server.name) {
-                let table = tables[i].get_ref();
-                let line = table
-                    .name
-                    .as_ref()
-                    .map_or_else(|| self.line(&tables[i].span()), |f| self.line(&f.span()));
-                let first_line = self.line(&tables[first].span());
-                let reason = format!(
-                    "key server name `{}` is already used by the server at line {first_line}; give each server its own name",
-                    server.name
-                );
-                return Err(self.error(Some(line), reason));
-            }
+            let Some(&first) = seen.get(server.name.as_str()) else {
+                seen.insert(&server.name, i);
+                continue;
+            };
+            let table = tables[i].get_ref();
+            let line = table
+                .name
+                .as_ref()
+                .map_or_else(|| self.line(&tables[i].span()), |f| self.line(&f.span()));
+            let first_line = self.line(&tables[first].span());
+            let reason = format!(
+                "key server name `{}` is already used by the server at line {first_line}; give each server its own name",
+                shown(&server.name)
+            );
+            return Err(self.error(Some(line), reason));
         }
         Ok(())
     }
@@ -491,7 +550,7 @@ impl Parser<'_> {
     fn value_error(&self, key: &str, f: &Spanned<Value>, why: &str) -> Error {
         self.error(
             Some(self.line(&f.span())),
-            format!("{key} = {}: {why}", self.written(f)),
+            format!("{key} = {}: {why}", shown(self.written(f))),
         )
     }
 

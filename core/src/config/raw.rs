@@ -6,6 +6,7 @@
 use toml::{Spanned, Value};
 
 use super::values;
+use crate::error::shown;
 
 /// A setting: absent, or a TOML value and where it is written.
 pub(super) type Field = Option<Spanned<Value>>;
@@ -128,7 +129,7 @@ fn explain(text: &str, e: &toml::de::Error) -> (Option<usize>, String) {
             expected.retain(|k| !matches!(*k, "password" | "pkcs12_password"));
             let section = line
                 .and_then(|l| section_of(text, l))
-                .map(|s| format!(" in {s}"))
+                .map(|s| format!(" in {}", shown(s)))
                 .unwrap_or_default();
             let hint = match values::suggestion(key, &expected) {
                 Some(close) => format!("did you mean `{close}`?"),
@@ -138,14 +139,17 @@ fn explain(text: &str, e: &toml::de::Error) -> (Option<usize>, String) {
                 None if expected.is_empty() => "this table takes no keys".into(),
                 None => format!("expected one of {}", expected.join(", ")),
             };
-            format!("unknown key `{key}`{section}; {hint}")
+            format!("unknown key `{}`{section}; {hint}", shown(key))
         }
         None if message.contains("expected a sequence") => {
             "secondary servers are a list: write each one as [[secondary]] (two brackets)".into()
         }
         None if message == "duplicate key" => {
             let key = e.span().and_then(|s| text.get(s)).unwrap_or("").trim();
-            format!("duplicate key `{key}`; each key may appear once per table")
+            format!(
+                "duplicate key `{}`; each key may appear once per table",
+                shown(key)
+            )
         }
         // serde names the internal struct; the operator wrote a table.
         None => match message.find("expected struct Raw") {

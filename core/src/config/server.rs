@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use super::TlsMaterial;
 use super::files::{self, FileProblem, Protection};
-use crate::error::{Error, Result};
+use super::{TlsMaterial, TlsSources};
+use crate::error::{Error, Result, shown, shown_path};
 use crate::message::Credential;
 
 /// The default KMIP port.
@@ -97,12 +97,18 @@ impl ServerConfig {
         };
         let cert = self.read_file("client_cert", cert_path, Protection::Public)?;
         let key = self.read_file("client_key", key_path, Protection::Secret)?;
-        Ok(TlsMaterial::new(
+        let mut material = TlsMaterial::new(
             ca.to_vec(),
             cert.to_vec(),
             key.to_vec(),
             self.fingerprint_sha256,
-        ))
+        );
+        material.sources = TlsSources::new(
+            Some(self.ca.clone()),
+            Some(cert_path.clone()),
+            Some(key_path.clone()),
+        );
+        Ok(material)
     }
 
     /// The CA certificate(s), as PEM text.
@@ -159,21 +165,22 @@ impl ServerConfig {
         let Some(var) = &self.password_env else {
             return Ok(None);
         };
+        let shown_var = shown(var);
         match std::env::var(var) {
             Ok(value) if !value.is_empty() => Ok(Some(Zeroizing::new(value))),
             Ok(_) => Err(self.error(
                 None,
-                &format!("password_env = {var}: the environment variable is empty"),
+                &format!("password_env = {shown_var}: the environment variable is empty"),
             )),
             Err(std::env::VarError::NotPresent) => Err(self.error(
                 None,
-                &format!("password_env = {var}: the environment variable is not set"),
+                &format!("password_env = {shown_var}: the environment variable is not set; export it before running, or use password_file"),
             )),
             Err(std::env::VarError::NotUnicode(bytes)) => {
                 drop(Zeroizing::new(bytes.into_encoded_bytes()));
                 Err(self.error(
                     None,
-                    &format!("password_env = {var}: the value is not UTF-8"),
+                    &format!("password_env = {shown_var}: the value is not UTF-8"),
                 ))
             }
         }
@@ -190,9 +197,9 @@ impl ServerConfig {
 
     fn file_error(&self, setting: &str, path: &Path, problem: FileProblem) -> Error {
         Error::Config {
-            file: Some(path.display().to_string()),
+            file: Some(shown_path(path)),
             line: None,
-            reason: format!("{setting} of key server {}: {problem}", self.name),
+            reason: format!("{setting} of key server {}: {problem}", shown(&self.name)),
         }
     }
 
@@ -200,7 +207,7 @@ impl ServerConfig {
         Error::Config {
             file: file.map(|p| p.display().to_string()),
             line: None,
-            reason: format!("key server {}: {what}", self.name),
+            reason: format!("key server {}: {what}", shown(&self.name)),
         }
     }
 }

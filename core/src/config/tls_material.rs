@@ -1,5 +1,7 @@
 //! TLS material read from the configured files, handed to the transport.
 
+use std::path::PathBuf;
+
 use zeroize::Zeroizing;
 
 /// The certificates and private key for one key server connection, as PEM text.
@@ -17,6 +19,36 @@ pub struct TlsMaterial {
     /// Optional SHA-256 fingerprint the server's leaf certificate must have, checked in
     /// addition to (never instead of) chain and host-name verification.
     pub pinned_sha256: Option<[u8; 32]>,
+    /// The files the material was read from, so an error about it names the file; empty for
+    /// material built in memory.
+    pub sources: TlsSources,
+}
+
+/// The files [`TlsMaterial`] was read from (a PKCS#12 file is both certificate and key).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TlsSources {
+    /// The CA certificate file (`ca`).
+    pub ca: Option<PathBuf>,
+    /// The client certificate file (`client_cert`, or `pkcs12`).
+    pub client_cert: Option<PathBuf>,
+    /// The client key file (`client_key`, or `pkcs12`).
+    pub client_key: Option<PathBuf>,
+}
+
+impl TlsSources {
+    /// Sources from the three file names.
+    pub fn new(
+        ca: Option<PathBuf>,
+        client_cert: Option<PathBuf>,
+        client_key: Option<PathBuf>,
+    ) -> Self {
+        Self {
+            ca,
+            client_cert,
+            client_key,
+        }
+    }
 }
 
 impl TlsMaterial {
@@ -24,8 +56,8 @@ impl TlsMaterial {
     ///
     /// ```
     /// use kmipkit::config::TlsMaterial;
-    /// let m = TlsMaterial::new(b"ca".to_vec(), b"cert".to_vec(), b"key".to_vec(), None);
-    /// assert!(!format!("{m:?}").contains("key"));
+    /// let m = TlsMaterial::new(b"ca".to_vec(), b"cert".to_vec(), b"SECRET-KEY".to_vec(), None);
+    /// assert!(!format!("{m:?}").contains("SECRET"));
     /// ```
     pub fn new(
         ca_pem: Vec<u8>,
@@ -38,6 +70,7 @@ impl TlsMaterial {
             client_cert_pem,
             client_key_pem: Zeroizing::new(client_key_pem),
             pinned_sha256,
+            sources: TlsSources::default(),
         }
     }
 }
@@ -52,6 +85,7 @@ impl std::fmt::Debug for TlsMaterial {
             )
             .field("client_private", &"<redacted>")
             .field("pinned_sha256", &self.pinned_sha256.is_some())
+            .field("sources", &self.sources)
             .finish()
     }
 }

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use crate::error::shown;
 use crate::spec::ProtocolVersion;
 use crate::ttlv::text::parse_hex;
 
@@ -43,7 +44,7 @@ pub(super) fn duration(text: &str) -> Result<Duration, String> {
             "m" | "min" => 60_000,
             "h" => 3_600_000,
             "" => return Err(format!("a duration needs a unit; {HINT}")),
-            _ => return Err(format!("unknown unit `{unit}`; {HINT}")),
+            _ => return Err(format!("unknown unit `{}`; {HINT}", shown(unit))),
         };
         let ms = number
             .parse::<u64>()
@@ -73,7 +74,7 @@ pub(super) fn size(text: &str) -> Result<usize, String> {
         "KB" | "kB" => 1_000,
         "MB" => 1_000_000,
         "GB" => 1_000_000_000,
-        other => return Err(format!("unknown unit `{other}`; {HINT}")),
+        other => return Err(format!("unknown unit `{}`; {HINT}", shown(other))),
     };
     let bytes = number
         .parse::<u64>()
@@ -140,6 +141,9 @@ pub(super) fn fingerprint(text: &str) -> Result<[u8; 32], String> {
         .ok_or_else(|| format!("not hex; {HINT}"))
 }
 
+/// The longest DNS name (RFC 1035, in its dotted text form).
+const MAX_HOST: usize = 253;
+
 /// A host name or IP address; IPv6 may be written in brackets, which are removed.
 pub(super) fn host(text: &str) -> Result<String, String> {
     let text = text.trim();
@@ -155,11 +159,17 @@ pub(super) fn host(text: &str) -> Result<String, String> {
     if text.parse::<std::net::Ipv6Addr>().is_ok() {
         return Ok(text.to_string());
     }
+    if text.len() > MAX_HOST {
+        return Err(format!(
+            "{} bytes; a host name is at most {MAX_HOST} (the DNS limit)",
+            text.len()
+        ));
+    }
     if text.contains("://") || text.contains('/') {
         return Err("write only the host name or IP address, without a scheme or path".into());
     }
     if let Some((_, port)) = text.rsplit_once(':') {
-        return Err(format!("write the port separately: port = {port}"));
+        return Err(format!("write the port separately: port = {}", shown(port)));
     }
     if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("a host name cannot contain spaces".into());

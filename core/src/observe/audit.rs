@@ -14,7 +14,7 @@
 //! of keys, plaintext or ciphertext (see [`super::event`]), so neither does the audit trail.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::state::log_error;
@@ -141,8 +141,7 @@ impl AuditWriter {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut file = options
-            .open(path)
+        let mut file = crate::config::open_regular(&mut options, path)
             .map_err(|e| log_error(path, format!("cannot open the audit trail: {e}")))?;
         let empty = file.metadata().map(|m| m.len() == 0).unwrap_or(false);
         if empty {
@@ -206,7 +205,9 @@ impl AuditRow {
 
 /// Reads an audit file (for `kmipkit audit`: tail, filter).
 pub fn read(path: &Path) -> Result<Vec<AuditRow>> {
-    let text = fs::read_to_string(path)
+    let mut text = String::new();
+    crate::config::open_regular(fs::OpenOptions::new().read(true), path)
+        .and_then(|mut file| file.read_to_string(&mut text))
         .map_err(|e| log_error(path, format!("cannot read the audit trail: {e}")))?;
     let mut records = parse_csv(&text).into_iter();
     let header = records.next().unwrap_or_default();

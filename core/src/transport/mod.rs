@@ -37,6 +37,7 @@ mod identity;
 mod pool;
 mod tls;
 
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,8 +50,8 @@ pub use identity::material_for;
 pub use pool::ServerStats;
 pub use tls::material_from_pkcs12;
 
-use crate::config::TlsMaterial;
-use crate::error::{Attempt, Error, Result};
+use crate::config::{MAX_SERVERS, TlsMaterial};
+use crate::error::{Attempt, Error, Result, shown};
 use crate::ttlv::Limits;
 use conn::{Connected, clamp, connect};
 use pool::Server;
@@ -214,11 +215,18 @@ impl Transport {
         if endpoints.is_empty() {
             return Err(config("no key server is configured".into()));
         }
-        for (i, endpoint) in endpoints.iter().enumerate() {
-            if endpoints[..i].iter().any(|e| e.name == endpoint.name) {
+        if endpoints.len() > MAX_SERVERS {
+            return Err(config(format!(
+                "{} key servers are configured; kmipkit takes at most {MAX_SERVERS}",
+                endpoints.len()
+            )));
+        }
+        let mut names = HashSet::with_capacity(endpoints.len());
+        for endpoint in &endpoints {
+            if !names.insert(endpoint.name.as_str()) {
                 return Err(config(format!(
                     "two key servers are named `{}`; names must be unique",
-                    endpoint.name
+                    shown(&endpoint.name)
                 )));
             }
         }
@@ -455,7 +463,8 @@ impl Transport {
                 file: None,
                 line: None,
                 reason: format!(
-                    "no key server is named `{name}`; configured: {}",
+                    "no key server is named `{}`; configured: {}",
+                    shown(name),
                     self.server_names().join(", ")
                 ),
             })
@@ -498,6 +507,42 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    }
+
+    fn endpoints(names: impl IntoIterator<Item = String>) -> Vec<Endpoint> {
+        let material = TlsMaterial::new(Vec::new(), Vec::new(), Vec::new(), None);
+        names
+            .into_iter()
+            .map(|name| Endpoint::new(name, "kms.example", 5696, material.clone()))
+            .collect()
+    }
+
+    fn transport(endpoints: Vec<Endpoint>) -> Result<Transport> {
+        Transport::new(
+            endpoints,
+            Timeouts::default(),
+            PoolSettings::default(),
+            Limits::default(),
+        )
+    }
+
+    #[test]
+    fn duplicate_names_are_refused() {
+        let names = ["a", "b", "c", "b"].map(String::from);
+        let err = transport(endpoints(names)).unwrap_err();
+        assert!(err.to_string().contains("named `b`"), "{err}");
+    }
+
+    #[test]
+    fn more_servers_than_the_limit_are_refused() {
+        let names = (0..=MAX_SERVERS).map(|i| format!("s{i}"));
+        let err = transport(endpoints(names)).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(&format!("{} key servers", MAX_SERVERS + 1)),
+            "{err}"
+        );
+        assert!(err.to_string().contains("at most 64"), "{err}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! addition to, never instead of, the chain.
 
 use std::io;
+use std::path::Path;
 use std::sync::Arc;
 
 use rustls::client::WebPkiServerVerifier;
@@ -20,7 +21,7 @@ use zeroize::Zeroizing;
 
 use super::cert_info::{self, format_unix};
 use crate::config::TlsMaterial;
-use crate::error::{Error, Party, Result};
+use crate::error::{Error, Party, Result, shown, shown_path};
 
 /// A ready rustls configuration for one endpoint.
 pub(super) struct ClientTls {
@@ -31,21 +32,31 @@ pub(super) struct ClientTls {
 }
 
 /// Builds the rustls configuration for key server `server` at `host`; bad PEM, a key that does
-/// not match its certificate, or an unusable host name is an [`Error::Config`] naming the setting.
+/// not match its certificate, or an unusable host name is an [`Error::Config`] naming the setting
+/// and, when the material came from files, the file.
 pub(super) fn client_tls(server: &str, host: &str, material: &TlsMaterial) -> Result<ClientTls> {
+    let files = &material.sources;
     let server_name = ServerName::try_from(host.to_owned()).map_err(|_| {
         config_error(
             server,
-            format!("host `{host}` is neither a valid DNS name nor an IP address"),
+            None,
+            format!(
+                "host `{}` is neither a valid DNS name nor an IP address",
+                shown(host)
+            ),
         )
     })?;
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
 
+    let ca_file = files.ca.as_deref();
     let mut roots = RootCertStore::empty();
-    for cert in pem_certificates(server, "CA certificate (ca)", &material.ca_pem)? {
+    let ca_certs = pem_certificates("CA certificate (ca)", &material.ca_pem)
+        .map_err(|why| config_error(server, ca_file, why))?;
+    for cert in ca_certs {
         roots.add(cert).map_err(|e| {
             config_error(
                 server,
+                ca_file,
                 format!("the CA certificate (ca) cannot be used as a trust anchor: {e}"),
             )
         })?;
@@ -55,13 +66,14 @@ pub(super) fn client_tls(server: &str, host: &str, material: &TlsMaterial) -> Re
         .map_err(|e| {
             config_error(
                 server,
+                ca_file,
                 format!("the CA certificate (ca) is not usable: {e}"),
             )
         })?;
 
     let builder = ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| config_error(server, format!("TLS setup failed: {e}")))?;
+        .map_err(|e| config_error(server, None, format!("TLS setup failed: {e}")))?;
     let builder = match material.pinned_sha256 {
         None => builder.with_webpki_verifier(webpki),
         // "dangerous" only in name: the pinning verifier runs the full webpki check first.
@@ -70,31 +82,36 @@ pub(super) fn client_tls(server: &str, host: &str, material: &TlsMaterial) -> Re
             .with_custom_certificate_verifier(Arc::new(PinnedVerifier { inner: webpki, pin })),
     };
 
+    let cert_file = files.client_cert.as_deref();
+    let key_file = files.client_key.as_deref();
     let no_cert = material.client_cert_pem.iter().all(u8::is_ascii_whitespace);
     let no_key = material.client_key_pem.iter().all(u8::is_ascii_whitespace);
     let config = match (no_cert, no_key) {
-        (true, true) => builder.with_no_client_auth(),
-        (true, false) => {
-            return Err(config_error(
-                server,
-                "a client key is configured but no client certificate (client_cert)",
-            ));
+        (true, true) if cert_file.is_none() && key_file.is_none() => builder.with_no_client_auth(),
+        (true, _) => {
+            let why = match cert_file {
+                Some(_) => "the client certificate (client_cert) is empty",
+                None => "a client key is configured but no client certificate (client_cert)",
+            };
+            return Err(config_error(server, cert_file, why));
         }
         (false, true) => {
-            return Err(config_error(
-                server,
-                "a client certificate is configured but no client key (client_key)",
-            ));
+            let why = match key_file {
+                Some(_) => "the client key (client_key) is empty",
+                None => "a client certificate is configured but no client key (client_key)",
+            };
+            return Err(config_error(server, key_file, why));
         }
         (false, false) => {
             let chain = pem_certificates(
-                server,
                 "client certificate (client_cert)",
                 &material.client_cert_pem,
-            )?;
+            )
+            .map_err(|why| config_error(server, cert_file, why))?;
             let key = PrivateKeyDer::from_pem_slice(&material.client_key_pem).map_err(|e| {
                 config_error(
                     server,
+                    key_file,
                     format!(
                         "the client key (client_key) holds no usable PEM private key \
                          (PKCS#8 `PRIVATE KEY`, PKCS#1 `RSA PRIVATE KEY` or SEC1 `EC PRIVATE KEY`; \
@@ -103,13 +120,24 @@ pub(super) fn client_tls(server: &str, host: &str, material: &TlsMaterial) -> Re
                     ),
                 )
             })?;
-            builder.with_client_auth_cert(chain, key).map_err(|e| match e {
-                rustls::Error::InconsistentKeys(_) => config_error(
-                    server,
-                    "the client key (client_key) does not belong to the client certificate (client_cert)",
-                ),
-                other => config_error(server, format!("the client certificate or key is not usable: {other}")),
-            })?
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| match e {
+                    rustls::Error::InconsistentKeys(_) => config_error(
+                        server,
+                        key_file,
+                        format!(
+                            "the client key (client_key) does not belong to the client certificate \
+                         (client_cert{}); configure the key that was issued with that certificate",
+                            cert_file.map_or_else(String::new, |p| format!(" = {}", shown_path(p)))
+                        ),
+                    ),
+                    other => config_error(
+                        server,
+                        key_file,
+                        format!("the client certificate or key is not usable: {other}"),
+                    ),
+                })?
         }
     };
     Ok(ClientTls {
@@ -417,43 +445,47 @@ fn alert_name(alert: AlertDescription) -> String {
     name.replace("unknown_c_a", "unknown_ca")
 }
 
-/// All certificates of a PEM text; at least one.
-fn pem_certificates(server: &str, what: &str, pem: &[u8]) -> Result<Vec<CertificateDer<'static>>> {
+/// All certificates of a PEM text; at least one. `Err` says what is wrong with the `what`.
+fn pem_certificates(what: &str, pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
+    if pem.iter().all(u8::is_ascii_whitespace) {
+        return Err(format!("the {what} is empty"));
+    }
     let certs = CertificateDer::pem_slice_iter(pem)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| {
-            config_error(
-                server,
-                format!("the {what} is not valid PEM: {}", pem_error(&e)),
-            )
-        })?;
+        .map_err(|e| format!("the {what} is not valid PEM: {}", pem_error(&e)))?;
     if certs.is_empty() {
-        return Err(config_error(
-            server,
-            format!("the {what} holds no PEM `CERTIFICATE` block"),
+        return Err(format!(
+            "the {what} holds no PEM `CERTIFICATE` block; is it the right file?"
         ));
     }
     for cert in &certs {
         cert_info::parse(cert).map_err(|e| {
-            config_error(
-                server,
-                format!("the {what} holds a block that is not an X.509 certificate: {e}"),
-            )
+            format!("the {what} holds a block that is not an X.509 certificate: {e}")
         })?;
     }
     Ok(certs)
 }
 
 fn pem_error(error: &rustls::pki_types::pem::Error) -> String {
+    use rustls::pki_types::pem::Error as Pem;
     match error {
-        rustls::pki_types::pem::Error::NoItemsFound => "no matching PEM block found".into(),
+        Pem::NoItemsFound => "no matching PEM block found".into(),
+        Pem::MissingSectionEnd { end_marker } => {
+            let label = String::from_utf8_lossy(end_marker);
+            let label = shown(&label);
+            format!("`-----BEGIN {label}-----` has no `-----END {label}-----` line")
+        }
+        Pem::IllegalSectionStart { line } => format!(
+            "malformed `-----BEGIN` line: {}",
+            shown(&String::from_utf8_lossy(line))
+        ),
         other => other.to_string(),
     }
 }
 
-fn config_error(server: &str, reason: impl AsRef<str>) -> Error {
+fn config_error(server: &str, file: Option<&Path>, reason: impl AsRef<str>) -> Error {
     Error::Config {
-        file: None,
+        file: file.map(shown_path),
         line: None,
         reason: format!("key server `{server}`: {}", reason.as_ref()),
     }

@@ -125,5 +125,5 @@ fn append(path: &Path) -> io::Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options.open(path)
+    crate::config::open_regular(&mut options, path)
 }

@@ -2,7 +2,7 @@
 //! `MSG-LEN SP MSG` (RFC 5425 section 4.3), as that RFC requires; receivers such as rsyslog and
 //! syslog-ng read it by default.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::sync::Arc;
@@ -36,9 +36,12 @@ impl TlsSink {
     /// A sink to `address` (`host:port`) trusting the PEM CA certificates in `ca`.
     pub fn new(address: &str, ca: &Path) -> Result<Self> {
         let mut roots = RootCertStore::empty();
-        let certificates = CertificateDer::pem_file_iter(ca)
+        // A regular file only (a FIFO would block), and no larger than a CA bundle can be.
+        let mut pem = Vec::new();
+        crate::config::open_regular(std::fs::OpenOptions::new().read(true), ca)
+            .and_then(|file| io::Read::take(file, 4 << 20).read_to_end(&mut pem))
             .map_err(|e| log_error(ca, format!("cannot read the log receiver's CA: {e}")))?;
-        for certificate in certificates {
+        for certificate in CertificateDer::pem_slice_iter(&pem) {
             let certificate =
                 certificate.map_err(|e| log_error(ca, format!("not a PEM certificate: {e}")))?;
             roots

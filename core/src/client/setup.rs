@@ -1,0 +1,139 @@
+//! A configuration made ready to connect, without connecting: every server's TLS material read
+//! and its TLS client configuration built, and the KMIP credential read.
+//!
+//! [`Client::connect`](super::Client::connect) and [`Config::check`] both go through
+//! [`prepare`], so a configuration the check accepts cannot then fail on its files, keys or
+//! credential when a command connects.
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::message::Credential;
+use crate::transport::{Endpoint, PoolSettings, Timeouts, Transport, material_for};
+use crate::ttlv::Limits;
+
+use super::events;
+
+/// What a configuration becomes before the first byte is sent.
+pub(super) struct Prepared {
+    /// Every server, its TLS configuration built; no connection open yet.
+    pub transport: Transport,
+    /// The KMIP credential all servers share.
+    pub credential: Option<Credential>,
+    /// Decoding limits (`max_response_size`).
+    pub limits: Limits,
+    /// The user the primary's client certificate names, for log events.
+    pub certificate_user: Option<String>,
+}
+
+/// Reads every file the configuration names and builds each server's TLS client configuration
+/// as a connection does; an error without a file of its own names the configuration file.
+pub(super) fn prepare(config: &Config) -> Result<Prepared> {
+    prepare_servers(config).map_err(|e| in_configuration(e, config))
+}
+
+fn prepare_servers(config: &Config) -> Result<Prepared> {
+    let endpoints = config
+        .servers
+        .iter()
+        .map(|s| {
+            Ok(Endpoint::new(
+                s.name.clone(),
+                s.host.clone(),
+                s.port,
+                material_for(s)?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let t = &config.timeouts;
+    let timeouts = Timeouts {
+        connect: t.connect,
+        request: t.request,
+        deadline: t.deadline,
+        failover_delay: t.failover_delay,
+        down_backoff: t.down_backoff,
+    };
+    let p = &config.pool;
+    let pool = PoolSettings {
+        max_idle_per_server: p.max_idle_per_server,
+        idle_timeout: p.idle_timeout,
+        max_lifetime: p.max_lifetime,
+        probe_after_idle: p.probe_after_idle,
+    };
+    let limits = Limits {
+        max_message_size: config.protocol.max_response_size,
+        ..Limits::default()
+    };
+    let certificate_user = endpoints
+        .first()
+        .and_then(|e| events::certificate_user(&e.tls.client_cert_pem));
+    // Builds each server's rustls configuration: bad PEM, a wrong-type file, a key that does not
+    // match its certificate fail here.
+    let transport = Transport::new(endpoints, timeouts, pool, limits)?;
+    let credential = shared_credential(config)?;
+    Ok(Prepared {
+        transport,
+        credential,
+        limits,
+        certificate_user,
+    })
+}
+
+impl Config {
+    /// Checks the configuration as a connection would use it, without opening one: reads every
+    /// CA, certificate, key, PKCS#12 and password file, builds each server's TLS client
+    /// configuration (so an empty or garbage CA, a key that is not a key or does not match its
+    /// certificate fail here), and reads the KMIP credential (an unset `password_env` fails).
+    ///
+    /// [`Client::connect`](super::Client::connect) makes the same checks first; what passes
+    /// here can then fail only on the network or the server.
+    ///
+    /// ```no_run
+    /// # fn example() -> kmipkit::error::Result<()> {
+    /// let config = kmipkit::config::Config::load("kmipkit.toml")?;
+    /// config.check()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        prepare(self).map(drop)
+    }
+}
+
+/// The KMIP credential, which every server of a cluster must share: requests are built once
+/// and may be answered by any server.
+fn shared_credential(config: &Config) -> Result<Option<Credential>> {
+    let mut found: Option<(String, Option<Credential>)> = None;
+    for server in &config.servers {
+        let credential = server.credential()?;
+        match &found {
+            None => found = Some((server.name.clone(), credential)),
+            Some((first, c)) if *c != credential => {
+                return Err(Error::Config {
+                    file: None,
+                    line: None,
+                    reason: format!(
+                        "servers {first} and {} have different KMIP credentials; a failover cluster shares one user and password",
+                        server.name
+                    ),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(found.and_then(|(_, c)| c))
+}
+
+/// A configuration error that names no file is about the configuration file itself.
+fn in_configuration(error: Error, config: &Config) -> Error {
+    match error {
+        Error::Config {
+            file: None,
+            line,
+            reason,
+        } => Error::Config {
+            file: config.path.as_ref().map(|p| p.display().to_string()),
+            line,
+            reason,
+        },
+        other => other,
+    }
+}
