@@ -127,23 +127,21 @@ pub struct AuditWriter {
 
 impl AuditWriter {
     /// Opens (or creates, mode 0600, with the header row and any missing directory) an audit
-    /// file for appending.
+    /// file for appending. Refused, with the fix named: a directory other users can write (unless
+    /// sticky), and a path that is a symbolic link, not a regular file, another user's file or a
+    /// file other users can read or write (see [`crate::files`]).
     pub fn open(path: &Path) -> Result<Self> {
-        check_private(path)?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir)
-                .map_err(|e| log_error(dir, format!("cannot create the audit directory: {e}")))?;
-        }
-        let mut options = fs::OpenOptions::new();
-        options.append(true).create(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options
-            .open(path)
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        fs::create_dir_all(dir)
+            .map_err(|e| log_error(dir, format!("cannot create the audit directory: {e}")))?;
+        crate::files::check_directory(dir, "audit").map_err(|reason| log_error(dir, reason))?;
+        let mut file = crate::files::open_append(path)
             .map_err(|e| log_error(path, format!("cannot open the audit trail: {e}")))?;
+        // Checked on the file opened, not on whatever the path names before or after.
+        check_private(path, &file)?;
         let empty = file.metadata().map(|m| m.len() == 0).unwrap_or(false);
         if empty {
             file.write_all(csv_line(&COLUMNS).as_bytes())
@@ -164,26 +162,26 @@ impl AuditWriter {
     }
 }
 
-/// Refuses an existing file other users can read or write.
-fn check_private(path: &Path) -> Result<()> {
+/// Refuses a file other users can read (writing was refused when it was opened).
+fn check_private(path: &Path, file: &fs::File) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Ok(metadata) = fs::metadata(path) {
-            let mode = metadata.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                return Err(log_error(
-                    path,
-                    format!(
-                        "the audit trail is accessible to other users (mode {mode:04o}); run: chmod 600 {}",
-                        path.display()
-                    ),
-                ));
-            }
+        let mode = file
+            .metadata()
+            .map_or(0, |m| m.permissions().mode() & 0o777);
+        if mode & 0o077 != 0 {
+            return Err(log_error(
+                path,
+                format!(
+                    "the audit trail is accessible to other users (mode {mode:04o}); run: chmod 600 {}",
+                    path.display()
+                ),
+            ));
         }
     }
     #[cfg(not(unix))]
-    let _ = path;
+    let _ = (path, file);
     Ok(())
 }
 
