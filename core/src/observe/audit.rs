@@ -12,6 +12,14 @@
 //! key_uid, user, outcome, reason, duration_ms, request_id, and `details`: every other field
 //! the event carries as `key=value` pairs separated by `; `. Events hold no key values, hashes
 //! of keys, plaintext or ciphertext (see [`super::event`]), so neither does the audit trail.
+//!
+//! **Not tamper-evident.** Rows have no serial number and no hash: whoever can write the file can
+//! remove, change or add rows unseen. The tamper-evident record is the hash-chained log (every
+//! event of the CSV is in it; check it with [`super::verify`] / `kmipkit log verify`); the CSV is
+//! for spreadsheets and filtering.
+//!
+//! The file is never opened through a symbolic link, and its directory must not be writable by
+//! other users (see [`crate::files`]).
 
 use std::fs;
 use std::io::Write;
