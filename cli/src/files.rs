@@ -6,7 +6,6 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::exit::{CliResult, Exit, Failure};
@@ -185,25 +184,15 @@ impl AtomicFile {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let name = target
-            .file_name()
-            .ok_or_else(|| Failure::usage(format!("{} is not a file name", target.display())))?;
-        let temp = dir.join(format!(
-            ".{}.kmipkit-{}-{}.tmp",
-            name.to_string_lossy(),
-            std::process::id(),
-            unique()
-        ));
+        // An unpredictable name, created with O_EXCL|O_NOFOLLOW (the core's rule for every
+        // file kmipkit writes); guarded before it exists, so a signal never leaves it behind.
+        let temp = kmipkit::files::temp_path(target)
+            .map_err(|_| Failure::usage(format!("{} is not a file name", target.display())))?;
         crate::cleanup::guard_file(&temp);
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&temp)
-            .map_err(|e| {
-                crate::cleanup::release_file(&temp);
-                Failure::io("create a file in", dir, &e)
-            })?;
+        let file = kmipkit::files::create_new(&temp).map_err(|e| {
+            crate::cleanup::release_file(&temp);
+            Failure::io("create a file in", dir, &e)
+        })?;
         Ok(Self {
             file: BufWriter::with_capacity(1 << 16, file),
             temp,
@@ -278,41 +267,6 @@ pub fn read(path: &Path) -> CliResult<Vec<u8>> {
     fs::read(path).map_err(|e| Failure::io("read", path, &e))
 }
 
-/// A number that differs between calls, for temporary names.
-pub fn unique() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNT: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    u64::from(nanos) ^ (COUNT.fetch_add(1, Ordering::Relaxed) << 32)
-}
-
-/// The process id in the name of an [`AtomicFile`] temporary file (`.NAME.kmipkit-PID-N.tmp`,
-/// made in [`AtomicFile::create`]), so leftovers of dead processes can be told apart.
-pub fn temp_owner(name: &str) -> Option<u32> {
-    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
-    let (_, tail) = inner.rsplit_once(".kmipkit-")?;
-    let (pid, n) = tail.split_once('-')?;
-    n.parse::<u64>().ok()?;
-    pid.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn temporary_names_are_recognised() {
-        assert_eq!(temp_owner(".a.kmk.kmipkit-4242-17.tmp"), Some(4242));
-        assert_eq!(temp_owner(".x.kmipkit-1-2.tmp.kmipkit-77-3.tmp"), Some(77));
-        for other in [
-            ".notes.tmp",
-            "a.kmipkit-1-2.tmp",
-            ".a.kmipkit-x-2.tmp",
-            ".a.kmipkit-1-2",
-        ] {
-            assert_eq!(temp_owner(other), None, "{other}");
-        }
-    }
-}
+/// The process id in the name of an [`AtomicFile`] temporary file (`.NAME.kmipkit-PID-N.tmp`),
+/// so leftovers of dead processes can be told apart.
+pub use kmipkit::files::temp_owner;

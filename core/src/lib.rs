@@ -21,6 +21,7 @@ pub mod client;
 pub mod config;
 pub mod envelope;
 pub mod error;
+pub mod files;
 pub mod keys;
 // First: its generated `for_each_enumeration!` is used by `message`.
 #[macro_use]

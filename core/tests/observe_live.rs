@@ -317,8 +317,9 @@ async fn no_level_or_format_ever_logs_a_secret() {
 }
 
 /// `Client::connect` from a kmipkit.toml with `[log]` and `[audit]`: the configuration's
-/// settings are logged as `config_change` events, then the operations, and the chain verifies
-/// with its state file across a second connect (a restart).
+/// settings are logged as one `config_change` event per start (one audit row, not one per
+/// setting), then the operations, and the chain verifies with its state file across a second
+/// connect (a restart).
 #[test]
 fn a_configured_client_logs_its_configuration_and_its_operations() {
     use std::io::Write;
@@ -361,11 +362,12 @@ fn a_configured_client_logs_its_configuration_and_its_operations() {
         "{text}"
     );
     assert!(
-        text.contains("setting=\"server\" value=\"dc1 127.0.0.1:"),
+        text.contains("setting=\"configuration\" config_file="),
         "{text}"
     );
+    assert!(text.contains("servers=\"dc1 127.0.0.1:"), "{text}");
     assert!(
-        text.contains("setting=\"log.level\" value=\"verbose\""),
+        text.contains("log_level=\"verbose\" log_format=\"rfc5424\" audit_path="),
         "{text}"
     );
     assert!(
@@ -380,9 +382,20 @@ fn a_configured_client_logs_its_configuration_and_its_operations() {
     assert!(report.is_intact(), "{report}");
     assert_eq!(report.state_serial, report.last_serial);
     let rows = audit::read(&dir.join("log/audit.csv")).unwrap();
-    assert!(
-        rows.iter()
-            .any(|r| r.get("operation") == Some("config_change"))
+    let configurations: Vec<_> = rows
+        .iter()
+        .filter(|r| r.get("operation") == Some("config_change"))
+        .map(|r| r.get("details").unwrap_or_default())
+        .collect();
+    assert_eq!(
+        configurations.len(),
+        2,
+        "one row per start: {configurations:?}"
+    );
+    assert!(configurations[0].contains("config_digest="));
+    assert_eq!(
+        configurations[0], configurations[1],
+        "the same configuration"
     );
     assert_eq!(
         rows.iter()

@@ -19,9 +19,15 @@ pub struct Secret(pub SecretBytes);
 
 #[pymethods]
 impl Secret {
-    /// The bytes, copied into a Python `bytes` object: only when the caller asks.
-    fn expose<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyBytes> {
-        pyo3::types::PyBytes::new(py, self.0.expose())
+    /// The bytes, copied into a Python `bytes` object: only when the caller asks. In a child
+    /// process forked after the key was made, `RuntimeError`: secret memory is not inherited.
+    fn expose<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+        if !self.0.is_available() {
+            return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                "this key was made before os.fork() and its protected memory is not inherited by the child process; fetch or make keys after forking",
+            ));
+        }
+        Ok(pyo3::types::PyBytes::new(py, self.0.expose()))
     }
 
     fn __len__(&self) -> usize {

@@ -12,7 +12,7 @@ use pyo3::types::{PyBytes, PyDict};
 
 use crate::client::NativeClient;
 use crate::convert::name_or_hex;
-use crate::envelope::{KeyRefTuple, NativeModel1, NativeModel2, key_ref_tuple};
+use crate::envelope::{KeyRefTuple, NativeModel1, NativeModel2, PlaintextIn, key_ref_tuple};
 use crate::errors::IntoPy;
 use crate::runtime::run;
 
@@ -262,13 +262,14 @@ impl NativeModel2Rotation {
         aio: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Obj> {
         let r = self.inner.clone();
+        let plaintext = PlaintextIn(plaintext);
         run(
             py,
             aio.as_ref(),
             async move {
                 match version {
-                    Some(v) => r.encrypt_with(&id, v, &context, &plaintext).await,
-                    None => r.encrypt(&id, &context, &plaintext).await,
+                    Some(v) => r.encrypt_with(&id, v, &context, &plaintext.0).await,
+                    None => r.encrypt(&id, &context, &plaintext.0).await,
                 }
             },
             |py, b| Ok(PyBytes::new(py, &b).into_any().unbind()),

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::observe::{Event, Level, Logger, Outcome, now_ms};
+use crate::observe::{Event, EventKind, Level, Logger, Outcome, now_ms};
 use crate::session::{Outcome as ItemOutcome, Request};
 use crate::spec::{Operation, Tag};
 use crate::transport::{Reply, Transport};
@@ -184,27 +184,59 @@ pub(super) fn log_negotiation(
     emit(logger, transport, user, &exchange, result);
 }
 
-/// Logs the configuration just loaded, one `config_change` event per setting that matters for
-/// an audit (which file, which servers, how logging is set up). Never a secret: the file holds
-/// none, and only names and paths are logged.
+/// Logs the configuration just loaded as one `config_change` event (one log line, one audit
+/// row per start, not one per setting): the settings that matter for an audit (which file, which
+/// servers, which key, how logging is set up) and `config_digest`, a short SHA-256 over them, so
+/// a change between two starts shows as a different digest. Never a secret: the file holds none,
+/// and only names and paths are logged.
 pub(super) fn log_configuration(logger: &Logger, config: &Config) {
-    if let Some(path) = &config.path {
-        logger.config_change("config.file", path.display());
+    if logger.level() == Level::None && !logger.has_audit() {
+        return;
     }
-    for server in &config.servers {
-        logger.config_change(
-            "server",
-            format!("{} {}:{}", server.name, server.host, server.port),
-        );
+    logger.emit(configuration_event(config, now_ms()));
+}
+
+fn configuration_event(config: &Config, unix_ms: u64) -> Event {
+    let servers = config
+        .servers
+        .iter()
+        .map(|s| format!("{} {}:{}", s.name, s.host, s.port))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let settings = [
+        (
+            "config_file",
+            config.path.as_ref().map(|p| p.display().to_string()),
+        ),
+        ("servers", Some(servers)),
+        ("key_name", config.key.name.clone()),
+        ("log_level", Some(config.log.level.to_string())),
+        ("log_format", Some(config.log.format.to_string())),
+        (
+            "audit_path",
+            config.audit.as_ref().map(|a| a.path.display().to_string()),
+        ),
+    ];
+    let canonical = settings
+        .iter()
+        .map(|(k, v)| format!("{k}={}\n", v.as_deref().unwrap_or("")))
+        .collect::<String>();
+    let digest = crate::observe::chain::link(&[0; 32], &canonical, "");
+    let mut event = Event::new(EventKind::ConfigChange, "config_change", unix_ms).detail(
+        Level::Basic,
+        "setting",
+        "configuration",
+    );
+    for (key, value) in settings {
+        if let Some(value) = value {
+            event = event.detail(Level::Basic, key, value);
+        }
     }
-    if let Some(name) = &config.key.name {
-        logger.config_change("key.name", name);
-    }
-    logger.config_change("log.level", config.log.level);
-    logger.config_change("log.format", config.log.format);
-    if let Some(audit) = &config.audit {
-        logger.config_change("audit.path", audit.path.display());
-    }
+    event.detail(
+        Level::Basic,
+        "config_digest",
+        &crate::observe::chain::hex(&digest)[..16],
+    )
 }
 
 /// The server a transport error names (the last one tried, when all failed).
@@ -236,6 +268,54 @@ pub(super) fn certificate_user(pem: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_configuration_is_one_event_whose_digest_follows_the_settings() {
+        let text = |level: &str| {
+            format!(
+                "[primary]\nname = \"dc1\"\nhost = \"kms1\"\nca = \"ca.pem\"\nclient_cert = \"c.pem\"\nclient_key = \"c.key\"\n\
+                 [[secondary]]\nhost = \"kms2\"\nca = \"ca.pem\"\nclient_cert = \"c.pem\"\nclient_key = \"c.key\"\n\
+                 [log]\nlevel = \"{level}\"\npath = \"kmipkit.log\"\n[audit]\npath = \"audit.csv\"\n"
+            )
+        };
+        let event = |level: &str| {
+            let config = Config::from_toml(&text(level), std::path::Path::new("/etc/kmipkit"));
+            configuration_event(&config.unwrap(), 0)
+        };
+        let basic = event("basic");
+        let fields = basic.fields(Level::Basic);
+        let value = |key: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(value("event"), Some("config_change"));
+        assert_eq!(value("setting"), Some("configuration"));
+        assert_eq!(
+            value("servers"),
+            Some("dc1 kms1:5696, secondary-1 kms2:5696")
+        );
+        assert_eq!(value("log_level"), Some("basic"));
+        assert_eq!(value("audit_path"), Some("/etc/kmipkit/audit.csv"));
+        let digest = value("config_digest").unwrap();
+        assert_eq!(digest.len(), 16);
+        assert_eq!(
+            event("basic").fields(Level::Basic),
+            fields,
+            "same settings, same event"
+        );
+        let verbose = event("verbose");
+        let changed = verbose.fields(Level::Basic);
+        assert_ne!(
+            changed
+                .iter()
+                .find(|(k, _)| *k == "config_digest")
+                .unwrap()
+                .1,
+            digest
+        );
+    }
     use crate::message::{GetRequest, RequestMessage};
     use crate::session::Session;
     use crate::spec::ProtocolVersion;

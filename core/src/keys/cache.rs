@@ -273,7 +273,10 @@ impl KeyCache {
         let now = self.clock.now();
         let mut inner = self.inner();
         if let Some(entry) = inner.entries.get(key_id) {
-            if now.saturating_sub(entry.fetched_at) < self.limits.max_age {
+            // A key cached before this process was forked is not readable here: fetch again.
+            if now.saturating_sub(entry.fetched_at) < self.limits.max_age
+                && entry.key.is_available()
+            {
                 let key = Arc::clone(&entry.key);
                 inner.use_entry(key_id, self.limits.max_uses);
                 inner.stats.hits += 1;

@@ -9,7 +9,10 @@
 //! so it never reaches swap; on Linux it is also marked `MADV_DONTDUMP`, so it is left out of core
 //! dumps. Both are best-effort: when RLIMIT_MEMLOCK (`ulimit -l`) is exhausted the secret still
 //! works, [`SecretBytes::is_locked`] says false, and [`protection_stats`] counts it. Each secret
-//! costs at least one page (4 KiB) of locked memory. On wasm32 and Windows the secret is a
+//! costs at least one page (4 KiB) of locked memory. On Linux the mapping is also marked
+//! `MADV_DONTFORK`: a child made with `fork()` does not get the key (in the child the secret is
+//! not [`available`](SecretBytes::is_available), a [`KeyCache`] fetches again, and `expose` panics
+//! rather than read an empty address). On wasm32 and Windows the secret is a
 //! heap buffer that is zeroized on drop, without locking.
 //!
 //! ```

@@ -66,23 +66,40 @@ impl SecretBytes {
     }
 
     /// Borrows the secret bytes. Copy them out only into another protected type.
+    ///
+    /// # Panics
+    /// In a child process forked after the secret was made, which did not inherit its memory
+    /// (Linux, see [`SecretBytes::is_available`]): it would read nothing, or bytes of another
+    /// mapping, at that address.
     pub fn expose(&self) -> &[u8] {
         self.region.bytes()
     }
 
     /// Borrows the secret bytes mutably, to write key material in place. The length cannot change.
+    ///
+    /// # Panics
+    /// As [`SecretBytes::expose`].
     pub fn expose_mut(&mut self) -> &mut [u8] {
         self.region.bytes_mut()
     }
 
     /// The number of secret bytes (not secret itself).
     pub fn len(&self) -> usize {
-        self.expose().len()
+        self.region.len()
     }
 
     /// Whether the secret has no bytes.
     pub fn is_empty(&self) -> bool {
-        self.expose().is_empty()
+        self.len() == 0
+    }
+
+    /// Whether the bytes can be read in this process: false only in a child process made with
+    /// `fork()` after the secret was made, because secret memory is not inherited
+    /// ([`Protection::excluded_from_fork`], Linux). Such a secret cannot be exposed there (that
+    /// panics); dropping it is harmless. A [`KeyCache`](super::KeyCache) treats it as a miss and
+    /// fetches the key again.
+    pub fn is_available(&self) -> bool {
+        self.region.available()
     }
 
     /// Whether the memory is locked in RAM (never swapped). False on wasm32 and Windows, for an

@@ -12,6 +12,14 @@
 //! key_uid, user, outcome, reason, duration_ms, request_id, and `details`: every other field
 //! the event carries as `key=value` pairs separated by `; `. Events hold no key values, hashes
 //! of keys, plaintext or ciphertext (see [`super::event`]), so neither does the audit trail.
+//!
+//! **Not tamper-evident.** Rows have no serial number and no hash: whoever can write the file can
+//! remove, change or add rows unseen. The tamper-evident record is the hash-chained log (every
+//! event of the CSV is in it; check it with [`super::verify`] / `kmipkit log verify`); the CSV is
+//! for spreadsheets and filtering.
+//!
+//! The file is never opened through a symbolic link, and its directory must not be writable by
+//! other users (see [`crate::files`]).
 
 use std::fs;
 use std::io::{Read, Write};
@@ -127,22 +135,21 @@ pub struct AuditWriter {
 
 impl AuditWriter {
     /// Opens (or creates, mode 0600, with the header row and any missing directory) an audit
-    /// file for appending.
+    /// file for appending. Refused, with the fix named: a directory other users can write (unless
+    /// sticky), and a path that is a symbolic link, not a regular file, another user's file or a
+    /// file other users can read or write (see [`crate::files`]).
     pub fn open(path: &Path) -> Result<Self> {
-        check_private(path)?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir)
-                .map_err(|e| log_error(dir, format!("cannot create the audit directory: {e}")))?;
-        }
-        let mut options = fs::OpenOptions::new();
-        options.append(true).create(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = crate::config::open_regular(&mut options, path)
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        fs::create_dir_all(dir)
+            .map_err(|e| log_error(dir, format!("cannot create the audit directory: {e}")))?;
+        crate::files::check_directory(dir, "audit").map_err(|reason| log_error(dir, reason))?;
+        let mut file = crate::files::open_append(path)
             .map_err(|e| log_error(path, format!("cannot open the audit trail: {e}")))?;
+        // Checked on the file opened, not on whatever the path names before or after.
+        check_private(path, &file)?;
         let empty = file.metadata().map(|m| m.len() == 0).unwrap_or(false);
         if empty {
             file.write_all(csv_line(&COLUMNS).as_bytes())
@@ -163,26 +170,26 @@ impl AuditWriter {
     }
 }
 
-/// Refuses an existing file other users can read or write.
-fn check_private(path: &Path) -> Result<()> {
+/// Refuses a file other users can read (writing was refused when it was opened).
+fn check_private(path: &Path, file: &fs::File) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Ok(metadata) = fs::metadata(path) {
-            let mode = metadata.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                return Err(log_error(
-                    path,
-                    format!(
-                        "the audit trail is accessible to other users (mode {mode:04o}); run: chmod 600 {}",
-                        path.display()
-                    ),
-                ));
-            }
+        let mode = file
+            .metadata()
+            .map_or(0, |m| m.permissions().mode() & 0o777);
+        if mode & 0o077 != 0 {
+            return Err(log_error(
+                path,
+                format!(
+                    "the audit trail is accessible to other users (mode {mode:04o}); run: chmod 600 {}",
+                    path.display()
+                ),
+            ));
         }
     }
     #[cfg(not(unix))]
-    let _ = path;
+    let _ = (path, file);
     Ok(())
 }
 

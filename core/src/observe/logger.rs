@@ -8,7 +8,7 @@
 //! the receiver's copy shows as deleted serials). The chain state is saved whenever the queue runs
 //! empty (once per burst of lines) and on every flush.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, Weak};
@@ -78,6 +78,12 @@ impl Logger {
                     eprintln!("warning: {warning}");
                 }
                 let state_path = log.state_path();
+                if let Some(dir) = state_path.as_deref().and_then(Path::parent) {
+                    let dir = Some(dir).filter(|d| !d.as_os_str().is_empty());
+                    let dir = dir.unwrap_or(Path::new("."));
+                    crate::files::check_directory(dir, "log state")
+                        .map_err(|reason| super::state::log_error(dir, reason))?;
+                }
                 let mut state = match &state_path {
                     Some(path) => ChainState::load(path)?,
                     None => None,

@@ -180,12 +180,13 @@ impl ChainState {
 
     /// Replaces the state file atomically (temporary file, fsync, rename, fsync of the
     /// directory); the file is private to its owner (mode 0600).
+    ///
+    /// The temporary file has an unpredictable name and is created with `O_EXCL|O_NOFOLLOW`
+    /// ([`crate::files::create_temp`]): a link planted beside the state is never written through.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let mut temp = path.as_os_str().to_owned();
-        temp.push(".tmp");
-        let temp = PathBuf::from(temp);
-        let write = || -> std::io::Result<()> {
-            let mut file = private_file(&temp)?;
+        let (mut file, temp) = crate::files::create_temp(path)
+            .map_err(|e| log_error(path, format!("cannot save the chain state: {e}")))?;
+        let mut write = || -> std::io::Result<()> {
             file.write_all(self.to_text().as_bytes())?;
             file.sync_all()?;
             fs::rename(&temp, path)?;
@@ -197,20 +198,11 @@ impl ChainState {
             }
             Ok(())
         };
-        write().map_err(|e| log_error(path, format!("cannot save the chain state: {e}")))
+        write().map_err(|e| {
+            let _ = fs::remove_file(&temp);
+            log_error(path, format!("cannot save the chain state: {e}"))
+        })
     }
-}
-
-/// Creates (truncating) a file only its owner can read and write.
-pub(crate) fn private_file(path: &Path) -> std::io::Result<fs::File> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
 }
 
 pub(crate) fn log_error(path: &Path, reason: impl Into<String>) -> Error {

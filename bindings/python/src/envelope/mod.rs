@@ -60,7 +60,22 @@ pub(super) fn crypto<T: Send>(py: Python<'_>, len: usize, f: impl FnOnce() -> T 
     }
 }
 
+/// Plaintext copied out of a Python `bytes` for an operation that runs without the GIL (on the
+/// runtime, possibly as an asyncio future): wiped in one pass when the operation drops it.
+pub(crate) struct PlaintextIn(pub Vec<u8>);
+
+impl Drop for PlaintextIn {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(self.0.as_mut_slice());
+    }
+}
+
 pub(super) fn dek(key: &SecretBytes) -> PyResult<&[u8; 32]> {
+    if !key.is_available() {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(
+            "this data key was made before os.fork() and its protected memory is not inherited by the child process; make or unlock keys after forking",
+        ));
+    }
     key.expose()
         .try_into()
         .map_err(|_| PyValueError::new_err(format!("a data key has 32 bytes, not {}", key.len())))

@@ -9,7 +9,7 @@ use kmipkit::error::Error;
 use pyo3::prelude::*;
 
 use super::stream::{decrypt_stream, encrypt_stream};
-use super::{NativeKeyCache, Obj, bytes_obj, dek, key_ref_obj, plain_obj};
+use super::{NativeKeyCache, Obj, PlaintextIn, bytes_obj, dek, key_ref_obj, plain_obj};
 use crate::client::NativeClient;
 use crate::errors::{IntoPy, to_py};
 use crate::runtime::{block, run};
@@ -86,10 +86,11 @@ impl NativeModel2 {
         aio: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Obj> {
         let m = self.inner.clone();
+        let plaintext = PlaintextIn(plaintext);
         run(
             py,
             aio.as_ref(),
-            async move { m.encrypt(&id, &context, &plaintext).await },
+            async move { m.encrypt(&id, &context, &plaintext.0).await },
             bytes_obj,
         )
     }

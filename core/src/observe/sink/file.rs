@@ -1,6 +1,11 @@
 //! A log file: appended with mode 0600, rotated by size or reopened after logrotate moved it.
+//!
+//! Every open (the first, after a rotation, after logrotate) goes through
+//! [`crate::files::open_append`]: never through a symbolic link, never a file of another user or
+//! one other users can write. The directory is checked once, when the sink opens: one that other
+//! users can write (and that is not sticky) is refused, as they could swap the files in it.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -32,12 +37,17 @@ pub struct FileSink {
 }
 
 impl FileSink {
-    /// Opens (or creates, mode 0600) `path` for appending.
+    /// Opens (or creates, mode 0600) `path` for appending. Refused: a directory other users can
+    /// write, and a path that is a symbolic link, not a regular file, another user's file or one
+    /// other users can write (see [`crate::files`]); each refusal names the fix.
     pub fn open(path: &Path, rotation: Rotation) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir)
-                .map_err(|e| log_error(dir, format!("cannot create the log directory: {e}")))?;
-        }
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        fs::create_dir_all(dir)
+            .map_err(|e| log_error(dir, format!("cannot create the log directory: {e}")))?;
+        crate::files::check_directory(dir, "log").map_err(|reason| log_error(dir, reason))?;
         let file =
             append(path).map_err(|e| log_error(path, format!("cannot open the log: {e}")))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -118,12 +128,5 @@ impl Sink for FileSink {
 }
 
 fn append(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.append(true).create(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    crate::config::open_regular(&mut options, path)
+    crate::files::open_append(path)
 }
