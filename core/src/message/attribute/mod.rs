@@ -205,6 +205,25 @@ pub struct CustomAttribute {
     pub value: Option<Item<'static>>,
 }
 
+impl Attribute {
+    /// The attribute's value as plain JSON ([`crate::ttlv::json::plain`]): numbers as numbers,
+    /// enumerations by name, a structure such as Application Specific Information as an object
+    /// of its fields. For reports (the CLI's `--json`) and bindings.
+    ///
+    /// ```
+    /// use kmipkit::message::{ApplicationSpecificInformation, Attribute};
+    /// let info = Attribute::ApplicationSpecificInformation(ApplicationSpecificInformation::new(
+    ///     "ssl".into(), Some("www.example.com".into())));
+    /// assert_eq!(info.value_json(), serde_json::json!(
+    ///     {"ApplicationNamespace": "ssl", "ApplicationData": "www.example.com"}));
+    /// assert_eq!(Attribute::CryptographicLength(256).value_json(), 256);
+    /// ```
+    pub fn value_json(&self) -> serde_json::Value {
+        let ctx = Ctx::new(spec::ProtocolVersion::V2_0);
+        crate::ttlv::json::plain(&self.value_item(self.tag(), &ctx))
+    }
+}
+
 impl CustomAttribute {
     /// A vendor attribute such as `x-department` with a text value.
     ///
