@@ -211,11 +211,10 @@ impl Attribute {
     /// of its fields. For reports (the CLI's `--json`) and bindings.
     ///
     /// ```
-    /// use kmipkit::message::{ApplicationSpecificInformation, Attribute};
-    /// let info = Attribute::ApplicationSpecificInformation(ApplicationSpecificInformation::new(
-    ///     "ssl".into(), Some("www.example.com".into())));
-    /// assert_eq!(info.value_json(), serde_json::json!(
-    ///     {"ApplicationNamespace": "ssl", "ApplicationData": "www.example.com"}));
+    /// use kmipkit::message::{Attribute, Name};
+    /// let name = Attribute::Name(Name::text("orders"));
+    /// assert_eq!(name.value_json(), serde_json::json!(
+    ///     {"NameValue": "orders", "NameType": "UninterpretedTextString"}));
     /// assert_eq!(Attribute::CryptographicLength(256).value_json(), 256);
     /// ```
     pub fn value_json(&self) -> serde_json::Value {
