@@ -69,5 +69,5 @@ def test_mypy_refuses_misspelt_values(tmp_path: Path) -> None:
     lines = sorted(int(line.split(":")[1]) for line in errors)
     # Exactly the three misspellings (lines 6, 7 and 11 of the snippet), nothing else.
     assert lines == [6, 7, 11], stdout
-    assert '"KeyCompromize"' in stdout and '"SymetricKey"' in stdout
+    assert "KeyCompromize" in stdout and "SymetricKey" in stdout
 
