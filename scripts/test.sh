@@ -2,7 +2,8 @@
 # Runs every test of kmipkit from a fresh clone: formatting, lints, unit/integration/property
 # tests, the OASIS conformance runner, fuzz regression fixtures, the wasm32 build check and the
 # Python package (built from source, tested against PyKMIP, type-checked).
-# Installs what it needs (the wasm32 target) itself.
+# Packages the core crate and tests it unpacked, and checks the dependency graph with cargo deny.
+# Installs what it needs (the wasm32 target, cargo-deny) itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,6 +51,28 @@ CARGO_TARGET_DIR="$PWD/target" "$venv/bin/pip" install --quiet --disable-pip-ver
 "$venv/bin/pytest" -q -p no:cacheprovider --rootdir python -c python/pyproject.toml python/tests 2>&1 | tee -a "$log"
 "$venv/bin/python" -m mypy.stubtest kmipkit._native
 (cd python && "../$venv/bin/mypy" --strict --cache-dir ../target/mypy-cache kmipkit tests)
+
+step "publishing: cargo package -p kmipkit, then build and test the unpacked crate on its own"
+# --no-verify: the test below builds the unpacked crate anyway, in its own target directory
+# (kept between runs), outside the workspace's feature unification.
+cargo package -p kmipkit --locked --no-verify --allow-dirty
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+CARGO_TARGET_DIR="$PWD/target/package-test" \
+  cargo test --locked --manifest-path "target/package/kmipkit-$version/Cargo.toml" 2>&1 | tee -a "$log"
+
+step "cargo deny: licences, banned and duplicate crypto crates, sources (deny.toml)"
+# Installs itself once into ~/.cache/kmipkit (about 5 minutes of compiling on 2 idle cores).
+# The advisories check needs the RustSec database from GitHub, which these machines cannot
+# reach: set KMIPKIT_DENY_ADVISORIES=1 where it can be fetched.
+deny_version=0.20.2
+deny_root="${XDG_CACHE_HOME:-$HOME/.cache}/kmipkit"
+if ! "$deny_root/bin/cargo-deny" --version 2>/dev/null | grep -qx "cargo-deny $deny_version"; then
+  CARGO_TARGET_DIR="$deny_root/build" cargo install cargo-deny --version "$deny_version" --locked --root "$deny_root"
+  rm -rf "$deny_root/build"
+fi
+deny_checks=(licenses bans sources)
+[ "${KMIPKIT_DENY_ADVISORIES:-0}" = 1 ] && deny_checks+=(advisories)
+PATH="$deny_root/bin:$PATH" cargo deny --locked check "${deny_checks[@]}"
 
 step "the main job: kmipkit demo against a throw-away PyKMIP server"
 cargo run --locked -q -p kmipkit-cli -- demo | tee -a "$log"

@@ -54,16 +54,18 @@ pub enum KeyCommand {
     },
     /// Find keys by name, state or object type.
     #[command(
-        after_help = "Examples:\n  kmipkit key locate --state Active\n  kmipkit key locate --name orders --json\n  kmipkit key locate --type SymmetricKey --max 10"
+        after_help = "Examples:\n  kmipkit key locate --state active\n  kmipkit key locate --name orders --json\n  kmipkit key locate --type symmetric-key --max 10\nValues are written in kebab-case; case, '-' and '_' are ignored, so the KMIP names\n(PreActive, SymmetricKey) work too."
     )]
     Locate {
         /// Exact name to match.
         #[arg(long)]
         name: Option<String>,
-        /// KMIP state: PreActive, Active, Deactivated, Compromised, Destroyed, DestroyedCompromised.
+        /// KMIP state: pre-active, active, deactivated, compromised, destroyed,
+        /// destroyed-compromised (case, '-' and '_' ignored: PreActive works too).
         #[arg(long)]
         state: Option<String>,
-        /// KMIP object type, e.g. SymmetricKey, SecretData, PrivateKey.
+        /// KMIP object type, e.g. symmetric-key, secret-data, private-key (case, '-' and '_'
+        /// ignored: SymmetricKey works too).
         #[arg(long = "type")]
         object_type: Option<String>,
         /// Return at most this many.
@@ -86,13 +88,14 @@ pub enum KeyCommand {
     },
     /// Revoke a key: it no longer encrypts (it still decrypts unless compromised).
     #[command(
-        after_help = "Examples:\n  kmipkit key revoke orders --reason superseded\n  kmipkit key revoke orders --reason compromise    also records when"
+        after_help = "Examples:\n  kmipkit key revoke orders --reason superseded\n  kmipkit key revoke orders --reason compromise    also records when\nValues are written in kebab-case; case, '-' and '_' are ignored, so the KMIP names\n(KeyCompromise, AffiliationChanged) work too."
     )]
     Revoke {
         #[command(flatten)]
         key: KeyRef,
         /// Why: cessation (no longer needed), superseded, compromise, affiliation-changed,
-        /// privilege-withdrawn, unspecified.
+        /// privilege-withdrawn, unspecified (case, '-' and '_' ignored; the KMIP names such as
+        /// KeyCompromise work too).
         #[arg(long, default_value = "cessation")]
         reason: String,
     },
@@ -173,38 +176,42 @@ pub fn locate_request(
         attributes.push(Attribute::Name(Name::text(name)));
     }
     if let Some(state) = state {
-        let value = State::from_name(&state).ok_or_else(|| {
-            Failure::usage(format!("--state {state}: not a KMIP state")).hint(
-                "PreActive, Active, Deactivated, Compromised, Destroyed, DestroyedCompromised",
-            )
+        let value = State::INFO.value_of_loose(&state).ok_or_else(|| {
+            Failure::usage(format!("--state {state}: not a KMIP state"))
+                .hint(State::INFO.kebab_names().join(", "))
         })?;
-        attributes.push(Attribute::State(value));
+        attributes.push(Attribute::State(State(value)));
     }
     if let Some(t) = object_type {
-        let value = ObjectType::from_name(&t).ok_or_else(|| {
+        let value = ObjectType::INFO.value_of_loose(&t).ok_or_else(|| {
             Failure::usage(format!("--type {t}: not a KMIP object type"))
-                .hint("SymmetricKey, SecretData, PublicKey, PrivateKey, Certificate, OpaqueObject")
+                .hint(ObjectType::INFO.kebab_names().join(", "))
         })?;
-        attributes.push(Attribute::ObjectType(value));
+        attributes.push(Attribute::ObjectType(ObjectType(value)));
     }
     let mut request = LocateRequest::new(attributes);
     request.maximum_items = max;
     Ok(request)
 }
 
-/// The KMIP revocation reason of `--reason`.
+/// The KMIP revocation reason of `--reason`: the short forms below, or any KMIP reason name in
+/// any case and separators (`key-compromise`, `KeyCompromise`).
 pub fn revocation_reason(text: &str) -> CliResult<RevocationReasonCode> {
-    Ok(match text.to_ascii_lowercase().as_str() {
-        "cessation" | "cessation-of-operation" => RevocationReasonCode::CessationOfOperation,
-        "superseded" => RevocationReasonCode::Superseded,
-        "compromise" | "key-compromise" => RevocationReasonCode::KeyCompromise,
-        "affiliation-changed" => RevocationReasonCode::AffiliationChanged,
-        "privilege-withdrawn" => RevocationReasonCode::PrivilegeWithdrawn,
-        "unspecified" => RevocationReasonCode::Unspecified,
-        _ => {
-            return Err(Failure::usage(format!("--reason {text}: unknown reason")).hint(
-                "cessation, superseded, compromise, affiliation-changed, privilege-withdrawn, unspecified",
-            ));
-        }
-    })
+    let short = match text.to_ascii_lowercase().as_str() {
+        "cessation" => Some(RevocationReasonCode::CessationOfOperation),
+        "compromise" => Some(RevocationReasonCode::KeyCompromise),
+        _ => None,
+    };
+    short
+        .or_else(|| {
+            RevocationReasonCode::INFO
+                .value_of_loose(text)
+                .map(RevocationReasonCode)
+        })
+        .ok_or_else(|| {
+            Failure::usage(format!("--reason {text}: unknown reason")).hint(
+                "cessation, superseded, compromise, affiliation-changed, privilege-withdrawn, \
+                 unspecified (or another KMIP reason: ca-compromise, cessation-of-operation, ...)",
+            )
+        })
 }

@@ -33,9 +33,29 @@ pub fn run(keep: bool, json: bool, quiet: bool) -> Result<(), String> {
     let outcome = run_in(&dir);
     if keep {
         step("Kept");
-        say(&format!("the servers' files are kept in {}", dir.display()));
+        say(&format!(
+            "the servers' files are kept in {} (the servers themselves have stopped)",
+            dir.display()
+        ));
+        // Only commands that work without the servers, on files that are still there.
+        if outcome.is_ok() {
+            let log = dir.join("log");
+            say(&format!(
+                "try it: kmipkit log verify {}",
+                log.join("kmipkit.log").display()
+            ));
+            say(&format!(
+                "try it: kmipkit audit --file {}",
+                log.join("audit.csv").display()
+            ));
+        }
     } else {
         let _ = fs::remove_dir_all(&dir);
+        if outcome.is_ok() {
+            say(
+                "its files are removed; `kmipkit demo --keep` keeps the configuration, certificates and log to look at",
+            );
+        }
     }
     if let Some(steps) = crate::demo_steps::take_json() {
         let failed = outcome.as_ref().err();
@@ -65,10 +85,6 @@ fn run_in(dir: &Path) -> Result<(), String> {
     let config_path = write_config(dir, &server, &backup)?;
     say(&format!(
         "{} (mode 0600: kmipkit refuses configurations other users can read)",
-        config_path.display()
-    ));
-    say(&format!(
-        "try it: kmipkit --config {} servers check",
         config_path.display()
     ));
     let config = Config::load(&config_path).map_err(|e| e.to_string())?;

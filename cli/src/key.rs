@@ -202,15 +202,14 @@ async fn attributes(client: &Client, out: &Out, key: &KeyRef) -> CliResult {
     let mut list = Vec::new();
     for attribute in attributes.iter() {
         let name = AttributeEntry::from(attribute.clone()).name().into_owned();
-        let value = render(attribute);
-        out.line(format!("{name}: {value}"));
-        list.push(json!({"name": name, "value": value}));
+        out.line(format!("{name}: {}", render(attribute)));
+        list.push(json!({"name": name, "value": attribute.value_json()}));
     }
     out.document(json!({"id": uid, "attributes": list}));
     Ok(())
 }
 
-/// An attribute's value as text; byte strings never appear (the core's `Debug` shows lengths).
+/// An attribute's value as text.
 fn render(attribute: &Attribute) -> String {
     match attribute {
         Attribute::UniqueIdentifier(s)
@@ -243,14 +242,12 @@ fn render(attribute: &Attribute) -> String {
         | Attribute::AlwaysSensitive(b)
         | Attribute::NeverExtractable(b)
         | Attribute::KeyValuePresent(b) => b.to_string(),
-        other => {
-            let text = format!("{other:?}");
-            // `Variant(value)` -> `value`.
-            match text.split_once('(') {
-                Some((_, rest)) => rest.strip_suffix(')').unwrap_or(rest).to_string(),
-                None => text,
-            }
-        }
+        // Structures (Application Specific Information, Cryptographic Parameters, ...) as their
+        // fields, the same values as --json.
+        other => match other.value_json() {
+            Value::String(text) => text,
+            value => value.to_string(),
+        },
     }
 }
 

@@ -71,7 +71,8 @@ impl Out {
                     "exit_code": failure.exit.code(),
                     "category": failure.exit.name(),
                     "kind": failure.kind.map(|k| k.to_string()),
-                    "kmipkit_code": failure.kind.map(|k| k.code()),
+                    // Hex text, as `ErrorKind::code` and the documentation write the codes.
+                    "kmipkit_code": failure.kind.map(|k| format!("{:#06x}", k.code())),
                     "message": failure.message,
                     "hint": failure.hint,
                 }

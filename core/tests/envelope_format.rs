@@ -244,7 +244,19 @@ fn unknown_version_suite_and_magic_are_format_errors() {
         assert_eq!(err.kind(), ErrorKind::Format, "{err}");
         assert_eq!(err.kind().code(), 0x0502);
         assert!(err.to_string().contains(needle), "{err}");
+        // Every format error says "not a readable kmipkit ciphertext" once, as its prefix.
+        assert_eq!(
+            err.to_string().matches("kmipkit ciphertext").count(),
+            1,
+            "{err}"
+        );
     }
+    let mut bad = ciphertext.clone();
+    bad[0] = b'X';
+    assert_eq!(
+        open(&bad, &DEK, CONTEXT).unwrap_err().to_string(),
+        "not a readable kmipkit ciphertext: it does not start with the magic bytes \"KMKE\""
+    );
     assert_eq!(
         open(b"", &DEK, CONTEXT).unwrap_err().kind(),
         ErrorKind::Format
@@ -285,9 +297,11 @@ fn oversized_header_lengths_are_rejected_before_reading() {
     bad[header_len - 42..header_len - 40].copy_from_slice(&5000u16.to_be_bytes());
     let err = open(&bad, &DEK, CONTEXT).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Format, "{err}");
-    assert!(
-        err.to_string().contains("wrapped DEK claims 5000 bytes"),
-        "{err}"
+    // The whole message, so that its prefix is said once (it was said twice).
+    assert_eq!(
+        err.to_string(),
+        "not a readable kmipkit ciphertext: its wrapped DEK claims 5000 bytes, more than the 4096 \
+         the format allows (the input is damaged, or was not made by kmipkit)"
     );
 
     // Encoding refuses what decoding would refuse.

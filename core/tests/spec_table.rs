@@ -306,3 +306,49 @@ fn attr<'a>(element: &'a str, name: &str) -> Option<&'a str> {
     let len = element[start..].find('"')?;
     Some(&element[start..start + len])
 }
+
+/// Command lines name values in kebab-case and read any case and separator: every kebab name
+/// reads back as its value, in every enumeration, unless two values collide once case and
+/// separators are ignored (none do in the enumerations the CLI and Python take).
+#[test]
+fn spec_kebab_names_read_back() {
+    use kmipkit::spec::{EnumInfo, ObjectType, RevocationReasonCode, State, kebab_case};
+    let mut ambiguous = Vec::new();
+    for info in kmipkit::spec::enumerations() {
+        for v in info.values {
+            match info.value_of_loose(&kebab_case(v.name)) {
+                Some(value) => assert_eq!(value, v.value, "{}::{}", info.name, v.name),
+                None => ambiguous.push(format!("{}::{}", info.name, v.name)),
+            }
+            assert_eq!(
+                info.value_of_loose(v.name),
+                info.value_of_loose(&kebab_case(v.name))
+            );
+        }
+    }
+    let used: [&EnumInfo; 3] = [State::INFO, ObjectType::INFO, RevocationReasonCode::INFO];
+    for info in used {
+        assert!(
+            !ambiguous
+                .iter()
+                .any(|a| a.starts_with(&format!("{}::", info.name))),
+            "{ambiguous:?}"
+        );
+    }
+    assert_eq!(
+        State::INFO.kebab_names(),
+        [
+            "pre-active",
+            "active",
+            "deactivated",
+            "compromised",
+            "destroyed",
+            "destroyed-compromised"
+        ]
+    );
+    assert_eq!(kebab_case("PGPKey"), "pgp-key");
+    assert_eq!(kebab_case("SHA_256"), "sha-256");
+    assert_eq!(kebab_case("PKCS_11Function"), "pkcs-11-function");
+    assert_eq!(State::INFO.value_of_loose("PRE_ACTIVE"), Some(1));
+    assert_eq!(State::INFO.value_of_loose(""), None);
+}

@@ -379,6 +379,99 @@ fn enumerations_by_name_or_hex() {
     assert!(write_xml(&reference).contains(r#"value="ActivationDate""#));
 }
 
+/// A KMIP 2.0 test case in the OASIS style: Register of the third part of a split key.
+const SPLIT_KEY_REGISTER: &str = r#"<KMIP>
+<RequestMessage>
+  <RequestHeader>
+    <ProtocolVersion>
+      <ProtocolVersionMajor type="Integer" value="2"/>
+      <ProtocolVersionMinor type="Integer" value="0"/>
+    </ProtocolVersion>
+    <BatchCount type="Integer" value="1"/>
+  </RequestHeader>
+  <BatchItem>
+    <Operation type="Enumeration" value="Register"/>
+    <RequestPayload>
+      <ObjectType type="Enumeration" value="SplitKey"/>
+      <Attributes>
+        <CryptographicAlgorithm type="Enumeration" value="AES"/>
+        <CryptographicLength type="Integer" value="128"/>
+        <CryptographicUsageMask type="Integer" value="Encrypt Decrypt"/>
+      </Attributes>
+      <SplitKey>
+        <SplitKeyParts type="Integer" value="4"/>
+        <KeyPartIdentifier type="Integer" value="3"/>
+        <SplitKeyThreshold type="Integer" value="2"/>
+        <SplitKeyMethod type="Enumeration" value="PolynomialSharingGF2_8"/>
+        <KeyBlock>
+          <KeyFormatType type="Enumeration" value="Raw"/>
+          <KeyValue>
+            <KeyMaterial type="ByteString" value="00112233445566778899AABBCCDDEEFF"/>
+          </KeyValue>
+          <CryptographicAlgorithm type="Enumeration" value="AES"/>
+          <CryptographicLength type="Integer" value="128"/>
+        </KeyBlock>
+      </SplitKey>
+    </RequestPayload>
+  </BatchItem>
+</RequestMessage>
+</KMIP>"#;
+
+/// The XML profile's "Normalizing Names" turns "Polynomial Sharing GF (2^8)" into
+/// `PolynomialSharingGF2_8` (the `^` between digits becomes `_`), as the OASIS test cases write it.
+/// Both that and the spelling kmipkit wrote before are read; the profile's is written.
+#[test]
+fn split_key_method_names_follow_the_xml_profile() {
+    use kmipkit::message::{Object, RequestMessage, RequestPayload};
+    use kmipkit::spec::SplitKeyMethod;
+
+    let mut table = Placeholders::new();
+    let messages = xml::messages_from_str(SPLIT_KEY_REGISTER, &mut table).unwrap();
+    let request = RequestMessage::from_item_strict(&messages[0]).unwrap();
+    let RequestPayload::Register(register) = &request.batch_items[0].payload else {
+        panic!("not a Register: {request:?}");
+    };
+    let Object::SplitKey(part) = &register.object else {
+        panic!("not a split key: {:?}", register.object);
+    };
+    assert_eq!(part.split_key_method, SplitKeyMethod(4));
+    assert_eq!(
+        part.split_key_method,
+        SplitKeyMethod::PolynomialSharingGF2_8
+    );
+    let written = xml::messages_to_string(&[request.to_item()], &table);
+    assert!(
+        written.contains(r#"<SplitKeyMethod type="Enumeration" value="PolynomialSharingGF2_8"/>"#),
+        "{written}"
+    );
+
+    for (value, read, name) in [
+        (2, "PolynomialSharingGF2_16", "PolynomialSharingGF2_16"),
+        (2, "PolynomialSharingGF216", "PolynomialSharingGF2_16"),
+        (
+            3,
+            "PolynomialSharingPrimeField",
+            "PolynomialSharingPrimeField",
+        ),
+        (4, "PolynomialSharingGF28", "PolynomialSharingGF2_8"),
+    ] {
+        let text = format!(r#"<SplitKeyMethod type="Enumeration" value="{read}"/>"#);
+        let item = read_xml(&text);
+        assert_eq!(item.value, Value::Enumeration(value), "{read}");
+        assert!(
+            write_xml(&item).contains(&format!(r#"value="{name}""#)),
+            "{read}"
+        );
+        assert_eq!(SplitKeyMethod(value).to_string(), name);
+    }
+    // JSON follows the same normalized names.
+    let json = json::to_string(
+        &Item::new(Tag::SplitKeyMethod, Value::Enumeration(2)),
+        &table,
+    );
+    assert!(json.contains("PolynomialSharingGF2_16"), "{json}");
+}
+
 #[test]
 fn masks() {
     let item = read_xml(r#"<CryptographicUsageMask type="Integer" value="Decrypt   Encrypt"/>"#);

@@ -43,10 +43,11 @@ from .errors import (
     ServerError,
     TlsError,
 )
-from .types import Attributes, EncryptResult, KeyPair, KeyRef, ManagedObject, Progress, QueryResult, Secret
+from .types import ApplicationSpecificInformation, Attributes, EncryptResult, KeyPair, KeyRef, ManagedObject, Progress, QueryResult, Secret
 
 __all__ = [
     "AllServersFailed",
+    "ApplicationSpecificInformation",
     "AsyncClient",
     "AsyncModel1",
     "AsyncModel1Rotation",

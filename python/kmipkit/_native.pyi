@@ -6,9 +6,17 @@ of that value. Such methods are typed ``-> Any``; the package wraps them with pr
 """
 
 import asyncio
-from typing import Any, Optional, Sequence
+from typing import Any, Literal, Optional, Sequence
 
 from typing_extensions import Self, final
+
+from kmipkit.enums import (
+    CryptographicAlgorithmName,
+    DerivationMethodName,
+    HashingAlgorithmName,
+    ObjectTypeName,
+    RevocationReason,
+)
 
 __all__ = [
     "__version__",
@@ -76,10 +84,15 @@ class Client:
     @property
     def server_names(self) -> list[str]: ...
     def flush_log(self, timeout: float = 10.0) -> bool: ...
-    def create(self, object_type: str, attributes: _Pairs, aio: _Loop = None) -> Any: ...
+    def create(self, object_type: ObjectTypeName, attributes: _Pairs, aio: _Loop = None) -> Any: ...
     def create_key_pair(self, common: _Pairs, private_key: _Pairs, public_key: _Pairs, aio: _Loop = None) -> Any: ...
     def register(
-        self, object_type: str, material: bytes, attributes: _Pairs, algorithm: Optional[str] = None, aio: _Loop = None
+        self,
+        object_type: ObjectTypeName,
+        material: bytes,
+        attributes: _Pairs,
+        algorithm: Optional[CryptographicAlgorithmName] = None,
+        aio: _Loop = None,
     ) -> Any: ...
     def rekey(self, unique_identifier: str, aio: _Loop = None) -> Any: ...
     def get(self, unique_identifier: str, wrapping_key: Optional[str] = None, aio: _Loop = None) -> Any: ...
@@ -98,11 +111,13 @@ class Client:
         self, how: str, unique_identifier: str, name: str, value: Any, current: Any = None, aio: _Loop = None
     ) -> Any: ...
     def delete_attribute(self, unique_identifier: str, name: str, aio: _Loop = None) -> Any: ...
-    def lifecycle(self, operation: str, unique_identifier: str, aio: _Loop = None) -> Any: ...
+    def lifecycle(
+        self, operation: Literal["Activate", "Destroy", "Archive", "Recover"], unique_identifier: str, aio: _Loop = None
+    ) -> Any: ...
     def revoke(
         self,
         unique_identifier: str,
-        reason: str,
+        reason: RevocationReason,
         message: Optional[str] = None,
         compromise_date: Optional[int] = None,
         aio: _Loop = None,
@@ -134,7 +149,7 @@ class Client:
     def mac_verify(
         self, unique_identifier: str, data: bytes, mac: bytes, params: _Params = None, aio: _Loop = None
     ) -> Any: ...
-    def hash(self, data: bytes, algorithm: str, aio: _Loop = None) -> Any: ...
+    def hash(self, data: bytes, algorithm: HashingAlgorithmName, aio: _Loop = None) -> Any: ...
     def rng_retrieve(self, length: int, aio: _Loop = None) -> Any: ...
     def rng_seed(self, seed: bytes, aio: _Loop = None) -> Any: ...
     def asynchronous(self, operation: str, correlation_value: bytes, aio: _Loop = None) -> Any: ...
@@ -143,7 +158,7 @@ class Client:
     def derive_key(
         self,
         base: Sequence[str],
-        method: str,
+        method: DerivationMethodName,
         data: bytes,
         attributes: _Pairs,
         params: _Params = None,

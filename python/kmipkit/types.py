@@ -9,6 +9,7 @@ from typing import Any, Iterator, Mapping, Optional, Union
 from . import _native
 
 __all__ = [
+    "ApplicationSpecificInformation",
     "AttributeValue",
     "Attributes",
     "EncryptResult",
@@ -26,9 +27,29 @@ Secret = _native.Secret
 """Key bytes in protected memory (locked, zeroized when freed). ``repr`` shows only the length;
 ``expose()`` returns the bytes, only when called."""
 
-AttributeValue = Union[str, int, bool, list[str]]
+
+
+@dataclass(frozen=True)
+class ApplicationSpecificInformation:
+    """The Application Specific Information attribute: a namespace and its data (absent when a
+    KMIP 1.3+ server is to generate it). kmipkit marks the objects it creates with one."""
+
+    application_namespace: str
+    application_data: Optional[str] = None
+
+
+AttributeValue = Union[str, int, bool, list[str], ApplicationSpecificInformation, dict[str, Any]]
 """An attribute value as Python sees it: names of enumerations, integers (dates are Unix
-seconds), booleans, lists of mask names; structured attributes as the core prints them."""
+seconds), booleans, lists of mask names, :class:`ApplicationSpecificInformation`; other
+structured attributes (links, digests, cryptographic parameters) as dicts of their fields by KMIP
+tag name (``{"LinkType": "ParentLink", "LinkedObjectIdentifier": "7"}``)."""
+
+
+def _typed(name: str, value: AttributeValue) -> AttributeValue:
+    if name == "ApplicationSpecificInformation" and isinstance(value, dict):
+        data = value.get("ApplicationData")
+        return ApplicationSpecificInformation(str(value.get("ApplicationNamespace", "")), data)
+    return value
 
 
 def to_kmip_name(name: str) -> str:
@@ -66,7 +87,7 @@ class Attributes(Mapping[str, AttributeValue]):
     """
 
     def __init__(self, pairs: list[tuple[str, AttributeValue]]) -> None:
-        self._pairs = [(to_python_name(k), v) for k, v in pairs]
+        self._pairs = [(to_python_name(k), _typed(k, v)) for k, v in pairs]
 
     def __getitem__(self, key: str) -> AttributeValue:
         for k, v in self._pairs:

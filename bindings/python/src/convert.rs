@@ -237,13 +237,21 @@ pub fn attribute_out(py: Python<'_>, attribute: &Attribute) -> PyResult<(String,
                 Some(Value::Integer(i)) => i.into_pyobject(py)?.into_any().unbind(),
                 Some(Value::LongInteger(i)) => i.into_pyobject(py)?.into_any().unbind(),
                 Some(Value::Boolean(b)) => PyBool::new(py, *b).to_owned().into_any().unbind(),
-                Some(other) => format!("{other:?}").into_pyobject(py)?.into_any().unbind(),
+                Some(other) => {
+                    let item = kmipkit::ttlv::Item::new(tag, other.clone());
+                    json_loads(py, &kmipkit::ttlv::json::plain(&item).to_string())?
+                }
                 None => py.None(),
             }
         }
-        // Structured attributes (links, digests, parameters...) are shown as the core prints
-        // them; their byte strings show only a length.
-        other => format!("{other:?}").into_pyobject(py)?.into_any().unbind(),
+        // Structured attributes (Application Specific Information, links, digests, parameters)
+        // as dicts by KMIP tag name: the core's plain JSON of the value. The package turns
+        // Application Specific Information into its dataclass.
+        other => json_loads(py, &other.value_json().to_string())?,
     };
     Ok((name, value))
+}
+
+fn json_loads(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+    Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
 }

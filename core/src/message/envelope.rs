@@ -16,9 +16,11 @@ use crate::ttlv::{Item, Limits, Value};
 /// ```
 /// use kmipkit::message::RequestMessage;
 /// use kmipkit::ttlv::Limits;
-/// let hex = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/../conformance/vectors/pykmip-0.11/01-discover-versions.req.hex")).unwrap();
-/// let bytes: Vec<u8> = (0..hex.trim().len()).step_by(2)
+/// // PyKMIP's client asking for Discover Versions (conformance/vectors/pykmip-0.11/01).
+/// let hex = "42007801000000604200770100000038420069010000002042006a0200000004000000010000000042006b\
+///     0200000004000000020000000042000d0200000004000000010000000042000f010000001842005c0500000004\
+///     0000001e000000004200790100000000";
+/// let bytes: Vec<u8> = (0..hex.len()).step_by(2)
 ///     .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
 /// let message = RequestMessage::from_bytes(&bytes, &Limits::default()).unwrap();
 /// assert_eq!(message.header.protocol_version, kmipkit::spec::ProtocolVersion::V1_2);

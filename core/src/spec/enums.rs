@@ -39,6 +39,44 @@ impl EnumInfo {
             .map(|i| self.values[usize::from(self.by_name[i])].value)
     }
 
+    /// The value named `text` as a person types it: case, `-`, `_` and spaces are ignored, so
+    /// `pre-active`, `PRE_ACTIVE` and `PreActive` all name `State::PreActive`. `None` when no
+    /// value matches, or when values with different numbers do (the text is ambiguous).
+    ///
+    /// ```
+    /// use kmipkit::spec::{RevocationReasonCode, State};
+    /// assert_eq!(State::INFO.value_of_loose("pre-active"), Some(State::PreActive.0));
+    /// assert_eq!(State::INFO.value_of_loose("PreActive"), Some(State::PreActive.0));
+    /// let code = RevocationReasonCode::INFO.value_of_loose("affiliation_changed");
+    /// assert_eq!(code, Some(RevocationReasonCode::AffiliationChanged.0));
+    /// assert_eq!(State::INFO.value_of_loose("activ"), None);
+    /// ```
+    pub fn value_of_loose(&self, text: &str) -> Option<u32> {
+        let wanted = loose(text);
+        let mut found = None;
+        for v in self.values.iter().filter(|v| loose(v.name) == wanted) {
+            match found {
+                Some(value) if value != v.value => return None,
+                _ => found = Some(v.value),
+            }
+        }
+        found
+    }
+
+    /// The names of the values in kebab-case ([`kebab_case`]), by value, each value once: the
+    /// spelling a command line lists.
+    pub fn kebab_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        let mut last = None;
+        for v in self.values {
+            if last != Some(v.value) {
+                names.push(kebab_case(v.name));
+            }
+            last = Some(v.value);
+        }
+        names
+    }
+
     /// The name of `value` (its newest name if it was renamed).
     pub fn name_of(&self, value: u32) -> Option<&'static str> {
         self.entry(value).map(|v| v.name)
@@ -95,6 +133,49 @@ pub(super) fn write_enum(f: &mut fmt::Formatter<'_>, info: &EnumInfo, value: u32
         Some(name) => f.write_str(name),
         None => write!(f, "{value:#010X}"),
     }
+}
+
+/// A CamelCase KMIP name in kebab-case, as command lines write values: `PreActive` →
+/// `pre-active`, `PGPKey` → `pgp-key`, `SHA_256` → `sha-256`. [`EnumInfo::value_of_loose`] reads
+/// it back.
+///
+/// ```
+/// assert_eq!(kmipkit::spec::kebab_case("DestroyedCompromised"), "destroyed-compromised");
+/// assert_eq!(kmipkit::spec::kebab_case("PGPKey"), "pgp-key");
+/// ```
+pub fn kebab_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        let previous = i.checked_sub(1).map(|p| chars[p]);
+        let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+        let starts_word = c.is_ascii_uppercase()
+            && previous.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next_lower)
+            });
+        if starts_word && !out.ends_with('-') {
+            out.push('-');
+        }
+        match c {
+            '_' | ' ' => {
+                if !out.is_empty() && !out.ends_with('-') {
+                    out.push('-');
+                }
+            }
+            c => out.push(c.to_ascii_lowercase()),
+        }
+    }
+    out
+}
+
+/// `text` lowercased without `-`, `_` and spaces, for [`EnumInfo::value_of_loose`].
+fn loose(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// Writes a mask value as `Encrypt|Decrypt`, unknown bits in hex, `0` when empty.

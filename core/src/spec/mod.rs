@@ -47,7 +47,7 @@ mod enums;
 mod tables;
 mod tag;
 
-pub use enums::{EnumInfo, EnumValue, MaskNames};
+pub use enums::{EnumInfo, EnumValue, MaskNames, kebab_case};
 pub use tables::*;
 pub use tag::{Tag, TagInfo};
 

@@ -110,6 +110,67 @@ pub fn to_string_compact(item: &Item<'_>, placeholders: &Placeholders) -> String
     out
 }
 
+/// `item`'s value as plain JSON, for reports and bindings rather than for exchange (the KMIP
+/// JSON encoding of [`to_string`] keeps tags and types so that it reads back): a structure is an
+/// object keyed by its children's tag names (a repeated tag gives an array, in order), integers,
+/// intervals and long integers below 2^52 are numbers, enumerations and masks their names (as in
+/// [`to_string`]), booleans booleans, text text, date-times ISO 8601 text, byte strings and big
+/// integers hex.
+///
+/// ```
+/// use kmipkit::spec::Tag;
+/// use kmipkit::ttlv::{Item, Value, json};
+/// let info = Item::structure(Tag::ApplicationSpecificInformation, vec![
+///     Item::new(Tag::ApplicationNamespace, Value::TextString("ssl".into())),
+///     Item::new(Tag::ApplicationData, Value::TextString("www.example.com".into())),
+/// ]);
+/// assert_eq!(json::plain(&info),
+///     serde_json::json!({"ApplicationNamespace": "ssl", "ApplicationData": "www.example.com"}));
+/// assert_eq!(json::plain(&Item::new(Tag::CryptographicLength, Value::Integer(256))), 256);
+/// ```
+pub fn plain(item: &Item<'_>) -> Json {
+    plain_value(item, None)
+}
+
+fn plain_value(item: &Item<'_>, attribute_name: Option<&str>) -> Json {
+    let names = names_for(item.tag, item.item_type(), attribute_name);
+    match &item.value {
+        Value::Structure(children) => {
+            let mut object = serde_json::Map::new();
+            let mut siblings = SiblingContext::default();
+            for child in children.iter() {
+                let value = plain_value(child, siblings.attribute_name());
+                siblings.saw(child);
+                match object.entry(tag_text(child.tag)) {
+                    serde_json::map::Entry::Vacant(slot) => {
+                        slot.insert(value);
+                    }
+                    // No plain value is an array, so an array here holds earlier repeats.
+                    serde_json::map::Entry::Occupied(mut slot) => match slot.get_mut() {
+                        Json::Array(list) => list.push(value),
+                        first => *first = Json::Array(vec![first.take(), value]),
+                    },
+                }
+            }
+            Json::Object(object)
+        }
+        Value::Integer(v) => match names {
+            Names::Mask(_) => Json::String(format_integer(*v, names, "|")),
+            _ => Json::from(*v),
+        },
+        Value::LongInteger(v) if v.unsigned_abs() < MAX_JSON_INTEGER as u64 => Json::from(*v),
+        Value::LongInteger(v) => Json::String(format!("0x{:016X}", *v as u64)),
+        Value::BigInteger(bytes) => Json::String(hex_number(bytes)),
+        Value::Enumeration(v) => Json::String(format_enumeration(*v, names)),
+        Value::Boolean(v) => Json::Bool(*v),
+        Value::TextString(s) => Json::String(s.to_string()),
+        Value::ByteString(bytes) => Json::String(hex_lower(bytes)),
+        Value::DateTime(secs) => Json::String(date_time_text(*secs)),
+        Value::Interval(v) => Json::from(*v),
+        Value::DateTimeExtended(micros) => Json::String(date_time_extended_text(*micros)),
+    }
+}
+
 /// `indent`: the nesting level when pretty-printing, `None` for compact output.
 fn write_item(
     out: &mut String,

@@ -104,7 +104,7 @@ impl Header {
         read_header_bytes(reader, &mut start)?;
         if start[..4] != MAGIC {
             return Err(to_io(format_error(
-                "not a kmipkit ciphertext (bad magic bytes)",
+                "it does not start with the magic bytes \"KMKE\"",
             )));
         }
         if start[4] != VERSION {
@@ -251,11 +251,12 @@ pub(crate) fn encode_error(reason: impl Into<String>) -> Error {
 }
 
 // The caps are part of the format (FORMAT.md §2), not settings: a header over one is damaged or
-// not kmipkit's, so the error says so instead of suggesting a limit to raise.
+// not kmipkit's, so the error says so instead of suggesting a limit to raise. `Error::Format`'s
+// Display already starts "not a readable kmipkit ciphertext: ".
 fn over_cap(what: &str, cap: usize, found: usize) -> Error {
     format_error(format!(
-        "not a readable kmipkit ciphertext: its {what} claims {found} bytes, more than the \
-         {cap} the format allows (the input is damaged or not a kmipkit ciphertext)"
+        "its {what} claims {found} bytes, more than the {cap} the format allows (the input is \
+         damaged, or was not made by kmipkit)"
     ))
 }
 

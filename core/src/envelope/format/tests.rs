@@ -87,6 +87,15 @@ fn backends_write_and_read_the_same_bytes() {
 fn frozen_vectors_decrypt_with_both_backends() {
     let dir =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance/vectors/envelope");
+    if !dir.is_dir() {
+        // The published crate does not ship the repository's vectors; the repository's test
+        // command runs this test where they are.
+        eprintln!(
+            "skipped: {} is absent (not a repository checkout)",
+            dir.display()
+        );
+        return;
+    }
     let mut count = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

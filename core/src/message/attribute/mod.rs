@@ -205,6 +205,24 @@ pub struct CustomAttribute {
     pub value: Option<Item<'static>>,
 }
 
+impl Attribute {
+    /// The attribute's value as plain JSON ([`crate::ttlv::json::plain`]): numbers as numbers,
+    /// enumerations by name, a structure such as Application Specific Information as an object
+    /// of its fields. For reports (the CLI's `--json`) and bindings.
+    ///
+    /// ```
+    /// use kmipkit::message::{Attribute, Name};
+    /// let name = Attribute::Name(Name::text("orders"));
+    /// assert_eq!(name.value_json(), serde_json::json!(
+    ///     {"NameValue": "orders", "NameType": "UninterpretedTextString"}));
+    /// assert_eq!(Attribute::CryptographicLength(256).value_json(), 256);
+    /// ```
+    pub fn value_json(&self) -> serde_json::Value {
+        let ctx = Ctx::new(spec::ProtocolVersion::V2_0);
+        crate::ttlv::json::plain(&self.value_item(self.tag(), &ctx))
+    }
+}
+
 impl CustomAttribute {
     /// A vendor attribute such as `x-department` with a text value.
     ///
