@@ -55,6 +55,8 @@ pub struct Client {
     session: Mutex<Session>,
     limits: Limits,
     logger: Arc<Logger>,
+    /// The KMIP credential's user name; without one, events name the client certificate's
+    /// common name of the server that answered.
     user: Option<String>,
 }
 
@@ -97,14 +99,12 @@ impl Client {
             idle_timeout: p.idle_timeout,
             max_lifetime: p.max_lifetime,
             probe_after_idle: p.probe_after_idle,
+            max_connections_per_server: p.max_connections_per_server,
         };
         let limits = Limits {
             max_message_size: config.protocol.max_response_size,
             ..Limits::default()
         };
-        let certificate_user = endpoints
-            .first()
-            .and_then(|e| events::certificate_user(&e.tls.client_cert_pem));
         let transport = Transport::new(endpoints, timeouts, pool, limits)?;
         let choice = match config.protocol.version {
             Some(v) => VersionChoice::Pinned(v),
@@ -113,10 +113,7 @@ impl Client {
         let logger = Logger::shared(&config.log, config.audit.as_ref())?;
         events::log_configuration(&logger, config);
         let credential = shared_credential(config)?;
-        let mut client =
-            Self::with_transport_and_logger(transport, choice, credential, limits, logger).await?;
-        client.user = client.user.or(certificate_user);
-        Ok(client)
+        Self::with_transport_and_logger(transport, choice, credential, limits, logger).await
     }
 
     /// A client over an existing transport.
