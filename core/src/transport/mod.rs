@@ -170,7 +170,8 @@ pub struct Reply {
     pub bytes: Zeroizing<Vec<u8>>,
     /// Name of the server that answered.
     pub server: String,
-    /// Servers that failed before this one answered, in order.
+    /// Servers that failed before this one answered: one entry each, with its last failure and
+    /// attempt count, in the order of their first failure.
     pub failed_attempts: Vec<Attempt>,
 }
 
@@ -258,7 +259,8 @@ impl Transport {
     ///
     /// Errors: the first non-transport error (a reply over [`Limits`], a reply that is not
     /// TTLV); with [`Retry::IfNotSent`], a transport error after which the request may have
-    /// reached the server; otherwise [`Error::AllServersFailed`] listing every attempt.
+    /// reached the server; otherwise [`Error::AllServersFailed`] naming each server once (at
+    /// the deadline, or at once when every server failed for a reason retrying cannot fix).
     pub async fn send(&self, request: &[u8], retry: Retry) -> Result<Reply> {
         let inner = &*self.inner;
         let deadline = later(inner.timeouts.deadline);
