@@ -7,6 +7,7 @@ throughput against aws-encryption-sdk, tink and cryptography's AESGCM, in one ru
         aws-encryption-sdk==4.0.7 tink==1.10.0 ./python
     target/bench-venv/bin/python python/bench.py          # from the repository root
     target/bench-venv/bin/python python/bench.py envelope # the throughput table alone (no server)
+    target/bench-venv/bin/python -P python/bench.py concurrency  # gather vs loop vs get_many (a server)
 
 Client CPU is the benchmark process's CPU time (all its threads, user + system, from
 ``time.process_time``) divided by the number of Gets; the PyKMIP server runs in its own process
@@ -147,7 +148,70 @@ def envelope_contenders() -> dict[str, tuple[Callable[[bytes], bytes], Callable[
     }
 
 
+def concurrency_benchmark(info: dict[str, object], rounds: int = 5) -> list[str]:
+    """Wall time of N Gets of one key through ``AsyncClient``: one after the other, all at once
+    with ``asyncio.gather``, and in one KMIP batch with ``get_many``; gather with the default
+    connection cap and with a cap so high it never binds (the behaviour before the cap)."""
+    import asyncio
+
+    server = kmipkit.Server("127.0.0.1", port=int(str(info["port"])), ca=str(info["ca"]),
+                            client_cert=str(info["client_cert"]), client_key=str(info["client_key"]))
+
+    async def measure(n: int, cap: int) -> dict[str, float]:
+        config = kmipkit.Config(servers=[server], pool={"max_connections_per_server": cap},
+                                timeouts={"deadline": 120, "request": 60})
+        async with kmipkit.AsyncClient(config) as client:
+            uid = await client.create_aes_key(f"bench-concurrency-{n}-{cap}")
+
+            async def loop() -> None:
+                for _ in range(n):
+                    await client.get(uid)
+
+            async def gather() -> None:
+                await asyncio.gather(*(client.get(uid) for _ in range(n)))
+
+            async def batch() -> None:
+                out = await client.get_many([uid] * n)
+                assert not any(isinstance(o, Exception) for o in out)
+
+            best: dict[str, float] = {}
+            for name, run in (("loop", loop), ("gather", gather), ("get_many", batch)):
+                times = []
+                for _ in range(rounds):
+                    t = time.perf_counter()
+                    await run()
+                    times.append(time.perf_counter() - t)
+                best[name] = sorted(times)[len(times) // 2]  # the median round
+            return best
+
+    rows = []
+    for n in (50, 500):
+        capped = asyncio.run(measure(n, 8))
+        uncapped = asyncio.run(measure(n, 100_000))
+        rows.append(f"| {n} | {capped['loop'] * 1e3:,.0f} ms | {capped['gather'] * 1e3:,.0f} ms "
+                    f"| {uncapped['gather'] * 1e3:,.0f} ms | {capped['get_many'] * 1e3:,.0f} ms |")
+    return rows
+
+
 def main() -> int:
+    if sys.argv[1:] == ["concurrency"]:
+        where = tempfile.mkdtemp(prefix="kmipkit-bench-")
+        out = subprocess.run([str(HARNESS), "start", "--dir", where, "--port", "0", "--json"],
+                             check=True, stdout=subprocess.PIPE)
+        info = json.loads(out.stdout)
+        print(f"kmipkit {kmipkit.__version__}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+              f"load average {os.getloadavg()[0]:.1f}\n")
+        try:
+            rows = concurrency_benchmark(info)
+        finally:
+            subprocess.run([str(HARNESS), "stop", "--dir", where], check=True)
+            shutil.rmtree(where, ignore_errors=True)
+        print("N Gets of one key, AsyncClient, one PyKMIP 0.11 server on loopback; median of 5 rounds\n")
+        print("| N | sequential loop | `gather`, cap 8 (default) | `gather`, no cap (before) | `get_many` (one batch) |")
+        print("|---:|---:|---:|---:|---:|")
+        print("\n".join(rows))
+        print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
+        return 0
     envelope_only = sys.argv[1:] == ["envelope"]
     print(f"kmipkit {kmipkit.__version__}, Python {platform.python_version()}, {platform.machine()}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n")

@@ -100,46 +100,24 @@ impl From<Error> for Failure {
         let (exit, hint) = classify(&err);
         Self {
             exit,
-            message: message(&err),
+            // The core's message names each server once and is bounded in size.
+            message: err.to_string(),
             hint,
             kind: Some(kind),
         }
     }
 }
 
-/// The core's message, except that repeated failover attempts are told once each, with a count.
-fn message(err: &Error) -> String {
-    let Error::AllServersFailed {
-        deadline_ms,
-        attempts,
-    } = err
-    else {
-        return err.to_string();
-    };
-    let mut distinct: Vec<(String, usize)> = Vec::new();
-    for attempt in attempts {
-        let text = attempt.error.to_string();
-        match distinct.iter_mut().find(|(t, _)| *t == text) {
-            Some((_, n)) => *n += 1,
-            None => distinct.push((text, 1)),
-        }
-    }
-    let told: Vec<String> = distinct
-        .into_iter()
-        .map(|(text, n)| match n {
-            1 => text,
-            n => format!("{text} ({n} attempts)"),
-        })
-        .collect();
-    format!(
-        "no key server answered within {deadline_ms} ms: {}",
-        told.join("; ")
-    )
-}
-
 /// The exit code of a core error, and advice for the common cases.
 fn classify(err: &Error) -> (Exit, Option<String>) {
     let hint = |s: &str| Some(s.to_string());
+    // Every server failed the same way, for a reason retrying cannot fix: advise on that.
+    if let Error::AllServersFailed { attempts, .. } = err
+        && err.kind() != ErrorKind::AllServersFailed
+        && let Some(first) = attempts.first()
+    {
+        return classify(&first.error);
+    }
     match err {
         Error::Config { .. } => (
             Exit::Config,
@@ -288,17 +266,15 @@ mod tests {
             let failure = Failure::from(err);
             assert_eq!(failure.exit, exit, "{}", failure.message);
         }
+        let mut attempt = kmipkit::Attempt::new("kms1", connect.clone());
+        attempt.count = 3;
         let repeated = Error::AllServersFailed {
             deadline_ms: 100,
-            attempts: (0..3)
-                .map(|_| kmipkit::Attempt {
-                    server: "kms1".into(),
-                    error: Box::new(connect.clone()),
-                })
-                .collect(),
+            attempts: vec![attempt],
         };
         let failure = Failure::from(repeated);
         assert_eq!(failure.exit, Exit::Connection);
+        assert_eq!(failure.kind, Some(ErrorKind::AllServersFailed));
         assert_eq!(
             failure.message.matches("refused").count(),
             1,
@@ -307,6 +283,37 @@ mod tests {
         );
         assert!(
             failure.message.ends_with("(3 attempts)"),
+            "{}",
+            failure.message
+        );
+    }
+
+    /// Every server refused the way retrying cannot fix: the code, kind and advice are those of
+    /// that refusal, not of "no server answered".
+    #[test]
+    fn a_refusal_shared_by_every_server_is_told_as_itself() {
+        let refused = |server: &str| kmipkit::Error::Certificate {
+            server: server.into(),
+            rejected_by: kmipkit::Party::Client,
+            reason: "the server's certificate is not signed by the configured CA".into(),
+        };
+        let all = Error::AllServersFailed {
+            deadline_ms: 60_000,
+            attempts: vec![
+                kmipkit::Attempt::new("dc1", refused("dc1")),
+                kmipkit::Attempt::new("dc2", refused("dc2")),
+            ],
+        };
+        let failure = Failure::from(all);
+        assert_eq!(failure.exit, Exit::Connection);
+        assert_eq!(failure.kind, Some(ErrorKind::Certificate));
+        assert!(
+            failure.hint.as_deref().is_some_and(|h| h.contains("`ca`")),
+            "{:?}",
+            failure.hint
+        );
+        assert!(
+            failure.message.contains("dc1") && failure.message.contains("dc2"),
             "{}",
             failure.message
         );

@@ -124,6 +124,17 @@ fn servers_check_and_connection_failures() {
             .contains("certificate"),
         "{err}"
     );
+    // Refused the way retrying cannot fix: told as that refusal after one attempt, not as
+    // "no server answered" after the whole deadline.
+    assert_eq!(err["error"]["kind"], "Certificate", "{err}");
+    assert_eq!(err["error"]["category"], "connection", "{err}");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("(1 attempt)"),
+        "{err}"
+    );
 
     // A client certificate the server refuses (issued by another CA).
     let mut wrong_client = Entry::of("kms1", &server);

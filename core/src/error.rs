@@ -77,7 +77,10 @@ pub enum Error {
         /// What failed.
         reason: String,
     },
-    /// The TLS handshake failed for a reason other than a certificate (protocol version, cipher suites, a peer that is not TLS).
+    /// The TLS handshake cannot succeed for a reason other than a certificate: no protocol
+    /// version or cipher suite in common, a peer that does not speak TLS or breaks it. Retrying
+    /// the same server does not help (see [`Error::is_configuration_failure`]); a connection
+    /// merely cut during the handshake is [`Error::ConnectionLost`] instead.
     #[error("TLS handshake with key server {server} failed: {reason}")]
     Tls {
         /// The server's configured name.
@@ -123,12 +126,20 @@ pub enum Error {
         /// What happened.
         reason: String,
     },
-    /// Every configured server failed before the overall deadline.
-    #[error("no key server answered within {deadline_ms} ms; tried: {}", attempts.iter().map(|a| format!("{} ({})", a.server, a.error)).collect::<Vec<_>>().join("; "))]
+    /// Every configured server failed: until the overall deadline, or at once when each failed
+    /// for a reason retrying cannot fix ([`Error::is_configuration_failure`]).
+    ///
+    /// Its [`Error::kind`] is the most specific one that is true of the whole call: when every
+    /// server's last failure is a configuration failure of one kind (a CA that signed none of
+    /// the servers: [`ErrorKind::Certificate`]), that kind; otherwise
+    /// [`ErrorKind::AllServersFailed`]. The message names each server once, with its last
+    /// failure and the number of attempts, and is bounded in size however many servers and
+    /// attempts there were.
+    #[error("{}", all_failed_message(*deadline_ms, attempts))]
     AllServersFailed {
         /// The overall deadline, in milliseconds.
         deadline_ms: u64,
-        /// Each attempt, in order.
+        /// One entry per server that failed, in the order of their first failure.
         attempts: Vec<Attempt>,
     },
     /// The key server refused an operation; carries the KMIP Result Reason.
@@ -197,13 +208,109 @@ impl fmt::Display for Party {
     }
 }
 
-/// One failed attempt on one server, as reported by [`Error::AllServersFailed`].
+/// The failed attempts of one call on one server, as reported by [`Error::AllServersFailed`]
+/// and [`crate::transport::Reply::failed_attempts`].
+///
+/// ```
+/// use kmipkit::{Attempt, Error};
+/// let refused = Error::Connect { server: "dc1".into(), address: "10.0.0.1:5696".into(), reason: "refused".into() };
+/// let attempt = Attempt::new("dc1", refused);
+/// assert_eq!(attempt.count, 1);
+/// assert!(!attempt.request_may_have_arrived);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Attempt {
     /// The server's configured name.
     pub server: String,
-    /// What went wrong there.
+    /// The last failure there.
     pub error: Box<Error>,
+    /// How many attempts failed on this server (at least 1).
+    pub count: usize,
+    /// Whether any of those attempts may have delivered the request (see
+    /// [`Error::request_not_sent`]), even if the last one provably did not.
+    pub request_may_have_arrived: bool,
+}
+
+impl Attempt {
+    /// One failed attempt on `server`.
+    pub fn new(server: impl Into<String>, error: Error) -> Self {
+        Self {
+            server: server.into(),
+            request_may_have_arrived: !error.request_not_sent(),
+            error: Box::new(error),
+            count: 1,
+        }
+    }
+
+    /// Records a failure on `server` in `attempts`: a new entry for a server not seen yet, else
+    /// the server's entry counts one more attempt and keeps the newest error. The list stays
+    /// as long as the number of servers, however many attempts there are.
+    pub(crate) fn record(attempts: &mut Vec<Attempt>, server: &str, error: Error) {
+        match attempts.iter_mut().find(|a| a.server == server) {
+            Some(entry) => {
+                entry.count += 1;
+                entry.request_may_have_arrived |= !error.request_not_sent();
+                *entry.error = error;
+            }
+            None => attempts.push(Attempt::new(server, error)),
+        }
+    }
+}
+
+/// Servers listed in an [`Error::AllServersFailed`] message; the others are counted.
+const LISTED_SERVERS: usize = 8;
+
+/// Characters of one server's failure in an [`Error::AllServersFailed`] message.
+const FAILURE_CHARS: usize = 512;
+
+/// The message of [`Error::AllServersFailed`]: each server once, bounded in size.
+fn all_failed_message(deadline_ms: u64, attempts: &[Attempt]) -> String {
+    if attempts.is_empty() {
+        return format!(
+            "no key server answered within {deadline_ms} ms: none could be tried in that time"
+        );
+    }
+    let mut text = match attempts.iter().all(|a| a.error.is_configuration_failure()) {
+        true => "every key server failed for a reason retrying cannot fix: ".to_string(),
+        false => format!("no key server answered within {deadline_ms} ms: "),
+    };
+    for (i, attempt) in attempts.iter().take(LISTED_SERVERS).enumerate() {
+        if i > 0 {
+            text.push_str("; ");
+        }
+        let failure = attempt.error.to_string();
+        // Transport errors name their server; say it when one does not.
+        if !failure.contains(attempt.server.as_str()) {
+            text.push_str(&attempt.server);
+            text.push_str(": ");
+        }
+        match failure.char_indices().nth(FAILURE_CHARS) {
+            Some((cut, _)) => {
+                text.push_str(&failure[..cut]);
+                text.push_str("...");
+            }
+            None => text.push_str(&failure),
+        }
+        let plural = if attempt.count == 1 { "" } else { "s" };
+        text.push_str(&format!(" ({} attempt{plural})", attempt.count));
+    }
+    if attempts.len() > LISTED_SERVERS {
+        text.push_str(&format!(
+            "; and {} more servers",
+            attempts.len() - LISTED_SERVERS
+        ));
+    }
+    text
+}
+
+/// The kind every server's last failure shares, when each is a configuration failure.
+fn configuration_kind(attempts: &[Attempt]) -> Option<ErrorKind> {
+    let first = attempts.first()?.error.kind();
+    attempts
+        .iter()
+        .all(|a| a.error.is_configuration_failure() && a.error.kind() == first)
+        .then_some(first)
 }
 
 /// Stable classification of an [`Error`]; the numeric code (see [`ErrorKind::code`]) is never reused.
@@ -299,7 +406,9 @@ impl Error {
             Self::Authentication { .. } => ErrorKind::Authentication,
             Self::Timeout { .. } => ErrorKind::Timeout,
             Self::ConnectionLost { .. } => ErrorKind::ConnectionLost,
-            Self::AllServersFailed { .. } => ErrorKind::AllServersFailed,
+            Self::AllServersFailed { attempts, .. } => {
+                configuration_kind(attempts).unwrap_or(ErrorKind::AllServersFailed)
+            }
             Self::Server { .. } => ErrorKind::Server,
             Self::Protocol { .. } => ErrorKind::Protocol,
             Self::Config { .. } => ErrorKind::Config,
@@ -332,7 +441,7 @@ impl Error {
             Self::Timeout { phase, .. } => *phase != "response",
             Self::ConnectionLost { request_sent, .. } => !request_sent,
             Self::AllServersFailed { attempts, .. } => {
-                attempts.iter().all(|a| a.error.request_not_sent())
+                attempts.iter().all(|a| !a.request_may_have_arrived)
             }
             _ => false,
         }
@@ -348,6 +457,26 @@ impl Error {
                 | Self::Certificate { .. }
                 | Self::Timeout { .. }
                 | Self::ConnectionLost { .. }
+        )
+    }
+
+    /// Whether retrying on the same server cannot fix the failure: a certificate refused by
+    /// either side, a TLS handshake that cannot succeed (no version or cipher suite in common, a
+    /// peer that does not speak TLS), an identity the server does not accept. The transport
+    /// tries a server that failed so only once per request, and gives up at once when every
+    /// server did.
+    ///
+    /// ```
+    /// use kmipkit::{Error, Party};
+    /// let wrong_ca = Error::Certificate { server: "a".into(), rejected_by: Party::Client, reason: "unknown issuer".into() };
+    /// assert!(wrong_ca.is_configuration_failure());
+    /// let refused = Error::Connect { server: "a".into(), address: "127.0.0.1:5696".into(), reason: "refused".into() };
+    /// assert!(!refused.is_configuration_failure());
+    /// ```
+    pub fn is_configuration_failure(&self) -> bool {
+        matches!(
+            self,
+            Self::Tls { .. } | Self::Certificate { .. } | Self::Authentication { .. }
         )
     }
 
@@ -453,5 +582,97 @@ mod tests {
             shown_path(std::path::Path::new("/etc/ca.pem")),
             "/etc/ca.pem"
         );
+    }
+
+    fn refused(server: &str) -> Error {
+        Error::Certificate {
+            server: server.into(),
+            rejected_by: Party::Client,
+            reason: "the server's certificate is not signed by the configured CA".repeat(50),
+        }
+    }
+
+    /// However many servers and attempts, the message stays small and names each listed server
+    /// once, with its attempt count.
+    #[test]
+    fn the_every_server_message_is_bounded() {
+        let mut attempts = Vec::new();
+        for _ in 0..237 {
+            for i in 0..100 {
+                let name = format!("server-{i:03}");
+                Attempt::record(&mut attempts, &name, refused(&name));
+            }
+        }
+        assert_eq!(attempts.len(), 100);
+        assert!(attempts.iter().all(|a| a.count == 237));
+        let err = Error::AllServersFailed {
+            deadline_ms: 60_000,
+            attempts,
+        };
+        let message = err.to_string();
+        assert!(message.len() < 6_000, "{} bytes", message.len());
+        assert_eq!(message.matches("server-000").count(), 1, "{message}");
+        assert!(message.contains("(237 attempts)"), "{message}");
+        assert!(message.ends_with("; and 92 more servers"), "{message}");
+        assert_eq!(err.kind(), ErrorKind::Certificate);
+    }
+
+    #[test]
+    fn the_kind_is_the_shared_refusal_or_the_whole_call() {
+        let refused_everywhere = Error::AllServersFailed {
+            deadline_ms: 1,
+            attempts: vec![
+                Attempt::new("a", refused("a")),
+                Attempt::new("b", refused("b")),
+            ],
+        };
+        assert_eq!(refused_everywhere.kind(), ErrorKind::Certificate);
+        let down = Error::Connect {
+            server: "b".into(),
+            address: "127.0.0.1:5696".into(),
+            reason: "refused".into(),
+        };
+        let mixed = Error::AllServersFailed {
+            deadline_ms: 1,
+            attempts: vec![
+                Attempt::new("a", refused("a")),
+                Attempt::new("b", down.clone()),
+            ],
+        };
+        assert_eq!(mixed.kind(), ErrorKind::AllServersFailed);
+        let all_down = Error::AllServersFailed {
+            deadline_ms: 1,
+            attempts: vec![Attempt::new("b", down)],
+        };
+        assert_eq!(all_down.kind(), ErrorKind::AllServersFailed);
+        assert!(
+            all_down
+                .to_string()
+                .starts_with("no key server answered within 1 ms: ")
+        );
+    }
+
+    /// A server whose earlier attempt may have delivered the request keeps saying so after a
+    /// later attempt that provably sent nothing.
+    #[test]
+    fn an_attempt_that_may_have_arrived_is_remembered() {
+        let mut attempts = Vec::new();
+        let lost = Error::ConnectionLost {
+            server: "a".into(),
+            request_sent: true,
+            reason: "reset".into(),
+        };
+        let refused = Error::Connect {
+            server: "a".into(),
+            address: "127.0.0.1:5696".into(),
+            reason: "refused".into(),
+        };
+        Attempt::record(&mut attempts, "a", lost);
+        Attempt::record(&mut attempts, "a", refused);
+        let err = Error::AllServersFailed {
+            deadline_ms: 1,
+            attempts,
+        };
+        assert!(!err.request_not_sent());
     }
 }

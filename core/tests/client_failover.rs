@@ -254,3 +254,75 @@ async fn with_every_server_down_the_call_fails_within_its_deadline_naming_each_s
         );
     }
 }
+
+/// Servers of one cluster may know the client by different certificates: each logged event
+/// names the identity shown to the server that answered, not the primary's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_name_the_identity_of_the_server_that_answered() {
+    use kmipkit::observe::{AuditSettings, LogSettings, Logger, audit};
+    use std::sync::Arc;
+
+    let mut primary = TestServer::start(0);
+    let secondary = TestServer::start(0);
+    let endpoints = vec![
+        Endpoint::new(
+            "primary",
+            "127.0.0.1",
+            primary.port(),
+            primary.client_material(),
+        ),
+        Endpoint::new(
+            "secondary",
+            "127.0.0.1",
+            secondary.port(),
+            secondary.material("other_client_cert", "other_client_key"),
+        ),
+    ];
+    let transport = Transport::new(
+        endpoints,
+        timeouts(),
+        PoolSettings::default(),
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        transport.client_identity("secondary"),
+        Some(secondary.value("other_client_cn"))
+    );
+    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("identity-{}.csv", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let logger = Arc::new(
+        Logger::start(
+            &LogSettings::default(),
+            Some(&AuditSettings { path: path.clone() }),
+        )
+        .unwrap(),
+    );
+    let client = Client::with_transport_and_logger(
+        transport,
+        VersionChoice::Pinned(ProtocolVersion::V1_4),
+        None,
+        Limits::default(),
+        logger.clone(),
+    )
+    .await
+    .unwrap();
+    client.query_all().await.expect("the primary answers");
+    primary.kill();
+    client.query_all().await.expect("the secondary answers");
+    assert!(logger.flush(Duration::from_secs(10)));
+    let rows = audit::read(&path).unwrap();
+    let seen: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r.get("operation") == Some("Query"))
+        .map(|r| (r.get("server").unwrap_or(""), r.get("user").unwrap_or("")))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("primary", primary.value("client_cn")),
+            ("secondary", secondary.value("other_client_cn")),
+        ]
+    );
+}

@@ -150,6 +150,7 @@ failover_delay = "100ms"
 [pool]
 max_idle_per_server = 0
 max_lifetime = "2m"
+max_connections_per_server = 2
 "#,
     );
     let config = Config::load(&path).unwrap();
@@ -191,6 +192,7 @@ max_lifetime = "2m"
     assert_eq!(config.timeouts.failover_delay, Duration::from_millis(100));
     assert_eq!(config.timeouts.down_backoff, Duration::from_secs(5));
     assert_eq!(config.pool.max_idle_per_server, 0);
+    assert_eq!(config.pool.max_connections_per_server, 2);
     assert_eq!(config.pool.idle_timeout, Duration::from_secs(60));
     assert_eq!(config.pool.max_lifetime, Duration::from_secs(120));
 
@@ -270,6 +272,7 @@ fn example_file_parses() {
     assert_eq!(config.protocol, Default::default());
     assert_eq!(config.timeouts, Default::default());
     assert_eq!(config.pool, Default::default());
+    assert_eq!(config.pool.max_connections_per_server, 8);
 }
 
 #[cfg(unix)]
@@ -576,6 +579,11 @@ fn bad_durations_sizes_and_versions_are_refused() {
         &with("pool", "max_idle_per_server = -2"),
         9,
         &["not a count"],
+    );
+    assert_refused(
+        &with("pool", "max_connections_per_server = 0"),
+        9,
+        &["max_connections_per_server", "a whole number from 1"],
     );
     assert_refused(
         &with("protocol", "max_response_size = \"16 furlongs\""),

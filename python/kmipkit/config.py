@@ -38,6 +38,10 @@ def _table(header: str, settings: Mapping[str, object]) -> str:
     return header + "\n" + "".join(f"{k} = {_value(v)}\n" for k, v in settings.items())
 
 
+# ``[pool]`` settings that are counts, not durations.
+_POOL_COUNTS = ("max_idle_per_server", "max_connections_per_server")
+
+
 def _duration(value: Duration) -> str:
     if isinstance(value, str):
         return _text(value)
@@ -124,7 +128,7 @@ class _Settings:
             parts.append("[timeouts]\n" + body + "\n")
         if self.pool:
             body = "\n".join(
-                f"{k} = {int(v)}" if k == "max_idle_per_server" else f"{k} = {_duration(v)}"
+                f"{k} = {int(v)}" if k in _POOL_COUNTS else f"{k} = {_duration(v)}"
                 for k, v in self.pool.items()
             )
             parts.append("[pool]\n" + body + "\n")
@@ -147,7 +151,8 @@ class Config:
 
     ``servers[0]`` is the primary, the others are tried in order when it fails. ``timeouts``
     keys: connect, request, deadline, failover_delay, down_backoff (seconds or "250ms");
-    ``pool`` keys: max_idle_per_server, idle_timeout, max_lifetime, probe_after_idle.
+    ``pool`` keys: max_connections_per_server (default 8: more concurrent calls wait their turn),
+    max_idle_per_server, idle_timeout, max_lifetime, probe_after_idle.
     ``log`` and ``audit`` are the ``[log]`` and ``[audit]`` tables of ``kmipkit.toml``
     (tamper-evident log: level, format, destination, path, rotate, ...; CSV audit trail: path),
     for example ``log={"level": "basic", "format": "json", "destination": "file",

@@ -90,7 +90,20 @@ class EncodeError(CodecError):
 
 
 class ConnectionError_(KmipError):  # noqa: N801 - the builtin ConnectionError is an OSError
-    """A key server could not be reached or the connection failed."""
+    """A key server could not be reached or the connection failed.
+
+    When every configured server failed, ``attempts`` lists each server once with its last
+    failure. Servers that all failed the same way retrying cannot fix (a certificate, a TLS
+    handshake that cannot succeed) raise that specific class at once, e.g.
+    :class:`CertificateError`, not :class:`AllServersFailed`.
+    """
+
+    attempts: list[tuple[str, str]]
+    """Each server tried, with its last failure (empty when one server's failure is raised)."""
+
+    def __init__(self, message: str, *, code: int = 0, kind: str = "", **details: object) -> None:
+        details.setdefault("attempts", [])
+        super().__init__(message, code=code, kind=kind, **details)
 
 
 class ConnectionFailed(ConnectionError_):
@@ -114,9 +127,7 @@ class ConnectionLost(ConnectionError_):
 
 
 class AllServersFailed(ConnectionError_):
-    """Every configured server failed before the deadline (``.attempts``: (server, error))."""
-
-    attempts: list[tuple[str, str]]
+    """Every configured server failed until the deadline (``.attempts``: (server, last error))."""
 
 
 class AuthenticationError(KmipError):

@@ -18,16 +18,23 @@ from conftest import TestServer
 FAST: dict[str, Union[float, str]] = {"connect": 2, "request": 5, "deadline": 3, "failover_delay": "50ms"}
 
 
-def _attempt_errors(err: kmipkit.AllServersFailed) -> str:
+def _attempt_errors(err: kmipkit.errors.ConnectionError_) -> str:
     return " | ".join(e for _, e in err.attempts)
 
 
 def test_server_certificate_from_another_ca(server: TestServer) -> None:
-    config = kmipkit.Config(servers=[server.server(ca="wrong_ca")], timeouts=FAST)
-    with pytest.raises(kmipkit.AllServersFailed) as err:
+    # Two servers, both refused: each tried once, the error is the refusal itself.
+    config = kmipkit.Config(servers=[server.server(name="dc1", ca="wrong_ca"), server.server(name="dc2", ca="wrong_ca")],
+                            timeouts={"deadline": 60})
+    with pytest.raises(kmipkit.CertificateError) as err:
         Client(config)
     assert "kmipkit rejected the server's certificate" in _attempt_errors(err.value)
-    assert isinstance(err.value, kmipkit.errors.ConnectionError_) and err.value.code == 0x0207
+    assert [name for name, _ in err.value.attempts] == ["dc1", "dc2"]
+    message = str(err.value)
+    assert message.count("dc1") == 1 and message.count("dc2") == 1 and message.count("(1 attempt)") == 2, message
+    assert len(message) < 1000, message
+    assert isinstance(err.value, kmipkit.errors.ConnectionError_) and err.value.code == 0x0203
+    assert not isinstance(err.value, kmipkit.AllServersFailed)
 
 
 @pytest.mark.parametrize(
@@ -35,17 +42,18 @@ def test_server_certificate_from_another_ca(server: TestServer) -> None:
     [("expired_client", "expired"), ("no_client_auth", "clientAuth"), ("wrong_ca_client", "not issued by a CA")],
 )
 def test_client_certificates_the_server_refuses(server: TestServer, cert: str, expect: str) -> None:
-    config = kmipkit.Config(servers=[server.server(cert=cert + "_cert", key=cert + "_key")], timeouts=FAST)
-    with pytest.raises(kmipkit.AllServersFailed) as err:
+    config = kmipkit.Config(servers=[server.server(cert=cert + "_cert", key=cert + "_key")], timeouts={"deadline": 60})
+    with pytest.raises(kmipkit.CertificateError) as err:
         Client(config)
     text = _attempt_errors(err.value)
     assert "the key server rejected the client certificate" in text and expect in text
+    assert "(1 attempt)" in str(err.value)
 
 
 def test_wrong_host_certificate(start_server: Callable[..., TestServer]) -> None:
     bad = start_server("wrong-host")
-    with pytest.raises(kmipkit.AllServersFailed) as err:
-        Client(kmipkit.Config(servers=[bad.server()], timeouts=FAST))
+    with pytest.raises(kmipkit.CertificateError) as err:
+        Client(kmipkit.Config(servers=[bad.server()], timeouts={"deadline": 60}))
     assert "rejected the server's certificate" in _attempt_errors(err.value)
     bad.stop()
 

@@ -103,7 +103,8 @@ pub(super) fn emit(
         let response = exchange.response_items.get(i).cloned().unwrap_or_default();
         let mut event = Event::operation(operation.to_string(), now_ms());
         let failed_on = result.err().and_then(server_of);
-        if let Some(server) = exchange.server.as_deref().or(failed_on) {
+        let server = exchange.server.as_deref().or(failed_on);
+        if let Some(server) = server {
             let (ip, port) = match transport.server_address(server) {
                 Some((host, port)) => (host.trim_matches(['[', ']']).parse::<IpAddr>().ok(), port),
                 None => (None, 0),
@@ -112,7 +113,11 @@ pub(super) fn emit(
         }
         event.key_name = request.name;
         event.key_uid = response.uid.or(request.uid);
-        event.user = user.map(str::to_string);
+        // Servers of a cluster may know the client by different certificates: the identity is
+        // the one shown to the server this event is about.
+        event.user = user
+            .or_else(|| server.and_then(|s| transport.client_identity(s)))
+            .map(str::to_string);
         // One id per request, unique on this host while the process lives; batch items of the
         // same request share it and carry their own batch item id.
         event.request_id = Some(exchange_id.clone());
@@ -251,18 +256,6 @@ fn server_of(error: &Error) -> Option<&str> {
         Error::AllServersFailed { attempts, .. } => attempts.last().map(|a| a.server.as_str()),
         _ => None,
     }
-}
-
-/// The common name of the first certificate in `pem`: the client's identity when it sends no
-/// KMIP credential (key servers such as PyKMIP take the certificate's CN as the user).
-pub(super) fn certificate_user(pem: &[u8]) -> Option<String> {
-    use rustls_pki_types::CertificateDer;
-    use rustls_pki_types::pem::PemObject;
-    use x509_parser::prelude::{FromDer, X509Certificate};
-    let der = CertificateDer::pem_slice_iter(pem).next()?.ok()?;
-    let (_, certificate) = X509Certificate::from_der(&der).ok()?;
-    let name = certificate.subject().iter_common_name().next()?;
-    name.as_str().ok().map(str::to_string)
 }
 
 #[cfg(test)]

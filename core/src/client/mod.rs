@@ -56,6 +56,8 @@ pub struct Client {
     session: Mutex<Session>,
     limits: Limits,
     logger: Arc<Logger>,
+    /// The KMIP credential's user name; without one, events name the client certificate's
+    /// common name of the server that answered.
     user: Option<String>,
 }
 
@@ -76,7 +78,6 @@ impl Client {
             transport,
             credential,
             limits,
-            certificate_user,
         } = setup::prepare(config)?;
         let choice = match config.protocol.version {
             Some(v) => VersionChoice::Pinned(v),
@@ -84,10 +85,7 @@ impl Client {
         };
         let logger = Logger::shared(&config.log, config.audit.as_ref())?;
         events::log_configuration(&logger, config);
-        let mut client =
-            Self::with_transport_and_logger(transport, choice, credential, limits, logger).await?;
-        client.user = client.user.or(certificate_user);
-        Ok(client)
+        Self::with_transport_and_logger(transport, choice, credential, limits, logger).await
     }
 
     /// A client over an existing transport.

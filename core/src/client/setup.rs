@@ -11,8 +11,6 @@ use crate::message::Credential;
 use crate::transport::{Endpoint, PoolSettings, Timeouts, Transport, material_for};
 use crate::ttlv::Limits;
 
-use super::events;
-
 /// What a configuration becomes before the first byte is sent.
 pub(super) struct Prepared {
     /// Every server, its TLS configuration built; no connection open yet.
@@ -21,8 +19,6 @@ pub(super) struct Prepared {
     pub credential: Option<Credential>,
     /// Decoding limits (`max_response_size`).
     pub limits: Limits,
-    /// The user the primary's client certificate names, for log events.
-    pub certificate_user: Option<String>,
 }
 
 /// Reads every file the configuration names and builds each server's TLS client configuration
@@ -58,14 +54,12 @@ fn prepare_servers(config: &Config) -> Result<Prepared> {
         idle_timeout: p.idle_timeout,
         max_lifetime: p.max_lifetime,
         probe_after_idle: p.probe_after_idle,
+        max_connections_per_server: p.max_connections_per_server,
     };
     let limits = Limits {
         max_message_size: config.protocol.max_response_size,
         ..Limits::default()
     };
-    let certificate_user = endpoints
-        .first()
-        .and_then(|e| events::certificate_user(&e.tls.client_cert_pem));
     // Builds each server's rustls configuration: bad PEM, a wrong-type file, a key that does not
     // match its certificate fail here.
     let transport = Transport::new(endpoints, timeouts, pool, limits)?;
@@ -74,7 +68,6 @@ fn prepare_servers(config: &Config) -> Result<Prepared> {
         transport,
         credential,
         limits,
-        certificate_user,
     })
 }
 

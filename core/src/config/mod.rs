@@ -173,6 +173,9 @@ pub struct PoolConfig {
     pub max_lifetime: Duration,
     /// A connection idle this long is probed before reuse (default 5 s).
     pub probe_after_idle: Duration,
+    /// Connections open at once per server, busy or idle; further requests wait for one in
+    /// order, until their deadline (default 8, at least 1).
+    pub max_connections_per_server: usize,
 }
 
 impl Default for PoolConfig {
@@ -182,6 +185,7 @@ impl Default for PoolConfig {
             idle_timeout: Duration::from_secs(60),
             max_lifetime: Duration::from_secs(600),
             probe_after_idle: Duration::from_secs(5),
+            max_connections_per_server: 8,
         }
     }
 }

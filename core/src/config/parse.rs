@@ -412,8 +412,18 @@ impl Parser<'_> {
             })?,
             None => d.max_idle_per_server,
         };
+        let max_connections_per_server = match &raw.max_connections_per_server {
+            Some(f) => self.integer("max_connections_per_server", f, |n| {
+                usize::try_from(n)
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| "not a count of connections; use a whole number from 1".into())
+            })?,
+            None => d.max_connections_per_server,
+        };
         Ok(PoolConfig {
             max_idle_per_server,
+            max_connections_per_server,
             idle_timeout: self.duration(
                 "idle_timeout",
                 &raw.idle_timeout,

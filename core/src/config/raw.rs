@@ -85,6 +85,7 @@ pub(super) struct RawPool {
     pub idle_timeout: Field,
     pub max_lifetime: Field,
     pub probe_after_idle: Field,
+    pub max_connections_per_server: Field,
 }
 
 /// `[log]`.

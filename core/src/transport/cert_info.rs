@@ -55,6 +55,16 @@ impl CertificateInfo {
     }
 }
 
+/// The common name of the first certificate in `pem`: the identity a key server such as PyKMIP
+/// gives a client that sends no KMIP credential.
+pub(super) fn common_name(pem: &[u8]) -> Option<String> {
+    use rustls::pki_types::pem::PemObject;
+    let der = CertificateDer::pem_slice_iter(pem).next()?.ok()?;
+    let (_, certificate) = X509Certificate::from_der(&der).ok()?;
+    let name = certificate.subject().iter_common_name().next()?;
+    name.as_str().ok().map(str::to_string)
+}
+
 /// Reads a DER certificate.
 pub(super) fn parse(der: &CertificateDer<'_>) -> Result<CertificateInfo, String> {
     let (_, cert) = X509Certificate::from_der(der.as_ref()).map_err(|e| e.to_string())?;

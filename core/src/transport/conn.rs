@@ -13,7 +13,7 @@ use tokio::time::{Instant, timeout};
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
-use super::pool::Server;
+use super::pool::{OpenGuard, Server};
 use super::tls;
 use crate::error::{Error, Result};
 use crate::message::{DiscoverVersionsRequest, RequestBatchItem, RequestMessage};
@@ -29,6 +29,8 @@ pub(super) struct Conn {
     pub(super) last_used: Instant,
     /// Protocol version of the last request, reused by the idle probe.
     version: Option<ProtocolVersion>,
+    /// Counts the connection in [`super::ServerStats`] while it is open.
+    _open: OpenGuard,
 }
 
 /// A new connection and what it took to open it.
@@ -79,6 +81,7 @@ pub(super) async fn connect(
         created: start,
         last_used: now,
         version: None,
+        _open: server.track_open(),
     };
     Ok(Connected {
         conn,

@@ -8,7 +8,9 @@
 //!   configured CA; SNI and host-name verification always (an IP host is checked against IP
 //!   SANs); optional SHA-256 pin of the server's certificate checked in addition. There is no
 //!   way to turn verification off.
-//! - Pool: per server, idle connections are reused most-recent first; those idle longer than
+//! - Pool: per server, at most [`PoolSettings::max_connections_per_server`] connections are
+//!   open; a request that finds them all busy waits for one (first come, first served) until
+//!   its deadline. Idle connections are reused most-recent first; those idle longer than
 //!   [`PoolSettings::idle_timeout`] or older than [`PoolSettings::max_lifetime`] are closed.
 //!   A pooled connection is checked for a close before reuse, and after
 //!   [`PoolSettings::probe_after_idle`] also probed with a DiscoverVersions round trip. A
@@ -17,7 +19,10 @@
 //! - Failover: servers are tried in configured order (the first is the primary). A server that
 //!   fails is skipped for [`Timeouts::down_backoff`] while others are up; after a failure the
 //!   transport waits [`Timeouts::failover_delay`] and tries the next, wrapping around, until
-//!   [`Timeouts::deadline`]. [`Retry`] says whether a request may be resent at all.
+//!   [`Timeouts::deadline`]. A server that failed for a reason retrying cannot fix
+//!   ([`Error::is_configuration_failure`]: a certificate, a handshake that cannot succeed) is
+//!   not tried again in the same call, and when every server failed so the call ends at once.
+//!   [`Retry`] says whether a request may be resent at all.
 //!
 //! ```no_run
 //! # async fn example(material: kmipkit::config::TlsMaterial, request: Vec<u8>) -> kmipkit::error::Result<()> {
@@ -127,12 +132,18 @@ pub struct PoolSettings {
     pub max_lifetime: Duration,
     /// A connection idle this long is probed with a DiscoverVersions round trip before reuse.
     pub probe_after_idle: Duration,
+    /// Connections open at once per server, busy or idle (at least 1). A request that finds
+    /// them all busy waits for one, in the order requests asked, until its deadline: many
+    /// requests at once share a few connections instead of each opening its own (which costs
+    /// a TLS handshake and overflows a small server's listen backlog).
+    pub max_connections_per_server: usize,
 }
 
 impl Default for PoolSettings {
-    /// 4 idle per server, idle timeout 60 s, lifetime 10 min, probe after 5 s idle.
+    /// 4 idle and 8 open per server, idle timeout 60 s, lifetime 10 min, probe after 5 s idle.
     fn default() -> Self {
         Self {
+            max_connections_per_server: 8,
             max_idle_per_server: 4,
             idle_timeout: Duration::from_secs(60),
             max_lifetime: Duration::from_secs(600),
@@ -160,7 +171,8 @@ pub struct Reply {
     pub bytes: Zeroizing<Vec<u8>>,
     /// Name of the server that answered.
     pub server: String,
-    /// Servers that failed before this one answered, in order.
+    /// Servers that failed before this one answered: one entry each, with its last failure and
+    /// attempt count, in the order of their first failure.
     pub failed_attempts: Vec<Attempt>,
 }
 
@@ -215,6 +227,12 @@ impl Transport {
         if endpoints.is_empty() {
             return Err(config("no key server is configured".into()));
         }
+        if pool.max_connections_per_server == 0 {
+            return Err(config(
+                "max_connections_per_server is 0: no request could ever be sent; allow at least 1"
+                    .into(),
+            ));
+        }
         if endpoints.len() > MAX_SERVERS {
             return Err(config(format!(
                 "{} key servers are configured; kmipkit takes at most {MAX_SERVERS}",
@@ -232,7 +250,7 @@ impl Transport {
         }
         let servers = endpoints
             .into_iter()
-            .map(Server::new)
+            .map(|endpoint| Server::new(endpoint, &pool))
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             inner: Arc::new(Inner {
@@ -249,20 +267,26 @@ impl Transport {
     ///
     /// Errors: the first non-transport error (a reply over [`Limits`], a reply that is not
     /// TTLV); with [`Retry::IfNotSent`], a transport error after which the request may have
-    /// reached the server; otherwise [`Error::AllServersFailed`] listing every attempt.
+    /// reached the server; otherwise [`Error::AllServersFailed`] naming each server once (at
+    /// the deadline, or at once when every server failed for a reason retrying cannot fix).
     pub async fn send(&self, request: &[u8], retry: Retry) -> Result<Reply> {
         let inner = &*self.inner;
         let deadline = later(inner.timeouts.deadline);
         let mut attempts = Vec::new();
+        // Servers that failed for a reason retrying cannot fix (a certificate, a handshake that
+        // cannot succeed) are not tried again in this call.
+        let mut settled = vec![false; inner.servers.len()];
         let mut next = 0;
         loop {
             if Instant::now() >= deadline {
                 return Err(self.all_failed(attempts));
             }
-            let index = self.pick(next);
+            let Some(index) = self.pick(next, &settled) else {
+                return Err(self.all_failed(attempts));
+            };
             let server = &inner.servers[index];
-            match self.attempt(server, request, retry, deadline).await {
-                Ok(bytes) => {
+            match self.attempt(server, request, retry, deadline, true).await {
+                Ok(Some(bytes)) => {
                     server.mark_up();
                     return Ok(Reply {
                         bytes: Zeroizing::new(bytes),
@@ -270,16 +294,21 @@ impl Transport {
                         failed_attempts: attempts,
                     });
                 }
+                // Marked down while this request waited for one of its connections.
+                Ok(None) => next = (index + 1) % inner.servers.len(),
                 Err(e) if !e.is_transport_failure() => return Err(e),
                 Err(e) => {
                     server.mark_down(later(inner.timeouts.down_backoff));
                     if retry == Retry::IfNotSent && !e.request_not_sent() {
                         return Err(e);
                     }
-                    attempts.push(Attempt {
-                        server: server.name.clone(),
-                        error: Box::new(e),
-                    });
+                    if e.is_configuration_failure() {
+                        settled[index] = true;
+                    }
+                    Attempt::record(&mut attempts, &server.name, e);
+                    if settled.iter().all(|s| *s) {
+                        return Err(self.all_failed(attempts));
+                    }
                     next = (index + 1) % inner.servers.len();
                     if later(inner.timeouts.failover_delay) >= deadline {
                         return Err(self.all_failed(attempts));
@@ -296,10 +325,13 @@ impl Transport {
         let server = self.server(server)?;
         let deadline = later(self.inner.timeouts.deadline);
         match self
-            .attempt(server, request, Retry::IfNotSent, deadline)
+            .attempt(server, request, Retry::IfNotSent, deadline, false)
             .await
         {
-            Ok(bytes) => {
+            Ok(None) => {
+                Err(server.timeout("wait for a free connection", self.inner.timeouts.deadline))
+            }
+            Ok(Some(bytes)) => {
                 server.mark_up();
                 Ok(Reply {
                     bytes: Zeroizing::new(bytes),
@@ -327,18 +359,27 @@ impl Transport {
         Some((server.host.as_str(), server.port))
     }
 
+    /// The common name of the client certificate the named server is shown (the identity a
+    /// key server such as PyKMIP gives a client that sends no KMIP credential); `None` without
+    /// a client certificate or for an unknown server. Servers of one cluster may be shown
+    /// different certificates.
+    pub fn client_identity(&self, name: &str) -> Option<&str> {
+        let server = self.inner.servers.iter().find(|s| s.name == name)?;
+        server.identity.as_deref()
+    }
+
     /// Opens a new connection to the named server and reports the handshake: TLS version,
     /// cipher suite, the server's certificate, and timings. The connection then joins the pool.
     pub async fn tls_info(&self, server: &str) -> Result<TlsInfo> {
         let server = self.server(server)?;
         let deadline = later(self.inner.timeouts.deadline);
+        let _slot = server.slot(deadline, self.inner.timeouts.deadline).await?;
         let Connected {
             conn,
             peer,
             connect_time,
             handshake_time,
         } = connect(server, self.inner.timeouts.connect, deadline).await?;
-        server.count_opened();
         let session = conn.session();
         let protocol_version = match session.protocol_version() {
             Some(rustls::ProtocolVersion::TLSv1_2) => "TLS 1.2".to_string(),
@@ -385,21 +426,32 @@ impl Transport {
         self.inner.servers.iter().map(Server::stats).collect()
     }
 
-    /// One attempt on one server: a pooled connection if a live one is there, else (or if the
-    /// pooled one died before the request reached the server) a fresh one.
+    /// One attempt on one server: once one of its [`PoolSettings::max_connections_per_server`]
+    /// slots is free (in the order requests asked, until the deadline), a pooled connection if
+    /// a live one is there, else (or if the pooled one died before the request reached the
+    /// server) a fresh one.
+    ///
+    /// `None` when `skip_if_failed` and the server failed while this request waited: the
+    /// requests ahead of it just found it down, so it goes to the next server instead.
     async fn attempt(
         &self,
         server: &Server,
         request: &[u8],
         retry: Retry,
         deadline: Instant,
-    ) -> Result<Vec<u8>> {
+        skip_if_failed: bool,
+    ) -> Result<Option<Vec<u8>>> {
         let Inner {
             timeouts,
             pool,
             limits,
             ..
         } = &*self.inner;
+        let failures = server.failures();
+        let _slot = server.slot(deadline, timeouts.deadline).await?;
+        if skip_if_failed && server.failures() != failures && server.is_down(Instant::now()) {
+            return Ok(None);
+        }
         while let Some(mut conn) = server.checkout(pool) {
             if !conn.looks_open() {
                 server.count_discarded();
@@ -421,7 +473,7 @@ impl Transport {
                 Ok(reply) => {
                     server.count_reused();
                     server.checkin(conn, pool);
-                    return Ok(reply);
+                    return Ok(Some(reply));
                 }
                 // Lost before a byte left, or (reads only) lost at all: a fresh connection
                 // would have served it.
@@ -435,23 +487,27 @@ impl Transport {
             }
         }
         let Connected { mut conn, .. } = connect(server, timeouts.connect, deadline).await?;
-        server.count_opened();
         let reply = conn
             .round_trip(server, request, clamp(timeouts.request, deadline), limits)
             .await?;
         server.checkin(conn, pool);
-        Ok(reply)
+        Ok(Some(reply))
     }
 
-    /// The first server from `next` on (wrapping) that is not marked down; `next` itself if
-    /// all are down.
-    fn pick(&self, next: usize) -> usize {
+    /// The first server from `next` on (wrapping) that is neither `settled` nor marked down;
+    /// else the first that is not `settled`; `None` when all are.
+    fn pick(&self, next: usize, settled: &[bool]) -> Option<usize> {
         let servers = &self.inner.servers;
         let now = Instant::now();
-        (0..servers.len())
+        let mut candidates = (0..servers.len())
             .map(|k| (next + k) % servers.len())
-            .find(|&i| !servers[i].is_down(now))
-            .unwrap_or(next)
+            .filter(|&i| !settled[i]);
+        let first = candidates.clone().next()?;
+        Some(
+            candidates
+                .find(|&i| !servers[i].is_down(now))
+                .unwrap_or(first),
+        )
     }
 
     fn server(&self, name: &str) -> Result<&Server> {

@@ -1,11 +1,12 @@
-//! Per-server state: the TLS configuration, the idle connections (a LIFO stack), whether the
-//! server is marked down, and counters. Locks are held only to push, pop or read a value,
-//! never across I/O.
+//! Per-server state: the TLS configuration, the connection slots (a FIFO semaphore: one permit
+//! per connection that may be open), the idle connections (a LIFO stack), whether the server is
+//! marked down, and counters. Locks are held only to push, pop or read a value, never across I/O.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tokio::sync::{Semaphore, SemaphorePermit};
 use tokio::time::Instant;
 
 use super::conn::Conn;
@@ -21,11 +22,36 @@ pub(super) struct Server {
     /// `host:port` (`[v6]:port`), as error messages print it.
     pub(super) address: String,
     pub(super) tls: ClientTls,
+    /// The common name of the client certificate this server is shown, if any.
+    pub(super) identity: Option<String>,
     idle: Mutex<Vec<Conn>>,
+    /// One permit per connection that may be open; tokio's semaphore serves waiters in order.
+    slots: Semaphore,
+    /// Requests waiting for a slot.
+    waiting: AtomicUsize,
     down_until: Mutex<Option<Instant>>,
+    /// Failures so far (each marks the server down).
+    failures: AtomicU64,
     opened: AtomicU64,
     reused: AtomicU64,
     discarded: AtomicU64,
+    open: Arc<OpenCount>,
+}
+
+/// Connections open now and the most ever open at once; a [`Conn`] holds an [`OpenGuard`].
+#[derive(Default)]
+pub(super) struct OpenCount {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+/// Counts one open connection for as long as it lives.
+pub(super) struct OpenGuard(Arc<OpenCount>);
+
+impl Drop for OpenGuard {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// Counters of one server's connections, from [`super::Transport::stats`].
@@ -43,12 +69,17 @@ pub struct ServerStats {
     pub stale_discarded: u64,
     /// Connections idle in the pool now.
     pub idle: usize,
+    /// Connections open now, busy or idle.
+    pub open: usize,
+    /// The most connections that were open at once (never more than
+    /// [`super::PoolSettings::max_connections_per_server`]).
+    pub open_peak: usize,
     /// Whether the server is skipped for now after a failure.
     pub down: bool,
 }
 
 impl Server {
-    pub(super) fn new(endpoint: Endpoint) -> Result<Self> {
+    pub(super) fn new(endpoint: Endpoint, pool: &PoolSettings) -> Result<Self> {
         let Endpoint {
             name,
             host,
@@ -64,6 +95,7 @@ impl Server {
                 ),
             });
         }
+        let identity = super::cert_info::common_name(&tls.client_cert_pem);
         let tls = tls::client_tls(&name, &host, &tls)?;
         let address = if host.contains(':') {
             format!("[{host}]:{port}")
@@ -76,12 +108,51 @@ impl Server {
             port,
             address,
             tls,
+            identity,
             idle: Mutex::new(Vec::new()),
+            slots: Semaphore::new(pool.max_connections_per_server.min(Semaphore::MAX_PERMITS)),
+            waiting: AtomicUsize::new(0),
             down_until: Mutex::new(None),
+            failures: AtomicU64::new(0),
             opened: AtomicU64::new(0),
             reused: AtomicU64::new(0),
             discarded: AtomicU64::new(0),
+            open: Arc::default(),
         })
+    }
+
+    /// Waits for one of the server's connection slots, first come first served, until
+    /// `deadline` (`budget` is the whole call's bound, for the error). Holding the slot
+    /// allows one connection: a pooled one, or a new one.
+    pub(super) async fn slot(
+        &self,
+        deadline: Instant,
+        budget: Duration,
+    ) -> Result<SemaphorePermit<'_>> {
+        if let Ok(permit) = self.slots.try_acquire() {
+            return Ok(permit);
+        }
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let waited = tokio::time::timeout_at(deadline, self.slots.acquire()).await;
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        match waited {
+            Ok(Ok(permit)) => Ok(permit),
+            // The semaphore is never closed; a deadline is the only way out.
+            _ => Err(self.timeout("wait for a free connection", budget)),
+        }
+    }
+
+    /// Counts a connection just opened; the guard counts it closed when dropped.
+    pub(super) fn track_open(&self) -> OpenGuard {
+        self.opened.fetch_add(1, Ordering::Relaxed);
+        let now = self.open.now.fetch_add(1, Ordering::Relaxed) + 1;
+        self.open.peak.fetch_max(now, Ordering::Relaxed);
+        OpenGuard(self.open.clone())
+    }
+
+    /// How many times the server failed so far.
+    pub(super) fn failures(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
     }
 
     pub(super) fn timeout(&self, phase: &'static str, after: Duration) -> Error {
@@ -120,19 +191,16 @@ impl Server {
     }
 
     /// Puts a connection that just finished a round trip back on the stack, if there is room
-    /// and it is young enough.
+    /// (or a request waits for it) and it is young enough.
     pub(super) fn checkin(&self, conn: Conn, settings: &PoolSettings) {
         if conn.created.elapsed() >= settings.max_lifetime {
             return;
         }
+        let waiting = self.waiting.load(Ordering::Relaxed);
         let mut idle = lock(&self.idle);
-        if idle.len() < settings.max_idle_per_server {
+        if idle.len() < settings.max_idle_per_server.max(waiting) {
             idle.push(conn);
         }
-    }
-
-    pub(super) fn count_opened(&self) {
-        self.opened.fetch_add(1, Ordering::Relaxed);
     }
 
     pub(super) fn count_reused(&self) {
@@ -150,6 +218,7 @@ impl Server {
     /// Skips the server until `until`; its idle connections are likely dead too.
     pub(super) fn mark_down(&self, until: Instant) {
         *lock(&self.down_until) = Some(until);
+        self.failures.fetch_add(1, Ordering::Relaxed);
         self.drain_idle();
     }
 
@@ -173,6 +242,8 @@ impl Server {
             connections_reused: self.reused.load(Ordering::Relaxed),
             stale_discarded: self.discarded.load(Ordering::Relaxed),
             idle: lock(&self.idle).len(),
+            open: self.open.now.load(Ordering::Relaxed),
+            open_peak: self.open.peak.load(Ordering::Relaxed),
             down: self.is_down(Instant::now()),
         }
     }
@@ -184,4 +255,76 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::TlsMaterial;
+
+    fn server(max_connections_per_server: usize) -> Server {
+        let tls = TlsMaterial::new(
+            super::super::tls::UNIT_TEST_CA.as_bytes().to_vec(),
+            Vec::new(),
+            Vec::new(),
+            None,
+        );
+        let pool = PoolSettings {
+            max_connections_per_server,
+            ..PoolSettings::default()
+        };
+        Server::new(Endpoint::new("kms", "127.0.0.1", 5696, tls), &pool).expect("server")
+    }
+
+    /// Requests that find every connection slot taken get one in the order they asked. One
+    /// thread: each task registers its wait in the same poll that counts it as waiting.
+    #[tokio::test]
+    async fn slots_go_to_waiting_requests_first_come_first_served() {
+        let server = Arc::new(server(1));
+        let far = Instant::now() + Duration::from_secs(60);
+        let held = server.slot(far, Duration::from_secs(60)).await.unwrap();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for i in 0..6 {
+            let (waiter, order) = (server.clone(), order.clone());
+            tasks.push(tokio::spawn(async move {
+                let _slot = waiter.slot(far, Duration::from_secs(60)).await.unwrap();
+                lock(&order).push(i);
+            }));
+            // The next request asks only once this one waits.
+            while server.waiting.load(Ordering::Relaxed) < i + 1 {
+                tokio::task::yield_now().await;
+            }
+        }
+        drop(held);
+        for task in tasks {
+            task.await.unwrap();
+        }
+        assert_eq!(*lock(&order), [0, 1, 2, 3, 4, 5]);
+    }
+
+    /// The wait for a slot ends at the request's deadline, as a timeout that sent nothing.
+    #[tokio::test]
+    async fn the_wait_for_a_slot_ends_at_the_deadline() {
+        let server = server(1);
+        let far = Instant::now() + Duration::from_secs(60);
+        let _held = server.slot(far, Duration::from_secs(60)).await.unwrap();
+        let soon = Instant::now() + Duration::from_millis(50);
+        let err = server
+            .slot(soon, Duration::from_millis(50))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Timeout {
+                    phase: "wait for a free connection",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.request_not_sent());
+        assert_eq!(server.waiting.load(Ordering::Relaxed), 0);
+    }
 }

@@ -140,6 +140,10 @@ pub(super) fn client_tls(server: &str, host: &str, material: &TlsMaterial) -> Re
                 })?
         }
     };
+    // TLS 1.2 without the extended master secret lets a man in the middle synchronize two
+    // sessions (the triple handshake attack); rustls accepts it unless told otherwise.
+    let mut config = config;
+    config.require_ems = true;
     Ok(ClientTls {
         config: Arc::new(config),
         server_name,
@@ -217,6 +221,8 @@ pub(super) fn handshake_error(
     if let Some(tls) = rustls_error(&error) {
         return from_rustls(server, host, client_auth, tls);
     }
+    // A cut connection may be a server too busy to accept it (a full listen backlog): unlike a
+    // refusal, it is worth another attempt, so it is told as a lost connection.
     let reason = match error.kind() {
         io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
             "the server closed the connection during the TLS handshake without a TLS alert; check that \
@@ -224,10 +230,11 @@ pub(super) fn handshake_error(
              (the server's log says why it hung up)"
                 .to_string()
         }
-        _ => format!("I/O error during the handshake: {error}"),
+        _ => format!("I/O error during the TLS handshake: {error}"),
     };
-    Error::Tls {
+    Error::ConnectionLost {
         server: server.into(),
+        request_sent: false,
         reason,
     }
 }
@@ -270,6 +277,14 @@ pub(super) fn from_rustls(
             "the server does not speak TLS as expected ({error}); check that the port is the \
              server's KMIP TLS port (usually 5696), not a plain-text or other service"
         )),
+        rustls::Error::PeerIncompatible(
+            rustls::PeerIncompatible::ExtendedMasterSecretExtensionRequired,
+        ) => tls(
+            "the server does not support TLS 1.2's extended master secret (RFC 7627), which \
+             kmipkit requires (without it a TLS 1.2 session can be hijacked); enable it on the key \
+             server, or use TLS 1.3"
+                .into(),
+        ),
         rustls::Error::PeerIncompatible(_) => tls(format!(
             "the server and kmipkit have no TLS version or cipher suite in common ({error}); kmipkit \
              offers TLS 1.2 and 1.3 with ECDHE and AES-GCM or ChaCha20-Poly1305 — a server with an RSA \
@@ -421,6 +436,14 @@ fn alert_error(server: &str, client_auth: bool, alert: AlertDescription) -> Erro
                  certificate; the server's log says which",
                 alert_name(alert)
             ),
+        },
+        // A problem on the server's side, which may pass: worth another attempt.
+        AlertDescription::InternalError => Error::ConnectionLost {
+            server: server.into(),
+            request_sent: false,
+            reason: "the server ended the TLS handshake with alert internal_error (a problem on \
+                     its side; its log says which)"
+                .into(),
         },
         other => Error::Tls {
             server: server.into(),
@@ -612,6 +635,21 @@ impl std::fmt::Display for PinMismatch {
 
 impl std::error::Error for PinMismatch {}
 
+/// A self-signed EC P-256 CA (no key kept): a trust anchor for building configurations.
+#[cfg(test)]
+pub(super) const UNIT_TEST_CA: &str = "-----BEGIN CERTIFICATE-----
+MIIBlDCCATugAwIBAgIUPCk1Sjm3F6KH1GP2HAHqnAqn5QIwCgYIKoZIzj0EAwIw
+HzEdMBsGA1UEAwwUa21pcGtpdCB1bml0LXRlc3QgQ0EwIBcNMjYxMjAyMjMwNjQ5
+WhgPMjEyNjExMDgyMzA2NDlaMB8xHTAbBgNVBAMMFGttaXBraXQgdW5pdC10ZXN0
+IENBMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEFzXS/e8SeyFflIksNdlLmRY/
+Mj6wLQAsT1kcyP04WF1rVs0Mqsepm6DWZI9mrOjepybObMtucNC9bvNhCsao3aNT
+MFEwHQYDVR0OBBYEFGzdmKiJGiPG7NwYLI6kjWW2LEiEMB8GA1UdIwQYMBaAFGzd
+mKiJGiPG7NwYLI6kjWW2LEiEMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwID
+RwAwRAIgf3Xb93Vr++zvUheXLcck+ffHqjlFTbP2Mbq/pvI7rQ4CIDMdD44oXxoU
+QBWk33gNem3BLy0hnBt/jp5AbD3JmAO8
+-----END CERTIFICATE-----
+";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -677,6 +715,28 @@ mod tests {
             err.to_string().contains("neither a valid DNS name"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn tls12_requires_the_extended_master_secret() {
+        let material = TlsMaterial::new(
+            UNIT_TEST_CA.as_bytes().to_vec(),
+            Vec::new(),
+            Vec::new(),
+            None,
+        );
+        let tls = client_tls("primary", "kms.example", &material).expect("config");
+        assert!(tls.config.require_ems);
+        let message = from_rustls(
+            "primary",
+            "kms.example",
+            true,
+            &rustls::Error::PeerIncompatible(
+                rustls::PeerIncompatible::ExtendedMasterSecretExtensionRequired,
+            ),
+        )
+        .to_string();
+        assert!(message.contains("extended master secret"), "{message}");
     }
 
     #[test]

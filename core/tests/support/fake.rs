@@ -84,3 +84,72 @@ pub async fn plain_text(bytes: &'static [u8]) -> u16 {
     });
     port
 }
+
+/// A TLS 1.2 server in Python's `ssl` (OpenSSL) with the PyKMIP harness's server certificate,
+/// offering the extended master secret or not. It completes handshakes, then reads until the
+/// client closes. Stopped (by its PID) when dropped.
+pub struct PythonTls {
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    child: std::process::Child,
+}
+
+/// Starts a [`PythonTls`] with the venv's interpreter of `server`.
+pub fn python_tls12(server: &super::pykmip::TestServer, ems: bool) -> PythonTls {
+    use std::io::BufRead;
+    // OpenSSL 3's SSL_OP_NO_EXTENDED_MASTER_SECRET is bit 0; Python's ssl does not name it.
+    const SCRIPT: &str = r#"
+import socket, ssl, sys
+cert, key, ems = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+if ssl.OPENSSL_VERSION_INFO < (3,):
+    sys.exit("OpenSSL 3 is needed to turn the extended master secret off")
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+ctx.load_cert_chain(cert, key)
+if not ems:
+    ctx.options |= 1
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen()
+print(listener.getsockname()[1], flush=True)
+while True:
+    conn, _ = listener.accept()
+    try:
+        tls = ctx.wrap_socket(conn, server_side=True)
+        while tls.recv(4096):
+            pass
+    except (OSError, ssl.SSLError):
+        pass
+    finally:
+        conn.close()
+"#;
+    let python = server.path("venv").join("bin").join("python");
+    let mut child = std::process::Command::new(python)
+        .args(["-c", SCRIPT])
+        .arg(server.path("server_cert"))
+        .arg(server.path("server_key"))
+        .arg(if ems { "1" } else { "0" })
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the Python TLS server");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the Python TLS server's port");
+    let port = match line.trim().parse() {
+        Ok(port) => port,
+        Err(_) => {
+            let _ = child.kill();
+            panic!("the Python TLS server did not start: {line:?}");
+        }
+    };
+    PythonTls { port, child }
+}
+
+impl Drop for PythonTls {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
