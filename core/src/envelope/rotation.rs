@@ -145,21 +145,19 @@ impl Model1Rotation {
     }
 
     /// Whether `ciphertext`'s protected DEK is already under the target KEK version.
+    /// An [`Error::Integrity`] for a ciphertext under another KEK name than the target's.
     pub fn is_current(&self, ciphertext: &[u8]) -> Result<bool> {
-        let protected = protected_dek_of(ciphertext)?;
+        let protected = self.target.protected_dek(&Header::parse(ciphertext)?.0)?;
         Ok(protected.kek.version == self.target_version())
     }
 
     fn target_version(&self) -> u32 {
-        // The version is the suffix of the KEK's KMIP name: "{name}/v{version}".
-        let name = self.target.kek_key_name();
-        name.rsplit_once("/v")
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(0)
+        self.target.kek_version()
     }
 
     /// `ciphertext` with its protected DEK re-wrapped under the target KEK; the body bytes are
     /// unchanged. Returns the ciphertext as it is when it is already under the target version.
+    /// A ciphertext under another KEK name than the target's is refused ([`Error::Integrity`]).
     pub async fn rewrap(&mut self, ciphertext: &[u8]) -> Result<Vec<u8>> {
         let mut calls = 0;
         Ok(self
@@ -175,7 +173,8 @@ impl Model1Rotation {
         calls: &mut usize,
     ) -> Result<Option<Vec<u8>>> {
         let (header, _) = Header::parse(ciphertext)?;
-        let protected = protected_dek_of(ciphertext)?;
+        // Checked first: a foreign ciphertext at the target's version number is not "current".
+        let protected = self.target.protected_dek(&header)?;
         if protected.kek.version == self.target_version() {
             return Ok(None);
         }
@@ -509,7 +508,7 @@ fn pick<'v>(versions: &'v [KeyVersion], id: &str, version: u32) -> Result<&'v Ke
 }
 
 /// The KMIP state of `uid`.
-async fn state_of(client: &Client, uid: &str) -> Result<State> {
+pub(crate) async fn state_of(client: &Client, uid: &str) -> Result<State> {
     let request = GetAttributesRequest::new(
         Some(uid.to_string()),
         vec![AttributeReference::Tag(Tag::State)],
