@@ -3,7 +3,9 @@
 //! # Model 1: re-wrap under a new KEK version
 //!
 //! A new KEK version is a new [`Model1`] with the same KEK name and a higher version
-//! (`Model1::new(client, name, n + 1)` then [`Model1::ensure_kek`]). [`Model1Rotation::rewrap`]
+//! (`Model1::new(client, name, n + 1)` then [`Model1::ensure_kek`], which activates it); from then
+//! on [`Model1::current`] picks it for new DEKs (the highest Active version, listed by
+//! [`kek_versions`](super::model1::kek_versions)). [`Model1Rotation::rewrap`]
 //! unlocks a ciphertext's protected DEK on the key manager (KMIP Decrypt under the KEK UID the blob
 //! names, whatever its version), protects the same DEK under the new KEK (KMIP Encrypt) and
 //! replaces the header's wrapped-DEK field only ([`format::rewrap`]): the body bytes are unchanged.
