@@ -138,17 +138,20 @@ pub struct EncryptArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Model 1: a new data key from the key manager, protected under this KEK (default: [key]
-    /// name in kmipkit.toml). The KEK must exist, unless --create-kek.
-    #[arg(long, conflicts_with_all = ["dek", "for_id"])]
+    /// name in kmipkit.toml). The KEK must exist, unless --create-kek. With --dek: the KEK the
+    /// file must be protected under.
+    #[arg(long, conflicts_with = "for_id")]
     pub kek: Option<String>,
-    /// Model 1: the KEK version (default: [key] version, else 1).
-    #[arg(long, requires = "kek", value_name = "N")]
+    /// Model 1: the KEK version (default: [key] version, else the current one: the newest
+    /// active version).
+    #[arg(long, requires = "kek", conflicts_with = "dek", value_name = "N")]
     pub kek_version: Option<u32>,
     /// Model 1: create the KEK on the key manager if it does not exist yet (without this, a
     /// misspelt name is an error rather than a new key).
     #[arg(long, conflicts_with_all = ["dek", "for_id"])]
     pub create_kek: bool,
-    /// Model 1: use the data key in this protected-DEK file (`kmipkit dek create`).
+    /// Model 1: use the data key in this protected-DEK file (`kmipkit dek create`); it must be
+    /// protected under --kek, else [key] name in kmipkit.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "for_id")]
     pub dek: Option<PathBuf>,
     /// Model 2: encrypt with the key of this identifier (customer, document); created on first use.
@@ -166,7 +169,10 @@ pub struct EncryptArgs {
 #[command(after_help = "\
 Examples:
   kmipkit decrypt -C table=orders -o orders.csv orders.kmk
-  kmipkit decrypt < shop.sql.kmk | psql shop
+  kmipkit decrypt --kek shop-kek < shop.sql.kmk | psql shop
+  kmipkit decrypt --for C-1042 --prefix customer- -C field=email email.kmk
+The key is yours to name, not the file's: --kek NAME (else [key] name in kmipkit.toml) for
+Model 1, --for ID for Model 2; a file under another key is refused (exit 6).
 Exit 6 means wrong key or context, or modified or truncated data. With -o nothing is written\nthen; to stdout, the frames before the failure were already written: discard all output.")]
 pub struct DecryptArgs {
     /// The ciphertext; stdin when absent or `-`.
@@ -174,7 +180,11 @@ pub struct DecryptArgs {
     /// Where to write the plaintext; stdout when absent or `-`.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Model 2: require that the ciphertext belongs to this identifier.
+    /// Model 1: the KEK the ciphertext must be under, any version (default: [key] name in
+    /// kmipkit.toml).
+    #[arg(long, conflicts_with = "for_id")]
+    pub kek: Option<String>,
+    /// Model 2: the identifier the ciphertext must belong to.
     #[arg(long = "for", value_name = "ID")]
     pub for_id: Option<String>,
     /// Model 2: the key-name prefix used with --for.
@@ -198,7 +208,8 @@ pub enum DekCommand {
         /// The KEK (default: [key] name in kmipkit.toml); it must exist, unless --create-kek.
         #[arg(long)]
         kek: Option<String>,
-        /// The KEK version (default: [key] version, else 1).
+        /// The KEK version (default: [key] version, else the current one: the newest active
+        /// version).
         #[arg(long, value_name = "N")]
         kek_version: Option<u32>,
         /// Create the KEK on the key manager if it does not exist yet.
@@ -207,14 +218,22 @@ pub enum DekCommand {
         /// Generate the data key locally (aws-lc-rs CSPRNG) instead of on the key manager.
         #[arg(long)]
         local: bool,
+        /// Replace FILE if it exists (the data key in it is then lost, and so is every file
+        /// encrypted with it, unless the old FILE is kept elsewhere).
+        #[arg(long)]
+        force: bool,
     },
     /// Check that the key manager unlocks a protected-DEK file; the key only with --reveal.
     #[command(
-        after_help = "Examples:\n  kmipkit dek unlock store.dek\n  kmipkit dek unlock store.dek --reveal store.key    the plain data key, mode 0600: a secret"
+        after_help = "Examples:\n  kmipkit dek unlock store.dek\n  kmipkit dek unlock store.dek --kek app-kek --reveal store.key    the plain data key, mode 0600: a secret"
     )]
     Unlock {
         /// The protected-DEK file.
         file: PathBuf,
+        /// The KEK the file must be protected under, any version (default: [key] name in
+        /// kmipkit.toml).
+        #[arg(long)]
+        kek: Option<String>,
         /// Write the plain data key (32 bytes) to this file (mode 0600), or `-` for stdout when
         /// it is not a terminal.
         #[arg(long, value_name = "FILE")]
@@ -227,7 +246,8 @@ pub enum DekCommand {
     Rewrap {
         /// The protected-DEK file.
         file: PathBuf,
-        /// The KEK version to protect it under (default: the newest that exists).
+        /// The KEK version to protect it under (default: the current one: the newest active
+        /// version).
         #[arg(long, value_name = "N")]
         to_version: Option<u32>,
         /// Write here instead of replacing FILE.
@@ -252,7 +272,8 @@ pub struct RotateArgs {
     /// A file listing ciphertext paths, one per line (with --bulk).
     #[arg(long, value_name = "FILE", requires = "bulk")]
     pub list: Option<PathBuf>,
-    /// Model 1: re-wrap under this KEK version (default: the newest that exists).
+    /// Model 1: re-wrap under this KEK version (default: the current one: the newest active
+    /// version).
     #[arg(long, value_name = "N")]
     pub to_version: Option<u32>,
     /// Only report which key versions the files depend on; change nothing.

@@ -2,8 +2,11 @@
 //!
 //! Model 1 (`--kek`, or `--dek FILE`): the data key is protected under a KEK on the key manager
 //! and its protected form travels in the ciphertext header. Model 2 (`--for ID`): the key of the
-//! identifier, its name and version in the header. Decryption reads the header and needs no key
-//! option. Data flows through the core's streaming `Encryptor`/`Decryptor` (64 KiB frames), so
+//! identifier, its name and version in the header. Without a version, Model 1 uses the KEK's
+//! current version (the newest Active one, [`Model1::current`]). Decryption takes the expected
+//! key from the caller, never from the file: `--kek NAME` or `[key] name` (Model 1, any version of
+//! that KEK), `--for ID` (Model 2); a file under another key is refused with exit 6 (the code of
+//! "wrong key"), and with no expected key at all the command is refused (exit 2). Data flows through the core's streaming `Encryptor`/`Decryptor` (64 KiB frames), so
 //! memory stays constant whatever the size.
 
 use std::io::{self, Read, Write};
@@ -108,16 +111,11 @@ async fn encryption_key(
     let (dek, protected) = match &args.dek {
         Some(path) => {
             let protected = read_protected(path)?;
-            let model = Model1::new(
-                client.clone(),
-                protected.kek.name.clone(),
-                protected.kek.version,
-            )?;
+            let model = expected_kek(client, config, args.kek.as_deref(), path)?;
             (model.unlock(&protected).await?, protected)
         }
         None => {
-            let (name, version) = kek_choice(config, args.kek.as_deref(), args.kek_version)?;
-            let model = Model1::new(client.clone(), name, version)?;
+            let model = kek_model(client, config, args.kek.as_deref(), args.kek_version).await?;
             existing_kek(&model, args.create_kek).await?;
             model.create_dek().await?
         }
@@ -146,24 +144,47 @@ pub async fn existing_kek(model: &Model1, create: bool) -> CliResult<KeyRef> {
     Ok(model.kek().await?)
 }
 
-/// The KEK name and version: the flags, else `[key]` in kmipkit.toml.
-pub fn kek_choice(
+/// The KEK to protect new data keys under: the name from the flag, else `[key]` in kmipkit.toml;
+/// the version from the flag, else `[key] version` (when the name came from there too), else
+/// the KEK's current version (the newest Active one; 1 when it has none yet).
+pub async fn kek_model(
+    client: &Arc<Client>,
     config: &Config,
     kek: Option<&str>,
     version: Option<u32>,
-) -> CliResult<(String, u32)> {
+) -> CliResult<Model1> {
     let name = kek.map(str::to_string).or_else(|| config.key.name.clone()).ok_or_else(|| {
         Failure::usage("which key? none given and kmipkit.toml has no [key] name")
             .hint("pass --kek NAME (Model 1) or --for ID (Model 2), or set [key] name in kmipkit.toml")
     })?;
-    let version = version
-        .or(if kek.is_none() {
-            config.key.version
-        } else {
-            None
-        })
-        .unwrap_or(1);
-    Ok((name, version))
+    let version = version.or(if kek.is_none() {
+        config.key.version
+    } else {
+        None
+    });
+    Ok(match version {
+        Some(version) => Model1::new(client.clone(), name, version)?,
+        None => Model1::current(client.clone(), name).await?,
+    })
+}
+
+/// The model of the KEK a file must be under to be unlocked: `--kek`, else `[key] name`. The
+/// file's own KEK name is never trusted: any file under another KEK this identity can use
+/// would otherwise "authenticate". The version does not matter (any version unlocks).
+pub fn expected_kek(
+    client: &Arc<Client>,
+    config: &Config,
+    kek: Option<&str>,
+    file: &Path,
+) -> CliResult<Model1> {
+    let name = kek.map(str::to_string).or_else(|| config.key.name.clone()).ok_or_else(|| {
+        Failure::usage(format!(
+            "which KEK must {} be under? none given and kmipkit.toml has no [key] name",
+            file.display()
+        ))
+        .hint("pass --kek NAME (or --for ID for a Model 2 file), or set [key] name in kmipkit.toml; the key named inside the file is not trusted on its own")
+    })?;
+    Ok(Model1::new(client.clone(), name, 1)?)
 }
 
 /// `kmipkit decrypt`.
@@ -189,8 +210,8 @@ pub fn decrypt(ctx: &Ctx, args: DecryptArgs, show_progress: bool) -> CliResult {
     } else {
         ctx.out
     };
-    ctx.with_client(async move |client, _config| {
-        let (key, model, k) = decryption_key(&client, &header, &args).await?;
+    ctx.with_client(async move |client, config| {
+        let (key, model, k) = decryption_key(&client, &config, &header, &args).await?;
         let mut bar = Bar::bytes("decrypting", input.len(), show_progress);
         let reader = Counting { inner: input, bar: &mut bar, count: 0 };
         let mut decryptor = Decryptor::new(reader, &header, dek_array(&key)?, &context)?;
@@ -223,12 +244,15 @@ pub fn decrypt(ctx: &Ctx, args: DecryptArgs, show_progress: bool) -> CliResult {
     })
 }
 
-/// The key that opens a ciphertext with this header, from the key manager.
+/// The key that opens a ciphertext with this header, from the key manager, provided the
+/// header names the key the caller expects (see the module documentation).
 async fn decryption_key(
     client: &Arc<Client>,
+    config: &Config,
     header: &Header,
     args: &DecryptArgs,
-) -> CliResult<(SecretBytes, u8, KeyRef)> {
+) -> CliResult<(Arc<SecretBytes>, u8, KeyRef)> {
+    let file = args.input.as_deref().unwrap_or(Path::new("standard input"));
     if !header.wrapped_dek.is_empty() {
         let protected = ProtectedDek::from_bytes(&header.wrapped_dek)?;
         if let Some(id) = &args.for_id {
@@ -238,38 +262,53 @@ async fn decryption_key(
                     protected.kek.name
                 ),
             })
-            .hint("leave out --for: a Model 1 ciphertext opens through its KEK"));
+            .hint("a Model 1 ciphertext opens through its KEK: pass --kek NAME instead of --for"));
         }
-        if protected.kek.name != header.key_ref.name {
-            return Err(kmipkit::Error::Integrity {
-                reason: "the ciphertext's key reference does not name the KEK of its protected DEK"
-                    .into(),
+        let model = expected_kek(client, config, args.kek.as_deref(), file)?;
+        let foreign = protected.kek.name != model.kek_name();
+        let key = model.unlock_header(header).await.map_err(|e| {
+            let failure = Failure::from(e);
+            if !foreign {
+                return failure;
             }
-            .into());
-        }
-        let model = Model1::new(
-            client.clone(),
-            protected.kek.name.clone(),
-            protected.kek.version,
-        )?;
-        let kek = protected.kek.clone();
-        return Ok((model.unlock(&protected).await?, 1, kek));
+            failure.hint(format!(
+                "if {} is meant to be under KEK {:?}, say so with --kek {:?}",
+                file.display(),
+                protected.kek.name,
+                protected.kek.name
+            ))
+        })?;
+        return Ok((key, 1, protected.kek));
     }
     let key_ref: &KeyRef = &header.key_ref;
-    if let Some(id) = &args.for_id {
-        let expected = Model2::new(client.clone(), args.prefix.clone())?.key_name(id)?;
-        if key_ref.name != expected {
+    let Some(id) = &args.for_id else {
+        if let Some(kek) = &args.kek {
             return Err(kmipkit::Error::Integrity {
                 reason: format!(
-                    "the ciphertext was made with key {:?}, not {expected:?}: it belongs to another identifier",
+                    "--kek {kek}: this is a Model 2 ciphertext of key {:?}, not one under a KEK",
                     key_ref.name
                 ),
             }
             .into());
         }
+        return Err(Failure::usage(format!(
+            "{} is a Model 2 ciphertext: which identifier must it belong to?",
+            file.display()
+        ))
+        .hint("pass --for ID (and --prefix PREFIX if its keys have one); the key named inside the file is not trusted on its own"));
+    };
+    let expected = Model2::new(client.clone(), args.prefix.clone())?.key_name(id)?;
+    if key_ref.name != expected {
+        return Err(kmipkit::Error::Integrity {
+            reason: format!(
+                "the ciphertext was made with key {:?}, not {expected:?}: it belongs to another identifier",
+                key_ref.name
+            ),
+        }
+        .into());
     }
     Ok((
-        fetch_aes256(client, &key_ref.uid).await?,
+        Arc::new(fetch_aes256(client, &key_ref.uid).await?),
         2,
         key_ref.clone(),
     ))

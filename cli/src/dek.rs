@@ -3,20 +3,22 @@
 //! A protected-DEK file is the core's protected-DEK blob (docs/FORMAT.md appendix): a data key
 //! encrypted under a KEK on the key manager, naming the KEK's name, version and id. It holds no
 //! plaintext key, so it may sit beside the data; `kmipkit encrypt --dek FILE` encrypts with it.
+//! It is the only copy of the data key: `dek create` does not replace an existing file without
+//! `--force`. `dek unlock` checks the file against the KEK the caller names (`--kek`, else
+//! `[key] name`), never the one the file names.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use kmipkit::client::Client;
-use kmipkit::envelope::model1::Model1;
+use kmipkit::envelope::model1::{Model1, current_of, kek_versions};
 use serde_json::json;
 
 use crate::args::DekCommand;
-use crate::crypt::{existing_kek, kek_choice, read_protected};
+use crate::crypt::{existing_kek, expected_kek, kek_model, read_protected};
 use crate::ctx::Ctx;
 use crate::exit::{CliResult, Exit, Failure};
 use crate::files::{Output, write_atomic};
-use crate::key_rotate::latest_kek_version;
 use crate::output::Out;
 
 /// Runs one `dek` subcommand.
@@ -29,37 +31,20 @@ pub fn run(ctx: &Ctx, command: DekCommand) -> CliResult {
             kek_version,
             create_kek,
             local,
-        } => ctx.with_client(async move |client, config| {
-            let (name, version) = kek_choice(&config, kek.as_deref(), kek_version)?;
-            let model = Model1::new(client, name, version)?;
-            let kek = existing_kek(&model, create_kek).await?;
-            let (dek, protected) = if local {
-                model.create_local_dek().await?
-            } else {
-                model.create_dek().await?
-            };
-            drop(dek);
-            write_atomic(&output, &protected.to_bytes()?)?;
-            out.line(format!(
-                "wrote {}: a {} data key protected under KEK {} version {} (key {})",
-                output.display(),
-                if local {
-                    "locally generated"
-                } else {
-                    "key-manager generated"
-                },
-                kek.name,
-                kek.version,
-                kek.uid
-            ));
-            out.document(json!({
-                "file": output,
-                "kek": {"name": kek.name, "version": kek.version, "id": kek.uid},
-                "generated_by": if local { "local" } else { "key manager" },
-            }));
-            Ok(())
-        }),
-        DekCommand::Unlock { file, reveal } => unlock(ctx, out, file, reveal),
+            force,
+        } => {
+            // Before the key manager makes a key: the file may hold the only copy of another.
+            // (A device or a directory is refused later, as not a file to keep.)
+            if !force && std::fs::metadata(&output).is_ok_and(|m| m.is_file()) {
+                return Err(Failure::usage(format!(
+                    "{} exists: it may be the only copy of a data key that files are encrypted with",
+                    output.display()
+                ))
+                .hint("choose another file name, or pass --force to replace it"));
+            }
+            create(ctx, out, output, kek, kek_version, create_kek, local)
+        }
+        DekCommand::Unlock { file, kek, reveal } => unlock(ctx, out, file, kek, reveal),
         DekCommand::Rewrap {
             file,
             to_version,
@@ -108,7 +93,54 @@ pub fn run(ctx: &Ctx, command: DekCommand) -> CliResult {
     }
 }
 
-fn unlock(ctx: &Ctx, out: Out, file: PathBuf, reveal: Option<PathBuf>) -> CliResult {
+/// `dek create` once the output is known to be free (or `--force`).
+fn create(
+    ctx: &Ctx,
+    out: Out,
+    output: PathBuf,
+    kek: Option<String>,
+    kek_version: Option<u32>,
+    create_kek: bool,
+    local: bool,
+) -> CliResult {
+    ctx.with_client(async move |client, config| {
+        let model = kek_model(&client, &config, kek.as_deref(), kek_version).await?;
+        let kek = existing_kek(&model, create_kek).await?;
+        let (dek, protected) = if local {
+            model.create_local_dek().await?
+        } else {
+            model.create_dek().await?
+        };
+        drop(dek);
+        write_atomic(&output, &protected.to_bytes()?)?;
+        out.line(format!(
+            "wrote {}: a {} data key protected under KEK {} version {} (key {})",
+            output.display(),
+            if local {
+                "locally generated"
+            } else {
+                "key-manager generated"
+            },
+            kek.name,
+            kek.version,
+            kek.uid
+        ));
+        out.document(json!({
+            "file": output,
+            "kek": {"name": kek.name, "version": kek.version, "id": kek.uid},
+            "generated_by": if local { "local" } else { "key manager" },
+        }));
+        Ok(())
+    })
+}
+
+fn unlock(
+    ctx: &Ctx,
+    out: Out,
+    file: PathBuf,
+    expected: Option<String>,
+    reveal: Option<PathBuf>,
+) -> CliResult {
     let protected = read_protected(&file)?;
     // Open the reveal target before asking the key manager, so a terminal is refused up front.
     let target = reveal
@@ -120,9 +152,9 @@ fn unlock(ctx: &Ctx, out: Out, file: PathBuf, reveal: Option<PathBuf>) -> CliRes
     } else {
         out
     };
-    ctx.with_client(async move |client, _config| {
+    ctx.with_client(async move |client, config| {
         let kek = &protected.kek;
-        let model = Model1::new(client, kek.name.clone(), kek.version)?;
+        let model = expected_kek(&client, &config, expected.as_deref(), &file)?;
         let dek = model.unlock(&protected).await?;
         if let Some(mut target) = target {
             std::io::Write::write_all(&mut target, dek.expose())
@@ -147,7 +179,7 @@ fn unlock(ctx: &Ctx, out: Out, file: PathBuf, reveal: Option<PathBuf>) -> CliRes
     })
 }
 
-/// `to_version`, else the newest existing version of the KEK `name`.
+/// `to_version`, else the current version of the KEK `name` (the newest Active one).
 pub async fn target_version(
     client: &Arc<Client>,
     name: &str,
@@ -156,10 +188,19 @@ pub async fn target_version(
     if let Some(v) = to_version {
         return Ok(v);
     }
-    latest_kek_version(client, name).await?.ok_or_else(|| {
-        Failure::new(
+    let versions = kek_versions(client, name).await?;
+    if versions.is_empty() {
+        return Err(Failure::new(
             Exit::Refused,
             format!("the key manager has no version of KEK {name:?}"),
+        ));
+    }
+    let current = current_of(&versions).ok_or_else(|| {
+        Failure::new(
+            Exit::Refused,
+            format!("no version of KEK {name:?} is Active: none may protect data keys"),
         )
-    })
+        .hint(format!("rotate it: kmipkit key rotate --kek {name}"))
+    })?;
+    Ok(current.key.version)
 }

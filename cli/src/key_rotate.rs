@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use kmipkit::client::Client;
-use kmipkit::envelope::model1::{Model1, kek_key_name};
+use kmipkit::envelope::model1::{Model1, current_of, kek_key_name, kek_versions};
 use kmipkit::envelope::model2::Model2;
 use kmipkit::envelope::rotation::Model2Rotation;
 use kmipkit::spec::State;
@@ -21,14 +21,18 @@ pub async fn rotate(
     retire_old: bool,
 ) -> CliResult {
     if kek {
-        let current = latest_kek_version(client, name).await?.ok_or_else(|| {
-            Failure::new(Exit::Refused, format!("the key manager has no KEK {:?}", kek_key_name(name, 1)))
-                .hint("create the KEK with `kmipkit encrypt --kek NAME --create-kek` or `kmipkit dek create --kek NAME --create-kek`")
-        })?;
-        let next = Model1::new(client.clone(), name, current + 1)?;
+        let versions = kek_versions(client, name).await?;
+        let Some(newest) = versions.last() else {
+            return Err(Failure::new(Exit::Refused, format!("the key manager has no KEK {:?}", kek_key_name(name, 1)))
+                .hint("create the KEK with `kmipkit encrypt --kek NAME --create-kek` or `kmipkit dek create --kek NAME --create-kek`"));
+        };
+        // After the highest version that exists, whatever its state: a staged or retired
+        // version keeps its number.
+        let next = Model1::new(client.clone(), name, newest.key.version + 1)?;
         let key = next.ensure_kek().await?;
+        let current = current_of(&versions).map_or(newest.key.version, |v| v.key.version);
         out.line(format!(
-            "KEK {name} version {} is key {} ({}); version {current} stays active so existing DEKs unlock",
+            "KEK {name} version {} is key {} ({}) and now protects new data keys; version {current} stays active so existing DEKs unlock",
             key.version,
             key.uid,
             next.kek_key_name()
@@ -72,27 +76,4 @@ pub async fn rotate(
         "previous_version": previous.key.version, "previous_retired": retire_old,
     }));
     Ok(())
-}
-
-/// The newest existing version N of the KEK `name` (KMIP names `name/vN`), looking past up to
-/// four missing (destroyed) versions.
-pub async fn latest_kek_version(client: &Client, name: &str) -> CliResult<Option<u32>> {
-    let mut latest = None;
-    let mut missing = 0;
-    for version in 1.. {
-        if client
-            .locate_by_name(&kek_key_name(name, version))
-            .await?
-            .is_empty()
-        {
-            missing += 1;
-            if missing > 4 {
-                break;
-            }
-        } else {
-            missing = 0;
-            latest = Some(version);
-        }
-    }
-    Ok(latest)
 }

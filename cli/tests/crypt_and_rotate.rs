@@ -99,7 +99,7 @@ fn encrypt_decrypt_dek_and_rotate() {
         "no progress bar when piped: {:?}",
         run.stderr
     );
-    let back = k(&["decrypt", "-C", "a=b"], &run.stdout).expect(0);
+    let back = k(&["decrypt", "--kek", "pipe-kek", "-C", "a=b"], &run.stdout).expect(0);
     assert_eq!(back.stdout, plain);
     // --json with data on stdout: the document goes to stderr.
     let run = k(&["encrypt", "--kek", "pipe-kek", "--json"], b"x").expect(0);
@@ -244,7 +244,8 @@ fn encrypt_decrypt_dek_and_rotate() {
         b"",
     )
     .expect(0);
-    let unlocked = k(&["dek", "unlock", "files.dek", "--json"], b"")
+    let files = |args: &[&str]| k(&[args, &["--kek", "files-kek"]].concat(), b"");
+    let unlocked = files(&["dek", "unlock", "files.dek", "--json"])
         .expect(0)
         .json();
     assert_eq!(unlocked["kek"]["version"], 1);
@@ -252,15 +253,19 @@ fn encrypt_decrypt_dek_and_rotate() {
         !unlocked.to_string().contains("\"dek\""),
         "no key bytes in JSON"
     );
-    let revealed = k(&["dek", "unlock", "files.dek", "--reveal", "-"], b"").expect(0);
+    let revealed = files(&["dek", "unlock", "files.dek", "--reveal", "-"]).expect(0);
     assert_eq!(revealed.stdout.len(), 32);
+    files(&["encrypt", "--dek", "files.dek", "-o", "d1.kmk", "plain.bin"]).expect(0);
     k(
-        &["encrypt", "--dek", "files.dek", "-o", "d1.kmk", "plain.bin"],
-        b"",
-    )
-    .expect(0);
-    k(
-        &["encrypt", "--dek", "files.dek", "-o", "d2.kmk"],
+        &[
+            "encrypt",
+            "--dek",
+            "files.dek",
+            "--kek",
+            "files-kek",
+            "-o",
+            "d2.kmk",
+        ],
         b"second",
     )
     .expect(0);
@@ -268,7 +273,7 @@ fn encrypt_decrypt_dek_and_rotate() {
     let n = bad.len() - 3;
     bad[n] ^= 0x40;
     fs::write(dir.join("bad.dek"), &bad).unwrap();
-    k(&["dek", "unlock", "bad.dek"], b"").expect(6);
+    files(&["dek", "unlock", "bad.dek"]).expect(6);
     k(&["dek", "unlock", "plain.bin"], b"").expect(6);
     k(&["key", "rotate", "--kek", "files-kek"], b"").expect(0);
     let rewrapped = k(
@@ -279,7 +284,7 @@ fn encrypt_decrypt_dek_and_rotate() {
     .json();
     assert_eq!(rewrapped["kek"]["version"], 2);
     assert_eq!(
-        k(&["dek", "unlock", "files-v2.dek", "--json"], b"")
+        files(&["dek", "unlock", "files-v2.dek", "--json"])
             .expect(0)
             .json()["kek"]["version"],
         2
@@ -378,13 +383,13 @@ fn encrypt_decrypt_dek_and_rotate() {
         body_after[body_after.len() - 100_000..]
     );
     // Everything still decrypts; a re-run finds nothing to do (resumable).
-    assert_eq!(k(&["decrypt", "bulk/d1.kmk"], b"").expect(0).stdout, plain);
+    assert_eq!(files(&["decrypt", "bulk/d1.kmk"]).expect(0).stdout, plain);
     assert_eq!(
-        k(&["decrypt", "bulk/sub/d2.kmk"], b"").expect(0).stdout,
+        files(&["decrypt", "bulk/sub/d2.kmk"]).expect(0).stdout,
         b"second"
     );
     assert_eq!(
-        k(&["decrypt", "bulk/c7.kmk", "-C", "t=x"], b"")
+        k(&["decrypt", "bulk/c7.kmk", "--for", "7", "-C", "t=x"], b"")
             .expect(0)
             .stdout,
         plain
@@ -433,5 +438,186 @@ fn encrypt_decrypt_dek_and_rotate() {
         .expect(0)
         .json();
     assert_eq!(found["keys"], serde_json::json!([]), "no key was created");
+    drop(server);
+}
+
+/// Issue 18 item 5: after `key rotate --kek`, new data keys go under the new KEK version when no
+/// version is given (`encrypt` from the configuration, `encrypt --kek`, `dek create --kek`);
+/// before the fix all three used version 1. A configured `[key] version` is still honoured.
+#[test]
+fn encryption_after_a_kek_rotation_uses_the_new_version() {
+    let server = Server::start("newest");
+    let dir = scratch("newest-cfg");
+    let entry = [Entry::of("kms1", &server)];
+    let cfg = write_config(&dir, "kmipkit.toml", &entry, "[key]\nname = \"app-kek\"\n");
+    let k = |args: &[&str], stdin: &[u8]| kmipkit(&cfg, &dir, args, stdin);
+    let version = |doc: serde_json::Value, field: &str| doc[field]["version"].clone();
+
+    let doc = k(
+        &[
+            "encrypt",
+            "--create-kek",
+            "-C",
+            "x=1",
+            "-o",
+            "v1.kmk",
+            "--json",
+        ],
+        b"one",
+    )
+    .expect(0)
+    .json();
+    assert_eq!(version(doc, "key"), 1);
+    k(&["key", "rotate", "--kek", "app-kek"], b"").expect(0);
+
+    let doc = k(&["encrypt", "-C", "x=1", "-o", "v2.kmk", "--json"], b"two")
+        .expect(0)
+        .json();
+    assert_eq!(
+        version(doc, "key"),
+        2,
+        "encrypt from [key] after a rotation"
+    );
+    let doc = k(
+        &["encrypt", "--kek", "app-kek", "-o", "v2b.kmk", "--json"],
+        b"two",
+    )
+    .expect(0)
+    .json();
+    assert_eq!(version(doc, "key"), 2, "encrypt --kek after a rotation");
+    let doc = k(
+        &["dek", "create", "--kek", "app-kek", "-o", "s.dek", "--json"],
+        b"",
+    )
+    .expect(0)
+    .json();
+    assert_eq!(version(doc, "kek"), 2, "dek create --kek after a rotation");
+    // Both versions decrypt.
+    assert_eq!(
+        k(&["decrypt", "v1.kmk", "-C", "x=1"], b"").expect(0).stdout,
+        b"one"
+    );
+    assert_eq!(
+        k(&["decrypt", "v2.kmk", "-C", "x=1"], b"").expect(0).stdout,
+        b"two"
+    );
+    // A second rotation goes on from the highest version.
+    let doc = k(&["key", "rotate", "--kek", "app-kek", "--json"], b"")
+        .expect(0)
+        .json();
+    assert_eq!(
+        (doc["version"].clone(), doc["previous_version"].clone()),
+        (3.into(), 2.into())
+    );
+
+    // An explicit version wins: the flag, or [key] version in the configuration.
+    let doc = k(
+        &[
+            "encrypt",
+            "--kek",
+            "app-kek",
+            "--kek-version",
+            "1",
+            "--json",
+            "-o",
+            "f.kmk",
+        ],
+        b"",
+    )
+    .expect(0)
+    .json();
+    assert_eq!(version(doc, "key"), 1);
+    let pinned = write_config(
+        &dir,
+        "pinned.toml",
+        &entry,
+        "[key]\nname = \"app-kek\"\nversion = 2\n",
+    );
+    let doc = kmipkit(&pinned, &dir, &["encrypt", "-o", "p.kmk", "--json"], b"")
+        .expect(0)
+        .json();
+    assert_eq!(version(doc, "key"), 2);
+    drop(server);
+}
+
+/// Issue 18 items 4 and 6: decryption takes the expected key from the caller (`--kek`, `[key]
+/// name`, `--for`), never from the file; before the fix a file under another KEK decrypted
+/// (exit 0) and a Model 2 file needed no identifier. And `dek create` does not overwrite a
+/// protected-DEK file without `--force` (before, it silently replaced it).
+#[test]
+fn decryption_refuses_a_file_under_another_key() {
+    let server = Server::start("expected");
+    let dir = scratch("expected-cfg");
+    let entry = [Entry::of("kms1", &server)];
+    let cfg = write_config(&dir, "kmipkit.toml", &entry, "[key]\nname = \"kek-a\"\n");
+    let k = |args: &[&str], stdin: &[u8]| kmipkit(&cfg, &dir, args, stdin);
+    k(&["encrypt", "--create-kek", "-o", "a.kmk"], b"of A").expect(0);
+    k(
+        &["encrypt", "--kek", "kek-b", "--create-kek", "-o", "b.kmk"],
+        b"of B",
+    )
+    .expect(0);
+
+    // A file under KEK B, decrypted where KEK A is expected: exit 6, naming both, no output.
+    let run = k(&["decrypt", "b.kmk", "-o", "b.out"], b"").expect(6);
+    assert!(
+        run.stderr.contains("\"kek-b\"")
+            && run.stderr.contains("\"kek-a\"")
+            && run.stderr.contains("--kek"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.join("b.out").exists());
+    k(&["decrypt", "b.kmk", "--kek", "kek-a"], b"").expect(6);
+    assert_eq!(
+        k(&["decrypt", "b.kmk", "--kek", "kek-b"], b"")
+            .expect(0)
+            .stdout,
+        b"of B"
+    );
+    assert_eq!(k(&["decrypt", "a.kmk"], b"").expect(0).stdout, b"of A");
+
+    // No expected key at all: refused with a hint, not decided by the file.
+    let bare = write_config(&dir, "bare.toml", &entry, "");
+    let run = kmipkit(&bare, &dir, &["decrypt", "a.kmk"], b"").expect(2);
+    assert!(run.stderr.contains("--kek NAME"), "{}", run.stderr);
+    kmipkit(&bare, &dir, &["decrypt", "a.kmk", "--kek", "kek-a"], b"").expect(0);
+
+    // Protected-DEK files: dek unlock and encrypt --dek check the KEK too.
+    k(&["dek", "create", "--kek", "kek-b", "-o", "b.dek"], b"").expect(0);
+    k(&["dek", "unlock", "b.dek"], b"").expect(6);
+    k(&["dek", "unlock", "b.dek", "--kek", "kek-b"], b"").expect(0);
+    k(&["encrypt", "--dek", "b.dek", "-o", "x.kmk"], b"x").expect(6);
+    assert!(!dir.join("x.kmk").exists());
+    k(
+        &["encrypt", "--dek", "b.dek", "--kek", "kek-b", "-o", "x.kmk"],
+        b"x",
+    )
+    .expect(0);
+    kmipkit(&bare, &dir, &["dek", "unlock", "b.dek"], b"").expect(2);
+
+    // Model 2: the identifier is required, and a --kek does not open it.
+    k(&["encrypt", "--for", "5", "-o", "c5.kmk"], b"five").expect(0);
+    let run = k(&["decrypt", "c5.kmk"], b"").expect(2);
+    assert!(run.stderr.contains("--for ID"), "{}", run.stderr);
+    k(&["decrypt", "c5.kmk", "--kek", "kek-a"], b"").expect(6);
+    assert_eq!(
+        k(&["decrypt", "c5.kmk", "--for", "5"], b"")
+            .expect(0)
+            .stdout,
+        b"five"
+    );
+
+    // dek create never silently replaces a protected data key.
+    let before = fs::read(dir.join("b.dek")).unwrap();
+    let run = k(&["dek", "create", "--kek", "kek-b", "-o", "b.dek"], b"").expect(2);
+    assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    assert_eq!(fs::read(dir.join("b.dek")).unwrap(), before);
+    k(
+        &["dek", "create", "--kek", "kek-b", "-o", "b.dek", "--force"],
+        b"",
+    )
+    .expect(0);
+    assert_ne!(fs::read(dir.join("b.dek")).unwrap(), before);
     drop(server);
 }

@@ -26,7 +26,13 @@ fn leftovers(dir: &std::path::Path) -> Vec<String> {
 fn interrupted_decrypt_leaves_no_partial_plaintext() {
     let server = Server::start("interrupt");
     let dir = scratch("interrupt-cfg");
-    let cfg = write_config(&dir, "kmipkit.toml", &[Entry::of("kms1", &server)], "");
+    // The KEK that decryption expects (a file does not choose its own key).
+    let cfg = write_config(
+        &dir,
+        "kmipkit.toml",
+        &[Entry::of("kms1", &server)],
+        "[key]\nname = \"k\"\n",
+    );
     let plain: Vec<u8> = (0..300_000).map(|i| (i % 251) as u8).collect();
     fs::write(dir.join("plain.bin"), &plain).unwrap();
     kmipkit(

@@ -212,6 +212,54 @@ async fn model1_wrong_kek_is_an_error() {
     assert!(Model1::new(client, "a\u{0}b", 1).is_err());
 }
 
+/// Issue 18 item 4: the caller names the KEK, the ciphertext does not. A ciphertext under KEK B
+/// is refused by the model of KEK A on every path: in memory, streaming (the header), re-wrap,
+/// and through a key cache that already holds B's DEK (before the fix, that cache hit returned
+/// the plaintext and a re-wrap at the same version number called B's ciphertext "current").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn model1_refuses_a_ciphertext_of_another_kek_on_every_path() {
+    use kmipkit::envelope::format::Header;
+    use kmipkit::envelope::rotation::Model1Rotation;
+    use kmipkit::keys::{CacheLimits, KeyCache};
+
+    let server = TestServer::start(0);
+    let client = connect(&server, ProtocolVersion::V2_0).await;
+    let cache = Arc::new(KeyCache::new(CacheLimits::default()));
+    let a = Model1::new(client.clone(), "kek-a", 1)
+        .unwrap()
+        .with_cache(cache.clone());
+    let b = Model1::new(client.clone(), "kek-b", 1)
+        .unwrap()
+        .with_cache(cache.clone());
+    a.ensure_kek().await.unwrap();
+    b.ensure_kek().await.unwrap();
+    let (dek, protected) = b.create_dek().await.unwrap();
+    let of_b = b
+        .seal_with_dek(&dek, &protected, b"ctx", b"B's data")
+        .unwrap();
+    drop(dek);
+
+    // B opens its own ciphertext, which puts its DEK in the shared cache.
+    assert_eq!(&b.open(&of_b, b"ctx").await.unwrap()[..], b"B's data");
+    // A refuses it in memory, even though the cache holds the DEK.
+    let message = integrity(a.open(&of_b, b"ctx").await, "open under A");
+    assert!(
+        message.contains("kek-b") && message.contains("kek-a"),
+        "{message}"
+    );
+    // Streaming: the header is checked before the cache or the key manager.
+    let (header, _) = Header::parse(&of_b).unwrap();
+    integrity(a.protected_dek(&header), "protected_dek under A");
+    integrity(a.unlock_header(&header).await, "unlock_header under A");
+    assert_eq!(b.unlock_header(&header).await.unwrap().len(), 32);
+    // Re-wrap: B's ciphertext is at version 1, A's target too; it is foreign, not "current".
+    let mut rotation = Model1Rotation::new(Model1::new(client.clone(), "kek-a", 1).unwrap());
+    integrity(rotation.is_current(&of_b), "is_current under A");
+    integrity(rotation.rewrap(&of_b).await, "rewrap under A");
+    // The protected-DEK blob alone: refused too.
+    integrity(a.unlock(&protected).await, "unlock under A");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn model2_two_customers_end_to_end_over_kmip_2_0() {
     let server = TestServer::start(0);

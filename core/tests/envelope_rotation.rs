@@ -217,6 +217,102 @@ async fn model1_rewrap_keeps_the_body_and_old_ciphertexts_decrypt() {
     }
 }
 
+/// Issue 18 item 5: with no version given, new DEKs go under the current KEK version (the highest
+/// Active one) after a rotation, not version 1; a staged (Pre-Active) or retired (Deactivated)
+/// higher version does not take over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn model1_current_version_follows_rotation() {
+    use kmipkit::envelope::model1::{current_of, kek_key_name, kek_versions};
+    use kmipkit::spec::RevocationReasonCode;
+
+    let server = TestServer::start(0);
+    let client = connect(&server).await;
+    // No KEK yet: version 1, which ensure_kek creates.
+    assert!(kek_versions(&client, "app-kek").await.unwrap().is_empty());
+    let first = Model1::current(client.clone(), "app-kek").await.unwrap();
+    assert_eq!(first.kek_version(), 1);
+    let kek1 = first.ensure_kek().await.unwrap();
+
+    // Rotate: version 2 is made and activated.
+    let kek2 = Model1::new(client.clone(), "app-kek", 2)
+        .unwrap()
+        .ensure_kek()
+        .await
+        .unwrap();
+    let current = Model1::current(client.clone(), "app-kek").await.unwrap();
+    assert_eq!(current.kek_version(), 2);
+    let (dek, protected) = current.create_dek().await.unwrap();
+    assert_eq!(
+        protected.kek, kek2,
+        "a new DEK goes under the newest version"
+    );
+    let sealed = current
+        .seal_with_dek(&dek, &protected, b"x=1", b"after rotate")
+        .unwrap();
+    assert_eq!(current_key_of(&sealed).unwrap(), kek2);
+    // Any version of the KEK opens it; the old version's DEKs still unlock.
+    assert_eq!(
+        &first.open(&sealed, b"x=1").await.unwrap()[..],
+        b"after rotate"
+    );
+
+    // A staged version 3 (Pre-Active) is listed but does not encrypt yet.
+    let staged = client
+        .create_aes_key(&kek_key_name("app-kek", 3), 256)
+        .await
+        .unwrap();
+    let versions = kek_versions(&client, "app-kek").await.unwrap();
+    let listed: Vec<_> = versions.iter().map(|v| (v.key.version, v.state)).collect();
+    assert_eq!(
+        listed,
+        [
+            (1, State::Active),
+            (2, State::Active),
+            (3, State::PreActive)
+        ]
+    );
+    assert_eq!(current_of(&versions).unwrap().key, kek2);
+    let still = Model1::current(client.clone(), "app-kek").await.unwrap();
+    assert_eq!(still.kek_version(), 2);
+    // Once activated it takes over.
+    client.activate(&staged).await.unwrap();
+    assert_eq!(
+        Model1::current(client.clone(), "app-kek")
+            .await
+            .unwrap()
+            .kek_version(),
+        3
+    );
+    // Retired versions are skipped: with 3 and 2 deactivated, version 1 is current again.
+    for uid in [&staged, &kek2.uid] {
+        client
+            .revoke_for(uid, RevocationReasonCode::CessationOfOperation)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        Model1::current(client.clone(), "app-kek")
+            .await
+            .unwrap()
+            .kek_version(),
+        1
+    );
+    // None Active: an error naming the states, not a silent choice.
+    client
+        .revoke_for(&kek1.uid, RevocationReasonCode::CessationOfOperation)
+        .await
+        .unwrap();
+    let err = Model1::current(client.clone(), "app-kek")
+        .await
+        .expect_err("no Active version");
+    assert!(
+        err.to_string()
+            .contains("no version of KEK \"app-kek\" is Active")
+            && err.to_string().contains("v3 Deactivated"),
+        "{err}"
+    );
+}
+
 /// Twelve items under three DEKs (four items each), KEK version 1.
 async fn model1_items(model: &Model1) -> BTreeMap<u32, Vec<u8>> {
     let mut items = BTreeMap::new();

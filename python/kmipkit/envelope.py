@@ -196,16 +196,28 @@ class Model1(_Sync):
     """Model 1 envelope encryption: data keys (DEKs) protected by a key-encryption key (KEK)
     named ``kek_name`` (KMIP Name ``kek_name/v<kek_version>``) that never leaves the key manager.
 
+    Without ``kek_version``, the KEK's current version is looked up now (one key-manager round
+    trip per version): the highest Active one, or 1 when the KEK has none yet. The model keeps
+    that version; after a rotation, make a new model. Decryption opens only data keys under
+    ``kek_name`` (any version): a ciphertext under another KEK raises ``IntegrityError``.
+
     ::
 
-        model = Model1(client, "orders-kek", 1)
+        model = Model1(client, "orders-kek")
         model.ensure_kek()
         ciphertext = model.encrypt(b"row 1", context=b"table=orders")
         assert model.decrypt(ciphertext, context=b"table=orders") == b"row 1"
     """
 
-    def __init__(self, client: Client, kek_name: str, kek_version: int = 1, cache: Optional[KeyCache] = None) -> None:
-        self._n = _native.Model1(client.native, kek_name, kek_version, cache._n if cache is not None else None)
+    def __init__(
+        self, client: Client, kek_name: str, kek_version: Optional[int] = None, cache: Optional[KeyCache] = None
+    ) -> None:
+        native_cache = cache._n if cache is not None else None
+        self._n: _native.Model1
+        if kek_version is None:
+            self._n = _native.Model1.current(client.native, kek_name, native_cache)
+        else:
+            self._n = _native.Model1(client.native, kek_name, kek_version, native_cache)
 
     @property
     def native(self) -> _native.Model1:
@@ -216,6 +228,16 @@ class Model1(_Sync):
     def kek_key_name(self) -> str:
         """The KEK's KMIP Name."""
         return self._n.kek_key_name
+
+    @property
+    def kek_name(self) -> str:
+        """The KEK's name: the only KEK whose data keys this model unlocks."""
+        return self._n.kek_name
+
+    @property
+    def kek_version(self) -> int:
+        """The KEK version new data keys are protected under."""
+        return self._n.kek_version
 
     def ensure_kek(self) -> KeyRef:
         """Finds the KEK, or creates and activates it."""
@@ -391,16 +413,30 @@ class AsyncModel1(_Async):
     """Model 1 envelope encryption: data keys (DEKs) protected by a key-encryption key (KEK)
     named ``kek_name`` (KMIP Name ``kek_name/v<kek_version>``) that never leaves the key manager.
 
+    A constructor cannot await the key manager, so the version is required here;
+    ``await AsyncModel1.current(client, name)`` gives the KEK's current version (the highest
+    Active one, or 1 when it has none yet). Decryption opens only data keys under ``kek_name``
+    (any version): a ciphertext under another KEK raises ``IntegrityError``.
+
     ::
 
-        model = AsyncModel1(client, "orders-kek", 1)
+        model = await AsyncModel1.current(client, "orders-kek")
         await model.ensure_kek()
         ciphertext = await model.encrypt(b"row 1", context=b"table=orders")
         assert await model.decrypt(ciphertext, context=b"table=orders") == b"row 1"
     """
 
-    def __init__(self, client: AsyncClient, kek_name: str, kek_version: int = 1, cache: Optional[KeyCache] = None) -> None:
+    def __init__(self, client: AsyncClient, kek_name: str, kek_version: int, cache: Optional[KeyCache] = None) -> None:
         self._n = _native.Model1(client.native, kek_name, kek_version, cache._n if cache is not None else None)
+
+    @classmethod
+    async def current(cls, client: AsyncClient, kek_name: str, cache: Optional[KeyCache] = None) -> AsyncModel1:
+        """The model of the KEK's current version: the highest Active one (1 when it has none)."""
+        native_cache = cache._n if cache is not None else None
+        found = await _native.Model1.current(client.native, kek_name, native_cache, aio=asyncio.get_running_loop())
+        model = cls.__new__(cls)
+        model._n = found
+        return model
 
     @property
     def native(self) -> _native.Model1:
@@ -411,6 +447,16 @@ class AsyncModel1(_Async):
     def kek_key_name(self) -> str:
         """The KEK's KMIP Name."""
         return self._n.kek_key_name
+
+    @property
+    def kek_name(self) -> str:
+        """The KEK's name: the only KEK whose data keys this model unlocks."""
+        return self._n.kek_name
+
+    @property
+    def kek_version(self) -> int:
+        """The KEK version new data keys are protected under."""
+        return self._n.kek_version
 
     async def ensure_kek(self) -> KeyRef:
         """Finds the KEK, or creates and activates it."""

@@ -57,6 +57,10 @@ def test_async_envelope_and_rotation(server: TestServer, unique: str) -> None:
         progress = await kmipkit.AsyncModel1Rotation(m1v2).rewrap_all(store.items(), store.__setitem__)
         assert progress.rotated == 1
         assert await m1v2.decrypt(store["a"], b"c") == b"row"
+        # Without a version: the current one, now 2 (issue 18 item 5).
+        current = await kmipkit.AsyncModel1.current(client, unique)
+        assert current.kek_version == 2 and current.kek_name == unique
+        assert envelope.header(await current.encrypt(b"new", b"c"))["key"].version == 2
 
         m2 = kmipkit.AsyncModel2(client, unique + "-")
         cts = await asyncio.gather(*(m2.encrypt("U", f"{i}".encode()) for i in range(10)))

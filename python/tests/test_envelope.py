@@ -35,6 +35,56 @@ def test_model1_roundtrip_and_data_key(client: Client, unique: str) -> None:
     assert model.decrypt(local.seal(b"x"), b"") == b"x"
 
 
+def test_model1_without_a_version_uses_the_current_kek_version(client: Client, unique: str) -> None:
+    # Issue 18 item 5: after a rotation, a model made without a version encrypts under the new
+    # version (before, it defaulted to version 1).
+    first = kmipkit.Model1(client, unique)
+    assert first.kek_version == 1  # no version yet: the first one, which ensure_kek creates
+    kek1 = first.ensure_kek()
+    kek2 = kmipkit.Model1(client, unique, 2).ensure_kek()
+    current = kmipkit.Model1(client, unique)
+    assert current.kek_version == 2 and current.kek_key_name == f"{unique}/v2"
+    ct = current.encrypt(b"after rotate", b"x=1")
+    assert envelope.header(ct)["key"] == kek2
+    assert kmipkit.Model1(client, unique, 1).decrypt(ct, b"x=1") == b"after rotate"
+    # A staged (Pre-Active) higher version does not take over until it is activated.
+    staged = client.create_aes_key(f"{unique}/v3")
+    assert kmipkit.Model1(client, unique).kek_version == 2
+    client.activate(staged)
+    assert kmipkit.Model1(client, unique).kek_version == 3
+    # None Active: an error naming the states rather than a silent choice.
+    for uid in (staged, kek2.uid, kek1.uid):
+        client.revoke(uid)
+    with pytest.raises(kmipkit.ProtocolError, match="is Active"):
+        kmipkit.Model1(client, unique)
+
+
+def test_model1_refuses_a_ciphertext_of_another_kek(client: Client, unique: str) -> None:
+    # Issue 18 item 4: the model's KEK decides, not the ciphertext. Before, a model sharing a
+    # key cache with another KEK's model decrypted that KEK's ciphertexts.
+    cache = kmipkit.KeyCache()
+    a = kmipkit.Model1(client, f"{unique}-a", 1, cache)
+    b = kmipkit.Model1(client, f"{unique}-b", 1, cache)
+    a.ensure_kek()
+    b.ensure_kek()
+    dek_b = b.create_dek()
+    of_b = dek_b.seal(b"B's data", b"c")
+    assert b.decrypt(of_b, b"c") == b"B's data"  # B's key is now in the shared cache
+    with pytest.raises(kmipkit.IntegrityError, match="-b"):
+        a.decrypt(of_b, b"c")
+    with pytest.raises(kmipkit.IntegrityError):
+        a.decrypt_stream(io.BytesIO(of_b), io.BytesIO(), b"c")
+    with pytest.raises(kmipkit.IntegrityError):
+        a.unlock(dek_b.protected)
+    rotation = kmipkit.Model1Rotation(a)
+    with pytest.raises(kmipkit.IntegrityError):
+        rotation.is_current(of_b)
+    with pytest.raises(kmipkit.IntegrityError):
+        rotation.rewrap(of_b)
+    out = io.BytesIO()
+    assert b.decrypt_stream(io.BytesIO(of_b), out, b"c") == len(b"B's data")
+
+
 def test_model1_streaming(client: Client, unique: str) -> None:
     model = kmipkit.Model1(client, unique, 1)
     model.ensure_kek()

@@ -25,6 +25,18 @@
 //!    returns the DEK in [`SecretBytes`]. A modified blob or a wrong KEK fails at the key manager
 //!    (the GCM tag does not verify) and is reported as [`Error::Integrity`].
 //!
+//! **The caller names the KEK, not the ciphertext.** Every path that unlocks a DEK — [`Model1::unlock`],
+//! [`Model1::open`], [`Model1::unlock_header`] for streaming, and re-wrapping
+//! ([`super::rotation::Model1Rotation`]) — first checks that the blob is under this model's KEK
+//! name (any version of it) and refuses any other with [`Error::Integrity`], before the key
+//! manager or the key cache is asked. Otherwise a stored ciphertext could be swapped for one
+//! under any other KEK the caller's identity may use, and would still "authenticate".
+//! [`protected_dek_of`] and [`protected_dek_of_header`] only read a header: they do not know
+//! which KEK the caller expects.
+//!
+//! Which version protects new DEKs: the one given to [`Model1::new`], or the current one (the
+//! highest Active version) with [`Model1::current`]; [`kek_versions`] lists them all.
+//!
 //! The AES key wrap fallback (Register the DEK, Get it wrapped under the KEK with a Key Wrapping
 //! Specification) for servers without Encrypt is **not implemented**: method byte `0x02` is
 //! reserved for it and refused when read.
@@ -72,6 +84,7 @@ use std::sync::Arc;
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 
 use super::format::{self, Header, KeyRef, MAX_KEY_FIELD_LEN, Params};
+pub use super::kek_versions::{current_of, kek_versions};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::keys::{KeyCache, SecretBytes};
@@ -262,6 +275,16 @@ impl Model1 {
         &self.client
     }
 
+    /// The KEK's name (without the `/v…` suffix): the only KEK this model unlocks DEKs of.
+    pub fn kek_name(&self) -> &str {
+        &self.kek_name
+    }
+
+    /// The KEK version new DEKs are protected under.
+    pub fn kek_version(&self) -> u32 {
+        self.kek_version
+    }
+
     /// The KEK's KMIP Name.
     pub fn kek_key_name(&self) -> String {
         kek_key_name(&self.kek_name, self.kek_version)
@@ -393,14 +416,7 @@ impl Model1 {
     /// [`Error::Integrity`]; key-manager failures (connection, permission) pass through.
     pub async fn unlock(&self, protected: &ProtectedDek) -> Result<SecretBytes> {
         self.needs_gcm()?;
-        if protected.kek.name != self.kek_name {
-            return Err(Error::Integrity {
-                reason: format!(
-                    "the protected DEK is under KEK {:?}, not {:?}",
-                    protected.kek.name, self.kek_name
-                ),
-            });
-        }
+        self.check_kek(protected)?;
         let mut request = DecryptRequest::new(
             Some(protected.kek.uid.clone()),
             protected.encrypted_dek.clone(),
@@ -465,15 +481,61 @@ impl Model1 {
     /// header, unlocks it on the key manager, and opens the message (no plaintext unless all of it
     /// verified). The DEK is zeroized before this returns.
     pub async fn open(&self, ciphertext: &[u8], context: &[u8]) -> Result<format::Plaintext> {
-        let protected = protected_dek_of(ciphertext)?;
-        let dek = match &self.cache {
+        let dek = self.unlock_header(&Header::parse(ciphertext)?.0).await?;
+        format::open(ciphertext, dek_array(&dek)?, context)
+    }
+
+    /// The protected DEK of a ciphertext header, checked to be under this model's KEK (any
+    /// version): an [`Error::Integrity`] for a ciphertext of another KEK, so that the caller,
+    /// not the ciphertext, chooses the key.
+    ///
+    /// ```
+    /// # fn run(client: std::sync::Arc<kmipkit::client::Client>) -> kmipkit::error::Result<()> {
+    /// use kmipkit::envelope::format::{Header, KeyRef};
+    /// use kmipkit::envelope::model1::{Model1, ProtectedDek, ProtectionMethod};
+    /// let protected = ProtectedDek {
+    ///     kek: KeyRef { name: "other-kek".into(), version: 1, uid: "9".into() },
+    ///     method: ProtectionMethod::KmipEncryptAesGcm,
+    ///     iv: vec![1; 12], tag: vec![2; 16], encrypted_dek: vec![3; 32],
+    /// };
+    /// let mine = Model1::new(client, "orders-kek", 1)?;
+    /// let ciphertext = mine.seal_with_dek(&vec![7u8; 32].into(), &protected, b"", b"hi")?;
+    /// let (header, _) = Header::parse(&ciphertext)?;
+    /// assert!(mine.protected_dek(&header).is_err()); // not under orders-kek
+    /// # Ok(()) }
+    /// ```
+    pub fn protected_dek(&self, header: &Header) -> Result<ProtectedDek> {
+        let protected = protected_dek_of_header(header)?;
+        self.check_kek(&protected)?;
+        Ok(protected)
+    }
+
+    /// The DEK of a ciphertext header, unlocked on the key manager (or taken from the cache):
+    /// what a streaming decryptor needs ([`format::Decryptor`]). The header must be under this
+    /// model's KEK ([`Model1::protected_dek`]); that is checked before the cache or the key
+    /// manager is asked.
+    pub async fn unlock_header(&self, header: &Header) -> Result<Arc<SecretBytes>> {
+        let protected = self.protected_dek(header)?;
+        match &self.cache {
             Some(cache) => {
                 let id = cache_id(&protected)?;
-                cache.get_or_fetch(&id, || self.unlock(&protected)).await?
+                cache.get_or_fetch(&id, || self.unlock(&protected)).await
             }
-            None => Arc::new(self.unlock(&protected).await?),
-        };
-        format::open(ciphertext, dek_array(&dek)?, context)
+            None => Ok(Arc::new(self.unlock(&protected).await?)),
+        }
+    }
+
+    /// Refuses a protected DEK under another KEK name than this model's.
+    fn check_kek(&self, protected: &ProtectedDek) -> Result<()> {
+        if protected.kek.name == self.kek_name {
+            return Ok(());
+        }
+        Err(Error::Integrity {
+            reason: format!(
+                "the data key is protected under KEK {:?}, not the expected KEK {:?}: this ciphertext or protected-DEK file belongs to another key",
+                protected.kek.name, self.kek_name
+            ),
+        })
     }
 
     /// Keeps unlocked DEKs in `cache` (max age, max uses, max bytes; see [`KeyCache`]), so that
@@ -504,6 +566,10 @@ impl Model1 {
 /// ([`super::rotation::Model1Rotation`]) cannot change it: it keeps the KEK version and UID the
 /// message was first sealed under, while the blob names the KEK version it is protected under now.
 /// Only the KEK names must therefore agree.
+///
+/// This reads the ciphertext; it does not know which KEK the caller expects. To decrypt, use
+/// [`Model1::protected_dek`] or [`Model1::unlock_header`], which refuse a ciphertext of
+/// another KEK.
 pub fn protected_dek_of(ciphertext: &[u8]) -> Result<ProtectedDek> {
     protected_dek_of_header(&Header::parse(ciphertext)?.0)
 }

@@ -3,7 +3,9 @@
 //! # Model 1: re-wrap under a new KEK version
 //!
 //! A new KEK version is a new [`Model1`] with the same KEK name and a higher version
-//! (`Model1::new(client, name, n + 1)` then [`Model1::ensure_kek`]). [`Model1Rotation::rewrap`]
+//! (`Model1::new(client, name, n + 1)` then [`Model1::ensure_kek`], which activates it); from then
+//! on [`Model1::current`] picks it for new DEKs (the highest Active version, listed by
+//! [`kek_versions`](super::model1::kek_versions)). [`Model1Rotation::rewrap`]
 //! unlocks a ciphertext's protected DEK on the key manager (KMIP Decrypt under the KEK UID the blob
 //! names, whatever its version), protects the same DEK under the new KEK (KMIP Encrypt) and
 //! replaces the header's wrapped-DEK field only ([`format::rewrap`]): the body bytes are unchanged.
@@ -145,21 +147,19 @@ impl Model1Rotation {
     }
 
     /// Whether `ciphertext`'s protected DEK is already under the target KEK version.
+    /// An [`Error::Integrity`] for a ciphertext under another KEK name than the target's.
     pub fn is_current(&self, ciphertext: &[u8]) -> Result<bool> {
-        let protected = protected_dek_of(ciphertext)?;
+        let protected = self.target.protected_dek(&Header::parse(ciphertext)?.0)?;
         Ok(protected.kek.version == self.target_version())
     }
 
     fn target_version(&self) -> u32 {
-        // The version is the suffix of the KEK's KMIP name: "{name}/v{version}".
-        let name = self.target.kek_key_name();
-        name.rsplit_once("/v")
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(0)
+        self.target.kek_version()
     }
 
     /// `ciphertext` with its protected DEK re-wrapped under the target KEK; the body bytes are
     /// unchanged. Returns the ciphertext as it is when it is already under the target version.
+    /// A ciphertext under another KEK name than the target's is refused ([`Error::Integrity`]).
     pub async fn rewrap(&mut self, ciphertext: &[u8]) -> Result<Vec<u8>> {
         let mut calls = 0;
         Ok(self
@@ -175,7 +175,8 @@ impl Model1Rotation {
         calls: &mut usize,
     ) -> Result<Option<Vec<u8>>> {
         let (header, _) = Header::parse(ciphertext)?;
-        let protected = protected_dek_of(ciphertext)?;
+        // Checked first: a foreign ciphertext at the target's version number is not "current".
+        let protected = self.target.protected_dek(&header)?;
         if protected.kek.version == self.target_version() {
             return Ok(None);
         }
@@ -509,7 +510,7 @@ fn pick<'v>(versions: &'v [KeyVersion], id: &str, version: u32) -> Result<&'v Ke
 }
 
 /// The KMIP state of `uid`.
-async fn state_of(client: &Client, uid: &str) -> Result<State> {
+pub(crate) async fn state_of(client: &Client, uid: &str) -> Result<State> {
     let request = GetAttributesRequest::new(
         Some(uid.to_string()),
         vec![AttributeReference::Tag(Tag::State)],

@@ -1,9 +1,7 @@
 //! `kmipkit._native.Model1`: data keys protected by a key-encryption key on the key manager.
 
-use std::sync::Arc;
-
 use kmipkit::envelope::format::Params;
-use kmipkit::envelope::model1::{Model1, ProtectedDek, protected_dek_of_header};
+use kmipkit::envelope::model1::{Model1, ProtectedDek};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -35,6 +33,44 @@ impl NativeModel1 {
             inner = inner.with_cache(c.inner.clone());
         }
         Ok(Self { inner })
+    }
+
+    /// Model 1 with the KEK's current version (the highest Active one; 1 when it has none yet).
+    #[staticmethod]
+    #[pyo3(signature = (client, kek_name, cache=None, aio=None))]
+    fn current(
+        py: Python<'_>,
+        client: &NativeClient,
+        kek_name: String,
+        cache: Option<&NativeKeyCache>,
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
+        let client = client.client()?;
+        let cache = cache.map(|c| c.inner.clone());
+        run(
+            py,
+            aio.as_ref(),
+            async move {
+                let mut inner = Model1::current(client, kek_name).await?;
+                if let Some(c) = cache {
+                    inner = inner.with_cache(c);
+                }
+                Ok(inner)
+            },
+            |py, inner| Ok(Py::new(py, NativeModel1 { inner })?.into_any()),
+        )
+    }
+
+    /// The KEK's name (the only KEK whose data keys this model unlocks).
+    #[getter]
+    fn kek_name(&self) -> String {
+        self.inner.kek_name().to_string()
+    }
+
+    /// The KEK version new data keys are protected under.
+    #[getter]
+    fn kek_version(&self) -> u32 {
+        self.inner.kek_version()
     }
 
     /// The KEK's KMIP Name (`name/vN`).
@@ -186,10 +222,9 @@ impl NativeModel1 {
     /// Streams a Model 1 ciphertext from `src` decrypted into `dst`; returns the plaintext length.
     fn decrypt_stream(&self, py: Python<'_>, src: Obj, dst: Obj, context: &[u8]) -> PyResult<u64> {
         decrypt_stream(py, src, dst, context, |py, header| {
-            // Checked before the key manager is asked anything.
-            let protected = protected_dek_of_header(header).py()?;
+            // The core checks the header is under this model's KEK before asking anyone.
             let m = self.inner.clone();
-            block(py, async move { m.unlock(&protected).await }).map(Arc::new)
+            block(py, async move { m.unlock_header(header).await })
         })
     }
 
