@@ -23,6 +23,7 @@ mod blocking;
 mod events;
 mod operations;
 mod reconcile;
+mod scope;
 
 pub use blocking::BlockingClient;
 
@@ -56,6 +57,7 @@ pub struct Client {
     limits: Limits,
     logger: Arc<Logger>,
     user: Option<String>,
+    scope: crate::keys::CacheScope,
 }
 
 impl std::fmt::Debug for Client {
@@ -139,6 +141,7 @@ impl Client {
         limits: Limits,
         logger: Arc<Logger>,
     ) -> Result<Client> {
+        let scope = scope::scope_of(&transport, credential.as_ref());
         let user = match &credential {
             Some(Credential::UsernameAndPassword { username, .. }) => Some(username.clone()),
             _ => None,
@@ -159,6 +162,7 @@ impl Client {
             limits,
             logger,
             user,
+            scope,
         };
         if let VersionChoice::Negotiate(highest) = version {
             let agreed = client.negotiate(highest).await?;
@@ -170,6 +174,13 @@ impl Client {
     /// The protocol version in use.
     pub fn version(&self) -> ProtocolVersion {
         self.lock_session().version()
+    }
+
+    /// Who this client is and which servers it asks (client certificates, KMIP credential,
+    /// server addresses and CAs), as a digest: a [`KeyCache`](crate::keys::KeyCache) binds
+    /// itself to the first scope that uses it and refuses the others.
+    pub fn cache_scope(&self) -> crate::keys::CacheScope {
+        self.scope
     }
 
     /// The names of the configured servers, primary first.
