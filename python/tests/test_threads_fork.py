@@ -18,7 +18,7 @@ def test_eight_threads_one_client_1000_mixed_operations(client: Client, unique: 
     uid = client.create_aes_key(unique)
     client.activate(uid)
     key = client.get(uid).material()
-    model = kmipkit.Model2(client, unique + "-", cache=kmipkit.KeyCache())
+    model = kmipkit.Model2(client, unique + ":", cache=kmipkit.KeyCache())
     errors: list[BaseException] = []
 
     def op(i: int) -> None:
