@@ -11,7 +11,7 @@
 //!   Name and an Encrypt|Decrypt usage mask, then Activate). When versions exist but none is
 //!   Active (all Compromised, Deactivated or Destroyed) it refuses, naming the key, the state of
 //!   each version and what to do. The key's bytes are fetched into
-//!   [`SecretBytes`](crate::keys::SecretBytes) and zeroized after use; the ciphertext records
+//!   [`SecretBytes`] and zeroized after use; the ciphertext records
 //!   the key reference `{name, version, uid}`.
 //! - [`Model2::decrypt`] reads the key reference from the header, checks that it names
 //!   `prefix + id`, checks the version's state ([`DecryptPolicy`]: Pre-Active, Active and
