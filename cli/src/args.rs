@@ -130,7 +130,7 @@ pub struct ContextArgs {
 Examples:
   kmipkit encrypt --kek app-kek -C table=orders -o orders.kmk orders.csv
   pg_dump shop | kmipkit encrypt --dek shop.dek > shop.sql.kmk
-  kmipkit encrypt --for C-1042 --prefix customer- -C field=email < email.txt > email.kmk")]
+  kmipkit encrypt --for C-1042 --prefix customer: -C field=email < email.txt > email.kmk")]
 pub struct EncryptArgs {
     /// The file to encrypt; stdin when absent or `-`.
     pub input: Option<PathBuf>,
@@ -157,7 +157,8 @@ pub struct EncryptArgs {
     /// Model 2: encrypt with the key of this identifier (customer, document); created on first use.
     #[arg(long = "for", value_name = "ID")]
     pub for_id: Option<String>,
-    /// Model 2: the key-name prefix; the key of ID is named PREFIX + ID.
+    /// Model 2: the key-name prefix, empty or ending with its only `:`; the key of ID is named
+    /// PREFIX + ID (version N ≥ 2: PREFIX + ID + "/vN"). Encryption uses the newest Active version.
     #[arg(long, default_value = "", requires = "for_id")]
     pub prefix: String,
     #[command(flatten)]
@@ -190,6 +191,10 @@ pub struct DecryptArgs {
     /// Model 2: the key-name prefix used with --for.
     #[arg(long, default_value = "", requires = "for_id")]
     pub prefix: String,
+    /// Model 2: also decrypt with a key version revoked as compromised (to recover its data
+    /// before re-encrypting it under a new version). Without it such a key is refused (exit 5).
+    #[arg(long)]
+    pub allow_compromised: bool,
     #[command(flatten)]
     pub context: ContextArgs,
 }

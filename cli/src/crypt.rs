@@ -16,9 +16,8 @@ use std::sync::Arc;
 use kmipkit::client::Client;
 use kmipkit::config::Config;
 use kmipkit::envelope::format::{self, Decryptor, Encryptor, Header, KeyRef, Params};
-use kmipkit::envelope::model1::{Model1, ProtectedDek, dek_array, fetch_aes256};
-use kmipkit::envelope::model2::Model2;
-use kmipkit::envelope::rotation::Model2Rotation;
+use kmipkit::envelope::model1::{Model1, ProtectedDek, dek_array};
+use kmipkit::envelope::model2::{DecryptPolicy, Model2};
 use kmipkit::keys::SecretBytes;
 use serde_json::json;
 
@@ -101,11 +100,12 @@ async fn encryption_key(
     client: &Arc<Client>,
     config: &Config,
     args: &EncryptArgs,
-) -> CliResult<(SecretBytes, Params, u8)> {
+) -> CliResult<(Arc<SecretBytes>, Params, u8)> {
     if let Some(id) = &args.for_id {
-        let model = Arc::new(Model2::new(client.clone(), args.prefix.clone())?);
-        let key_ref = Model2Rotation::new(model).primary(id).await?;
-        let key = fetch_aes256(client, &key_ref.uid).await?;
+        // The current (highest Active) version, created on first use; refused when none is
+        // Active.
+        let model = Model2::new(client.clone(), args.prefix.clone())?;
+        let (key_ref, key) = model.encryption_key(id).await.map_err(key_state)?;
         return Ok((key, Params::new(key_ref), 2));
     }
     let (dek, protected) = match &args.dek {
@@ -124,7 +124,18 @@ async fn encryption_key(
         wrapped_dek: protected.to_bytes()?,
         ..Params::new(protected.kek.clone())
     };
-    Ok((dek, params, 1))
+    Ok((Arc::new(dek), params, 1))
+}
+
+/// A key-state refusal from the core (no Active version, a Compromised or Destroyed version)
+/// is the key manager's state speaking: exit 5, like a refusal by the server.
+fn key_state(e: kmipkit::Error) -> Failure {
+    let refused = matches!(e, kmipkit::Error::Protocol { .. });
+    let mut failure = Failure::from(e);
+    if refused {
+        failure.exit = Exit::Refused;
+    }
+    failure
 }
 
 /// The KEK of `model`: found by name, or created when the caller asked with `--create-kek`.
@@ -297,21 +308,21 @@ async fn decryption_key(
         ))
         .hint("pass --for ID (and --prefix PREFIX if its keys have one); the key named inside the file is not trusted on its own"));
     };
-    let expected = Model2::new(client.clone(), args.prefix.clone())?.key_name(id)?;
-    if key_ref.name != expected {
-        return Err(kmipkit::Error::Integrity {
-            reason: format!(
-                "the ciphertext was made with key {:?}, not {expected:?}: it belongs to another identifier",
-                key_ref.name
-            ),
-        }
-        .into());
-    }
-    Ok((
-        Arc::new(fetch_aes256(client, &key_ref.uid).await?),
-        2,
-        key_ref.clone(),
-    ))
+    let policy = if args.allow_compromised {
+        DecryptPolicy::allow_compromised()
+    } else {
+        DecryptPolicy::default()
+    };
+    // The ciphertext must name `id`'s key, and the version's state is checked before its bytes
+    // are fetched: Compromised only with --allow-compromised.
+    let model = Model2::new(client.clone(), args.prefix.clone())?;
+    let key = model
+        .decryption_key(id, key_ref, policy)
+        .await
+        .map_err(|e| {
+            key_state(e).hint("a compromised key's data is read with --allow-compromised, then re-encrypted under a new version (kmipkit key rotate NAME, kmipkit rotate)")
+        })?;
+    Ok((key, 2, key_ref.clone()))
 }
 
 /// Copies `reader` into `writer` in frame-sized chunks, naming the side that failed.

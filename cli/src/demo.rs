@@ -244,7 +244,7 @@ async fn envelopes(client: Arc<Client>) -> Result<(), String> {
     }
 
     step("Model 2: a key per customer, named and versioned in every ciphertext");
-    let model2 = Model2::new(client.clone(), "demo-customer-").map_err(e)?;
+    let model2 = Model2::new(client.clone(), "demo-customer:").map_err(e)?;
     for customer in ["42", "43"] {
         let sealed = model2
             .encrypt(customer, b"field=email", b"someone@example.com")
@@ -303,23 +303,24 @@ async fn envelopes(client: Arc<Client>) -> Result<(), String> {
     {
         return Err("Model 1 re-wrap did not keep the record readable and unchanged".into());
     }
-    let rotation = Model2Rotation::new(Arc::new(model2));
-    let before = rotation
+    let model2 = Arc::new(model2);
+    let rotation = Model2Rotation::new(model2.clone());
+    let before = model2
         .encrypt("42", b"field=email", b"old@example.com")
         .await
         .map_err(e)?;
     let v2 = rotation.add_version("42").await.map_err(e)?;
     rotation.promote("42", v2.version).await.map_err(e)?;
-    let after = rotation
+    let after = model2
         .encrypt("42", b"field=email", b"new@example.com")
         .await
         .map_err(e)?;
     rotation.deactivate("42", 1).await.map_err(e)?;
-    let old = rotation
+    let old = model2
         .decrypt("42", &before, b"field=email")
         .await
         .map_err(e)?;
-    let new = rotation
+    let new = model2
         .decrypt("42", &after, b"field=email")
         .await
         .map_err(e)?;

@@ -164,6 +164,12 @@ fn classify(err: &Error) -> (Exit, Option<String>) {
             Exit::Integrity,
             hint("the input is not a kmipkit ciphertext, or its header was damaged"),
         ),
+        Error::Encode { what, .. } if what == "key name" => (
+            Exit::Usage,
+            hint(
+                "identifiers and prefixes contain no '/'; a prefix is empty or ends with its only ':' (--prefix customer:); KEK names contain no ':'",
+            ),
+        ),
         Error::Log { .. } => (
             Exit::Io,
             hint("check the [log] and [audit] paths in kmipkit.toml and their permissions"),

@@ -41,8 +41,10 @@ pub async fn rotate(
         out.document(json!({"name": name, "model": 1, "version": key.version, "id": key.uid, "previous_version": current}));
         return Ok(());
     }
-    let rotation = Model2Rotation::new(Arc::new(Model2::new(client.clone(), "")?));
-    let versions = rotation.versions(name).await?;
+    // `customer:C-1042` is identifier `C-1042` under prefix `customer:` (the naming rule).
+    let (model, id) = Model2::for_key_name(client.clone(), name)?;
+    let rotation = Model2Rotation::new(Arc::new(model));
+    let versions = rotation.versions(&id).await?;
     let Some(previous) = versions
         .iter()
         .rev()
@@ -55,10 +57,10 @@ pub async fn rotate(
         )
         .hint("create it with `kmipkit key create NAME` or `kmipkit encrypt --for ID`"));
     };
-    let added = rotation.add_version(name).await?;
-    rotation.promote(name, added.version).await?;
+    let added = rotation.add_version(&id).await?;
+    rotation.promote(&id, added.version).await?;
     if retire_old {
-        rotation.deactivate(name, previous.key.version).await?;
+        rotation.deactivate(&id, previous.key.version).await?;
     }
     out.line(format!(
         "{name} version {} is key {} and now encrypts; version {} {}",

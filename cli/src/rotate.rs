@@ -17,8 +17,8 @@ use std::sync::Arc;
 use kmipkit::client::Client;
 use kmipkit::envelope::format::{Decryptor, Encryptor, Header, KeyRef, MAGIC, Params};
 use kmipkit::envelope::model1::{Model1, ProtectedDek, dek_array, fetch_aes256};
-use kmipkit::envelope::model2::Model2;
-use kmipkit::envelope::rotation::{Model1Rotation, Model2Rotation};
+use kmipkit::envelope::model2::{DecryptPolicy, Model2, decryption_key};
+use kmipkit::envelope::rotation::Model1Rotation;
 use kmipkit::keys::SecretBytes;
 use serde_json::json;
 
@@ -196,8 +196,8 @@ impl Session {
             return Ok(Moved::Reencrypted);
         }
         let old_uid = header.key_ref.uid.clone();
-        self.fetch(&old_uid).await?;
-        self.fetch(&primary.uid).await?;
+        self.fetch(&header.key_ref, true).await?;
+        self.fetch(&primary, false).await?;
         let old = dek_array(&self.keys[&old_uid])?;
         let new = dek_array(&self.keys[&primary.uid])?;
         let mut decryptor = Decryptor::new(body, &header, old, &self.context)?;
@@ -245,24 +245,30 @@ impl Session {
         if let Some(k) = self.primaries.get(name) {
             return Ok(k.clone());
         }
-        let rotation = Model2Rotation::new(Arc::new(Model2::new(self.client.clone(), "")?));
-        // `primary` creates a key that does not exist: a file naming an unknown key (a foreign
+        let (model, id) = Model2::for_key_name(self.client.clone(), name)?;
+        // `key_for` creates a key that does not exist: a file naming an unknown key (a foreign
         // or forged header, or a key destroyed since) must not make one, not even in a dry run.
-        if rotation.versions(name).await?.is_empty() {
+        if model.versions(&id).await?.is_empty() {
             return Err(Failure::new(
                 Exit::Refused,
                 format!("the key manager has no key named {name:?}"),
             ));
         }
-        let primary = rotation.primary(name).await?;
+        let primary = model.key_for(&id).await?;
         self.primaries.insert(name.to_string(), primary.clone());
         Ok(primary)
     }
 
-    async fn fetch(&mut self, uid: &str) -> CliResult {
-        if !self.keys.contains_key(uid) {
-            let key = fetch_aes256(&self.client, uid).await?;
-            self.keys.insert(uid.to_string(), key);
+    /// Fetches `key` once per run; an old version's state is checked first (a Compromised or
+    /// Destroyed version is refused, as `decrypt` refuses it).
+    async fn fetch(&mut self, key: &KeyRef, old: bool) -> CliResult {
+        if !self.keys.contains_key(&key.uid) {
+            let bytes = if old {
+                decryption_key(&self.client, key, DecryptPolicy::default()).await?
+            } else {
+                fetch_aes256(&self.client, &key.uid).await?
+            };
+            self.keys.insert(key.uid.clone(), bytes);
         }
         Ok(())
     }

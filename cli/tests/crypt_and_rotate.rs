@@ -180,7 +180,7 @@ fn encrypt_decrypt_dek_and_rotate() {
             "--for",
             "42",
             "--prefix",
-            "customer-",
+            "customer:",
             "-C",
             "field=email",
             "-o",
@@ -189,7 +189,7 @@ fn encrypt_decrypt_dek_and_rotate() {
         b"a@example.com",
     )
     .expect(0);
-    assert!(run.text().contains("customer-42"), "{}", run.text());
+    assert!(run.text().contains("customer:42"), "{}", run.text());
     let out = k(
         &[
             "decrypt",
@@ -197,7 +197,7 @@ fn encrypt_decrypt_dek_and_rotate() {
             "--for",
             "42",
             "--prefix",
-            "customer-",
+            "customer:",
             "-C",
             "field=email",
         ],
@@ -212,7 +212,7 @@ fn encrypt_decrypt_dek_and_rotate() {
             "--for",
             "43",
             "--prefix",
-            "customer-",
+            "customer:",
             "-C",
             "field=email",
         ],

@@ -38,7 +38,7 @@ async fn model2_encrypts_ten_thousand_messages_with_one_key_fetch_per_cache_life
     let server = TestServer::start(0);
     let client = Arc::new(support::client::client(&server, ProtocolVersion::V2_0).await);
     let clock = ManualClock::default();
-    let model = Model2::new(client.clone(), "cached-customer-")
+    let model = Model2::new(client.clone(), "cached-customer:")
         .unwrap()
         .with_cache(cache(&clock));
 
@@ -67,15 +67,22 @@ async fn model2_encrypts_ten_thousand_messages_with_one_key_fetch_per_cache_life
         "no key-manager round trip while the key is cached"
     );
 
-    // Past the cache lifetime: exactly one more fetch, then cached again.
+    // Past the cache lifetime: the current version is looked up again (its state may have
+    // changed elsewhere) and fetched once, then cached again.
     clock.advance(Duration::from_secs(61));
-    for _ in 0..100 {
+    model.encrypt("7", b"ctx", b"later").await.unwrap();
+    let after_expiry = requests(&client);
+    assert!(
+        after_expiry > after_first,
+        "looked up again after the max age"
+    );
+    for _ in 1..100 {
         model.encrypt("7", b"ctx", b"later").await.unwrap();
     }
     assert_eq!(
         requests(&client),
-        after_first + 1,
-        "one fetch per cache lifetime"
+        after_expiry,
+        "one lookup and fetch per cache lifetime"
     );
     assert_eq!(
         model.decrypt("7", &first, b"ctx").await.unwrap().as_slice(),

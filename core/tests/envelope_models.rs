@@ -11,7 +11,7 @@ use kmipkit::Error;
 use kmipkit::client::Client;
 use kmipkit::envelope::format;
 use kmipkit::envelope::model1::{Model1, ProtectedDek, kek_key_name, protected_dek_of};
-use kmipkit::envelope::model2::{KEY_VERSION, Model2, key_ref_of};
+use kmipkit::envelope::model2::{Model2, key_ref_of};
 use kmipkit::message::{Attributes, LocateRequest};
 use kmipkit::spec::ProtocolVersion;
 use support::client::{client, saw};
@@ -264,7 +264,7 @@ async fn model1_refuses_a_ciphertext_of_another_kek_on_every_path() {
 async fn model2_two_customers_end_to_end_over_kmip_2_0() {
     let server = TestServer::start(0);
     let client = connect(&server, ProtocolVersion::V2_0).await;
-    let model = Model2::new(client.clone(), "customer-").unwrap();
+    let model = Model2::new(client.clone(), "customer:").unwrap();
     assert_eq!(model.find_key("A-1").await.unwrap(), None);
 
     let context = b"table=invoices";
@@ -283,14 +283,8 @@ async fn model2_two_customers_end_to_end_over_kmip_2_0() {
 
     let key_a = key_ref_of(&a1).unwrap();
     let key_b = key_ref_of(&b1).unwrap();
-    assert_eq!(
-        (key_a.name.as_str(), key_a.version),
-        ("customer-A-1", KEY_VERSION)
-    );
-    assert_eq!(
-        (key_b.name.as_str(), key_b.version),
-        ("customer-B-2", KEY_VERSION)
-    );
+    assert_eq!((key_a.name.as_str(), key_a.version), ("customer:A-1", 1));
+    assert_eq!((key_b.name.as_str(), key_b.version), ("customer:B-2", 1));
     assert_ne!(key_a.uid, key_b.uid, "one key per customer");
     assert_eq!(
         key_ref_of(&a2).unwrap(),
@@ -299,7 +293,7 @@ async fn model2_two_customers_end_to_end_over_kmip_2_0() {
     );
     assert_eq!(model.find_key("A-1").await.unwrap(), Some(key_a.clone()));
     assert_eq!(
-        client.locate_by_name("customer-A-1").await.unwrap(),
+        client.locate_by_name("customer:A-1").await.unwrap(),
         vec![key_a.uid.clone()]
     );
     assert_eq!(all_objects(&client).await.len(), 2);
@@ -308,7 +302,7 @@ async fn model2_two_customers_end_to_end_over_kmip_2_0() {
 
     // A fresh client decrypts; each ciphertext only for its own customer and context.
     let fresh = connect(&server, ProtocolVersion::V2_0).await;
-    let model = Model2::new(fresh, "customer-").unwrap();
+    let model = Model2::new(fresh, "customer:").unwrap();
     assert_eq!(
         &model.decrypt("A-1", &a1, context).await.unwrap()[..],
         b"invoice for A"
@@ -325,7 +319,7 @@ async fn model2_two_customers_end_to_end_over_kmip_2_0() {
         model.decrypt("B-2", &a1, context).await,
         "A's ciphertext as B",
     );
-    assert!(message.contains("customer-A-1"), "{message}");
+    assert!(message.contains("customer:A-1"), "{message}");
     integrity(model.decrypt("A-1", &a1, b"table=other").await, "context");
     // Pointing A's ciphertext at B's key (name and UID) fails the key commitment.
     let (mut header, body) = format::Header::parse(&a1).unwrap();
@@ -336,11 +330,11 @@ async fn model2_two_customers_end_to_end_over_kmip_2_0() {
         "relabelled to B",
     );
     // Another prefix names other keys.
-    let other = Model2::new(model.client().clone(), "tenant-").unwrap();
+    let other = Model2::new(model.client().clone(), "tenant:").unwrap();
     integrity(other.decrypt("A-1", &a1, context).await, "other prefix");
 
     // Identifiers are checked before anything is sent.
-    for bad in ["", "a\nb", "tab\there", &"x".repeat(257)] {
+    for bad in ["", "a\nb", "tab\there", "a/v2", &"x".repeat(257)] {
         let err = model.encrypt(bad, context, b"x").await.expect_err(bad);
         assert!(matches!(err, Error::Encode { .. }), "{bad:?}: {err:?}");
     }
@@ -351,7 +345,7 @@ async fn model2_two_customers_end_to_end_over_kmip_2_0() {
 async fn model2_concurrent_first_use_creates_one_key() {
     let server = TestServer::start(0);
     let client = connect(&server, ProtocolVersion::V1_4).await;
-    let shared = Arc::new(Model2::new(client.clone(), "doc-").unwrap());
+    let shared = Arc::new(Model2::new(client.clone(), "doc:").unwrap());
     let mut tasks = Vec::new();
     for i in 0..10u8 {
         // Half share one Model2 (per-name lock), half have their own Model2 and client (no
@@ -360,7 +354,7 @@ async fn model2_concurrent_first_use_creates_one_key() {
             shared.clone()
         } else {
             let own = connect(&server, ProtocolVersion::V1_4).await;
-            Arc::new(Model2::new(own, "doc-").unwrap())
+            Arc::new(Model2::new(own, "doc:").unwrap())
         };
         tasks.push(tokio::spawn(async move {
             let ciphertext = model.encrypt("D-77", b"", &[i; 100]).await.unwrap();
@@ -371,7 +365,7 @@ async fn model2_concurrent_first_use_creates_one_key() {
     for task in tasks {
         results.push(task.await.unwrap());
     }
-    let found = client.locate_by_name("doc-D-77").await.unwrap();
+    let found = client.locate_by_name("doc:D-77").await.unwrap();
     assert_eq!(found.len(), 1, "exactly one key: {found:?}");
     for (i, ciphertext) in &results {
         assert_eq!(key_ref_of(ciphertext).unwrap().uid, found[0]);

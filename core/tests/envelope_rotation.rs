@@ -87,28 +87,27 @@ async fn seal_under(client: &Client, key: &KeyRef, context: &[u8], plaintext: &[
 async fn model2_rotation_in_four_phases() {
     let server = TestServer::start(0);
     let client = connect(&server).await;
-    let model = Arc::new(Model2::new(client.clone(), "customer-").unwrap());
+    let model = Arc::new(Model2::new(client.clone(), "customer:").unwrap());
     let rotation = Model2Rotation::new(model.clone());
     let (id, ctx) = ("C-1", b"table=invoices".as_slice());
     let version_of = |ct: &[u8]| key_ref_of(ct).unwrap().version;
 
     // Phase 1: the old key (v1) is primary: it encrypts and decrypts.
-    let ct1 = rotation.encrypt(id, ctx, b"one").await.expect("encrypt v1");
+    let ct1 = model.encrypt(id, ctx, b"one").await.expect("encrypt v1");
     assert_eq!(version_of(&ct1), 1);
-    assert_eq!(key_ref_of(&ct1).unwrap().name, "customer-C-1");
-    assert_eq!(&rotation.decrypt(id, &ct1, ctx).await.unwrap()[..], b"one");
-    // Model 2's own encrypt writes the same version-1 ciphertexts.
+    assert_eq!(key_ref_of(&ct1).unwrap().name, "customer:C-1");
+    assert_eq!(&model.decrypt(id, &ct1, ctx).await.unwrap()[..], b"one");
     let plain = model.encrypt(id, ctx, b"plain").await.unwrap();
     assert_eq!(version_of(&plain), 1);
-    let err = rotation.encrypt_with(id, 2, ctx, b"x").await.unwrap_err();
+    let err = rotation.promote(id, 2).await.unwrap_err();
     assert!(err.to_string().contains("has no version 2"), "{err}");
 
     // Phase 2: v2 added (Pre-Active): v1 still encrypts; v2 refuses to encrypt; both decrypt.
     let v2 = rotation.add_version(id).await.expect("add v2");
-    assert_eq!((v2.name.as_str(), v2.version), ("customer-C-1", 2));
+    assert_eq!((v2.name.as_str(), v2.version), ("customer:C-1", 2));
     assert_eq!(
         client
-            .locate_by_name(&version_key_name("customer-C-1", 2))
+            .locate_by_name(&version_key_name("customer:C-1", 2))
             .await
             .unwrap(),
         vec![v2.uid.clone()]
@@ -121,24 +120,24 @@ async fn model2_rotation_in_four_phases() {
         .map(|v| (v.key.version, v.state))
         .collect();
     assert_eq!(states, [(1, State::Active), (2, State::PreActive)]);
-    let ct2a = rotation.encrypt(id, ctx, b"two").await.unwrap();
+    let ct2a = rotation.model().encrypt(id, ctx, b"two").await.unwrap();
     assert_eq!(version_of(&ct2a), 1);
-    let err = rotation.encrypt_with(id, 2, ctx, b"x").await.unwrap_err();
-    assert!(err.to_string().contains("not Active"), "{err}");
     let v2_made = seal_under(&client, &v2, ctx, b"pre-active").await;
     assert_eq!(
-        &rotation.decrypt(id, &v2_made, ctx).await.unwrap()[..],
+        &model.decrypt(id, &v2_made, ctx).await.unwrap()[..],
         b"pre-active"
     );
-    assert_eq!(&rotation.decrypt(id, &ct1, ctx).await.unwrap()[..], b"one");
-    assert_eq!(&rotation.decrypt(id, &ct2a, ctx).await.unwrap()[..], b"two");
+    assert_eq!(&model.decrypt(id, &ct1, ctx).await.unwrap()[..], b"one");
+    assert_eq!(&model.decrypt(id, &ct2a, ctx).await.unwrap()[..], b"two");
 
-    // Phase 3: v2 primary: new data under v2; v1 can still encrypt when asked; both decrypt.
+    // Phase 3: v2 primary: new data under v2; v1 is still Active (another process not yet
+    // aware of v2 may still seal under it); both decrypt.
     rotation.promote(id, 2).await.expect("promote");
-    let ct3 = rotation.encrypt(id, ctx, b"three").await.unwrap();
+    let ct3 = model.encrypt(id, ctx, b"three").await.unwrap();
     assert_eq!(version_of(&ct3), 2);
-    assert_eq!(rotation.primary(id).await.unwrap(), v2);
-    let ct3_old = rotation.encrypt_with(id, 1, ctx, b"old").await.unwrap();
+    assert_eq!(model.key_for(id).await.unwrap(), v2);
+    let v1 = key_ref_of(&ct1).unwrap();
+    let ct3_old = seal_under(&client, &v1, ctx, b"old").await;
     assert_eq!(version_of(&ct3_old), 1);
     for (ct, text) in [
         (&ct1, &b"one"[..]),
@@ -147,7 +146,7 @@ async fn model2_rotation_in_four_phases() {
         (&ct3_old, b"old"),
         (&v2_made, b"pre-active"),
     ] {
-        assert_eq!(&rotation.decrypt(id, ct, ctx).await.unwrap()[..], text);
+        assert_eq!(&model.decrypt(id, ct, ctx).await.unwrap()[..], text);
     }
 
     // Phase 4: v1 deactivated: it cannot encrypt any more; v2 encrypts; old ciphertexts decrypt.
@@ -160,9 +159,7 @@ async fn model2_rotation_in_four_phases() {
         .map(|v| (v.key.version, v.state))
         .collect();
     assert_eq!(states, [(1, State::Deactivated), (2, State::Active)]);
-    let err = rotation.encrypt_with(id, 1, ctx, b"x").await.unwrap_err();
-    assert!(err.to_string().contains("Deactivated"), "{err}");
-    let ct4 = rotation.encrypt(id, ctx, b"four").await.unwrap();
+    let ct4 = model.encrypt(id, ctx, b"four").await.unwrap();
     assert_eq!(version_of(&ct4), 2);
     for (ct, text) in [
         (&ct1, &b"one"[..]),
@@ -172,8 +169,6 @@ async fn model2_rotation_in_four_phases() {
         (&ct3_old, b"old"),
         (&ct4, b"four"),
     ] {
-        assert_eq!(&rotation.decrypt(id, ct, ctx).await.unwrap()[..], text);
-        // Model 2 alone decrypts every version too.
         assert_eq!(&model.decrypt(id, ct, ctx).await.unwrap()[..], text);
     }
     // The only Active version cannot be deactivated.
@@ -457,19 +452,19 @@ async fn bulk_rewrap_survives_a_key_manager_failure_and_a_rerun_finishes() {
 async fn dependency_report_guards_destroy() {
     let server = TestServer::start(0);
     let client = connect(&server).await;
-    let model = Arc::new(Model2::new(client.clone(), "doc-").unwrap());
+    let model = Arc::new(Model2::new(client.clone(), "doc:").unwrap());
     let rotation = Model2Rotation::new(model.clone());
     let id = "D-9";
     let mut store: BTreeMap<u32, (Vec<u8>, Vec<u8>)> = BTreeMap::new();
     for n in 0..6u32 {
         let ctx = format!("part={n}").into_bytes();
-        let ct = rotation
+        let ct = model
             .encrypt(id, &ctx, format!("part {n}").as_bytes())
             .await
             .unwrap();
         store.insert(n, (ctx, ct));
     }
-    let v1 = rotation.primary(id).await.unwrap();
+    let v1 = model.key_for(id).await.unwrap();
     let v2 = rotation.add_version(id).await.unwrap();
     rotation.promote(id, 2).await.unwrap();
     rotation.deactivate(id, 1).await.unwrap();
@@ -494,12 +489,12 @@ async fn dependency_report_guards_destroy() {
         .await
         .unwrap();
     assert_eq!(progress, [1, 2, 3]);
-    // One State lookup for the primary, one Get per key version.
-    assert_eq!((done.rotated, done.key_manager_calls), (3, 3));
+    // One lookup of the primary and a Get of its key; a State lookup and a Get for v1.
+    assert_eq!((done.rotated, done.key_manager_calls), (3, 4));
 
     let report = dependency_report(store.iter().map(|(k, (_, c))| (*k, c.clone())));
-    assert_eq!(report.dependents("doc-D-9", 1), [&3, &4, &5]);
-    assert_eq!(report.dependents("doc-D-9", 2), [&0, &1, &2]);
+    assert_eq!(report.dependents("doc:D-9", 1), [&3, &4, &5]);
+    assert_eq!(report.dependents("doc:D-9", 2), [&0, &1, &2]);
     assert!(report.unreadable.is_empty());
     let err = destroy_version(&client, &report, &v1).await.unwrap_err();
     assert!(err.to_string().contains("still needed by 3"), "{err}");
@@ -528,8 +523,8 @@ async fn dependency_report_guards_destroy() {
         .unwrap();
     assert_eq!((done.rotated, done.already_current), (3, 3));
     let report = dependency_report(store.iter().map(|(k, (_, c))| (*k, c.clone())));
-    assert!(report.dependents("doc-D-9", 1).is_empty());
-    assert_eq!(report.dependents("doc-D-9", 2).len(), 6);
+    assert!(report.dependents("doc:D-9", 1).is_empty());
+    assert_eq!(report.dependents("doc:D-9", 2).len(), 6);
     destroy_version(&client, &report, &v1)
         .await
         .expect("destroy v1");
@@ -541,15 +536,15 @@ async fn dependency_report_guards_destroy() {
         .map(|v| v.key)
         .collect();
     assert_eq!(left, std::slice::from_ref(&v2));
-    assert_eq!(rotation.primary(id).await.unwrap(), v2);
+    assert_eq!(model.key_for(id).await.unwrap(), v2);
     for (n, (ctx, ct)) in &store {
         assert_eq!(
-            &rotation.decrypt(id, ct, ctx).await.unwrap()[..],
+            &model.decrypt(id, ct, ctx).await.unwrap()[..],
             format!("part {n}").as_bytes()
         );
     }
     // New data still goes to v2 (no new version 1 is created after v1's destruction).
-    let ct = rotation.encrypt(id, b"c", b"later").await.unwrap();
+    let ct = model.encrypt(id, b"c", b"later").await.unwrap();
     assert_eq!(key_ref_of(&ct).unwrap(), v2);
 }
 
@@ -557,12 +552,12 @@ async fn dependency_report_guards_destroy() {
 async fn model2_bulk_reencrypt_interrupted_by_the_sink_then_finished() {
     let server = TestServer::start(0);
     let client = connect(&server).await;
-    let model = Arc::new(Model2::new(client.clone(), "user-").unwrap());
+    let model = Arc::new(Model2::new(client.clone(), "user:").unwrap());
     let rotation = Model2Rotation::new(model.clone());
     let id = "U-5";
     let mut store: BTreeMap<u32, Vec<u8>> = BTreeMap::new();
     for n in 0..6u32 {
-        let ct = rotation
+        let ct = model
             .encrypt(id, b"ctx", format!("doc {n}").as_bytes())
             .await
             .unwrap();
@@ -601,7 +596,7 @@ async fn model2_bulk_reencrypt_interrupted_by_the_sink_then_finished() {
     assert_eq!(versions, [2, 2, 2, 1, 1, 1]);
     for (n, ct) in &store {
         assert_eq!(
-            &rotation.decrypt(id, ct, b"ctx").await.unwrap()[..],
+            &model.decrypt(id, ct, b"ctx").await.unwrap()[..],
             format!("doc {n}").as_bytes()
         );
     }
@@ -627,7 +622,7 @@ async fn model2_bulk_reencrypt_interrupted_by_the_sink_then_finished() {
     for (n, ct) in &store {
         assert_eq!(key_ref_of(ct).unwrap().version, 2);
         assert_eq!(
-            &rotation.decrypt(id, ct, b"ctx").await.unwrap()[..],
+            &model.decrypt(id, ct, b"ctx").await.unwrap()[..],
             format!("doc {n}").as_bytes()
         );
     }

@@ -15,6 +15,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Mapping, Optional, TypeVar
 
 from . import _native
 from .client import AsyncClient, Client
+from .enums import RevocationReason
 from .types import KeyRef, Progress, Secret
 
 __all__ = [
@@ -69,7 +70,10 @@ def _context(context: Context) -> bytes:
 
 class KeyCache:
     """Unwrapped keys kept in protected memory for at most ``max_age`` seconds, ``max_uses``
-    uses and ``max_bytes`` bytes; concurrent fetches of one key are merged."""
+    uses and ``max_bytes`` bytes; concurrent fetches of one key are merged. A cache serves one
+    client identity and set of servers: the first client that uses it owns it, and models of
+    another client get :class:`~kmipkit.ConfigError`. ``max_age`` also bounds how long a key
+    state change made elsewhere (a revocation) goes unseen."""
 
     def __init__(self, max_age: float = 300.0, max_uses: int = 1 << 32, max_bytes: int = 65536) -> None:
         self._n = _native.KeyCache(max_age, max_uses, max_bytes)
@@ -287,8 +291,9 @@ class Model1(_Sync):
 
 
 class Model2(_Sync):
-    """Model 2 envelope encryption: one key per identifier, named ``prefix + id``, created on
-    first use; each ciphertext names its key and key version."""
+    """Model 2 envelope encryption: one key per identifier, named ``prefix + id`` (the prefix is
+    empty or ends with its only ``:``, e.g. ``"customer:"``), created on first use, in versions;
+    encryption uses the highest Active version and each ciphertext names its key and version."""
 
     def __init__(self, client: Client, prefix: str, cache: Optional[KeyCache] = None) -> None:
         self._n = _native.Model2(client.native, prefix, cache._n if cache is not None else None)
@@ -303,11 +308,16 @@ class Model2(_Sync):
         return self._n.key_name(id)
 
     def key_for(self, id: str) -> KeyRef:
-        """``id``'s key, created on first use."""
+        """The current (highest Active) version of ``id``'s key, created on first use; raises
+        :class:`~kmipkit.ProtocolError` naming the states when no version is Active."""
         return KeyRef._of(self._call("key_for", id))
 
+    def versions(self, id: str) -> list[tuple[KeyRef, str]]:
+        """Every version of ``id``'s key with its KMIP state, oldest first."""
+        return [(KeyRef._of(k), state) for k, state in self._call("versions", id)]
+
     def find_key(self, id: str) -> Optional[KeyRef]:
-        """``id``'s key if it exists."""
+        """The current version of ``id``'s key if the key exists (never creates one)."""
         found = self._call("find_key", id)
         return KeyRef._of(found) if found is not None else None
 
@@ -316,20 +326,28 @@ class Model2(_Sync):
         self._n.forget(id)
 
     def encrypt(self, id: str, plaintext: bytes, context: Context = b"") -> bytes:
-        """Encrypts for ``id`` with ``context`` bound as associated data."""
+        """Encrypts for ``id`` under the current (highest Active) version of its key, with
+        ``context`` bound as associated data."""
         return bytes(self._call("encrypt", id, bytes(plaintext), _context(context)))
 
-    def decrypt(self, id: str, ciphertext: bytes, context: Context = b"") -> bytes:
-        """Decrypts a ciphertext made for ``id`` (any key version)."""
-        return bytes(self._call("decrypt", id, bytes(ciphertext), _context(context)))
+    def decrypt(
+        self, id: str, ciphertext: bytes, context: Context = b"", *, allow_compromised: bool = False
+    ) -> bytes:
+        """Decrypts a ciphertext made for ``id`` under any version that is Pre-Active, Active or
+        Deactivated; a Compromised version only with ``allow_compromised=True`` (to recover data
+        before re-encrypting it)."""
+        return bytes(self._call("decrypt", id, bytes(ciphertext), _context(context), allow_compromised))
 
     def encrypt_stream(self, id: str, src: BinaryIO, dst: BinaryIO, context: Context = b"") -> int:
         """Streams ``src`` encrypted for ``id`` into ``dst``; returns the plaintext length."""
         return int(self._thread(self._n.encrypt_stream, id, src, dst, _context(context)))
 
-    def decrypt_stream(self, id: str, src: BinaryIO, dst: BinaryIO, context: Context = b"") -> int:
-        """Streams a ciphertext for ``id`` from ``src`` decrypted into ``dst``."""
-        return int(self._thread(self._n.decrypt_stream, id, src, dst, _context(context)))
+    def decrypt_stream(
+        self, id: str, src: BinaryIO, dst: BinaryIO, context: Context = b"", *, allow_compromised: bool = False
+    ) -> int:
+        """Streams a ciphertext for ``id`` from ``src`` decrypted into ``dst`` (key states as
+        for :meth:`decrypt`)."""
+        return int(self._thread(self._n.decrypt_stream, id, src, dst, _context(context), allow_compromised))
 
     def __repr__(self) -> str:
         return "<Model2>"
@@ -362,7 +380,8 @@ class Model1Rotation(_Sync):
 
 
 class Model2Rotation(_Sync):
-    """Key versions of Model 2 identifiers and bulk re-encryption to the primary version."""
+    """The actions that change a Model 2 identifier's key versions (add, promote, deactivate,
+    revoke) and bulk re-encryption to the primary version; the model encrypts and decrypts."""
 
     def __init__(self, model: Model2) -> None:
         self._n = _native.Model2Rotation(model.native)
@@ -370,10 +389,6 @@ class Model2Rotation(_Sync):
     def versions(self, id: str) -> list[tuple[KeyRef, str]]:
         """Every version of ``id``'s key with its KMIP state, oldest first."""
         return [(KeyRef._of(k), state) for k, state in self._call("versions", id)]
-
-    def primary(self, id: str) -> KeyRef:
-        """The highest Active version."""
-        return KeyRef._of(self._call("primary", id))
 
     def add_version(self, id: str) -> KeyRef:
         """Adds a new (Pre-Active) version."""
@@ -387,9 +402,11 @@ class Model2Rotation(_Sync):
         """Deactivates ``version`` (it still decrypts)."""
         self._call("deactivate", id, version)
 
-    def encrypt(self, id: str, plaintext: bytes, context: Context = b"", version: Optional[int] = None) -> bytes:
-        """Encrypts under the primary version, or ``version`` (which must be Active)."""
-        return bytes(self._call("encrypt", id, bytes(plaintext), _context(context), version))
+    def revoke(self, id: str, version: int, reason: RevocationReason = "KeyCompromise") -> None:
+        """Revokes ``version`` for ``reason`` (a Revocation Reason Code name); with
+        ``KeyCompromise`` it neither encrypts nor decrypts any more (except with
+        ``allow_compromised``). Its key leaves the model's cache at once."""
+        self._call("revoke", id, version, reason)
 
     def reencrypt_all(
         self,
@@ -506,8 +523,9 @@ class AsyncModel1(_Async):
 
 
 class AsyncModel2(_Async):
-    """Model 2 envelope encryption: one key per identifier, named ``prefix + id``, created on
-    first use; each ciphertext names its key and key version."""
+    """Model 2 envelope encryption: one key per identifier, named ``prefix + id`` (the prefix is
+    empty or ends with its only ``:``, e.g. ``"customer:"``), created on first use, in versions;
+    encryption uses the highest Active version and each ciphertext names its key and version."""
 
     def __init__(self, client: AsyncClient, prefix: str, cache: Optional[KeyCache] = None) -> None:
         self._n = _native.Model2(client.native, prefix, cache._n if cache is not None else None)
@@ -522,11 +540,16 @@ class AsyncModel2(_Async):
         return self._n.key_name(id)
 
     async def key_for(self, id: str) -> KeyRef:
-        """``id``'s key, created on first use."""
+        """The current (highest Active) version of ``id``'s key, created on first use; raises
+        :class:`~kmipkit.ProtocolError` naming the states when no version is Active."""
         return KeyRef._of(await self._call("key_for", id))
 
+    async def versions(self, id: str) -> list[tuple[KeyRef, str]]:
+        """Every version of ``id``'s key with its KMIP state, oldest first."""
+        return [(KeyRef._of(k), state) for k, state in await self._call("versions", id)]
+
     async def find_key(self, id: str) -> Optional[KeyRef]:
-        """``id``'s key if it exists."""
+        """The current version of ``id``'s key if the key exists (never creates one)."""
         found = await self._call("find_key", id)
         return KeyRef._of(found) if found is not None else None
 
@@ -535,20 +558,28 @@ class AsyncModel2(_Async):
         self._n.forget(id)
 
     async def encrypt(self, id: str, plaintext: bytes, context: Context = b"") -> bytes:
-        """Encrypts for ``id`` with ``context`` bound as associated data."""
+        """Encrypts for ``id`` under the current (highest Active) version of its key, with
+        ``context`` bound as associated data."""
         return bytes(await self._call("encrypt", id, bytes(plaintext), _context(context)))
 
-    async def decrypt(self, id: str, ciphertext: bytes, context: Context = b"") -> bytes:
-        """Decrypts a ciphertext made for ``id`` (any key version)."""
-        return bytes(await self._call("decrypt", id, bytes(ciphertext), _context(context)))
+    async def decrypt(
+        self, id: str, ciphertext: bytes, context: Context = b"", *, allow_compromised: bool = False
+    ) -> bytes:
+        """Decrypts a ciphertext made for ``id`` under any version that is Pre-Active, Active or
+        Deactivated; a Compromised version only with ``allow_compromised=True`` (to recover data
+        before re-encrypting it)."""
+        return bytes(await self._call("decrypt", id, bytes(ciphertext), _context(context), allow_compromised))
 
     async def encrypt_stream(self, id: str, src: BinaryIO, dst: BinaryIO, context: Context = b"") -> int:
         """Streams ``src`` encrypted for ``id`` into ``dst``; returns the plaintext length."""
         return int(await self._thread(self._n.encrypt_stream, id, src, dst, _context(context)))
 
-    async def decrypt_stream(self, id: str, src: BinaryIO, dst: BinaryIO, context: Context = b"") -> int:
-        """Streams a ciphertext for ``id`` from ``src`` decrypted into ``dst``."""
-        return int(await self._thread(self._n.decrypt_stream, id, src, dst, _context(context)))
+    async def decrypt_stream(
+        self, id: str, src: BinaryIO, dst: BinaryIO, context: Context = b"", *, allow_compromised: bool = False
+    ) -> int:
+        """Streams a ciphertext for ``id`` from ``src`` decrypted into ``dst`` (key states as
+        for :meth:`decrypt`)."""
+        return int(await self._thread(self._n.decrypt_stream, id, src, dst, _context(context), allow_compromised))
 
     def __repr__(self) -> str:
         return "<Model2>"
@@ -581,7 +612,8 @@ class AsyncModel1Rotation(_Async):
 
 
 class AsyncModel2Rotation(_Async):
-    """Key versions of Model 2 identifiers and bulk re-encryption to the primary version."""
+    """The actions that change a Model 2 identifier's key versions (add, promote, deactivate,
+    revoke) and bulk re-encryption to the primary version; the model encrypts and decrypts."""
 
     def __init__(self, model: AsyncModel2) -> None:
         self._n = _native.Model2Rotation(model.native)
@@ -589,10 +621,6 @@ class AsyncModel2Rotation(_Async):
     async def versions(self, id: str) -> list[tuple[KeyRef, str]]:
         """Every version of ``id``'s key with its KMIP state, oldest first."""
         return [(KeyRef._of(k), state) for k, state in await self._call("versions", id)]
-
-    async def primary(self, id: str) -> KeyRef:
-        """The highest Active version."""
-        return KeyRef._of(await self._call("primary", id))
 
     async def add_version(self, id: str) -> KeyRef:
         """Adds a new (Pre-Active) version."""
@@ -606,9 +634,11 @@ class AsyncModel2Rotation(_Async):
         """Deactivates ``version`` (it still decrypts)."""
         await self._call("deactivate", id, version)
 
-    async def encrypt(self, id: str, plaintext: bytes, context: Context = b"", version: Optional[int] = None) -> bytes:
-        """Encrypts under the primary version, or ``version`` (which must be Active)."""
-        return bytes(await self._call("encrypt", id, bytes(plaintext), _context(context), version))
+    async def revoke(self, id: str, version: int, reason: RevocationReason = "KeyCompromise") -> None:
+        """Revokes ``version`` for ``reason`` (a Revocation Reason Code name); with
+        ``KeyCompromise`` it neither encrypts nor decrypts any more (except with
+        ``allow_compromised``). Its key leaves the model's cache at once."""
+        await self._call("revoke", id, version, reason)
 
     async def reencrypt_all(
         self,

@@ -62,14 +62,15 @@ def test_async_envelope_and_rotation(server: TestServer, unique: str) -> None:
         assert current.kek_version == 2 and current.kek_name == unique
         assert envelope.header(await current.encrypt(b"new", b"c"))["key"].version == 2
 
-        m2 = kmipkit.AsyncModel2(client, unique + "-")
+        m2 = kmipkit.AsyncModel2(client, unique + ":")
         cts = await asyncio.gather(*(m2.encrypt("U", f"{i}".encode()) for i in range(10)))
         assert len({envelope.header(c)["key"] for c in cts}) == 1  # one key, even on concurrent first use
         assert [await m2.decrypt("U", c) for c in cts] == [f"{i}".encode() for i in range(10)]
         rot = kmipkit.AsyncModel2Rotation(m2)
         await rot.add_version("U")
         await rot.promote("U", 2)
-        assert (await rot.primary("U")).version == 2
+        assert (await m2.key_for("U")).version == 2
+        assert envelope.header(await m2.encrypt("U", b"new"))["key"].version == 2
         await client.close()
 
     asyncio.run(main())

@@ -14,6 +14,8 @@ import pytest
 import kmipkit
 from kmipkit import Client, envelope
 
+from conftest import TestServer
+
 
 def test_model1_roundtrip_and_data_key(client: Client, unique: str) -> None:
     model = kmipkit.Model1(client, unique, 1)
@@ -152,11 +154,11 @@ def test_streaming_over_odd_file_likes(client: Client, unique: str) -> None:
 
 
 def test_model2_roundtrip_streaming_and_isolation(client: Client, unique: str) -> None:
-    model = kmipkit.Model2(client, unique + "-")
+    model = kmipkit.Model2(client, unique + ":")
     assert model.find_key("C-1") is None
     ct = model.encrypt("C-1", b"invoice 7", b"table=invoices")
     key = model.find_key("C-1")
-    assert key is not None and key.name == unique + "-C-1" and key.version == 1
+    assert key is not None and key.name == unique + ":C-1" and key.version == 1
     assert model.decrypt("C-1", ct, b"table=invoices") == b"invoice 7"
     with pytest.raises(kmipkit.IntegrityError):
         model.decrypt("C-2", ct, b"table=invoices")  # another customer's id
@@ -173,7 +175,7 @@ def test_model2_roundtrip_streaming_and_isolation(client: Client, unique: str) -
 
 def test_key_cache(client: Client, unique: str) -> None:
     cache = kmipkit.KeyCache(max_age=60, max_uses=100)
-    model = kmipkit.Model2(client, unique + "-", cache=cache)
+    model = kmipkit.Model2(client, unique + ":", cache=cache)
     cts = [model.encrypt("A", f"{i}".encode()) for i in range(5)]
     assert [model.decrypt("A", c) for c in cts] == [f"{i}".encode() for i in range(5)]
     stats = cache.stats()
@@ -236,20 +238,66 @@ def test_model1_rotation(client: Client, unique: str) -> None:
 
 
 def test_model2_rotation(client: Client, unique: str) -> None:
-    model = kmipkit.Model2(client, unique + "-")
+    model = kmipkit.Model2(client, unique + ":")
     rotation = kmipkit.Model2Rotation(model)
-    items = {i: rotation.encrypt("D", f"doc {i}".encode(), b"x") for i in range(3)}
+    items = {i: model.encrypt("D", f"doc {i}".encode(), b"x") for i in range(3)}
     v2 = rotation.add_version("D")
     assert v2.version == 2
     assert [(k.version, s) for k, s in rotation.versions("D")] == [(1, "Active"), (2, "PreActive")]
     rotation.promote("D", 2)
-    assert rotation.primary("D").version == 2
+    assert model.key_for("D").version == 2
     rotation.deactivate("D", 1)
+    # New data goes to the primary version, without asking for it.
+    assert envelope.header(model.encrypt("D", b"new", b"x"))["key"].version == 2
     counts: list[int] = []
     result = rotation.reencrypt_all("D", [(i, b"x", c) for i, c in items.items()], items.__setitem__,
                                     lambda p: counts.append(p.rotated))
     assert result.rotated == 3 and counts == [1, 2, 3]
     assert all(envelope.header(c)["key"].version == 2 for c in items.values())
     assert [model.decrypt("D", c, b"x") for c in items.values()] == [b"doc 0", b"doc 1", b"doc 2"]
-    with pytest.raises(kmipkit.ProtocolError):
-        rotation.encrypt("D", b"no", b"", version=1)  # deactivated versions do not encrypt
+    assert [(k.version, s) for k, s in model.versions("D")] == [(1, "Deactivated"), (2, "Active")]
+
+
+def test_model2_compromised_key(client: Client, unique: str) -> None:
+    cache = kmipkit.KeyCache(max_age=600)
+    model = kmipkit.Model2(client, unique + ":", cache=cache)
+    rotation = kmipkit.Model2Rotation(model)
+    ct = model.encrypt("K", b"secret", b"x")
+    # Revoked for compromise through the rotation: the cached key stops serving at once.
+    rotation.revoke("K", 1, "KeyCompromise")
+    with pytest.raises(kmipkit.ProtocolError, match="Compromised"):
+        model.encrypt("K", b"more", b"x")
+    with pytest.raises(kmipkit.ProtocolError, match="allow_compromised"):
+        model.decrypt("K", ct, b"x")
+    with pytest.raises(kmipkit.ProtocolError, match="Compromised"):
+        model.decrypt_stream("K", io.BytesIO(ct), io.BytesIO(), b"x")
+    assert model.decrypt("K", ct, b"x", allow_compromised=True) == b"secret"
+    out = io.BytesIO()
+    model.decrypt_stream("K", io.BytesIO(ct), out, b"x", allow_compromised=True)
+    assert out.getvalue() == b"secret"
+    # Revoked by someone else (the client itself, not a model): seen by a model without cache.
+    fresh = kmipkit.Model2(client, unique + ":")
+    rotation.add_version("K")
+    rotation.promote("K", 2)
+    ct2 = fresh.encrypt("K", b"two", b"x")
+    assert envelope.header(ct2)["key"].version == 2
+    client.revoke(envelope.header(ct2)["key"].uid, "KeyCompromise")
+    with pytest.raises(kmipkit.ProtocolError, match="no Active version"):
+        fresh.encrypt("K", b"three", b"x")
+
+
+def test_model2_names_and_cache_scope(client: Client, server: TestServer, unique: str) -> None:
+    with pytest.raises(kmipkit.errors.EncodeError):
+        kmipkit.Model2(client, unique + "-")  # a prefix ends with its only ':'
+    model = kmipkit.Model2(client, unique + ":")
+    with pytest.raises(kmipkit.errors.EncodeError, match="separates key versions"):
+        model.encrypt("Z/v2", b"x")
+    # Another identity handed this client's cache is refused, not served.
+    cache = kmipkit.KeyCache()
+    mine = kmipkit.Model2(client, unique + ":", cache=cache)
+    ct = mine.encrypt("A", b"mine")
+    config = kmipkit.Config(servers=[server.server(cert="other_client_cert", key="other_client_key")])
+    with kmipkit.Client(config) as other:
+        theirs = kmipkit.Model2(other, unique + ":", cache=cache)
+        with pytest.raises(kmipkit.ConfigError, match="another client identity"):
+            theirs.decrypt("A", ct)

@@ -53,10 +53,10 @@ def test_a_key_pykmip_creates_kmipkit_reads_and_uses(
         "cryptographic_algorithm": enums.CryptographicAlgorithm.AES,
     }, iv_counter_nonce=iv)
     assert plain == b"interop data"
-    model = kmipkit.Model2(client, unique[: len(unique) - 1])
-    ct = model.encrypt(unique[-1], b"sealed under PyKMIP's key")
+    model = kmipkit.Model2(client, "")
+    ct = model.encrypt(unique, b"sealed under PyKMIP's key")
     assert kmipkit.envelope.header(ct)["key"].uid == uid
-    assert model.decrypt(unique[-1], ct) == b"sealed under PyKMIP's key"
+    assert model.decrypt(unique, ct) == b"sealed under PyKMIP's key"
 
 
 def test_a_key_kmipkit_registers_pykmip_retrieves(

@@ -20,7 +20,7 @@ def test_eight_threads_one_client_1000_mixed_operations(client: Client, unique: 
     client.activate(uid)
     key = client.get(uid).material()
     cache = kmipkit.KeyCache()
-    model = kmipkit.Model2(client, unique + "-", cache=cache)
+    model = kmipkit.Model2(client, unique + ":", cache=cache)
     errors: list[BaseException] = []
 
     def op(i: int) -> None:

@@ -7,12 +7,13 @@ use kmipkit::envelope::rotation::{
     self, DependencyReport, Model1Rotation, Model2Rotation, Progress, dependency_report,
 };
 use kmipkit::error::Error;
+use kmipkit::spec::RevocationReasonCode;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use crate::client::NativeClient;
-use crate::convert::name_or_hex;
-use crate::envelope::{KeyRefTuple, NativeModel1, NativeModel2, PlaintextIn, key_ref_tuple};
+use crate::convert::{enum_value, name_or_hex};
+use crate::envelope::{KeyRefTuple, NativeModel1, NativeModel2, key_ref_tuple};
 use crate::errors::IntoPy;
 use crate::runtime::run;
 
@@ -185,18 +186,6 @@ impl NativeModel2Rotation {
         )
     }
 
-    /// The primary (highest Active) version of `id`'s key.
-    #[pyo3(signature = (id, aio=None))]
-    fn primary(&self, py: Python<'_>, id: String, aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
-        let r = self.inner.clone();
-        run(
-            py,
-            aio.as_ref(),
-            async move { r.primary(&id).await },
-            |py, k| Ok(key_ref_tuple(k).into_pyobject(py)?.into_any().unbind()),
-        )
-    }
-
     /// Adds a new (Pre-Active) version of `id`'s key.
     #[pyo3(signature = (id, aio=None))]
     fn add_version(
@@ -250,29 +239,24 @@ impl NativeModel2Rotation {
         )
     }
 
-    /// Encrypts for `id` under the primary version, or under `version` when given.
-    #[pyo3(signature = (id, plaintext, context, version=None, aio=None))]
-    fn encrypt(
+    /// Revokes `version` for `reason` (a Revocation Reason Code name, e.g. `KeyCompromise`);
+    /// its key leaves the model's cache at once.
+    #[pyo3(signature = (id, version, reason, aio=None))]
+    fn revoke(
         &self,
         py: Python<'_>,
         id: String,
-        plaintext: Vec<u8>,
-        context: Vec<u8>,
-        version: Option<u32>,
+        version: u32,
+        reason: &str,
         aio: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Obj> {
+        let code = enum_value("revocation reason", reason, RevocationReasonCode::from_name)?;
         let r = self.inner.clone();
-        let plaintext = PlaintextIn(plaintext);
         run(
             py,
             aio.as_ref(),
-            async move {
-                match version {
-                    Some(v) => r.encrypt_with(&id, v, &context, &plaintext.0).await,
-                    None => r.encrypt(&id, &context, &plaintext.0).await,
-                }
-            },
-            |py, b| Ok(PyBytes::new(py, &b).into_any().unbind()),
+            async move { r.revoke(&id, version, code).await },
+            |py, ()| Ok(py.None()),
         )
     }
 

@@ -24,6 +24,7 @@ mod events;
 mod operations;
 mod reconcile;
 mod setup;
+mod scope;
 
 pub use blocking::BlockingClient;
 
@@ -59,6 +60,7 @@ pub struct Client {
     /// The KMIP credential's user name; without one, events name the client certificate's
     /// common name of the server that answered.
     user: Option<String>,
+    scope: crate::keys::CacheScope,
 }
 
 impl std::fmt::Debug for Client {
@@ -108,6 +110,7 @@ impl Client {
         limits: Limits,
         logger: Arc<Logger>,
     ) -> Result<Client> {
+        let scope = scope::scope_of(&transport, credential.as_ref());
         let user = match &credential {
             Some(Credential::UsernameAndPassword { username, .. }) => Some(username.clone()),
             _ => None,
@@ -128,6 +131,7 @@ impl Client {
             limits,
             logger,
             user,
+            scope,
         };
         if let VersionChoice::Negotiate(highest) = version {
             let agreed = client.negotiate(highest).await?;
@@ -139,6 +143,13 @@ impl Client {
     /// The protocol version in use.
     pub fn version(&self) -> ProtocolVersion {
         self.lock_session().version()
+    }
+
+    /// Who this client is and which servers it asks (client certificates, KMIP credential,
+    /// server addresses and CAs), as a digest: a [`KeyCache`](crate::keys::KeyCache) binds
+    /// itself to the first scope that uses it and refuses the others.
+    pub fn cache_scope(&self) -> crate::keys::CacheScope {
+        self.scope
     }
 
     /// The names of the configured servers, primary first.

@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use super::format::KeyRef;
 use super::model1::{Model1, kek_key_name};
-use super::rotation::{KeyVersion, MAX_GAP, state_of};
+use super::model2::state_of;
+use super::rotation::{KeyVersion, MAX_GAP};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::spec::State;
@@ -31,7 +32,7 @@ use crate::spec::State;
 /// # Ok(()) }
 /// ```
 pub async fn kek_versions(client: &Client, name: &str) -> Result<Vec<KeyVersion>> {
-    super::model2::check_name_part("KEK name", name, 1000)?;
+    super::model2::naming::check_kek_name(name)?;
     let mut out = Vec::new();
     let mut missing = 0;
     for version in 1.. {

@@ -258,10 +258,10 @@ pub struct Model1 {
 impl Model1 {
     /// Model 1 with the KEK `kek_name`, version `kek_version` (KMIP Name [`kek_key_name`]).
     /// Nothing is sent yet. The name must be non-empty, at most 1,000 bytes, without control
-    /// characters.
+    /// characters or `:` (which only Model 2 names carry: [`super::model2::naming`]).
     pub fn new(client: Arc<Client>, kek_name: impl Into<String>, kek_version: u32) -> Result<Self> {
         let kek_name = kek_name.into();
-        super::model2::check_name_part("KEK name", &kek_name, 1000)?;
+        super::model2::naming::check_kek_name(&kek_name)?;
         Ok(Self {
             client,
             kek_name,
@@ -518,6 +518,7 @@ impl Model1 {
         let protected = self.protected_dek(header)?;
         match &self.cache {
             Some(cache) => {
+                cache.bind(self.client.cache_scope())?;
                 let id = cache_id(&protected)?;
                 cache.get_or_fetch(&id, || self.unlock(&protected)).await
             }
@@ -540,7 +541,8 @@ impl Model1 {
 
     /// Keeps unlocked DEKs in `cache` (max age, max uses, max bytes; see [`KeyCache`]), so that
     /// opening many ciphertexts under one protected DEK costs one key-manager round trip per
-    /// cache lifetime rather than one per message.
+    /// cache lifetime rather than one per message. The cache binds itself to this client's
+    /// identity and servers on first use ([`KeyCache::bind`]).
     pub fn with_cache(mut self, cache: Arc<KeyCache>) -> Self {
         self.cache = Some(cache);
         self

@@ -1,20 +1,39 @@
-//! Model 2 — a key per user or document, named from a unique identifier.
+//! Model 2 — a key per user or document, named from a unique identifier, in versions.
 //!
-//! The key of identifier `id` (a customer number, a document id) is the AES-256 key whose KMIP Name
-//! is `prefix + id`. [`Model2::encrypt`] finds it by name (Locate), or creates it on first use
-//! (Create with the Name and an Encrypt|Decrypt usage mask, then Activate); Gets its bytes into
-//! [`SecretBytes`](crate::keys::SecretBytes); seals the data locally in the ciphertext format with
-//! the key reference `{name, version, uid}`; and drops (zeroizes) the key. [`Model2::decrypt`]
-//! reads the key reference from the header, checks that it names `prefix + id`, Gets the key by the
-//! UID in it, and opens the message. Each ciphertext therefore names its key and key version, so a
-//! later key version can be introduced without touching old data. The version is [`KEY_VERSION`]
-//! (1) until rotation is added.
+//! The key of identifier `id` (a customer number, a document id) is a series of AES-256 keys on
+//! the key manager: version 1 is named `prefix + id`, version N ≥ 2 `prefix + id + "/v" + N`
+//! (the naming rule, which keeps every identifier's keys apart from every other's and from
+//! Model 1 KEKs, is in [`naming`]). Rotation ([`crate::envelope::rotation::Model2Rotation`])
+//! adds, promotes and retires versions; this type encrypts and decrypts:
 //!
-//! # Identifiers
+//! - [`Model2::encrypt`] seals under the **current version**: the highest-numbered one in the
+//!   KMIP state Active ([`Model2::key_for`]). On first use it creates version 1 (Create with the
+//!   Name and an Encrypt|Decrypt usage mask, then Activate). When versions exist but none is
+//!   Active (all Compromised, Deactivated or Destroyed) it refuses, naming the key, the state of
+//!   each version and what to do. The key's bytes are fetched into
+//!   [`SecretBytes`] and zeroized after use; the ciphertext records
+//!   the key reference `{name, version, uid}`.
+//! - [`Model2::decrypt`] reads the key reference from the header, checks that it names
+//!   `prefix + id`, checks the version's state ([`DecryptPolicy`]: Pre-Active, Active and
+//!   Deactivated versions decrypt; Compromised ones only when the caller opts in; Destroyed
+//!   ones never), Gets the key by the UID in it and opens the message. Old versions thus keep
+//!   decrypting while they are retired.
 //!
-//! `id` and `prefix` must be free of control characters; `id` must be non-empty and at most
-//! [`MAX_ID_LEN`] bytes, the prefix at most [`MAX_PREFIX_LEN`] bytes. Key names are readable by
-//! anyone who holds a ciphertext: do not use secrets as identifiers.
+//! # With a key cache
+//!
+//! [`Model2::with_cache`] keeps fetched keys in a [`KeyCache`] and remembers which version is
+//! current for each identifier for as long as that version's key stays cached, so repeated
+//! encryptions and decryptions cost no key-manager round trip. The cache's maximum age is
+//! then how long a state change made **elsewhere** (another process revoking a key, or
+//! promoting a version) can go unseen here; a key fetched under the Compromised opt-in is never
+//! cached. Changes made **through this client's** [`Model2Rotation`] (promote, deactivate,
+//! revoke, destroy) evict the version's key and the remembered current version at once. A cache
+//! answers for one client identity and cluster only ([`KeyCache::bind`]).
+//! Without a cache, every encryption looks up the versions (one Locate per version and a few
+//! more, one GetAttributes per version found) and every decryption reads the version's state
+//! (one GetAttributes) before its Get.
+//!
+//! [`Model2Rotation`]: crate::envelope::rotation::Model2Rotation
 //!
 //! # One key per identifier, even on concurrent first use
 //!
@@ -34,12 +53,16 @@
 //! ```no_run
 //! # async fn run(client: std::sync::Arc<kmipkit::client::Client>) -> kmipkit::error::Result<()> {
 //! use kmipkit::envelope::model2::Model2;
-//! let model = Model2::new(client, "customer-")?;
+//! let model = Model2::new(client, "customer:")?;
 //! let ciphertext = model.encrypt("C-1042", b"table=invoices", b"invoice 7").await?;
 //! let plaintext = model.decrypt("C-1042", &ciphertext, b"table=invoices").await?;
 //! assert_eq!(&plaintext[..], b"invoice 7");
 //! # Ok(()) }
 //! ```
+
+pub mod naming;
+mod state;
+mod versions;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -50,81 +73,56 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::keys::{KeyCache, SecretBytes};
 
-/// The key version Model 2 writes into every ciphertext until rotation exists.
-pub const KEY_VERSION: u32 = 1;
-/// The longest identifier, in bytes.
-pub const MAX_ID_LEN: usize = 256;
-/// The longest prefix, in bytes.
-pub const MAX_PREFIX_LEN: usize = 256;
+pub use naming::{MAX_ID_LEN, MAX_PREFIX_LEN, version_key_name};
+pub use state::DecryptPolicy;
+pub(crate) use versions::state_of;
+pub use versions::{KeyVersion, MAX_GAP};
 
-/// Model 2: one key on the key manager per identifier, named `prefix + id`.
+/// Most identifiers whose current version one `Model2` remembers; beyond, it starts over.
+const MAX_REMEMBERED: usize = 4096;
+
+/// Model 2: one key on the key manager per identifier, named `prefix + id`, in versions.
 #[derive(Debug)]
 pub struct Model2 {
     client: Arc<Client>,
     prefix: String,
     /// One async lock per key name being looked up or created; entries leave when unused.
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    /// With a cache: key bytes by UID, and each name's UID once resolved, so that repeated
-    /// encryptions cost no key-manager round trip until the cached key expires.
+    /// With a cache: key bytes by UID, and each name's current version, trusted while that
+    /// version's key is cached.
     cache: Option<Arc<KeyCache>>,
-    resolved: Mutex<HashMap<String, String>>,
+    current: Mutex<HashMap<String, KeyRef>>,
 }
 
 impl Model2 {
-    /// Model 2 over `client`, naming keys `prefix + id`. Nothing is sent yet.
+    /// Model 2 over `client`, naming keys `prefix + id`: the prefix is empty or ends with its
+    /// only `:` ([`naming`]). Nothing is sent yet.
     pub fn new(client: Arc<Client>, prefix: impl Into<String>) -> Result<Self> {
         let prefix = prefix.into();
-        if prefix.len() > MAX_PREFIX_LEN {
-            return Err(invalid(format!(
-                "the key-name prefix has {} bytes; at most {MAX_PREFIX_LEN}",
-                prefix.len()
-            )));
-        }
-        if prefix.chars().any(char::is_control) {
-            return Err(invalid("the key-name prefix contains a control character"));
-        }
+        naming::check_prefix(&prefix)?;
         Ok(Self {
             client,
             prefix,
             locks: Mutex::new(HashMap::new()),
             cache: None,
-            resolved: Mutex::new(HashMap::new()),
+            current: Mutex::new(HashMap::new()),
         })
     }
 
+    /// The model and identifier of a base key name, as a ciphertext header carries it: the
+    /// prefix is the name up to and including its first `:` ([`naming::split_key_name`]).
+    pub fn for_key_name(client: Arc<Client>, name: &str) -> Result<(Self, String)> {
+        let (prefix, id) = naming::split_key_name(name)?;
+        Ok((Self::new(client, prefix)?, id.to_string()))
+    }
+
     /// Keeps fetched keys in `cache` (max age, max uses, max bytes; see [`KeyCache`]) and
-    /// remembers which UID each name resolved to, so encrypting again for the same identifier
-    /// costs no key-manager round trip while the key is cached.
+    /// remembers each identifier's current version while its key is cached, so encrypting
+    /// again for the same identifier costs no key-manager round trip. The cache binds itself to
+    /// this client's identity and servers on first use ([`KeyCache::bind`]).
     pub fn with_cache(mut self, cache: Arc<KeyCache>) -> Self {
         self.cache = Some(cache);
         self
-    }
-
-    /// Forgets what is cached for `id` (its resolved UID and key bytes): call it when the key is
-    /// revoked, destroyed or rotated.
-    pub fn forget(&self, id: &str) -> Result<()> {
-        let name = self.key_name(id)?;
-        let uid = self.resolved_map().remove(&name);
-        if let (Some(cache), Some(uid)) = (&self.cache, uid) {
-            cache.evict(&uid);
-        }
-        Ok(())
-    }
-
-    fn resolved_map(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
-        self.resolved.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// The key bytes of `uid`, through the cache when there is one.
-    async fn key_bytes(&self, uid: &str) -> Result<Arc<SecretBytes>> {
-        match &self.cache {
-            Some(cache) => {
-                cache
-                    .get_or_fetch(uid, || fetch_aes256(&self.client, uid))
-                    .await
-            }
-            None => fetch_aes256(&self.client, uid).await.map(Arc::new),
-        }
     }
 
     /// The client.
@@ -132,79 +130,129 @@ impl Model2 {
         &self.client
     }
 
-    /// The KMIP Name of `id`'s key: `prefix + id`, after checking `id`.
+    /// The key-name prefix.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The KMIP Name of version 1 of `id`'s key (the base name ciphertexts carry): `prefix +
+    /// id`, after checking `id` ([`naming::check_id`]).
     pub fn key_name(&self, id: &str) -> Result<String> {
-        check_name_part("identifier", id, MAX_ID_LEN)?;
+        naming::check_id(&self.prefix, id)?;
         Ok(format!("{}{id}", self.prefix))
     }
 
-    /// The key reference of `id`'s key, creating the key on first use.
+    /// Forgets what is cached for `id` (its current version and that version's key): call it
+    /// when the key changed elsewhere and must not wait for the cache's maximum age.
+    pub fn forget(&self, id: &str) -> Result<()> {
+        let name = self.key_name(id)?;
+        let remembered = self.current_map().remove(&name);
+        if let (Some(cache), Some(key)) = (&self.cache, remembered) {
+            cache.evict(&key.uid);
+        }
+        Ok(())
+    }
+
+    /// Forgets `name`'s current version and evicts `uid`'s key: its state changed.
+    pub(crate) fn state_changed(&self, name: &str, uid: &str) {
+        self.current_map().remove(name);
+        if let Some(cache) = &self.cache {
+            cache.evict(uid);
+        }
+    }
+
+    /// The current version of `id`'s key (the highest Active one), creating version 1 on first
+    /// use; an error naming the key and its versions' states when none is Active.
     pub async fn key_for(&self, id: &str) -> Result<KeyRef> {
         let name = self.key_name(id)?;
-        if self.cache.is_some()
-            && let Some(uid) = self.resolved_map().get(&name).cloned()
-        {
-            return Ok(KeyRef {
-                name,
-                version: KEY_VERSION,
-                uid,
-            });
+        if let Some((key, _)) = self.remembered(&name)? {
+            return Ok(key);
         }
-        let lock = self.lock_for(&name);
-        let uid = {
-            let _guard = lock.lock().await;
-            find_or_create(&self.client, &name).await
-        };
-        drop(lock);
-        self.release(&name);
-        let uid = uid?;
-        if self.cache.is_some() {
-            self.resolved_map().insert(name.clone(), uid.clone());
-        }
-        Ok(KeyRef {
-            name,
-            version: KEY_VERSION,
-            uid,
-        })
+        self.resolve(&name).await
     }
 
-    /// The key reference of `id`'s key if it exists; never creates one.
+    /// The current version of `id`'s key if the key exists; never creates one.
     pub async fn find_key(&self, id: &str) -> Result<Option<KeyRef>> {
         let name = self.key_name(id)?;
-        let ids = self.client.locate_by_name(&name).await?;
-        Ok(canonical(ids).map(|uid| KeyRef {
-            name,
-            version: KEY_VERSION,
-            uid,
-        }))
+        let versions = self.versions_named(&name).await?;
+        if versions.is_empty() {
+            return Ok(None);
+        }
+        versions::primary_of(&name, &versions).map(Some)
     }
 
-    /// Encrypts `plaintext` for `id` with `context` bound as associated data. The key is created on
-    /// first use, fetched into protected memory, and zeroized before this returns.
-    pub async fn encrypt(&self, id: &str, context: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
-        let key_ref = self.key_for(id).await?;
-        let key = match self.key_bytes(&key_ref.uid).await {
-            Ok(key) => key,
-            Err(e) => {
-                // A remembered UID may have been destroyed since: resolve again next time.
-                self.resolved_map().remove(&key_ref.name);
-                return Err(e);
+    /// The current version of `id`'s key and its bytes, for encryption (streaming callers seal
+    /// with them; [`Model2::encrypt`] does it all). Drop the key as soon as possible.
+    pub async fn encryption_key(&self, id: &str) -> Result<(KeyRef, Arc<SecretBytes>)> {
+        let name = self.key_name(id)?;
+        if let Some(found) = self.remembered(&name)? {
+            return Ok(found);
+        }
+        let key_ref = self.resolve(&name).await?;
+        // Resolution just read the version's state: Active.
+        let key = match &self.cache {
+            Some(cache) => {
+                cache
+                    .get_or_fetch(&key_ref.uid, || fetch_aes256(&self.client, &key_ref.uid))
+                    .await?
             }
+            None => Arc::new(fetch_aes256(&self.client, &key_ref.uid).await?),
         };
+        if self.cache.is_some() {
+            let mut current = self.current_map();
+            if current.len() >= MAX_REMEMBERED {
+                current.clear();
+            }
+            current.insert(name, key_ref.clone());
+        }
+        Ok((key_ref, key))
+    }
+
+    /// Encrypts `plaintext` for `id` under the current version of its key, with `context` bound
+    /// as associated data. The key is created on first use, fetched into protected memory, and
+    /// zeroized before this returns (unless cached).
+    pub async fn encrypt(&self, id: &str, context: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
+        let (key_ref, key) = self.encryption_key(id).await?;
         format::seal(dek_array(&key)?, &Params::new(key_ref), context, plaintext)
     }
 
-    /// Decrypts a ciphertext made by [`Model2::encrypt`] for `id`. The ciphertext must name `id`'s
-    /// key (else [`Error::Integrity`] without contacting the key manager); the key is fetched by
-    /// the UID in the header. No plaintext is returned unless all of it verified.
+    /// Decrypts a ciphertext made by [`Model2::encrypt`] for `id`, with any version that is
+    /// Pre-Active, Active or Deactivated ([`Model2::decrypt_with`] for Compromised ones). The
+    /// ciphertext must name `id`'s key (else [`Error::Integrity`] without contacting the key
+    /// manager). No plaintext is returned unless all of it verified.
     pub async fn decrypt(
         &self,
         id: &str,
         ciphertext: &[u8],
         context: &[u8],
     ) -> Result<format::Plaintext> {
-        let name = self.key_name(id)?;
+        self.decrypt_with(id, ciphertext, context, DecryptPolicy::default())
+            .await
+    }
+
+    /// [`Model2::decrypt`] under `policy`: [`DecryptPolicy::allow_compromised`] also decrypts
+    /// with a Compromised version, to recover data before re-encrypting it.
+    pub async fn decrypt_with(
+        &self,
+        id: &str,
+        ciphertext: &[u8],
+        context: &[u8],
+        policy: DecryptPolicy,
+    ) -> Result<format::Plaintext> {
         let key_ref = key_ref_of(ciphertext)?;
+        let key = self.decryption_key(id, &key_ref, policy).await?;
+        format::open(ciphertext, dek_array(&key)?, context)
+    }
+
+    /// The key that a ciphertext with `key_ref` in its header was sealed under, for `id`: the
+    /// reference must name `id`'s key, and its version must be in a state `policy` accepts.
+    pub async fn decryption_key(
+        &self,
+        id: &str,
+        key_ref: &KeyRef,
+        policy: DecryptPolicy,
+    ) -> Result<Arc<SecretBytes>> {
+        let name = self.key_name(id)?;
         if key_ref.name != name {
             return Err(Error::Integrity {
                 reason: format!(
@@ -218,8 +266,71 @@ impl Model2 {
                 reason: "the ciphertext's key reference has no key UID".into(),
             });
         }
-        let key = self.key_bytes(&key_ref.uid).await?;
-        format::open(ciphertext, dek_array(&key)?, context)
+        let Some(cache) = &self.cache else {
+            return decryption_key(&self.client, key_ref, policy)
+                .await
+                .map(Arc::new);
+        };
+        cache.bind(self.client.cache_scope())?;
+        if let Some(key) = cache.get(&key_ref.uid) {
+            return Ok(key);
+        }
+        let state = state_of(&self.client, &key_ref.uid).await?;
+        if !state::check_decryptable(key_ref, state, policy)? {
+            // Compromised, read on request: for this call only, never for the cache's others.
+            return Ok(Arc::new(fetch_aes256(&self.client, &key_ref.uid).await?));
+        }
+        cache
+            .get_or_fetch(&key_ref.uid, || fetch_aes256(&self.client, &key_ref.uid))
+            .await
+    }
+
+    /// The remembered current version of `name` and its cached key, if both are still there.
+    fn remembered(&self, name: &str) -> Result<Option<(KeyRef, Arc<SecretBytes>)>> {
+        let Some(cache) = &self.cache else {
+            return Ok(None);
+        };
+        cache.bind(self.client.cache_scope())?;
+        let Some(key_ref) = self.current_map().get(name).cloned() else {
+            return Ok(None);
+        };
+        match cache.get(&key_ref.uid) {
+            Some(key) => Ok(Some((key_ref, key))),
+            None => {
+                // Expired or evicted: resolve again, the state may have changed.
+                self.current_map().remove(name);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Looks up the current version of `name`, creating version 1 when there is no version.
+    async fn resolve(&self, name: &str) -> Result<KeyRef> {
+        let lock = self.lock_for(name);
+        let resolved = {
+            let _guard = lock.lock().await;
+            self.resolve_locked(name).await
+        };
+        drop(lock);
+        self.release(name);
+        resolved
+    }
+
+    async fn resolve_locked(&self, name: &str) -> Result<KeyRef> {
+        let versions = self.versions_named(name).await?;
+        if !versions.is_empty() {
+            return versions::primary_of(name, &versions);
+        }
+        let uid = find_or_create(&self.client, name).await?;
+        Ok(KeyRef {
+            name: name.to_string(),
+            version: 1,
+            uid,
+        })
+    }
+
+    fn current_map(&self) -> std::sync::MutexGuard<'_, HashMap<String, KeyRef>> {
+        self.current.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn lock_for(&self, name: &str) -> Arc<tokio::sync::Mutex<()>> {
@@ -234,6 +345,19 @@ impl Model2 {
             locks.remove(name);
         }
     }
+}
+
+/// The key that a Model 2 ciphertext with `key_ref` in its header was sealed under, from the key
+/// manager, after checking its version's state against `policy` (one GetAttributes, one Get).
+/// Unlike [`Model2::decryption_key`] it checks no identifier: the caller checks the name.
+pub async fn decryption_key(
+    client: &Client,
+    key_ref: &KeyRef,
+    policy: DecryptPolicy,
+) -> Result<SecretBytes> {
+    let state = state_of(client, &key_ref.uid).await?;
+    state::check_decryptable(key_ref, state, policy)?;
+    fetch_aes256(client, &key_ref.uid).await
 }
 
 /// The key reference in a ciphertext's header (no key needed).
@@ -265,30 +389,6 @@ pub(crate) async fn find_or_create(client: &Client, name: &str) -> Result<String
     Ok(winner)
 }
 
-/// Checks a name part: non-empty, at most `max` bytes, no control characters.
-pub(crate) fn check_name_part(what: &str, value: &str, max: usize) -> Result<()> {
-    if value.is_empty() {
-        return Err(invalid(format!("the {what} is empty")));
-    }
-    if value.len() > max {
-        return Err(invalid(format!(
-            "the {what} has {} bytes; at most {max}",
-            value.len()
-        )));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(invalid(format!("the {what} contains a control character")));
-    }
-    Ok(())
-}
-
-fn invalid(reason: impl Into<String>) -> Error {
-    Error::Encode {
-        what: "key name".into(),
-        reason: reason.into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,14 +398,5 @@ mod tests {
         let ids = vec!["10".to_string(), "9".into(), "11".into()];
         assert_eq!(canonical(ids).as_deref(), Some("9"));
         assert_eq!(canonical(Vec::new()), None);
-    }
-
-    #[test]
-    fn identifiers_are_checked() {
-        assert!(check_name_part("identifier", "C-1042", MAX_ID_LEN).is_ok());
-        assert!(check_name_part("identifier", "", MAX_ID_LEN).is_err());
-        assert!(check_name_part("identifier", "a\nb", MAX_ID_LEN).is_err());
-        assert!(check_name_part("identifier", "a\u{7f}", MAX_ID_LEN).is_err());
-        assert!(check_name_part("identifier", &"x".repeat(257), MAX_ID_LEN).is_err());
     }
 }

@@ -21,11 +21,16 @@
 //! # Model 2: new key versions
 //!
 //! Version 1 of identifier `id`'s key is the key named `prefix + id` ([`Model2::key_name`]);
-//! version `n > 1` is named `prefix + id + "/v" + n` ([`version_key_name`]). Every ciphertext's key
-//! reference carries the **base** name `prefix + id`, the version number and the UID, so
-//! [`Model2::decrypt`] decrypts every version unchanged (it fetches the key by UID).
-//! (An identifier that itself ends in `/v<digits>` would collide with a version name of
-//! another identifier: do not use such identifiers with rotation.)
+//! version `n > 1` is named `prefix + id + "/v" + n` ([`version_key_name`]); identifiers and
+//! prefixes cannot contain `/`, so no identifier's name is another's version
+//! ([`crate::envelope::model2::naming`]). Every ciphertext's key reference carries the **base**
+//! name `prefix + id`, the version number and the UID, so [`Model2::decrypt`] decrypts every
+//! version unchanged (it fetches the key by UID) while its state allows.
+//!
+//! [`Model2`] itself encrypts under the primary version and checks states;
+//! [`Model2Rotation`] holds the actions that change them. Each action evicts the version's key
+//! from the model's cache and forgets the model's remembered primary, so the cache never serves
+//! a version after this client changed its state.
 //!
 //! The KMIP states carry the rotation phases, so every process sharing the key manager agrees:
 //!
@@ -35,6 +40,7 @@
 //! | new version added ([`Model2Rotation::add_version`]) | v1 Active, v2 Pre-Active | v1 | v1, v2 |
 //! | new primary ([`Model2Rotation::promote`], KMIP Activate) | v1, v2 Active | v2 (highest Active) | v1, v2 |
 //! | old deactivated ([`Model2Rotation::deactivate`], KMIP Revoke with Cessation of Operation) | v1 Deactivated, v2 Active | v2 only | v1, v2 |
+//! | compromised ([`Model2Rotation::revoke`] with Key Compromise) | v1 Compromised, v2 Active | v2 only | v2; v1 only with [`DecryptPolicy::allow_compromised`] |
 //!
 //! The primary version is the highest-numbered Active one. Decryption Gets the key bytes by UID
 //! and decrypts locally, which PyKMIP allows in the Pre-Active and Deactivated states.
@@ -70,44 +76,21 @@ use std::sync::Arc;
 
 use super::format::{self, Header, KeyRef, Params};
 use super::model1::{Model1, ProtectedDek, dek_array, fetch_aes256, protected_dek_of};
-use super::model2::{Model2, key_ref_of};
+use super::model2::{DecryptPolicy, Model2, decryption_key, key_ref_of, state_of};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::keys::SecretBytes;
-use crate::message::{
-    Attribute, AttributeReference, Attributes, CreateRequest, GetAttributesRequest, Link, Name,
-};
+use crate::message::{Attribute, Attributes, CreateRequest, Link, Name};
 use crate::spec::{
     CryptographicAlgorithm, CryptographicUsageMask, LinkType, ObjectType, RevocationReasonCode,
-    State, Tag,
+    State,
 };
+
+pub use super::model2::{KeyVersion, MAX_GAP, version_key_name};
 
 /// Most re-wrapped protected DEKs remembered by one [`Model1Rotation`] (one unlock and one
 /// protect per DEK; a few hundred kilobytes at this size).
 const MAX_CACHED_REWRAPS: usize = 4096;
-
-/// The KMIP Name of version `version` of the Model 2 key whose version 1 is named `base`:
-/// `base` for version 1, `"{base}/v{version}"` after that.
-pub fn version_key_name(base: &str, version: u32) -> String {
-    if version <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}/v{version}")
-    }
-}
-
-/// How many consecutive missing (destroyed) versions [`Model2Rotation::versions`] looks past
-/// before it concludes there are no more.
-pub const MAX_GAP: u32 = 4;
-
-/// One version of a key and its KMIP state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyVersion {
-    /// Base name, version and UID, as written into ciphertexts.
-    pub key: KeyRef,
-    /// The KMIP state.
-    pub state: State,
-}
 
 /// Progress of a bulk rotation, reported after each item and returned at the end.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -119,8 +102,9 @@ pub struct Progress {
     /// Items already in their new form (skipped).
     pub already_current: usize,
     /// Key-manager operations made so far for the items: Model 1 counts Decrypt, Locate (of the
-    /// target KEK) and Encrypt per distinct protected DEK; Model 2 counts one Get per key version
-    /// plus one for looking up the primary version (which is several Locates and GetAttributes).
+    /// target KEK) and Encrypt per distinct protected DEK; Model 2 counts one for looking up the
+    /// primary version (which is several Locates and GetAttributes), one Get of the primary's
+    /// key, and a state check (GetAttributes) and a Get per older version.
     pub key_manager_calls: usize,
 }
 
@@ -235,71 +219,42 @@ impl Model1Rotation {
     }
 }
 
-/// Model 2 rotation: key versions per identifier, and bulk re-encryption to the primary version.
+/// Model 2 rotation: the actions that change an identifier's key versions, and bulk
+/// re-encryption to the primary version. Encryption and decryption are [`Model2`]'s.
 #[derive(Debug)]
 pub struct Model2Rotation {
     model: Arc<Model2>,
+    policy: DecryptPolicy,
 }
 
 impl Model2Rotation {
     /// Rotation over `model`'s keys.
     pub fn new(model: Arc<Model2>) -> Self {
-        Self { model }
+        Self {
+            model,
+            policy: DecryptPolicy::default(),
+        }
+    }
+
+    /// Lets [`Model2Rotation::reencrypt_all`] read items under a Compromised version (to move
+    /// their data to the primary version after a compromise), as [`Model2::decrypt_with`] does.
+    pub fn with_decrypt_policy(mut self, policy: DecryptPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The model.
+    pub fn model(&self) -> &Arc<Model2> {
+        &self.model
     }
 
     fn client(&self) -> &Client {
         self.model.client()
     }
 
-    /// All versions of `id`'s key that exist, oldest first; empty when the key was never created.
-    /// Looks up `base`, `base/v2`, … until [`MAX_GAP`] consecutive versions are missing, so at
-    /// most [`MAX_GAP`] consecutive versions may be destroyed (not checked by [`destroy_version`]).
+    /// All versions of `id`'s key that exist, oldest first ([`Model2::versions`]).
     pub async fn versions(&self, id: &str) -> Result<Vec<KeyVersion>> {
-        let base = self.model.key_name(id)?;
-        let mut out = Vec::new();
-        let mut missing = 0;
-        for version in 1.. {
-            let ids = self
-                .client()
-                .locate_by_name(&version_key_name(&base, version))
-                .await?;
-            let Some(uid) = super::model2::canonical(ids) else {
-                // Destroyed versions leave gaps (PyKMIP deletes destroyed objects).
-                missing += 1;
-                if missing > MAX_GAP {
-                    break;
-                }
-                continue;
-            };
-            missing = 0;
-            let state = state_of(self.client(), &uid).await?;
-            out.push(KeyVersion {
-                key: KeyRef {
-                    name: base.clone(),
-                    version,
-                    uid,
-                },
-                state,
-            });
-        }
-        Ok(out)
-    }
-
-    /// The primary version of `id`'s key: the highest-numbered Active one. Creates version 1 on
-    /// first use, like [`Model2::encrypt`].
-    pub async fn primary(&self, id: &str) -> Result<KeyRef> {
-        let versions = self.versions(id).await?;
-        if versions.is_empty() {
-            return self.model.key_for(id).await;
-        }
-        versions
-            .into_iter()
-            .rev()
-            .find(|v| v.state == State::Active)
-            .map(|v| v.key)
-            .ok_or_else(|| Error::Protocol {
-                reason: format!("no version of the key for {id:?} is Active"),
-            })
+        self.model.versions(id).await
     }
 
     /// Adds a new version of `id`'s key (KMIP Create, AES-256, Encrypt|Decrypt, named
@@ -355,13 +310,15 @@ impl Model2Rotation {
     }
 
     /// Makes `version` of `id`'s key usable for encryption (KMIP Activate): being the highest
-    /// Active version, it becomes the primary.
+    /// Active version, it becomes the primary at once for this model.
     pub async fn promote(&self, id: &str, version: u32) -> Result<()> {
         let key = self.version(id, version).await?;
         if key.state == State::Active {
             return Ok(());
         }
-        self.client().activate(&key.key.uid).await
+        let result = self.client().activate(&key.key.uid).await;
+        self.model.state_changed(&key.key.name, &key.key.uid);
+        result
     }
 
     /// Deactivates `version` of `id`'s key (KMIP Revoke, Cessation of Operation): it no longer
@@ -380,9 +337,34 @@ impl Model2Rotation {
                 "version {version} of the key for {id:?} is its only Active version; promote a new version first"
             )));
         }
-        self.client()
-            .revoke_for(&key.key.uid, RevocationReasonCode::CessationOfOperation)
+        self.revoke_key(&key.key, RevocationReasonCode::CessationOfOperation)
             .await
+    }
+
+    /// Revokes `version` of `id`'s key for `reason` (KMIP Revoke). With Key Compromise the
+    /// version becomes Compromised: it neither encrypts nor decrypts, except through
+    /// [`DecryptPolicy::allow_compromised`]. Unlike [`Model2Rotation::deactivate`] it may revoke
+    /// the only Active version (encryption then stops until a new version is promoted).
+    pub async fn revoke(&self, id: &str, version: u32, reason: RevocationReasonCode) -> Result<()> {
+        let key = self.version(id, version).await?;
+        self.revoke_key(&key.key, reason).await
+    }
+
+    async fn revoke_key(&self, key: &KeyRef, reason: RevocationReasonCode) -> Result<()> {
+        let result = self.client().revoke_for(&key.uid, reason).await;
+        self.model.state_changed(&key.name, &key.uid);
+        result
+    }
+
+    /// [`destroy_version`] through this rotation: the version's key also leaves the cache.
+    pub async fn destroy_version<I: std::fmt::Debug>(
+        &self,
+        report: &DependencyReport<I>,
+        key: &KeyRef,
+    ) -> Result<()> {
+        let result = destroy_version(self.client(), report, key).await;
+        self.model.state_changed(&key.name, &key.uid);
+        result
     }
 
     async fn version(&self, id: &str, version: u32) -> Result<KeyVersion> {
@@ -390,52 +372,12 @@ impl Model2Rotation {
         pick(&versions, id, version).cloned()
     }
 
-    /// Encrypts for `id` under the primary version.
-    pub async fn encrypt(&self, id: &str, context: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
-        let key_ref = self.primary(id).await?;
-        let key = fetch_aes256(self.client(), &key_ref.uid).await?;
-        format::seal(dek_array(&key)?, &Params::new(key_ref), context, plaintext)
-    }
-
-    /// Encrypts for `id` under `version`, which must be Active (a Pre-Active or Deactivated
-    /// version is refused).
-    pub async fn encrypt_with(
-        &self,
-        id: &str,
-        version: u32,
-        context: &[u8],
-        plaintext: &[u8],
-    ) -> Result<Vec<u8>> {
-        let key = self.version(id, version).await?;
-        if key.state != State::Active {
-            return Err(refused(format!(
-                "version {version} of the key for {id:?} is {:?}, not Active: it does not encrypt",
-                key.state
-            )));
-        }
-        let bytes = fetch_aes256(self.client(), &key.key.uid).await?;
-        format::seal(
-            dek_array(&bytes)?,
-            &Params::new(key.key),
-            context,
-            plaintext,
-        )
-    }
-
-    /// Decrypts for `id` whatever the version ([`Model2::decrypt`]).
-    pub async fn decrypt(
-        &self,
-        id: &str,
-        ciphertext: &[u8],
-        context: &[u8],
-    ) -> Result<format::Plaintext> {
-        self.model.decrypt(id, ciphertext, context).await
-    }
-
     /// Re-encrypts many items of identifier `id` under its primary version. Each item is
     /// `(item, context, ciphertext)`; the new form goes to `sink`, `progress` is called after each
     /// item; items already under the primary version are skipped. Each key version is fetched
-    /// once per run. Stops at the first error; running again completes the job.
+    /// once per run, after checking its state (a Compromised version only with
+    /// [`Model2Rotation::with_decrypt_policy`]). Stops at the first error; running again
+    /// completes the job.
     pub async fn reencrypt_all<I, X, C>(
         &self,
         id: &str,
@@ -448,7 +390,7 @@ impl Model2Rotation {
         C: AsRef<[u8]>,
     {
         let mut report = Progress::default();
-        let primary = self.primary(id).await?;
+        let primary = self.model.key_for(id).await?;
         report.key_manager_calls += 1;
         let mut keys: HashMap<String, SecretBytes> = HashMap::new();
         for (item, context, ciphertext) in items {
@@ -457,19 +399,19 @@ impl Model2Rotation {
             if key_ref.name == primary.name && key_ref.version == primary.version {
                 report.already_current += 1;
             } else {
+                if key_ref.name != primary.name {
+                    return Err(Error::Integrity {
+                        reason: format!(
+                            "the ciphertext was made with key {:?}, not {:?}",
+                            key_ref.name, primary.name
+                        ),
+                    });
+                }
                 let plaintext = {
-                    let old = self.key(&mut keys, &key_ref.uid, &mut report).await?;
-                    if key_ref.name != primary.name {
-                        return Err(Error::Integrity {
-                            reason: format!(
-                                "the ciphertext was made with key {:?}, not {:?}",
-                                key_ref.name, primary.name
-                            ),
-                        });
-                    }
+                    let old = self.key(&mut keys, &key_ref, true, &mut report).await?;
                     format::open(ciphertext, dek_array(old)?, context.as_ref())?
                 };
-                let new = self.key(&mut keys, &primary.uid, &mut report).await?;
+                let new = self.key(&mut keys, &primary, false, &mut report).await?;
                 let sealed = format::seal(
                     dek_array(new)?,
                     &Params::new(primary.clone()),
@@ -485,15 +427,23 @@ impl Model2Rotation {
         Ok(report)
     }
 
+    /// The key of `key_ref`, fetched once per run; an older version's state is checked first.
     async fn key<'k>(
         &self,
         keys: &'k mut HashMap<String, SecretBytes>,
-        uid: &str,
+        key_ref: &KeyRef,
+        check_state: bool,
         report: &mut Progress,
     ) -> Result<&'k SecretBytes> {
+        let uid = &key_ref.uid;
         if !keys.contains_key(uid) {
-            report.key_manager_calls += 1;
-            let key = fetch_aes256(self.client(), uid).await?;
+            let key = if check_state {
+                report.key_manager_calls += 2;
+                decryption_key(self.client(), key_ref, self.policy).await?
+            } else {
+                report.key_manager_calls += 1;
+                fetch_aes256(self.client(), uid).await?
+            };
             keys.insert(uid.to_string(), key);
         }
         Ok(&keys[uid])
@@ -506,24 +456,6 @@ fn pick<'v>(versions: &'v [KeyVersion], id: &str, version: u32) -> Result<&'v Ke
         .find(|v| v.key.version == version)
         .ok_or_else(|| Error::Protocol {
             reason: format!("the key for {id:?} has no version {version}"),
-        })
-}
-
-/// The KMIP state of `uid`.
-pub(crate) async fn state_of(client: &Client, uid: &str) -> Result<State> {
-    let request = GetAttributesRequest::new(
-        Some(uid.to_string()),
-        vec![AttributeReference::Tag(Tag::State)],
-    );
-    let attributes = client.get_attributes(request).await?.attributes;
-    attributes
-        .iter()
-        .find_map(|a| match a {
-            Attribute::State(s) => Some(*s),
-            _ => None,
-        })
-        .ok_or_else(|| Error::Protocol {
-            reason: format!("the key manager returned no State for {uid:?}"),
         })
 }
 
@@ -629,7 +561,7 @@ mod tests {
 
     #[test]
     fn version_names() {
-        assert_eq!(version_key_name("c-7", 1), "c-7");
-        assert_eq!(version_key_name("c-7", 2), "c-7/v2");
+        assert_eq!(version_key_name("c:7", 1), "c:7");
+        assert_eq!(version_key_name("c:7", 2), "c:7/v2");
     }
 }

@@ -5,6 +5,7 @@
 
 mod clock;
 mod flight;
+mod scope;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -19,6 +20,7 @@ use crate::error::Result;
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use clock::SystemClock;
 pub use clock::{Clock, ManualClock};
+pub use scope::CacheScope;
 
 /// The bounds of a [`KeyCache`]. A zero `max_age`, or a `max_uses` of 0 or 1, disables caching
 /// while keeping concurrent fetches merged.
@@ -80,6 +82,10 @@ pub struct CacheStats {
 ///   key-manager call; the others wait for it (no busy waiting, no lock held across `.await`) and
 ///   all receive its key, or its error. Errors are never cached: the next call fetches again.
 /// - **Revocation**: [`KeyCache::evict`] removes one key, [`KeyCache::purge`] all of them.
+/// - **Scope**: a cache answers for one client identity and cluster only. Models call
+///   [`KeyCache::bind`] with their client's [`CacheScope`] before each use: the first binds the
+///   cache, and a client of another identity or cluster is refused, so a cache never hands out
+///   a key that the key manager would refuse to that client.
 /// - **Zeroization**: keys are [`SecretBytes`] (locked, zeroized on drop, redacted), shared as
 ///   `Arc<SecretBytes>`. Removing an entry drops the cache's reference; a caller still holding a
 ///   clone keeps the bytes until its last clone drops, and they are zeroized then. Hold the `Arc`
@@ -119,6 +125,7 @@ pub struct CacheStats {
 pub struct KeyCache {
     limits: CacheLimits,
     clock: Box<dyn Clock>,
+    owner: Mutex<Option<CacheScope>>,
     inner: Mutex<Inner>,
 }
 
@@ -160,8 +167,25 @@ impl KeyCache {
         Self {
             limits,
             clock: Box::new(clock),
+            owner: Mutex::default(),
             inner: Mutex::default(),
         }
+    }
+
+    /// Binds this cache to `scope` on first use, and refuses any other scope afterwards (an
+    /// [`Error::Config`](crate::Error::Config) saying so): one cache, one client identity and
+    /// cluster.
+    ///
+    /// ```
+    /// use kmipkit::keys::{CacheLimits, CacheScope, KeyCache, ManualClock};
+    /// let cache = KeyCache::with_clock(CacheLimits::default(), ManualClock::default());
+    /// cache.bind(CacheScope::from_digest([1; 32]))?;
+    /// assert!(cache.bind(CacheScope::from_digest([2; 32])).is_err());
+    /// # Ok::<(), kmipkit::Error>(())
+    /// ```
+    pub fn bind(&self, scope: CacheScope) -> Result<()> {
+        let mut owner = self.owner.lock().unwrap_or_else(PoisonError::into_inner);
+        scope::bind(&mut owner, scope)
     }
 
     /// The cached key for `key_id`, or else the key from `fetch` (a key-manager Get, Decrypt or

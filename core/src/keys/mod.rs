@@ -38,6 +38,6 @@ mod secret;
 
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use cache::SystemClock;
-pub use cache::{CacheLimits, CacheStats, Clock, KeyCache, ManualClock};
+pub use cache::{CacheLimits, CacheScope, CacheStats, Clock, KeyCache, ManualClock};
 pub use lock::{Protection, ProtectionStats, protection_stats};
 pub use secret::{SecretBytes, SecretString};

@@ -194,6 +194,8 @@ pub struct Transport {
 
 struct Inner {
     servers: Vec<Server>,
+    /// Digest of every server's address and TLS identity ([`Transport::identity_digest`]).
+    identity: [u8; 32],
     timeouts: Timeouts,
     pool: PoolSettings,
     limits: Limits,
@@ -248,6 +250,7 @@ impl Transport {
                 )));
             }
         }
+        let identity = identity_digest(&endpoints);
         let servers = endpoints
             .into_iter()
             .map(|endpoint| Server::new(endpoint, &pool))
@@ -255,6 +258,7 @@ impl Transport {
         Ok(Self {
             inner: Arc::new(Inner {
                 servers,
+                identity,
                 timeouts,
                 pool,
                 limits,
@@ -346,6 +350,13 @@ impl Transport {
                 Err(e)
             }
         }
+    }
+
+    /// A SHA-256 digest of every server's host, port, CA, pin and client certificate, in
+    /// order: two transports with equal digests speak to the same servers as the same TLS
+    /// identity. (It covers no private key: a certificate identifies its holder.)
+    pub fn identity_digest(&self) -> [u8; 32] {
+        self.inner.identity
     }
 
     /// The configured server names, primary first.
@@ -540,6 +551,26 @@ fn later(after: Duration) -> Instant {
     let now = Instant::now();
     now.checked_add(after)
         .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400))
+}
+
+/// See [`Transport::identity_digest`]. Every field is length-prefixed, so no two endpoint lists
+/// hash alike by shifting bytes from one field to the next.
+fn identity_digest(endpoints: &[Endpoint]) -> [u8; 32] {
+    let mut context = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+    let mut field = |bytes: &[u8]| {
+        context.update(&(bytes.len() as u64).to_be_bytes());
+        context.update(bytes);
+    };
+    for e in endpoints {
+        field(e.host.as_bytes());
+        field(&e.port.to_be_bytes());
+        field(&e.tls.ca_pem);
+        field(e.tls.pinned_sha256.as_ref().map_or(&[][..], |p| &p[..]));
+        field(&e.tls.client_cert_pem);
+    }
+    let mut out = [0u8; 32];
+    out.copy_from_slice(context.finish().as_ref());
+    out
 }
 
 #[cfg(test)]

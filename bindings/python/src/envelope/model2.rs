@@ -3,16 +3,24 @@
 use std::sync::Arc;
 
 use kmipkit::envelope::format::Params;
-use kmipkit::envelope::model1::fetch_aes256;
-use kmipkit::envelope::model2::Model2;
-use kmipkit::error::Error;
+use kmipkit::envelope::model2::{DecryptPolicy, Model2};
 use pyo3::prelude::*;
 
 use super::stream::{decrypt_stream, encrypt_stream};
 use super::{NativeKeyCache, Obj, PlaintextIn, bytes_obj, dek, key_ref_obj, plain_obj};
 use crate::client::NativeClient;
-use crate::errors::{IntoPy, to_py};
+use crate::convert::name_or_hex;
+use crate::envelope::{KeyRefTuple, key_ref_tuple};
+use crate::errors::IntoPy;
 use crate::runtime::{block, run};
+
+fn policy(allow_compromised: bool) -> DecryptPolicy {
+    if allow_compromised {
+        DecryptPolicy::allow_compromised()
+    } else {
+        DecryptPolicy::default()
+    }
+}
 
 /// Model 2: one key per identifier, named `prefix + id`.
 #[pyclass(module = "kmipkit._native", name = "Model2", frozen)]
@@ -43,7 +51,26 @@ impl NativeModel2 {
         self.inner.key_name(id).py()
     }
 
-    /// The key of `id`, created on first use: `(name, version, uid)`.
+    /// Every version of `id`'s key: `((name, version, uid), state)`, oldest first.
+    #[pyo3(signature = (id, aio=None))]
+    fn versions(&self, py: Python<'_>, id: String, aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
+        let m = self.inner.clone();
+        run(
+            py,
+            aio.as_ref(),
+            async move { m.versions(&id).await },
+            |py, v| {
+                let list: Vec<(KeyRefTuple, String)> = v
+                    .into_iter()
+                    .map(|k| (key_ref_tuple(k.key), name_or_hex(k.state.name(), k.state.0)))
+                    .collect();
+                Ok(list.into_pyobject(py)?.into_any().unbind())
+            },
+        )
+    }
+
+    /// The current (highest Active) version of `id`'s key, created on first use:
+    /// `(name, version, uid)`.
     #[pyo3(signature = (id, aio=None))]
     fn key_for(&self, py: Python<'_>, id: String, aio: Option<Bound<'_, PyAny>>) -> PyResult<Obj> {
         let m = self.inner.clone();
@@ -95,21 +122,24 @@ impl NativeModel2 {
         )
     }
 
-    /// Decrypts a ciphertext made for `id`.
-    #[pyo3(signature = (id, ciphertext, context, aio=None))]
+    /// Decrypts a ciphertext made for `id`; a Compromised key version only when
+    /// `allow_compromised`.
+    #[pyo3(signature = (id, ciphertext, context, allow_compromised=false, aio=None))]
     fn decrypt(
         &self,
         py: Python<'_>,
         id: String,
         ciphertext: Vec<u8>,
         context: Vec<u8>,
+        allow_compromised: bool,
         aio: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Obj> {
         let m = self.inner.clone();
+        let policy = policy(allow_compromised);
         run(
             py,
             aio.as_ref(),
-            async move { m.decrypt(&id, &ciphertext, &context).await },
+            async move { m.decrypt_with(&id, &ciphertext, &context, policy).await },
             plain_obj,
         )
     }
@@ -124,15 +154,12 @@ impl NativeModel2 {
         context: &[u8],
     ) -> PyResult<u64> {
         let m = self.inner.clone();
-        let (key_ref, key) = block(py, async move {
-            let key_ref = m.key_for(&id).await?;
-            let key = fetch_aes256(m.client(), &key_ref.uid).await?;
-            Ok((key_ref, key))
-        })?;
+        let (key_ref, key) = block(py, async move { m.encryption_key(&id).await })?;
         encrypt_stream(py, src, dst, dek(&key)?, &Params::new(key_ref), context)
     }
 
     /// Streams a ciphertext for `id` from `src` decrypted into `dst`; returns the plaintext length.
+    #[pyo3(signature = (id, src, dst, context, allow_compromised=false))]
     fn decrypt_stream(
         &self,
         py: Python<'_>,
@@ -140,20 +167,18 @@ impl NativeModel2 {
         src: Obj,
         dst: Obj,
         context: &[u8],
+        allow_compromised: bool,
     ) -> PyResult<u64> {
-        let name = self.inner.key_name(&id).py()?;
+        self.inner.key_name(&id).py()?;
+        let policy = policy(allow_compromised);
         decrypt_stream(py, src, dst, context, |py, header| {
-            if header.key_ref.name != name {
-                return Err(to_py(Error::Integrity {
-                    reason: format!(
-                        "the ciphertext was made with key {:?}, not {name:?}: it belongs to another identifier",
-                        header.key_ref.name
-                    ),
-                }));
-            }
             let m = self.inner.clone();
-            let uid = header.key_ref.uid.clone();
-            block(py, async move { fetch_aes256(m.client(), &uid).await }).map(Arc::new)
+            let key_ref = header.key_ref.clone();
+            let id = id.clone();
+            block(
+                py,
+                async move { m.decryption_key(&id, &key_ref, policy).await },
+            )
         })
     }
 
