@@ -13,7 +13,8 @@ use std::sync::Arc;
 use kmipkit::client::Client;
 use kmipkit::config::Config;
 use kmipkit::envelope::format::{self, Decryptor, Encryptor, Header, KeyRef, Params};
-use kmipkit::envelope::model1::{Model1, ProtectedDek, dek_array, fetch_aes256};
+use kmipkit::envelope::lookup::fetch_key_of;
+use kmipkit::envelope::model1::{Model1, ProtectedDek, dek_array};
 use kmipkit::envelope::model2::Model2;
 use kmipkit::envelope::rotation::Model2Rotation;
 use kmipkit::keys::SecretBytes;
@@ -23,6 +24,7 @@ use crate::args::{ContextArgs, DecryptArgs, EncryptArgs};
 use crate::ctx::Ctx;
 use crate::exit::{CliResult, Exit, Failure};
 use crate::files::{Input, Output};
+use crate::output::Out;
 use crate::progress::{Bar, Counting};
 
 /// Buffer size of the copy loops: one frame.
@@ -102,7 +104,7 @@ async fn encryption_key(
     if let Some(id) = &args.for_id {
         let model = Arc::new(Model2::new(client.clone(), args.prefix.clone())?);
         let key_ref = Model2Rotation::new(model).primary(id).await?;
-        let key = fetch_aes256(client, &key_ref.uid).await?;
+        let (key, _) = fetch_key_of(client, &key_ref).await?;
         return Ok((key, Params::new(key_ref), 2));
     }
     let (dek, protected) = match &args.dek {
@@ -190,7 +192,7 @@ pub fn decrypt(ctx: &Ctx, args: DecryptArgs, show_progress: bool) -> CliResult {
         ctx.out
     };
     ctx.with_client(async move |client, _config| {
-        let (key, model, k) = decryption_key(&client, &header, &args).await?;
+        let (key, model, k) = decryption_key(&client, &header, &args, out).await?;
         let mut bar = Bar::bytes("decrypting", input.len(), show_progress);
         let reader = Counting { inner: input, bar: &mut bar, count: 0 };
         let mut decryptor = Decryptor::new(reader, &header, dek_array(&key)?, &context)?;
@@ -228,6 +230,7 @@ async fn decryption_key(
     client: &Arc<Client>,
     header: &Header,
     args: &DecryptArgs,
+    out: Out,
 ) -> CliResult<(SecretBytes, u8, KeyRef)> {
     if !header.wrapped_dek.is_empty() {
         let protected = ProtectedDek::from_bytes(&header.wrapped_dek)?;
@@ -268,11 +271,12 @@ async fn decryption_key(
             .into());
         }
     }
-    Ok((
-        fetch_aes256(client, &key_ref.uid).await?,
-        2,
-        key_ref.clone(),
-    ))
+    // The key with the header's UID *and* name, on whichever server holds it.
+    let (key, holder) = fetch_key_of(client, key_ref).await?;
+    if let Some(detour) = holder.detour() {
+        out.notice(detour);
+    }
+    Ok((key, 2, key_ref.clone()))
 }
 
 /// Copies `reader` into `writer` in frame-sized chunks, naming the side that failed.

@@ -242,7 +242,7 @@ impl Client {
             operation: Some(Operation::GetAttributes),
             reason: ResultReason::ItemNotFound,
             message: Some(format!(
-                "no key server holds key `{name}` as {uid}: {}{retry}",
+                "no key server holds key `{name}` as {uid} (destroyed, or the reference names a key it was not made with): {}{retry}",
                 passed.join("; ")
             )),
         })

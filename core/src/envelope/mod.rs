@@ -5,6 +5,8 @@
 //!   key servers; Model 1 and Model 2 supply the key and fill the key reference and wrapped-key fields.
 pub mod format;
 #[cfg(feature = "net")]
+pub mod lookup;
+#[cfg(feature = "net")]
 pub mod model1;
 #[cfg(feature = "net")]
 pub mod model2;

@@ -270,8 +270,8 @@ impl Model1 {
     /// The KEK, found by name; [`Error::Protocol`] when the key manager has no such key.
     pub async fn kek(&self) -> Result<KeyRef> {
         let name = self.kek_key_name();
-        let ids = self.client.locate_by_name(&name).await?;
-        let uid = super::model2::canonical(ids).ok_or_else(|| Error::Protocol {
+        let uid = super::lookup::find_by_name(&self.client, &name).await?;
+        let uid = uid.ok_or_else(|| Error::Protocol {
             reason: format!("the key manager has no KEK named {name:?}; call ensure_kek first"),
         })?;
         Ok(self.key_ref(uid))
@@ -356,7 +356,12 @@ impl Model1 {
         request.cryptographic_parameters = Some(gcm());
         request.iv_counter_nonce = Some(iv.clone().into());
         request.authenticated_encryption_additional_data = Some(aad(&kek, method)?.into());
-        let result = self.client.encrypt(request).await;
+        // The KEK by UID *and* name: another server may hold another key under its UID.
+        let holder = self
+            .client
+            .find_named(&kek.uid, &kek_key_name(&kek.name, kek.version))
+            .await?;
+        let result = self.client.encrypt_on(&holder.server, request).await;
         let response = result?;
         let encrypted_dek = response
             .data
@@ -409,7 +414,12 @@ impl Model1 {
         request.iv_counter_nonce = Some(protected.iv.clone().into());
         request.authenticated_encryption_additional_data = Some(protected.aad()?.into());
         request.authenticated_encryption_tag = Some(protected.tag.clone().into());
-        let response = match self.client.decrypt(request).await {
+        let kek_name = kek_key_name(&protected.kek.name, protected.kek.version);
+        let holder = self
+            .client
+            .find_named(&protected.kek.uid, &kek_name)
+            .await?;
+        let response = match self.client.decrypt_on(&holder.server, request).await {
             Ok(response) => response,
             // PyKMIP reports a bad GCM tag as a General Failure, without more.
             Err(Error::Server {
@@ -562,7 +572,12 @@ pub fn dek_array(key: &SecretBytes) -> Result<&[u8; 32]> {
 /// ```
 pub async fn fetch_aes256(client: &Client, uid: &str) -> Result<SecretBytes> {
     let got = client.get(GetRequest::new(Some(uid.to_string()))).await?;
-    let Object::SymmetricKey(key) = got.object else {
+    aes256_of(uid, got.object)
+}
+
+/// The bytes of a fetched AES-256 key `uid` (see [`fetch_aes256`] for what is refused).
+pub(crate) fn aes256_of(uid: &str, object: Object) -> Result<SecretBytes> {
+    let Object::SymmetricKey(key) = object else {
         return Err(Error::Protocol {
             reason: format!("object {uid:?} is not a symmetric key"),
         });

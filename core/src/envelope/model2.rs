@@ -45,7 +45,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::format::{self, Header, KeyRef, Params};
-use super::model1::{dek_array, fetch_aes256};
+use super::lookup::{existing_or_may_create, fetch_key_of, find_by_name};
+use super::model1::dek_array;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::keys::{KeyCache, SecretBytes};
@@ -115,15 +116,13 @@ impl Model2 {
         self.resolved.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The key bytes of `uid`, through the cache when there is one.
-    async fn key_bytes(&self, uid: &str) -> Result<Arc<SecretBytes>> {
+    /// The key bytes of `key_ref` (its UID under its version's name, on whichever server holds
+    /// it: [`fetch_key_of`]), through the cache when there is one.
+    async fn key_bytes(&self, key_ref: &KeyRef) -> Result<Arc<SecretBytes>> {
+        let fetch = || async { Ok(fetch_key_of(&self.client, key_ref).await?.0) };
         match &self.cache {
-            Some(cache) => {
-                cache
-                    .get_or_fetch(uid, || fetch_aes256(&self.client, uid))
-                    .await
-            }
-            None => fetch_aes256(&self.client, uid).await.map(Arc::new),
+            Some(cache) => cache.get_or_fetch(&key_ref.uid, fetch).await,
+            None => fetch().await.map(Arc::new),
         }
     }
 
@@ -171,8 +170,8 @@ impl Model2 {
     /// The key reference of `id`'s key if it exists; never creates one.
     pub async fn find_key(&self, id: &str) -> Result<Option<KeyRef>> {
         let name = self.key_name(id)?;
-        let ids = self.client.locate_by_name(&name).await?;
-        Ok(canonical(ids).map(|uid| KeyRef {
+        let uid = find_by_name(&self.client, &name).await?;
+        Ok(uid.map(|uid| KeyRef {
             name,
             version: KEY_VERSION,
             uid,
@@ -183,7 +182,7 @@ impl Model2 {
     /// first use, fetched into protected memory, and zeroized before this returns.
     pub async fn encrypt(&self, id: &str, context: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
         let key_ref = self.key_for(id).await?;
-        let key = match self.key_bytes(&key_ref.uid).await {
+        let key = match self.key_bytes(&key_ref).await {
             Ok(key) => key,
             Err(e) => {
                 // A remembered UID may have been destroyed since: resolve again next time.
@@ -218,7 +217,7 @@ impl Model2 {
                 reason: "the ciphertext's key reference has no key UID".into(),
             });
         }
-        let key = self.key_bytes(&key_ref.uid).await?;
+        let key = self.key_bytes(&key_ref).await?;
         format::open(ciphertext, dek_array(&key)?, context)
     }
 
@@ -250,7 +249,7 @@ pub(crate) fn canonical(mut ids: Vec<String>) -> Option<String> {
 /// The UID of the AES-256 key named `name`, created (and activated) if there is none; see the
 /// module documentation for how concurrent creators agree on one key.
 pub(crate) async fn find_or_create(client: &Client, name: &str) -> Result<String> {
-    if let Some(uid) = canonical(client.locate_by_name(name).await?) {
+    if let Some(uid) = existing_or_may_create(client, name).await? {
         return Ok(uid);
     }
     let mine = client.create_aes_key(name, 256).await?;
