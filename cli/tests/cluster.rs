@@ -99,3 +99,49 @@ fn decrypt_finds_the_key_on_the_server_holding_its_uid_under_its_name() {
         run.stderr
     );
 }
+
+#[test]
+fn servers_check_tells_that_independent_servers_do_not_share_keys() {
+    let dir = scratch("cluster-sharing");
+    let dc1 = Server::start("sharing-dc1");
+    let dc2 = Server::start("sharing-dc2");
+    let both = write_config(
+        &dir,
+        "both.toml",
+        &[Entry::of("dc1", &dc1), Entry::of("dc2", &dc2)],
+        "",
+    );
+    let run = kmipkit(&both, &dir, &["servers", "check"], b"").expect(0);
+    let text = run.text();
+    assert!(
+        text.contains("key sharing: independent (probe key created on dc1"),
+        "{text}"
+    );
+    assert!(text.contains("dc2 does not hold the probe"), "{text}");
+    assert!(
+        text.contains("failover: a key lives only on the server that created it"),
+        "{text}"
+    );
+
+    let run = kmipkit(&both, &dir, &["--json", "servers", "check"], b"").expect(0);
+    let sharing = &run.json()["key_sharing"];
+    assert_eq!(sharing["sharing"], "independent", "{sharing}");
+    assert_eq!(sharing["others"][0]["holds_probe"], false, "{sharing}");
+    assert_eq!(sharing["leftovers"].as_array().map(Vec::len), Some(0));
+
+    // No probe key is left on either server.
+    for (name, server) in [("dc1", &dc1), ("dc2", &dc2)] {
+        let alone = write_config(
+            &dir,
+            &format!("{name}.toml"),
+            &[Entry::of(name, server)],
+            "",
+        );
+        let run = kmipkit(&alone, &dir, &["key", "locate", "--json"], b"").expect(0);
+        let keys = run.json()["keys"].clone();
+        assert!(
+            !keys.to_string().contains("kmipkit-probe-"),
+            "{name}: {keys}"
+        );
+    }
+}

@@ -24,9 +24,11 @@ mod cluster;
 mod events;
 mod operations;
 mod reconcile;
+mod sharing;
 
 pub use blocking::BlockingClient;
 pub use cluster::{Holder, NameSearch};
+pub use sharing::{Seen, Sharing, SharingReport};
 
 use std::sync::{Arc, Mutex};
 
