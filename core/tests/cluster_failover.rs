@@ -169,6 +169,12 @@ async fn the_primary_dies_and_comes_back_during_model1_and_model2_traffic() {
             &plaintext,
             sealed,
         );
+        // Looking the key up is no "it does not exist" while the server that has it is down.
+        let found = models.strict.find_key(id).await;
+        match phase {
+            Phase::Outage => assert_eq!(found.unwrap_err().kind(), ErrorKind::Connect),
+            _ => assert!(found.unwrap().is_some()),
+        }
         let sealed = models.lenient.encrypt(id, b"ctx", &plaintext).await;
         record(
             &mut outcomes,

@@ -18,7 +18,7 @@ use super::format::KeyRef;
 use super::model1::aes256_of;
 use super::model2::canonical;
 use super::rotation::version_key_name;
-use crate::client::{Client, Holder};
+use crate::client::{Client, Holder, NameSearch};
 use crate::error::{Error, Result};
 use crate::keys::SecretBytes;
 use crate::message::GetRequest;
@@ -54,35 +54,45 @@ pub async fn fetch_key_of(client: &Client, key_ref: &KeyRef) -> Result<(SecretBy
 }
 
 /// The UID of the object named `name` on the first server that has one (the lowest UID there,
-/// see [`super::model2`]); `None` when no server that answered has it. Servers that could not be
-/// asked are not an error as long as one answered.
+/// see [`super::model2`]); `None` when no server has it. While the primary cannot be asked and
+/// no other server has it, the answer is unknown: an [`Error::Connect`] naming the primary
+/// (other servers that cannot be asked do not stop the answer).
 pub async fn find_by_name(client: &Client, name: &str) -> Result<Option<String>> {
-    let search = client.search_name(name).await?;
-    Ok(search.found.and_then(|(_, ids)| canonical(ids)))
+    let mut search = client.search_name(name).await?;
+    if let Some(uid) = search.found.take().and_then(|(_, ids)| canonical(ids)) {
+        return Ok(Some(uid));
+    }
+    match primary_down(client, &search, name) {
+        Some(err) => Err(err),
+        None => Ok(None),
+    }
 }
 
-/// The first step of create-on-first-use: the UID of the key named `name` on any server
-/// ([`find_by_name`]), or `None` when it may be created. Refuses while the primary cannot be
-/// asked and no other server has the key (see the module documentation), unless the client's
+/// The first step of create-on-first-use: the UID of the key named `name` on any server, or
+/// `None` when it may be created. Refuses while the primary cannot be asked and no other server
+/// has the key (see the module documentation), unless the client's
 /// [`ClusterSettings::create_when_primary_down`](crate::config::ClusterSettings) allows it.
 pub(crate) async fn existing_or_may_create(client: &Client, name: &str) -> Result<Option<String>> {
     let mut search = client.search_name(name).await?;
     if let Some(uid) = search.found.take().and_then(|(_, ids)| canonical(ids)) {
         return Ok(Some(uid));
     }
-    let names = client.server_names();
-    let primary = &names[0];
-    let Some(why) = search.unreachable(primary) else {
-        return Ok(None);
-    };
-    if client.cluster_settings().create_when_primary_down {
-        return Ok(None);
+    match primary_down(client, &search, name) {
+        Some(err) if !client.cluster_settings().create_when_primary_down => Err(err),
+        _ => Ok(None),
     }
+}
+
+/// The error for "`name` is on no server that answered, and the primary could not be asked".
+fn primary_down(client: &Client, search: &NameSearch, name: &str) -> Option<Error> {
+    let names = client.server_names();
+    let primary = names.first()?;
+    let why = search.unreachable(primary)?;
     let address = client
         .transport()
         .server_address(primary)
         .map_or_else(String::new, |(host, port)| format!("{host}:{port}"));
-    Err(Error::Connect {
+    Some(Error::Connect {
         server: primary.clone(),
         address,
         reason: format!(

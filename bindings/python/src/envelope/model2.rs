@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use kmipkit::envelope::format::Params;
-use kmipkit::envelope::model1::fetch_aes256;
+use kmipkit::envelope::lookup::fetch_key_of;
 use kmipkit::envelope::model2::Model2;
 use kmipkit::error::Error;
 use pyo3::prelude::*;
@@ -125,7 +125,7 @@ impl NativeModel2 {
         let m = self.inner.clone();
         let (key_ref, key) = block(py, async move {
             let key_ref = m.key_for(&id).await?;
-            let key = fetch_aes256(m.client(), &key_ref.uid).await?;
+            let (key, _) = fetch_key_of(m.client(), &key_ref).await?;
             Ok((key_ref, key))
         })?;
         encrypt_stream(py, src, dst, dek(&key)?, &Params::new(key_ref), context)
@@ -151,8 +151,11 @@ impl NativeModel2 {
                 }));
             }
             let m = self.inner.clone();
-            let uid = header.key_ref.uid.clone();
-            block(py, async move { fetch_aes256(m.client(), &uid).await }).map(Arc::new)
+            let key_ref = header.key_ref.clone();
+            block(py, async move {
+                Ok(fetch_key_of(m.client(), &key_ref).await?.0)
+            })
+            .map(Arc::new)
         })
     }
 
