@@ -22,7 +22,8 @@
 //! use kmipkit::message::GetRequest;
 //! let holder = client.find_named("7", "customer-alice").await?;
 //! if let Some(detour) = holder.detour() {
-//!     eprintln!("note: {detour}"); // "key 7 on dc1 is `bob-key`, not `customer-alice`; found on dc2"
+//!     // "key 7 on dc1 is `bob-key`, not `customer-alice`; found on dc2"
+//!     eprintln!("note: {detour}");
 //! }
 //! let key = client.get_on(&holder.server, GetRequest::new(Some(holder.uid.clone()))).await?;
 //! # Ok(()) }

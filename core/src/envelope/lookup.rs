@@ -6,11 +6,11 @@
 //! there. A server that holds another key under the UID is passed over, not reported as tampering;
 //! this also makes the UID in a header one that `Locate(name)` returns (issue 18.4).
 //!
-//! Names are looked up on every server before "not found" ([`find_by_name`]). Creating a key on
-//! first use ([`find_or_create`]) is refused while the primary cannot be asked and the key is on
-//! no other server — unless [`ClusterSettings::create_when_primary_down`] says the servers
-//! replicate — because the primary may hold the key already and a second, different key would
-//! split the identifier's data between two keys.
+//! Names are looked up on every server before "not found" ([`find_by_name`]). Creating a key
+//! on first use (`existing_or_may_create`) is refused while the primary cannot be asked and the
+//! key is on no other server — unless [`ClusterSettings::create_when_primary_down`] says the
+//! servers replicate — because the primary may hold the key already and a second, different key
+//! would split the identifier's data between two keys.
 //!
 //! [`ClusterSettings::create_when_primary_down`]: crate::config::ClusterSettings
 

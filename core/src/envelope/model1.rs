@@ -21,8 +21,9 @@
 //! 4. The result is a [`ProtectedDek`], a small self-describing blob stored beside the data (in
 //!    the ciphertext header's wrapped-DEK field by [`Model1::seal_with_dek`]). The plain DEK only
 //!    ever lives in [`SecretBytes`] (locked, zeroized on drop).
-//! 5. [`Model1::unlock`] sends the blob back for KMIP Decrypt under the KEK UID it names and
-//!    returns the DEK in [`SecretBytes`]. A modified blob or a wrong KEK fails at the key manager
+//! 5. [`Model1::unlock`] sends the blob back for KMIP Decrypt under the KEK UID it names, to the
+//!    server that holds that UID under the KEK's name ([`super::lookup`]: servers that do not
+//!    replicate reuse UIDs), and returns the DEK in [`SecretBytes`]. A modified blob or a wrong KEK fails at the key manager
 //!    (the GCM tag does not verify) and is reported as [`Error::Integrity`].
 //!
 //! The AES key wrap fallback (Register the DEK, Get it wrapped under the KEK with a Key Wrapping

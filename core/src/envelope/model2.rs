@@ -195,7 +195,8 @@ impl Model2 {
 
     /// Decrypts a ciphertext made by [`Model2::encrypt`] for `id`. The ciphertext must name `id`'s
     /// key (else [`Error::Integrity`] without contacting the key manager); the key is fetched by
-    /// the UID in the header. No plaintext is returned unless all of it verified.
+    /// the UID in the header, on the server that holds that UID under the key's name
+    /// ([`super::lookup`]). No plaintext is returned unless all of it verified.
     pub async fn decrypt(
         &self,
         id: &str,
