@@ -25,6 +25,7 @@ use crate::args::{ContextArgs, DecryptArgs, EncryptArgs};
 use crate::ctx::Ctx;
 use crate::exit::{CliResult, Exit, Failure};
 use crate::files::{Input, Output};
+use crate::output::Out;
 use crate::progress::{Bar, Counting};
 
 /// Buffer size of the copy loops: one frame.
@@ -222,7 +223,7 @@ pub fn decrypt(ctx: &Ctx, args: DecryptArgs, show_progress: bool) -> CliResult {
         ctx.out
     };
     ctx.with_client(async move |client, config| {
-        let (key, model, k) = decryption_key(&client, &config, &header, &args).await?;
+        let (key, model, k) = decryption_key(&client, &config, &header, &args, out).await?;
         let mut bar = Bar::bytes("decrypting", input.len(), show_progress);
         let reader = Counting { inner: input, bar: &mut bar, count: 0 };
         let mut decryptor = Decryptor::new(reader, &header, dek_array(&key)?, &context)?;
@@ -262,6 +263,7 @@ async fn decryption_key(
     config: &Config,
     header: &Header,
     args: &DecryptArgs,
+    out: Out,
 ) -> CliResult<(Arc<SecretBytes>, u8, KeyRef)> {
     let file = args.input.as_deref().unwrap_or(Path::new("standard input"));
     if !header.wrapped_dek.is_empty() {
@@ -316,12 +318,16 @@ async fn decryption_key(
     // The ciphertext must name `id`'s key, and the version's state is checked before its bytes
     // are fetched: Compromised only with --allow-compromised.
     let model = Model2::new(client.clone(), args.prefix.clone())?;
-    let key = model
-        .decryption_key(id, key_ref, policy)
+    let (key, detour) = model
+        .located_decryption_key(id, key_ref, policy)
         .await
         .map_err(|e| {
             key_state(e).hint("a compromised key's data is read with --allow-compromised, then re-encrypted under a new version (kmipkit key rotate NAME, kmipkit rotate)")
         })?;
+    // The key with the header's UID *and* name, on whichever server holds it.
+    if let Some(detour) = detour {
+        out.notice(detour);
+    }
     Ok((key, 2, key_ref.clone()))
 }
 

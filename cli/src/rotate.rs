@@ -16,7 +16,8 @@ use std::sync::Arc;
 
 use kmipkit::client::Client;
 use kmipkit::envelope::format::{Decryptor, Encryptor, Header, KeyRef, MAGIC, Params};
-use kmipkit::envelope::model1::{Model1, ProtectedDek, dek_array, fetch_aes256};
+use kmipkit::envelope::lookup::fetch_key_of;
+use kmipkit::envelope::model1::{Model1, ProtectedDek, dek_array};
 use kmipkit::envelope::model2::{DecryptPolicy, Model2, decryption_key};
 use kmipkit::envelope::rotation::Model1Rotation;
 use kmipkit::keys::SecretBytes;
@@ -266,7 +267,7 @@ impl Session {
             let bytes = if old {
                 decryption_key(&self.client, key, DecryptPolicy::default()).await?
             } else {
-                fetch_aes256(&self.client, &key.uid).await?
+                fetch_key_of(&self.client, key).await?.0
             };
             self.keys.insert(key.uid.clone(), bytes);
         }

@@ -4,10 +4,12 @@
 //! KMIP version negotiation, Query (vendor, server information, operations), and round-trip time.
 //! Each server is checked on its own transport, so failover cannot hide a broken one. A failed
 //! step ends that server's check with the error and advice; the others are still checked.
+//! With more than one server, a probe key then tells whether the servers share keys
+//! (`Client::key_sharing`): "replicated" or "independent", and what failover can promise.
 
 use std::time::{Duration, Instant};
 
-use kmipkit::client::{Client, VersionChoice};
+use kmipkit::client::{Client, Seen, VersionChoice};
 use kmipkit::config::{Config, ServerConfig};
 use kmipkit::transport::{Endpoint, PoolSettings, Timeouts, TlsInfo, Transport};
 use kmipkit::ttlv::Limits;
@@ -65,7 +67,11 @@ pub fn check(ctx: &Ctx, only: Option<&str>) -> CliResult {
         reports.push(report);
     }
     let ok = first_failure.is_none();
-    out.document(json!({ "ok": ok, "servers": reports }));
+    let sharing = match only.is_none() && config.servers.len() > 1 {
+        true => Some(rt.block_on(key_sharing(&config, out))),
+        false => None,
+    };
+    out.document(json!({ "ok": ok, "servers": reports, "key_sharing": sharing }));
     match first_failure {
         None => Ok(()),
         Some(exit) => Err(Failure::new(
@@ -77,6 +83,61 @@ pub fn check(ctx: &Ctx, only: Option<&str>) -> CliResult {
             ),
         )),
     }
+}
+
+/// Whether the servers share keys (the core's probe), printed and as JSON. A probe that cannot
+/// run is reported, not a failure of the check.
+async fn key_sharing(config: &Config, out: &crate::output::Out) -> Value {
+    let report = match Client::connect(config).await {
+        Ok(client) => client.key_sharing().await,
+        Err(e) => Err(e),
+    };
+    let report = match report {
+        Ok(report) => report,
+        Err(e) => {
+            out.line(format!("key sharing: could not be checked: {e}"));
+            return json!({ "sharing": "unknown", "error": e.to_string() });
+        }
+    };
+    let others: Vec<Value> = report
+        .others
+        .iter()
+        .map(|(server, seen)| {
+            let (holds, error) = match seen {
+                Seen::Yes(_) => (json!(true), None),
+                Seen::No => (json!(false), None),
+                Seen::Unreachable(why) => (Value::Null, Some(why.clone())),
+            };
+            json!({ "server": server, "holds_probe": holds, "error": error })
+        })
+        .collect();
+    let sharing = report.sharing;
+    out.line(format!(
+        "key sharing: {} (probe key created on {}, looked for on the others, destroyed)",
+        sharing.as_str(),
+        report.probe_server
+    ));
+    for (server, seen) in &report.others {
+        let said = match seen {
+            Seen::Yes(_) => "holds the probe".to_string(),
+            Seen::No => "does not hold the probe".to_string(),
+            Seen::Unreachable(why) => format!("could not be asked: {why}"),
+        };
+        out.line(format!("  {server} {said}"));
+    }
+    out.line(format!("  failover: {}", sharing.promise()));
+    for (server, uid, why) in &report.leftovers {
+        out.line(format!(
+            "  WARNING: probe key {uid} on {server} could not be destroyed ({why}); destroy it by hand"
+        ));
+    }
+    json!({
+        "sharing": sharing.as_str(),
+        "probe_server": report.probe_server,
+        "others": others,
+        "promise": sharing.promise(),
+        "leftovers": report.leftovers.iter().map(|(s, u, w)| json!({"server": s, "id": u, "error": w})).collect::<Vec<_>>(),
+    })
 }
 
 /// Checks one server; returns the JSON report and the failure, if any.

@@ -803,3 +803,26 @@ fn debug_output_and_errors_never_show_the_password_or_key_bytes() {
     // The inline password is named by key only: the refusal does not echo the value.
     assert!(!err.to_string().contains(PASSWORD), "{err}");
 }
+
+#[test]
+fn cluster_policy_defaults_to_refusing_creates_while_the_primary_is_down() {
+    let base = Path::new("/etc/kmipkit");
+    let config = Config::from_toml(PRIMARY, base).unwrap();
+    assert!(!config.cluster.create_when_primary_down);
+    let text = format!("{PRIMARY}\n[cluster]\ncreate_when_primary_down = true\n");
+    assert!(
+        Config::from_toml(&text, base)
+            .unwrap()
+            .cluster
+            .create_when_primary_down
+    );
+    let text = format!("{PRIMARY}\n[cluster]\ncreate_when_primary_down = \"yes\"\n");
+    let err = Config::from_toml(&text, base).unwrap_err().to_string();
+    assert!(
+        err.contains("create_when_primary_down = \"yes\": write true or false"),
+        "{err}"
+    );
+    let text = format!("{PRIMARY}\n[cluster]\nreplicated = true\n");
+    let err = Config::from_toml(&text, base).unwrap_err().to_string();
+    assert!(err.contains("unknown key `replicated`"), "{err}");
+}

@@ -101,6 +101,7 @@ class _Settings:
     pool: dict[str, Union[int, Duration]] = field(default_factory=dict)
     log: dict[str, object] = field(default_factory=dict)
     audit: dict[str, object] = field(default_factory=dict)
+    create_when_primary_down: bool = False
 
     def toml(self) -> str:
         if not self.servers:
@@ -132,6 +133,8 @@ class _Settings:
                 for k, v in self.pool.items()
             )
             parts.append("[pool]\n" + body + "\n")
+        if self.create_when_primary_down:
+            parts.append("[cluster]\ncreate_when_primary_down = true\n")
         if self.log:
             parts.append(_table("[log]", self.log))
         if self.audit:
@@ -158,6 +161,9 @@ class Config:
     for example ``log={"level": "basic", "format": "json", "destination": "file",
     "path": "log/kmipkit.log"}, audit={"path": "log/audit.csv"}``; the client starts logging
     when it connects. Verify a log with :func:`kmipkit.observe.verify_log`.
+    ``create_when_primary_down=True`` (``[cluster]``) lets Model 2 create a key on first use on a
+    secondary while the primary cannot be asked; leave it off unless the servers replicate keys
+    (``kmipkit servers check`` tells), see the README's failover section.
     A :class:`~kmipkit.errors.ConfigError` names what is wrong.
     """
 
@@ -176,6 +182,7 @@ class Config:
         pool: Optional[Mapping[str, Union[int, Duration]]] = None,
         log: Optional[Mapping[str, object]] = None,
         audit: Optional[Mapping[str, object]] = None,
+        create_when_primary_down: bool = False,
         base_dir: PathLike = ".",
     ) -> None:
         settings = _Settings(
@@ -189,6 +196,7 @@ class Config:
             pool=dict(pool or {}),
             log=dict(log or {}),
             audit=dict(audit or {}),
+            create_when_primary_down=bool(create_when_primary_down),
         )
         self._n = _native.Config.from_toml(settings.toml(), os.fspath(base_dir))
 

@@ -20,20 +20,24 @@
 //! ```
 
 mod blocking;
+mod cluster;
 mod events;
 mod operations;
 mod reconcile;
-mod setup;
 mod scope;
+mod setup;
+mod sharing;
 
 pub use blocking::BlockingClient;
+pub use cluster::{Holder, NameSearch};
+pub use sharing::{Seen, Sharing, SharingReport};
 
 use std::sync::{Arc, Mutex};
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use zeroize::Zeroize;
 
-use crate::config::Config;
+use crate::config::{ClusterSettings, Config};
 use crate::error::{Error, Result};
 use crate::message::{Credential, RequestPayload, ResponsePayload};
 use crate::observe::Logger;
@@ -61,6 +65,7 @@ pub struct Client {
     /// common name of the server that answered.
     user: Option<String>,
     scope: crate::keys::CacheScope,
+    cluster: ClusterSettings,
 }
 
 impl std::fmt::Debug for Client {
@@ -87,7 +92,10 @@ impl Client {
         };
         let logger = Logger::shared(&config.log, config.audit.as_ref())?;
         events::log_configuration(&logger, config);
-        Self::with_transport_and_logger(transport, choice, credential, limits, logger).await
+        let mut client =
+            Self::with_transport_and_logger(transport, choice, credential, limits, logger).await?;
+        client.cluster = config.cluster;
+        Ok(client)
     }
 
     /// A client over an existing transport.
@@ -132,6 +140,7 @@ impl Client {
             logger,
             user,
             scope,
+            cluster: ClusterSettings::default(),
         };
         if let VersionChoice::Negotiate(highest) = version {
             let agreed = client.negotiate(highest).await?;
@@ -207,12 +216,12 @@ impl Client {
             Retry::IfNotSent
         };
         let request = self.lock_session().request(payloads, now())?;
-        self.exchange(&request, retry).await
+        self.exchange(&request, Target::Failover(retry)).await
     }
 
     /// Sends a request and checks the reply: the one place every operation passes through,
     /// so it is also where each one is logged.
-    async fn exchange(&self, request: &Request, retry: Retry) -> Result<Vec<Outcome>> {
+    async fn exchange(&self, request: &Request, target: Target<'_>) -> Result<Vec<Outcome>> {
         let started = Instant::now();
         let logging = self.logger.level() > crate::observe::Level::None || self.logger.has_audit();
         let mut exchange = events::Exchange {
@@ -228,7 +237,7 @@ impl Client {
             elapsed: Default::default(),
         };
         let result = self
-            .exchange_unlogged(request, retry, &mut exchange, logging)
+            .exchange_unlogged(request, target, &mut exchange, logging)
             .await;
         if logging {
             exchange.elapsed = started.elapsed();
@@ -247,11 +256,14 @@ impl Client {
     async fn exchange_unlogged(
         &self,
         request: &Request,
-        retry: Retry,
+        target: Target<'_>,
         exchange: &mut events::Exchange<'_>,
         logging: bool,
     ) -> Result<Vec<Outcome>> {
-        let mut reply = self.transport.send(request.bytes(), retry).await?;
+        let mut reply = match target {
+            Target::Failover(retry) => self.transport.send(request.bytes(), retry).await?,
+            Target::Server(name) => self.transport.send_to(name, request.bytes()).await?,
+        };
         exchange.server = Some(reply.server.clone());
         exchange.failed_attempts = reply.failed_attempts.len();
         exchange.response_bytes = reply.bytes.len();
@@ -281,7 +293,10 @@ impl Client {
     /// Sends an operation that may safely go to another server if one fails.
     async fn call_repeatable(&self, payload: RequestPayload) -> Result<Option<ResponsePayload>> {
         let request = self.lock_session().request(vec![payload], now())?;
-        single(self.exchange(&request, Retry::Any).await?)
+        single(
+            self.exchange(&request, Target::Failover(Retry::Any))
+                .await?,
+        )
     }
 
     fn lock_session(&self) -> std::sync::MutexGuard<'_, Session> {
@@ -289,6 +304,15 @@ impl Client {
         // panic while building, and the session (version, counter) is still consistent.
         self.session.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// Where [`Client::exchange`] sends a request.
+#[derive(Debug, Clone, Copy)]
+enum Target<'a> {
+    /// The transport's choice, failing over as the [`Retry`] rule allows.
+    Failover(Retry),
+    /// This server only: no failover, no resend (see `cluster.rs`).
+    Server(&'a str),
 }
 
 /// Whether resending `operation` to another server cannot create anything twice.

@@ -206,7 +206,7 @@ impl Client {
     }
 }
 
-fn unexpected(operation: Operation, got: Option<ResponsePayload>) -> Error {
+pub(super) fn unexpected(operation: Operation, got: Option<ResponsePayload>) -> Error {
     Error::Protocol {
         reason: match got {
             None => format!("the {operation} answer carries no payload"),

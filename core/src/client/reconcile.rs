@@ -12,7 +12,7 @@
 
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 
-use super::{Client, now, single};
+use super::{Client, Target, now, single};
 use crate::error::{Error, Result};
 use crate::message::{
     ApplicationSpecificInformation, Attribute, Attributes, CreateKeyPairResponse, CreateResponse,
@@ -35,7 +35,11 @@ pub(super) async fn create_safely(
         // Operations without a place for a name: send once, never resend once delivered.
         None => {
             let request = client.lock_session().request(vec![payload], now())?;
-            return single(client.exchange(&request, Retry::IfNotSent).await?);
+            return single(
+                client
+                    .exchange(&request, Target::Failover(Retry::IfNotSent))
+                    .await?,
+            );
         }
     };
     let mut last_error = None;
@@ -43,7 +47,10 @@ pub(super) async fn create_safely(
         let request = client
             .lock_session()
             .request(vec![payload.clone()], now())?;
-        let error = match client.exchange(&request, Retry::IfNotSent).await {
+        let error = match client
+            .exchange(&request, Target::Failover(Retry::IfNotSent))
+            .await
+        {
             Ok(outcomes) => return single(outcomes),
             // The transport already tried every server until the deadline; nothing was made.
             Err(e) if e.request_not_sent() => return Err(e),

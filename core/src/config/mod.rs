@@ -3,7 +3,8 @@
 //! The file lists the key servers (`[primary]`, then up to 63 `[[secondary]]`, tried in that
 //! order; [`MAX_SERVERS`] in all), settings they share (`[defaults]`), the key the application
 //! uses (`[key]`), the protocol version (`[protocol]`), `[timeouts]`, the connection `[pool]`,
-//! tamper-evident logging (`[log]`) and the CSV audit trail (`[audit]`). Every section but
+//! failover policy (`[cluster]`), tamper-evident logging (`[log]`) and the CSV audit trail
+//! (`[audit]`). Every section but
 //! `[primary]` is optional. [`EXAMPLE_TOML`] is a commented example of every setting.
 //!
 //! The file never holds a secret: passwords come from a password file or an environment
@@ -92,6 +93,8 @@ pub struct Config {
     pub log: LogSettings,
     /// The CSV audit trail (`[audit]`), if configured.
     pub audit: Option<AuditSettings>,
+    /// What failover may do when the servers do not share keys (`[cluster]`).
+    pub cluster: ClusterSettings,
     /// The file this was loaded from (absolute), or `None` when parsed from text.
     pub path: Option<PathBuf>,
 }
@@ -160,6 +163,20 @@ impl Default for TimeoutSettings {
             down_backoff: Duration::from_secs(5),
         }
     }
+}
+
+/// Failover policy for clusters whose servers may not share keys (`[cluster]`).
+///
+/// kmipkit cannot see whether the servers replicate (`kmipkit servers check` finds out). When the
+/// primary cannot be asked, a Model 2 key (or Model 1 KEK) that is not found on the secondaries
+/// may still exist on the primary: creating it on a secondary would give the identifier a second,
+/// different key, and data sealed under it unreadable once the primary is back. So by default
+/// create-on-first-use refuses while the primary is down.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClusterSettings {
+    /// Create a missing key on a secondary while the primary cannot be asked (default `false`).
+    /// Set it only when the servers replicate keys, so the primary will learn of it.
+    pub create_when_primary_down: bool,
 }
 
 /// Connection reuse (`[pool]`).

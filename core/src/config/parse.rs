@@ -24,6 +24,8 @@ use crate::spec::ProtocolVersion;
 
 // `[log]` and `[audit]`, in their own file beside this one; a child module so it can extend
 // `Parser`.
+#[path = "cluster_section.rs"]
+mod cluster_section;
 #[path = "log_section.rs"]
 mod log_section;
 
@@ -145,6 +147,7 @@ impl Parser<'_> {
             pool: self.pool(raw.pool.unwrap_or_default())?,
             log: self.log(raw.log)?,
             audit: self.audit(raw.audit)?,
+            cluster: self.cluster(raw.cluster)?,
             path: None,
         })
     }

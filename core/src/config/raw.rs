@@ -25,6 +25,14 @@ pub(super) struct RawFile {
     pub pool: Option<RawPool>,
     pub log: Option<RawLog>,
     pub audit: Option<RawAudit>,
+    pub cluster: Option<RawCluster>,
+}
+
+/// `[cluster]`.
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCluster {
+    pub create_when_primary_down: Field,
 }
 
 /// `[key]`.

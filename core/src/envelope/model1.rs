@@ -21,8 +21,9 @@
 //! 4. The result is a [`ProtectedDek`], a small self-describing blob stored beside the data (in
 //!    the ciphertext header's wrapped-DEK field by [`Model1::seal_with_dek`]). The plain DEK only
 //!    ever lives in [`SecretBytes`] (locked, zeroized on drop).
-//! 5. [`Model1::unlock`] sends the blob back for KMIP Decrypt under the KEK UID it names and
-//!    returns the DEK in [`SecretBytes`]. A modified blob or a wrong KEK fails at the key manager
+//! 5. [`Model1::unlock`] sends the blob back for KMIP Decrypt under the KEK UID it names, to the
+//!    server that holds that UID under the KEK's name ([`super::lookup`]: servers that do not
+//!    replicate reuse UIDs), and returns the DEK in [`SecretBytes`]. A modified blob or a wrong KEK fails at the key manager
 //!    (the GCM tag does not verify) and is reported as [`Error::Integrity`].
 //!
 //! **The caller names the KEK, not the ciphertext.** Every path that unlocks a DEK — [`Model1::unlock`],
@@ -293,8 +294,8 @@ impl Model1 {
     /// The KEK, found by name; [`Error::Protocol`] when the key manager has no such key.
     pub async fn kek(&self) -> Result<KeyRef> {
         let name = self.kek_key_name();
-        let ids = self.client.locate_by_name(&name).await?;
-        let uid = super::model2::canonical(ids).ok_or_else(|| Error::Protocol {
+        let uid = super::lookup::find_by_name(&self.client, &name).await?;
+        let uid = uid.ok_or_else(|| Error::Protocol {
             reason: format!("the key manager has no KEK named {name:?}; call ensure_kek first"),
         })?;
         Ok(self.key_ref(uid))
@@ -379,7 +380,12 @@ impl Model1 {
         request.cryptographic_parameters = Some(gcm());
         request.iv_counter_nonce = Some(iv.clone().into());
         request.authenticated_encryption_additional_data = Some(aad(&kek, method)?.into());
-        let result = self.client.encrypt(request).await;
+        // The KEK by UID *and* name: another server may hold another key under its UID.
+        let holder = self
+            .client
+            .find_named(&kek.uid, &kek_key_name(&kek.name, kek.version))
+            .await?;
+        let result = self.client.encrypt_on(&holder.server, request).await;
         let response = result?;
         let encrypted_dek = response
             .data
@@ -425,7 +431,12 @@ impl Model1 {
         request.iv_counter_nonce = Some(protected.iv.clone().into());
         request.authenticated_encryption_additional_data = Some(protected.aad()?.into());
         request.authenticated_encryption_tag = Some(protected.tag.clone().into());
-        let response = match self.client.decrypt(request).await {
+        let kek_name = kek_key_name(&protected.kek.name, protected.kek.version);
+        let holder = self
+            .client
+            .find_named(&protected.kek.uid, &kek_name)
+            .await?;
+        let response = match self.client.decrypt_on(&holder.server, request).await {
             Ok(response) => response,
             // PyKMIP reports a bad GCM tag as a General Failure, without more.
             Err(Error::Server {
@@ -630,7 +641,12 @@ pub fn dek_array(key: &SecretBytes) -> Result<&[u8; 32]> {
 /// ```
 pub async fn fetch_aes256(client: &Client, uid: &str) -> Result<SecretBytes> {
     let got = client.get(GetRequest::new(Some(uid.to_string()))).await?;
-    let Object::SymmetricKey(key) = got.object else {
+    aes256_of(uid, got.object)
+}
+
+/// The bytes of a fetched AES-256 key `uid` (see [`fetch_aes256`] for what is refused).
+pub(crate) fn aes256_of(uid: &str, object: Object) -> Result<SecretBytes> {
+    let Object::SymmetricKey(key) = object else {
         return Err(Error::Protocol {
             reason: format!("object {uid:?} is not a symmetric key"),
         });

@@ -68,13 +68,15 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::format::{self, Header, KeyRef, Params};
-use super::model1::{dek_array, fetch_aes256};
+use super::lookup::{decryptable_key, existing_or_may_create, fetch_key_of};
+use super::model1::dek_array;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::keys::{KeyCache, SecretBytes};
 
 pub use naming::{MAX_ID_LEN, MAX_PREFIX_LEN, version_key_name};
 pub use state::DecryptPolicy;
+pub(crate) use state::check_decryptable;
 pub(crate) use versions::state_of;
 pub use versions::{KeyVersion, MAX_GAP};
 
@@ -192,11 +194,10 @@ impl Model2 {
         // Resolution just read the version's state: Active.
         let key = match &self.cache {
             Some(cache) => {
-                cache
-                    .get_or_fetch(&key_ref.uid, || fetch_aes256(&self.client, &key_ref.uid))
-                    .await?
+                let fetch = || async { Ok(fetch_key_of(&self.client, &key_ref).await?.0) };
+                cache.get_or_fetch(&key_ref.uid, fetch).await?
             }
-            None => Arc::new(fetch_aes256(&self.client, &key_ref.uid).await?),
+            None => Arc::new(fetch_key_of(&self.client, &key_ref).await?.0),
         };
         if self.cache.is_some() {
             let mut current = self.current_map();
@@ -245,13 +246,25 @@ impl Model2 {
     }
 
     /// The key that a ciphertext with `key_ref` in its header was sealed under, for `id`: the
-    /// reference must name `id`'s key, and its version must be in a state `policy` accepts.
+    /// reference must name `id`'s key, its UID must be held under that version's name on one of
+    /// the servers ([`super::lookup`]), and its state must be one `policy` accepts.
     pub async fn decryption_key(
         &self,
         id: &str,
         key_ref: &KeyRef,
         policy: DecryptPolicy,
     ) -> Result<Arc<SecretBytes>> {
+        Ok(self.located_decryption_key(id, key_ref, policy).await?.0)
+    }
+
+    /// As [`Model2::decryption_key`], with a sentence for the user when the key was not on the
+    /// first server asked ("key 7 on dc1 is `bob-key`, not `customer:alice`; found on dc2").
+    pub async fn located_decryption_key(
+        &self,
+        id: &str,
+        key_ref: &KeyRef,
+        policy: DecryptPolicy,
+    ) -> Result<(Arc<SecretBytes>, Option<String>)> {
         let name = self.key_name(id)?;
         if key_ref.name != name {
             return Err(Error::Integrity {
@@ -267,22 +280,22 @@ impl Model2 {
             });
         }
         let Some(cache) = &self.cache else {
-            return decryption_key(&self.client, key_ref, policy)
-                .await
-                .map(Arc::new);
+            let (key, _, detour) = decryptable_key(&self.client, key_ref, policy).await?;
+            return Ok((Arc::new(key), detour));
         };
         cache.bind(self.client.cache_scope())?;
         if let Some(key) = cache.get(&key_ref.uid) {
-            return Ok(key);
+            return Ok((key, None));
         }
-        let state = state_of(&self.client, &key_ref.uid).await?;
-        if !state::check_decryptable(key_ref, state, policy)? {
+        let (key, cacheable, detour) = decryptable_key(&self.client, key_ref, policy).await?;
+        if !cacheable {
             // Compromised, read on request: for this call only, never for the cache's others.
-            return Ok(Arc::new(fetch_aes256(&self.client, &key_ref.uid).await?));
+            return Ok((Arc::new(key), detour));
         }
-        cache
-            .get_or_fetch(&key_ref.uid, || fetch_aes256(&self.client, &key_ref.uid))
-            .await
+        let key = cache
+            .get_or_fetch(&key_ref.uid, || async { Ok(key) })
+            .await?;
+        Ok((key, detour))
     }
 
     /// The remembered current version of `name` and its cached key, if both are still there.
@@ -347,17 +360,16 @@ impl Model2 {
     }
 }
 
-/// The key that a Model 2 ciphertext with `key_ref` in its header was sealed under, from the key
-/// manager, after checking its version's state against `policy` (one GetAttributes, one Get).
-/// Unlike [`Model2::decryption_key`] it checks no identifier: the caller checks the name.
+/// The key that a Model 2 ciphertext with `key_ref` in its header was sealed under, from the
+/// server that holds its UID under its version's name, after checking the version's state against
+/// `policy` (see [`super::lookup`]). Unlike [`Model2::decryption_key`] it checks no identifier:
+/// the caller checks the name.
 pub async fn decryption_key(
     client: &Client,
     key_ref: &KeyRef,
     policy: DecryptPolicy,
 ) -> Result<SecretBytes> {
-    let state = state_of(client, &key_ref.uid).await?;
-    state::check_decryptable(key_ref, state, policy)?;
-    fetch_aes256(client, &key_ref.uid).await
+    Ok(decryptable_key(client, key_ref, policy).await?.0)
 }
 
 /// The key reference in a ciphertext's header (no key needed).
@@ -374,7 +386,9 @@ pub(crate) fn canonical(mut ids: Vec<String>) -> Option<String> {
 /// The UID of the AES-256 key named `name`, created (and activated) if there is none; see the
 /// module documentation for how concurrent creators agree on one key.
 pub(crate) async fn find_or_create(client: &Client, name: &str) -> Result<String> {
-    if let Some(uid) = canonical(client.locate_by_name(name).await?) {
+    // Every server is asked; with the primary unreachable and the name on no other server,
+    // creating is refused unless the cluster replicates (see `super::lookup`).
+    if let Some(uid) = existing_or_may_create(client, name).await? {
         return Ok(uid);
     }
     let mine = client.create_aes_key(name, 256).await?;

@@ -75,7 +75,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::format::{self, Header, KeyRef, Params};
-use super::model1::{Model1, ProtectedDek, dek_array, fetch_aes256, protected_dek_of};
+use super::model1::{Model1, ProtectedDek, dek_array, protected_dek_of};
 use super::model2::{DecryptPolicy, Model2, decryption_key, key_ref_of, state_of};
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -442,7 +442,7 @@ impl Model2Rotation {
                 decryption_key(self.client(), key_ref, self.policy).await?
             } else {
                 report.key_manager_calls += 1;
-                fetch_aes256(self.client(), uid).await?
+                super::lookup::fetch_key_of(self.client(), key_ref).await?.0
             };
             keys.insert(uid.to_string(), key);
         }

@@ -364,6 +364,20 @@ impl Transport {
         self.inner.servers.iter().map(|s| s.name.clone()).collect()
     }
 
+    /// The time bounds of every request.
+    pub fn timeouts(&self) -> Timeouts {
+        self.inner.timeouts
+    }
+
+    /// The server names in the order a lookup should ask them: configured order, but servers
+    /// that recently failed (skipped by failover for [`Timeouts::down_backoff`]) last.
+    pub fn preferred_order(&self) -> Vec<String> {
+        let now = Instant::now();
+        let (up, down): (Vec<&Server>, Vec<&Server>) =
+            self.inner.servers.iter().partition(|s| !s.is_down(now));
+        up.into_iter().chain(down).map(|s| s.name.clone()).collect()
+    }
+
     /// The host and port of the named server, as configured (for logs).
     pub fn server_address(&self, name: &str) -> Option<(&str, u16)> {
         let server = self.inner.servers.iter().find(|s| s.name == name)?;

@@ -3,5 +3,6 @@
 
 pub mod chain;
 pub mod client;
+pub mod cluster;
 pub mod fake;
 pub mod pykmip;

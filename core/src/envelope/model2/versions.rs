@@ -5,10 +5,11 @@
 //! encrypts — is the highest-numbered **Active** one; the KMIP states carry the rotation phases
 //! (see [`crate::envelope::rotation`]), so every process sharing the key manager agrees.
 
+use super::Model2;
 use super::naming::{invalid, version_key_name};
-use super::{Model2, canonical};
 use crate::client::Client;
 use crate::envelope::format::KeyRef;
+use crate::envelope::lookup::existing_or_may_create;
 use crate::error::{Error, Result};
 use crate::message::{Attribute, AttributeReference, GetAttributesRequest};
 use crate::spec::{State, Tag};
@@ -53,10 +54,11 @@ impl Model2 {
         let mut out = Vec::new();
         let mut missing = 0;
         for version in 1.. {
-            let ids = client
-                .locate_by_name(&version_key_name(base, version))
-                .await?;
-            let Some(uid) = canonical(ids) else {
+            // Every server is asked (servers that do not replicate hold different keys); with
+            // the primary unreachable and the name on no other server, this cannot tell whether
+            // the version exists, and says so unless the cluster replicates (`super::super::lookup`).
+            let found = existing_or_may_create(client, &version_key_name(base, version)).await?;
+            let Some(uid) = found else {
                 // Destroyed versions leave gaps (PyKMIP deletes destroyed objects).
                 missing += 1;
                 if missing > MAX_GAP {
