@@ -171,7 +171,7 @@ pub struct EncryptArgs {
 Examples:
   kmipkit decrypt -C table=orders -o orders.csv orders.kmk
   kmipkit decrypt --kek shop-kek < shop.sql.kmk | psql shop
-  kmipkit decrypt --for C-1042 --prefix customer- -C field=email email.kmk
+  kmipkit decrypt --for C-1042 --prefix customer: -C field=email email.kmk
 The key is yours to name, not the file's: --kek NAME (else [key] name in kmipkit.toml) for
 Model 1, --for ID for Model 2; a file under another key is refused (exit 6).
 Exit 6 means wrong key or context, or modified or truncated data. With -o nothing is written\nthen; to stdout, the frames before the failure were already written: discard all output.")]

@@ -59,7 +59,7 @@ fn decrypt_finds_the_key_on_the_server_holding_its_uid_under_its_name() {
         &[Entry::of("dc1", &dc1), Entry::of("dc2", &dc2)],
         "",
     );
-    let encrypt = ["encrypt", "--for", "alice", "--prefix", "customer-"];
+    let encrypt = ["encrypt", "--for", "alice", "--prefix", "customer:"];
     kmipkit(
         &only_dc2,
         &dir,
@@ -67,14 +67,29 @@ fn decrypt_finds_the_key_on_the_server_holding_its_uid_under_its_name() {
         b"alice's rows",
     )
     .expect(0);
-    let alice = id_of(&only_dc2, &dir, "customer-alice");
+    let alice = id_of(&only_dc2, &dir, "customer:alice");
     create_with_uid(&only_dc1, &dir, "bob-key", &alice);
 
-    let run = kmipkit(&both, &dir, &["decrypt", "a.kmk", "-o", "a.txt"], b"").expect(0);
+    let run = kmipkit(
+        &both,
+        &dir,
+        &[
+            "decrypt",
+            "a.kmk",
+            "--for",
+            "alice",
+            "--prefix",
+            "customer:",
+            "-o",
+            "a.txt",
+        ],
+        b"",
+    )
+    .expect(0);
     assert_eq!(std::fs::read(dir.join("a.txt")).unwrap(), b"alice's rows");
     assert!(
         run.stderr.contains(&format!(
-            "key {alice} on dc1 is `bob-key`, not `customer-alice`; found on dc2"
+            "key {alice} on dc1 is `bob-key`, not `customer:alice`; found on dc2"
         )),
         "{}",
         run.stderr
@@ -88,12 +103,26 @@ fn decrypt_finds_the_key_on_the_server_holding_its_uid_under_its_name() {
         b"",
     )
     .expect(0);
-    let run = kmipkit(&both, &dir, &["decrypt", "a.kmk", "-o", "b.txt"], b"");
+    let run = kmipkit(
+        &both,
+        &dir,
+        &[
+            "decrypt",
+            "a.kmk",
+            "--for",
+            "alice",
+            "--prefix",
+            "customer:",
+            "-o",
+            "b.txt",
+        ],
+        b"",
+    );
     assert_ne!(run.code, 6, "{}", run.stderr);
     assert_eq!(run.code, 5, "refused: {}", run.stderr);
     assert!(
         run.stderr
-            .contains("on dc1 is `bob-key`, not `customer-alice`")
+            .contains("on dc1 is `bob-key`, not `customer:alice`")
             && run.stderr.contains(&format!("dc2 has no object {alice}")),
         "{}",
         run.stderr

@@ -46,7 +46,13 @@ fn model2_encrypts_under_the_newest_active_version_and_refuses_compromised_keys(
         run.stderr
     );
     assert!(!dir.join("v3.kmk").exists());
-    let run = k(&["decrypt", "v2.kmk", "-o", "v2.out"], b"").expect(5);
+    let run = k(
+        &[
+            "decrypt", "v2.kmk", "--for", "5", "--prefix", "c:", "-o", "v2.out",
+        ],
+        b"",
+    )
+    .expect(5);
     assert!(
         run.stderr.contains("Compromised") && run.stderr.contains("--allow-compromised"),
         "{}",
@@ -54,7 +60,17 @@ fn model2_encrypts_under_the_newest_active_version_and_refuses_compromised_keys(
     );
     assert!(!dir.join("v2.out").exists());
     k(
-        &["decrypt", "v2.kmk", "-o", "v2.out", "--allow-compromised"],
+        &[
+            "decrypt",
+            "v2.kmk",
+            "--for",
+            "5",
+            "--prefix",
+            "c:",
+            "-o",
+            "v2.out",
+            "--allow-compromised",
+        ],
         b"",
     )
     .expect(0);

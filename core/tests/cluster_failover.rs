@@ -5,7 +5,7 @@
 //! - Model 1, with the KEK on every server under the same name and UID (as an operator of a
 //!   replicated cluster would have it): every write and read succeeds throughout.
 //! - Model 2 with the default policy: while the primary is down, encrypting refuses ("cannot tell
-//!   whether `strict-c1` exists: dc1 is down") and reading data whose key lives on the primary
+//!   whether `strict:c1` exists: dc1 is down") and reading data whose key lives on the primary
 //!   fails as not found (never as tampering); no key is ever created twice.
 //! - Model 2 with `create_when_primary_down`: encrypting goes on, creating each identifier's key a
 //!   second time on a secondary (a different key), which the assertions count.
@@ -111,8 +111,8 @@ async fn the_primary_dies_and_comes_back_during_model1_and_model2_traffic() {
     .await;
     let models = Models {
         model1: Model1::new(strict_client.clone(), "app-kek", 1).unwrap(),
-        strict: Model2::new(strict_client.clone(), "strict-").unwrap(),
-        lenient: Model2::new(lenient_client.clone(), "lenient-").unwrap(),
+        strict: Model2::new(strict_client.clone(), "strict:").unwrap(),
+        lenient: Model2::new(lenient_client.clone(), "lenient:").unwrap(),
     };
     drop(members);
 
@@ -157,7 +157,7 @@ async fn the_primary_dies_and_comes_back_during_model1_and_model2_traffic() {
                 .as_ref()
                 .expect_err("strict create-on-first-use while dc1 is down");
             assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
-            let expected = format!("cannot tell whether `strict-{id}` exists: dc1 is down");
+            let expected = format!("cannot tell whether `strict:{id}` exists: dc1 is down");
             assert!(err.to_string().contains(&expected), "{err}");
         }
         record(
@@ -254,7 +254,7 @@ async fn the_primary_dies_and_comes_back_during_model1_and_model2_traffic() {
     let mut holders: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for name in NAMES {
         for id in IDS {
-            for prefix in ["strict-", "lenient-"] {
+            for prefix in ["strict:", "lenient:"] {
                 let key = format!("{prefix}{id}");
                 let found = strict_client.locate_on(name, &key).await.expect("locate");
                 assert!(found.len() <= 1, "{key} twice on {name}");
@@ -265,8 +265,8 @@ async fn the_primary_dies_and_comes_back_during_model1_and_model2_traffic() {
         }
     }
     for id in IDS {
-        assert_eq!(holders[&format!("strict-{id}")], ["dc1"], "{holders:?}");
-        assert_eq!(holders[&format!("lenient-{id}")].len(), 2, "{holders:?}");
+        assert_eq!(holders[&format!("strict:{id}")], ["dc1"], "{holders:?}");
+        assert_eq!(holders[&format!("lenient:{id}")].len(), 2, "{holders:?}");
     }
 }
 

@@ -30,7 +30,7 @@ async fn keys_are_found_by_uid_and_name_on_the_server_that_holds_them() {
     let both = cluster(&[("dc1", &dc1), ("dc2", &dc2)], ClusterSettings::default()).await;
 
     // Model 2: alice's key lives on dc2; dc1 gives the same UID to bob's key.
-    let sealed = Model2::new(on_dc2.clone(), "customer-")
+    let sealed = Model2::new(on_dc2.clone(), "customer:")
         .unwrap()
         .encrypt("alice", CONTEXT, b"alice's invoice")
         .await
@@ -38,16 +38,16 @@ async fn keys_are_found_by_uid_and_name_on_the_server_that_holds_them() {
     let alice = key_ref_of(&sealed).unwrap();
     fill_to(&on_dc1, &alice.uid, "bob-key").await;
 
-    let holder = both.find_named(&alice.uid, "customer-alice").await.unwrap();
+    let holder = both.find_named(&alice.uid, "customer:alice").await.unwrap();
     assert_eq!(holder.server, "dc2");
     assert_eq!(
         holder.detour().unwrap(),
         format!(
-            "key {} on dc1 is `bob-key`, not `customer-alice`; found on dc2",
+            "key {} on dc1 is `bob-key`, not `customer:alice`; found on dc2",
             alice.uid
         )
     );
-    let model = Model2::new(both.clone(), "customer-").unwrap();
+    let model = Model2::new(both.clone(), "customer:").unwrap();
     let opened = model
         .decrypt("alice", &sealed, CONTEXT)
         .await
@@ -81,7 +81,7 @@ async fn keys_are_found_by_uid_and_name_on_the_server_that_holds_them() {
 
     // Carol's key is gone from dc2 and her UID is eve's on dc1: not found, naming both servers,
     // and not an integrity failure.
-    let sealed = Model2::new(on_dc2.clone(), "customer-")
+    let sealed = Model2::new(on_dc2.clone(), "customer:")
         .unwrap()
         .encrypt("carol", CONTEXT, b"carol's invoice")
         .await
@@ -108,7 +108,7 @@ async fn keys_are_found_by_uid_and_name_on_the_server_that_holds_them() {
     let text = err.to_string();
     assert!(
         text.contains(&format!(
-            "key {} on dc1 is `eve-key`, not `customer-carol`",
+            "key {} on dc1 is `eve-key`, not `customer:carol`",
             carol.uid
         )) && text.contains(&format!("dc2 has no object {}", carol.uid)),
         "{text}"

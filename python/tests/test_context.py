@@ -84,7 +84,7 @@ def cli_config(server: TestServer, tmp_path: Path) -> Iterator[Path]:
 def test_cli_pairs_and_python_mappings_are_one_context(
     cli: Path, cli_config: Path, client: kmipkit.Client, unique: str, tmp_path: Path
 ) -> None:
-    prefix = unique + "-"
+    prefix = unique + ":"
     model = kmipkit.Model2(client, prefix)
     pairs = {"table": "orders", "row": "7", "path": "C:\\exports\\a=b"}
     flags = [a for k, v in pairs.items() for a in ("-C", f"{k}={v}")]

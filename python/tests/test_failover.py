@@ -51,11 +51,11 @@ def test_model2_create_on_first_use_while_the_primary_is_down(start_server: Call
     primary, secondary = start_server(), start_server()
     primary.kill()
     with kmipkit.Client(_config(primary, secondary)) as client:
-        model = kmipkit.Model2(client, "py-policy-")
+        model = kmipkit.Model2(client, "py-policy:")
         try:
             model.encrypt("c4", b"x")
         except kmipkit.errors.ConnectionFailed as e:
-            assert "cannot tell whether `py-policy-c4` exists: primary is down" in str(e)
+            assert "cannot tell whether `py-policy:c4` exists: primary is down" in str(e)
         else:
             raise AssertionError("created a key on the secondary while the primary was down")
     lenient = kmipkit.Config(
@@ -64,5 +64,5 @@ def test_model2_create_on_first_use_while_the_primary_is_down(start_server: Call
         create_when_primary_down=True,
     )
     with kmipkit.Client(lenient) as client:
-        model = kmipkit.Model2(client, "py-policy-")
+        model = kmipkit.Model2(client, "py-policy:")
         assert model.decrypt("c4", model.encrypt("c4", b"x")) == b"x"

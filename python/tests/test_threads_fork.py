@@ -139,7 +139,7 @@ def test_fork_child_gets_no_key_material(server: TestServer, client: Client, uni
     key = secret.expose()
     doomed = client.get(uid).secret  # dropped in the child
     cache = kmipkit.KeyCache()
-    model = kmipkit.Model2(client, unique + "-", cache=cache)
+    model = kmipkit.Model2(client, unique + ":", cache=cache)
     sealed = model.encrypt("doc", b"cached before the fork", b"")
     parent_ranges = _no_copy_on_fork_ranges()
     assert parent_ranges, "the parent's secrets are marked MADV_DONTFORK"
@@ -162,7 +162,7 @@ def test_fork_child_gets_no_key_material(server: TestServer, client: Client, uni
                 gc.collect()
                 with kmipkit.Client(server.config()) as fresh:
                     # The parent's cache holds the key, unreadable here: it is fetched again.
-                    again = kmipkit.Model2(fresh, unique + "-", cache=cache)
+                    again = kmipkit.Model2(fresh, unique + ":", cache=cache)
                     ok = again.decrypt("doc", sealed, b"") == b"cached before the fork"
                     verdict = "ok" if ok else "decrypt failed"
             os.write(w, verdict.encode())
