@@ -10,6 +10,7 @@ use kmipkit::client::Client;
 use kmipkit::config::ClusterSettings;
 use kmipkit::envelope::model1::Model1;
 use kmipkit::envelope::model2::{Model2, key_ref_of};
+use kmipkit::keys::{CacheLimits, KeyCache};
 use kmipkit::spec::{ResultReason, RevocationReasonCode};
 use kmipkit::{Error, ErrorKind};
 use support::cluster::{cluster, fill_to};
@@ -113,4 +114,42 @@ async fn keys_are_found_by_uid_and_name_on_the_server_that_holds_them() {
         )) && text.contains(&format!("dc2 has no object {}", carol.uid)),
         "{text}"
     );
+}
+
+/// One cache over a cluster whose servers give one UID to two identifiers' keys: each identifier
+/// still gets its own key from the cache (entries are told apart by name, not by UID alone).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cache_over_the_cluster_keeps_keys_of_one_uid_apart() {
+    let dc1 = TestServer::start(0);
+    let dc2 = TestServer::start(0);
+    let on_dc1 = alone("dc1", &dc1).await;
+    let on_dc2 = alone("dc2", &dc2).await;
+    let both = cluster(&[("dc1", &dc1), ("dc2", &dc2)], ClusterSettings::default()).await;
+
+    let alice = Model2::new(on_dc2.clone(), "customer:")
+        .unwrap()
+        .encrypt("alice", CONTEXT, b"alice's invoice")
+        .await
+        .unwrap();
+    let uid = key_ref_of(&alice).unwrap().uid;
+    fill_to(&on_dc1, &uid, "customer:bob").await;
+    let bob = Model2::new(on_dc1.clone(), "customer:")
+        .unwrap()
+        .encrypt("bob", CONTEXT, b"bob's invoice")
+        .await
+        .unwrap();
+    assert_eq!(key_ref_of(&bob).unwrap().uid, uid, "the UIDs collide");
+
+    let cache = std::sync::Arc::new(KeyCache::new(CacheLimits::default()));
+    let model = Model2::new(both.clone(), "customer:")
+        .unwrap()
+        .with_cache(cache.clone());
+    let opened = model.decrypt("alice", &alice, CONTEXT).await.unwrap();
+    assert_eq!(&opened[..], b"alice's invoice");
+    let opened = model
+        .decrypt("bob", &bob, CONTEXT)
+        .await
+        .expect("bob's key, not alice's cached under the same UID");
+    assert_eq!(&opened[..], b"bob's invoice");
+    assert_eq!(cache.len(), 2);
 }

@@ -150,7 +150,7 @@ impl Model2 {
         let name = self.key_name(id)?;
         let remembered = self.current_map().remove(&name);
         if let (Some(cache), Some(key)) = (&self.cache, remembered) {
-            cache.evict(&key.uid);
+            cache.evict(&cache_id(&key.name, &key.uid));
         }
         Ok(())
     }
@@ -159,7 +159,7 @@ impl Model2 {
     pub(crate) fn state_changed(&self, name: &str, uid: &str) {
         self.current_map().remove(name);
         if let Some(cache) = &self.cache {
-            cache.evict(uid);
+            cache.evict(&cache_id(name, uid));
         }
     }
 
@@ -195,7 +195,9 @@ impl Model2 {
         let key = match &self.cache {
             Some(cache) => {
                 let fetch = || async { Ok(fetch_key_of(&self.client, &key_ref).await?.0) };
-                cache.get_or_fetch(&key_ref.uid, fetch).await?
+                cache
+                    .get_or_fetch(&cache_id(&key_ref.name, &key_ref.uid), fetch)
+                    .await?
             }
             None => Arc::new(fetch_key_of(&self.client, &key_ref).await?.0),
         };
@@ -284,7 +286,7 @@ impl Model2 {
             return Ok((Arc::new(key), detour));
         };
         cache.bind(self.client.cache_scope())?;
-        if let Some(key) = cache.get(&key_ref.uid) {
+        if let Some(key) = cache.get(&cache_id(&key_ref.name, &key_ref.uid)) {
             return Ok((key, None));
         }
         let (key, cacheable, detour) = decryptable_key(&self.client, key_ref, policy).await?;
@@ -293,7 +295,7 @@ impl Model2 {
             return Ok((Arc::new(key), detour));
         }
         let key = cache
-            .get_or_fetch(&key_ref.uid, || async { Ok(key) })
+            .get_or_fetch(&cache_id(&key_ref.name, &key_ref.uid), || async { Ok(key) })
             .await?;
         Ok((key, detour))
     }
@@ -307,7 +309,7 @@ impl Model2 {
         let Some(key_ref) = self.current_map().get(name).cloned() else {
             return Ok(None);
         };
-        match cache.get(&key_ref.uid) {
+        match cache.get(&cache_id(&key_ref.name, &key_ref.uid)) {
             Some(key) => Ok(Some((key_ref, key))),
             None => {
                 // Expired or evicted: resolve again, the state may have changed.
@@ -370,6 +372,13 @@ pub async fn decryption_key(
     policy: DecryptPolicy,
 ) -> Result<SecretBytes> {
     Ok(decryptable_key(client, key_ref, policy).await?.0)
+}
+
+/// The cache entry of version `uid` of the key named `name`: the UID alone is not enough, since
+/// servers that do not replicate number their keys independently and one cluster may hold two
+/// different keys under one UID (the name tells them apart, as [`super::lookup`] does).
+fn cache_id(name: &str, uid: &str) -> String {
+    format!("model2:{}:{name}:{uid}", name.len())
 }
 
 /// The key reference in a ciphertext's header (no key needed).
