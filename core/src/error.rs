@@ -246,6 +246,8 @@ impl Attempt {
     /// Records a failure on `server` in `attempts`: a new entry for a server not seen yet, else
     /// the server's entry counts one more attempt and keeps the newest error. The list stays
     /// as long as the number of servers, however many attempts there are.
+    // Only the transport (feature `net`) records attempts.
+    #[cfg_attr(not(feature = "net"), allow(dead_code))]
     pub(crate) fn record(attempts: &mut Vec<Attempt>, server: &str, error: Error) {
         match attempts.iter_mut().find(|a| a.server == server) {
             Some(entry) => {

@@ -11,10 +11,9 @@
 
 use std::sync::Arc;
 
-use super::format::KeyRef;
 use super::model1::{Model1, kek_key_name};
-use super::model2::state_of;
-use super::rotation::{KeyVersion, MAX_GAP};
+use super::model2::walk_versions;
+use super::rotation::KeyVersion;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::spec::State;
@@ -33,29 +32,7 @@ use crate::spec::State;
 /// ```
 pub async fn kek_versions(client: &Client, name: &str) -> Result<Vec<KeyVersion>> {
     super::model2::naming::check_kek_name(name)?;
-    let mut out = Vec::new();
-    let mut missing = 0;
-    for version in 1.. {
-        let ids = client.locate_by_name(&kek_key_name(name, version)).await?;
-        let Some(uid) = super::model2::canonical(ids) else {
-            missing += 1;
-            if missing > MAX_GAP {
-                break;
-            }
-            continue;
-        };
-        missing = 0;
-        let state = state_of(client, &uid).await?;
-        out.push(KeyVersion {
-            key: KeyRef {
-                name: name.to_string(),
-                version,
-                uid,
-            },
-            state,
-        });
-    }
-    Ok(out)
+    walk_versions(client, name, |version| kek_key_name(name, version)).await
 }
 
 /// The current version among `versions` (oldest first, as [`kek_versions`] returns them): the
@@ -120,6 +97,7 @@ impl Model1 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::envelope::format::KeyRef;
 
     fn version(n: u32, state: State) -> KeyVersion {
         KeyVersion {

@@ -6,6 +6,7 @@
 pub mod format;
 #[cfg(feature = "net")]
 mod kek_versions;
+#[cfg(feature = "net")]
 pub mod lookup;
 #[cfg(feature = "net")]
 pub mod model1;

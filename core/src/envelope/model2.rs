@@ -68,7 +68,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::format::{self, Header, KeyRef, Params};
-use super::lookup::{decryptable_key, existing_or_may_create, fetch_key_of};
+use super::lookup::{decryptable_key, existing_or_may_create, fetch_key_of, find_by_name};
 use super::model1::dek_array;
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -77,8 +77,8 @@ use crate::keys::{KeyCache, SecretBytes};
 pub use naming::{MAX_ID_LEN, MAX_PREFIX_LEN, version_key_name};
 pub use state::DecryptPolicy;
 pub(crate) use state::check_decryptable;
-pub(crate) use versions::state_of;
 pub use versions::{KeyVersion, MAX_GAP};
+pub(crate) use versions::{state_of, walk_versions};
 
 /// Most identifiers whose current version one `Model2` remembers; beyond, it starts over.
 const MAX_REMEMBERED: usize = 4096;
@@ -178,6 +178,9 @@ impl Model2 {
         let name = self.key_name(id)?;
         let versions = self.versions_named(&name).await?;
         if versions.is_empty() {
+            // On no server that answered; "it does not exist" only if the primary answered (it
+            // may hold the key while it is down).
+            find_by_name(&self.client, &name).await?;
             return Ok(None);
         }
         versions::primary_of(&name, &versions).map(Some)

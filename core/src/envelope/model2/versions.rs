@@ -5,11 +5,10 @@
 //! encrypts — is the highest-numbered **Active** one; the KMIP states carry the rotation phases
 //! (see [`crate::envelope::rotation`]), so every process sharing the key manager agrees.
 
-use super::Model2;
 use super::naming::{invalid, version_key_name};
+use super::{Model2, canonical};
 use crate::client::Client;
 use crate::envelope::format::KeyRef;
-use crate::envelope::lookup::existing_or_may_create;
 use crate::error::{Error, Result};
 use crate::message::{Attribute, AttributeReference, GetAttributesRequest};
 use crate::spec::{State, Tag};
@@ -51,33 +50,7 @@ impl Model2 {
                 "{base:?} is also the name of a Model 1 KEK ({base:?}/v1 exists): its versions would be the KEK's; give Model 2 keys a prefix (for example \"customer:\")"
             )));
         }
-        let mut out = Vec::new();
-        let mut missing = 0;
-        for version in 1.. {
-            // Every server is asked (servers that do not replicate hold different keys); with
-            // the primary unreachable and the name on no other server, this cannot tell whether
-            // the version exists, and says so unless the cluster replicates (`super::super::lookup`).
-            let found = existing_or_may_create(client, &version_key_name(base, version)).await?;
-            let Some(uid) = found else {
-                // Destroyed versions leave gaps (PyKMIP deletes destroyed objects).
-                missing += 1;
-                if missing > MAX_GAP {
-                    break;
-                }
-                continue;
-            };
-            missing = 0;
-            let state = state_of(client, &uid).await?;
-            out.push(KeyVersion {
-                key: KeyRef {
-                    name: base.to_string(),
-                    version,
-                    uid,
-                },
-                state,
-            });
-        }
-        Ok(out)
+        walk_versions(client, base, |version| version_key_name(base, version)).await
     }
 }
 
@@ -123,4 +96,58 @@ pub(crate) async fn state_of(client: &Client, uid: &str) -> Result<State> {
         .ok_or_else(|| Error::Protocol {
             reason: format!("the key manager returned no State for {uid:?}"),
         })
+}
+
+/// Every version of the key whose version `n` is named `name_of(n)`, oldest first, recorded as
+/// versions of `base`: Model 2 keys and Model 1 KEKs alike. Looks names up on every server that
+/// answers (a key lives only where it was made when servers do not replicate) and reads each
+/// version's State on the server that holds it, until [`MAX_GAP`] consecutive versions are
+/// missing. A server that cannot be asked is passed over: a version only it holds is not seen
+/// (deciding to *create* a key is stricter: `lookup::existing_or_may_create`).
+pub(crate) async fn walk_versions(
+    client: &Client,
+    base: &str,
+    name_of: impl Fn(u32) -> String,
+) -> Result<Vec<KeyVersion>> {
+    let mut out = Vec::new();
+    let mut missing = 0;
+    for version in 1.. {
+        let search = client.search_name(&name_of(version)).await?;
+        if search.found.is_none() && search.absent_on.is_empty() {
+            // No server answered: nothing can be said about any version.
+            return Err(Error::AllServersFailed {
+                deadline_ms: u64::try_from(client.transport().timeouts().deadline.as_millis())
+                    .unwrap_or(u64::MAX),
+                attempts: search.unreachable,
+            });
+        }
+        let found = search
+            .found
+            .and_then(|(server, ids)| canonical(ids).map(|uid| (server, uid)));
+        let Some((server, uid)) = found else {
+            // Destroyed versions leave gaps (PyKMIP deletes destroyed objects).
+            missing += 1;
+            if missing > MAX_GAP {
+                break;
+            }
+            continue;
+        };
+        missing = 0;
+        let state = client
+            .names_and_state_on(&server, &uid)
+            .await?
+            .1
+            .ok_or_else(|| Error::Protocol {
+                reason: format!("{server} returned no State for {uid:?}"),
+            })?;
+        out.push(KeyVersion {
+            key: KeyRef {
+                name: base.to_string(),
+                version,
+                uid,
+            },
+            state,
+        });
+    }
+    Ok(out)
 }
