@@ -12,8 +12,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use crate::client::NativeClient;
-use crate::convert::{enum_value, name_or_hex};
-use crate::envelope::{KeyRefTuple, NativeModel1, NativeModel2, key_ref_tuple};
+use crate::convert::enum_value;
+use crate::envelope::{KeyRefTuple, NativeModel1, NativeModel2, key_ref_tuple, versions_obj};
 use crate::errors::IntoPy;
 use crate::runtime::run;
 
@@ -176,13 +176,7 @@ impl NativeModel2Rotation {
             py,
             aio.as_ref(),
             async move { r.versions(&id).await },
-            |py, v| {
-                let list: Vec<(KeyRefTuple, String)> = v
-                    .into_iter()
-                    .map(|k| (key_ref_tuple(k.key), name_or_hex(k.state.name(), k.state.0)))
-                    .collect();
-                Ok(list.into_pyobject(py)?.into_any().unbind())
-            },
+            versions_obj,
         )
     }
 

@@ -9,10 +9,14 @@ mod stream;
 mod with_key;
 
 use kmipkit::envelope::format::{self, KeyRef};
+use kmipkit::envelope::rotation::KeyVersion;
+
 use kmipkit::keys::SecretBytes;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+
+use crate::convert::name_or_hex;
 
 pub use cache::NativeKeyCache;
 pub use model1::NativeModel1;
@@ -32,6 +36,15 @@ pub fn key_ref_tuple(k: KeyRef) -> KeyRefTuple {
 
 pub(super) fn key_ref_obj(py: Python<'_>, k: KeyRef) -> PyResult<Obj> {
     Ok(key_ref_tuple(k).into_pyobject(py)?.into_any().unbind())
+}
+
+/// Key versions as `[((name, version, uid), state), ...]`, oldest first.
+pub(crate) fn versions_obj(py: Python<'_>, versions: Vec<KeyVersion>) -> PyResult<Obj> {
+    let list: Vec<(KeyRefTuple, String)> = versions
+        .into_iter()
+        .map(|k| (key_ref_tuple(k.key), name_or_hex(k.state.name(), k.state.0)))
+        .collect();
+    Ok(list.into_pyobject(py)?.into_any().unbind())
 }
 
 pub(super) fn bytes_obj(py: Python<'_>, b: Vec<u8>) -> PyResult<Obj> {

@@ -9,8 +9,7 @@ use pyo3::prelude::*;
 use super::stream::{decrypt_stream, encrypt_stream};
 use super::{NativeKeyCache, Obj, PlaintextIn, bytes_obj, dek, key_ref_obj, plain_obj};
 use crate::client::NativeClient;
-use crate::convert::name_or_hex;
-use crate::envelope::{KeyRefTuple, key_ref_tuple};
+use crate::envelope::versions_obj;
 use crate::errors::IntoPy;
 use crate::runtime::{block, run};
 
@@ -59,13 +58,7 @@ impl NativeModel2 {
             py,
             aio.as_ref(),
             async move { m.versions(&id).await },
-            |py, v| {
-                let list: Vec<(KeyRefTuple, String)> = v
-                    .into_iter()
-                    .map(|k| (key_ref_tuple(k.key), name_or_hex(k.state.name(), k.state.0)))
-                    .collect();
-                Ok(list.into_pyobject(py)?.into_any().unbind())
-            },
+            versions_obj,
         )
     }
 
