@@ -17,6 +17,10 @@ use crate::spec::{State, Tag};
 /// concludes there are no more.
 pub const MAX_GAP: u32 = 4;
 
+/// The most versions one key may have. Each version costs a round trip to look up, so a server
+/// that answers every name (faulty or hostile) must not keep the walk going for ever.
+pub const MAX_VERSIONS: u32 = 10_000;
+
 /// One version of a key and its KMIP state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyVersion {
@@ -111,7 +115,14 @@ pub(crate) async fn walk_versions(
 ) -> Result<Vec<KeyVersion>> {
     let mut out = Vec::new();
     let mut missing = 0;
-    for version in 1.. {
+    for version in 1..=MAX_VERSIONS + 1 {
+        if version > MAX_VERSIONS {
+            return Err(Error::Protocol {
+                reason: format!(
+                    "the key servers report more than {MAX_VERSIONS} versions of {base:?}; kmipkit stops there (a server that answers every name?)"
+                ),
+            });
+        }
         let search = client.search_name(&name_of(version)).await?;
         if search.found.is_none() && search.absent_on.is_empty() {
             // No server answered: nothing can be said about any version.
