@@ -162,7 +162,7 @@ pub async fn failover(client: &Client, primary: LocalServer) -> Result<(), Strin
         .create_aes_key(&format!("demo-after-failover-{pid}"), 256)
         .await
         .map_err(e)?;
-    let stats = client.transport().stats();
+    let stats = client.cluster().stats();
     let answered: Vec<String> = stats
         .iter()
         .map(|s| {

@@ -239,7 +239,7 @@ fn main() {
             .zip(server_before)
             .map(|(after, before)| after - before);
 
-        let stats = &client.transport().stats()[0];
+        let stats = &client.cluster().stats()[0];
         let connections = stats.connections_opened;
         let n = args.n as f64;
         let json = serde_json::json!({

@@ -16,7 +16,6 @@
 //! ```
 #![forbid(unsafe_code)]
 
-#[cfg(feature = "net")]
 pub mod client;
 pub mod config;
 pub mod envelope;
@@ -28,9 +27,9 @@ pub mod keys;
 pub mod spec;
 pub mod message;
 pub mod observe;
+pub mod platform;
 pub mod session;
 pub mod time;
-#[cfg(feature = "net")]
 pub mod transport;
 pub mod ttlv;
 

@@ -85,7 +85,7 @@ async fn replicate(client: &Client) -> Vec<String> {
 }
 
 fn requests_served(client: &Client, server: usize) -> u64 {
-    let stats = &client.transport().stats()[server];
+    let stats = &client.cluster().stats()[server];
     stats.connections_opened + stats.connections_reused
 }
 
@@ -175,7 +175,7 @@ async fn the_primary_stops_mid_run_and_comes_back() {
     assert!(
         requests_served(&cluster, 0) > before,
         "requests return to the primary: {:?}",
-        cluster.transport().stats()
+        cluster.cluster().stats()
     );
     assert!(
         requests_served(&cluster, 1) > 0,

@@ -18,7 +18,7 @@ const MESSAGES: usize = 10_000;
 /// Requests the client has sent so far (each served on a new or pooled connection).
 fn requests(client: &Client) -> u64 {
     client
-        .transport()
+        .cluster()
         .stats()
         .iter()
         .map(|s| s.connections_opened + s.connections_reused)

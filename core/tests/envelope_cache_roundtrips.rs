@@ -26,7 +26,7 @@ const CONTEXT: &[u8] = b"tenant=a";
 
 /// Requests the transport has sent to the one server.
 fn requests(client: &Client) -> u64 {
-    let stats = &client.transport().stats()[0];
+    let stats = &client.cluster().stats()[0];
     stats.connections_opened + stats.connections_reused
 }
 

@@ -30,7 +30,7 @@
 //! ```
 
 use super::operations::unexpected;
-use super::{Client, Target, now, single};
+use super::{Client, Target, single};
 use crate::config::ClusterSettings;
 use crate::error::{Attempt, Error, Result};
 use crate::message::{
@@ -98,12 +98,12 @@ impl NameSearch {
 impl Client {
     /// The failover policy (from `[cluster]` when connected from a configuration).
     pub fn cluster_settings(&self) -> ClusterSettings {
-        self.cluster
+        self.cluster_settings
     }
 
     /// This client with another failover policy (see [`ClusterSettings`]).
     pub fn with_cluster_settings(mut self, settings: ClusterSettings) -> Self {
-        self.cluster = settings;
+        self.cluster_settings = settings;
         self
     }
 
@@ -114,7 +114,7 @@ impl Client {
         server: &str,
         payload: RequestPayload,
     ) -> Result<Option<ResponsePayload>> {
-        let request = self.lock_session().request(vec![payload], now())?;
+        let request = self.lock_session().request(vec![payload], self.now())?;
         single(self.exchange(&request, Target::Server(server)).await?)
     }
 
@@ -201,7 +201,7 @@ impl Client {
     pub async fn find_named(&self, uid: &str, name: &str) -> Result<Holder> {
         let mut passed = Vec::new();
         let mut unreachable = Vec::new();
-        for server in self.transport.preferred_order() {
+        for server in self.cluster.preferred_order() {
             match self.names_and_state_on(&server, uid).await {
                 Ok((names, state)) if names.iter().any(|n| n == name) => {
                     return Ok(Holder {
@@ -253,7 +253,7 @@ impl Client {
     /// server answered. Refusals other than transport failures are returned at once.
     pub async fn search_name(&self, name: &str) -> Result<NameSearch> {
         let mut search = NameSearch::default();
-        for server in self.transport.preferred_order() {
+        for server in self.cluster.preferred_order() {
             match self.locate_on(&server, name).await {
                 Ok(ids) if !ids.is_empty() => {
                     search.found = Some((server, ids));
@@ -273,7 +273,7 @@ impl Client {
     }
 
     fn all_failed(&self, attempts: Vec<Attempt>) -> Error {
-        let deadline = self.transport.timeouts().deadline.as_millis();
+        let deadline = self.cluster.timeouts().deadline.as_millis();
         Error::AllServersFailed {
             deadline_ms: u64::try_from(deadline).unwrap_or(u64::MAX),
             attempts,

@@ -6,14 +6,17 @@
 //! an event (events have no byte fields at all; see [`crate::observe::Event`]).
 
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+#[cfg(feature = "net")]
 use crate::config::Config;
 use crate::error::Error;
-use crate::observe::{Event, EventKind, Level, Logger, Outcome, now_ms};
+#[cfg(feature = "net")]
+use crate::observe::EventKind;
+use crate::observe::{Event, Level, Logger, Outcome};
 use crate::session::{Outcome as ItemOutcome, Request};
 use crate::spec::{Operation, Tag};
-use crate::transport::{Reply, Transport};
+use crate::transport::{Cluster, Reply};
 use crate::ttlv::text::hex_lower;
 use crate::ttlv::{Item, Limits, Value};
 
@@ -85,27 +88,41 @@ pub(super) struct Exchange<'a> {
     pub elapsed: Duration,
 }
 
+/// Where and as whom events about one client's exchanges are written, and when.
+pub(super) struct Observer<'a> {
+    pub logger: &'a Logger,
+    pub cluster: &'a Cluster,
+    /// The KMIP user name, if the client sends a credential.
+    pub user: Option<&'a str>,
+    /// The calendar time the events carry.
+    pub unix_ms: u64,
+}
+
 /// Emits one event per batch item: `outcomes` per item, or `error` for the whole request.
 pub(super) fn emit(
-    logger: &Logger,
-    transport: &Transport,
-    user: Option<&str>,
+    observer: &Observer<'_>,
     exchange: &Exchange<'_>,
     result: Result<&[ItemOutcome], &Error>,
 ) {
+    let Observer {
+        logger,
+        cluster,
+        user,
+        unix_ms,
+    } = *observer;
     let operations: Vec<Operation> = exchange.request.operations().collect();
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let exchange_id = format!("{}-{n}", std::process::id());
+    let exchange_id = format!("{}-{n}", crate::platform::process_id());
     let count = operations.len();
     for (i, operation) in operations.into_iter().enumerate() {
         let request = exchange.request_items.get(i).cloned().unwrap_or_default();
         let response = exchange.response_items.get(i).cloned().unwrap_or_default();
-        let mut event = Event::operation(operation.to_string(), now_ms());
+        let mut event = Event::operation(operation.to_string(), unix_ms);
         let failed_on = result.err().and_then(server_of);
         let server = exchange.server.as_deref().or(failed_on);
         if let Some(server) = server {
-            let (ip, port) = match transport.server_address(server) {
+            let (ip, port) = match cluster.server_address(server) {
                 Some((host, port)) => (host.trim_matches(['[', ']']).parse::<IpAddr>().ok(), port),
                 None => (None, 0),
             };
@@ -116,7 +133,7 @@ pub(super) fn emit(
         // Servers of a cluster may know the client by different certificates: the identity is
         // the one shown to the server this event is about.
         event.user = user
-            .or_else(|| server.and_then(|s| transport.client_identity(s)))
+            .or_else(|| server.and_then(|s| cluster.client_identity(s)))
             .map(str::to_string);
         // One id per request, unique on this host while the process lives; batch items of the
         // same request share it and carry their own batch item id.
@@ -159,16 +176,12 @@ pub(super) struct Negotiated<'a> {
     pub request: &'a Request,
     pub reply: Option<&'a Reply>,
     pub error: Option<&'a Error>,
-    pub started: Instant,
+    pub elapsed: Duration,
 }
 
 /// Logs a negotiation step like any operation.
-pub(super) fn log_negotiation(
-    logger: &Logger,
-    transport: &Transport,
-    user: Option<&str>,
-    step: Negotiated<'_>,
-) {
+pub(super) fn log_negotiation(observer: &Observer<'_>, step: Negotiated<'_>) {
+    let logger = observer.logger;
     if logger.level() == Level::None && !logger.has_audit() {
         return;
     }
@@ -180,13 +193,13 @@ pub(super) fn log_negotiation(
         server: reply.map(|r| r.server.clone()),
         failed_attempts: reply.map_or(0, |r| r.failed_attempts.len()),
         response_bytes: reply.map_or(0, |r| r.bytes.len()),
-        elapsed: step.started.elapsed(),
+        elapsed: step.elapsed,
     };
     let result = match step.error {
         Some(e) => Err(e),
         None => Ok(&[][..]),
     };
-    emit(logger, transport, user, &exchange, result);
+    emit(observer, &exchange, result);
 }
 
 /// Logs the configuration just loaded as one `config_change` event (one log line, one audit
@@ -194,13 +207,15 @@ pub(super) fn log_negotiation(
 /// servers, which key, how logging is set up) and `config_digest`, a short SHA-256 over them, so
 /// a change between two starts shows as a different digest. Never a secret: the file holds none,
 /// and only names and paths are logged.
+#[cfg(feature = "net")]
 pub(super) fn log_configuration(logger: &Logger, config: &Config) {
     if logger.level() == Level::None && !logger.has_audit() {
         return;
     }
-    logger.emit(configuration_event(config, now_ms()));
+    logger.emit(configuration_event(config, crate::observe::now_ms()));
 }
 
+#[cfg(feature = "net")]
 fn configuration_event(config: &Config, unix_ms: u64) -> Event {
     let servers = config
         .servers
@@ -263,6 +278,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "net")]
     fn the_configuration_is_one_event_whose_digest_follows_the_settings() {
         let text = |level: &str| {
             format!(

@@ -1,8 +1,10 @@
 //! The high-level async [`Client`]: one method per KMIP operation, typed results, failover.
 //!
-//! A client owns a [`Transport`] (pooled mutual-TLS connections to a primary and secondary key
-//! servers) and a sans-IO [`Session`] (protocol version, credential, batch ids). Each call
-//! builds a request, sends it with the retry rule its operation allows, and matches the reply.
+//! A client owns a [`Cluster`] (failover over any [`Link`](crate::transport::Link): the tokio
+//! mutual-TLS pool, the blocking pool, or I/O the embedder does) and a sans-IO [`Session`]
+//! (protocol version, credential, batch ids). Each call builds a request, sends it with the retry
+//! rule its operation allows, and matches the reply. Time and randomness come from its
+//! [`Platform`], so the client runs wherever a link and a platform exist (wasm32 included).
 //!
 //! Operations that create objects (Create, Register, Create Key Pair, ...) are never resent
 //! blindly: the client marks what it creates with a request-unique Application Specific
@@ -19,31 +21,38 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(feature = "net")]
 mod blocking;
 mod cluster;
 mod events;
 mod operations;
 mod reconcile;
 mod scope;
+#[cfg(feature = "net")]
 mod setup;
 mod sharing;
 
+#[cfg(feature = "net")]
 pub use blocking::BlockingClient;
 pub use cluster::{Holder, NameSearch};
 pub use sharing::{Seen, Sharing, SharingReport};
 
 use std::sync::{Arc, Mutex};
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use zeroize::Zeroize;
 
-use crate::config::{ClusterSettings, Config};
+use crate::config::ClusterSettings;
+#[cfg(feature = "net")]
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::message::{Credential, RequestPayload, ResponsePayload};
 use crate::observe::Logger;
+use crate::platform::Platform;
 use crate::session::{Negotiation, Outcome, Request, Session, Step, check_reply};
 use crate::spec::{Operation, ProtocolVersion, Tag};
-use crate::transport::{Retry, Transport};
+#[cfg(feature = "net")]
+use crate::transport::Transport;
+use crate::transport::{Cluster, Retry};
 use crate::ttlv::Limits;
 
 /// How the protocol version is chosen.
@@ -57,7 +66,8 @@ pub enum VersionChoice {
 
 /// An async KMIP client. Cheap to share behind an `Arc`; every method takes `&self`.
 pub struct Client {
-    transport: Transport,
+    cluster: Cluster,
+    platform: Platform,
     session: Mutex<Session>,
     limits: Limits,
     logger: Arc<Logger>,
@@ -65,13 +75,38 @@ pub struct Client {
     /// common name of the server that answered.
     user: Option<String>,
     scope: crate::keys::CacheScope,
-    cluster: ClusterSettings,
+    cluster_settings: ClusterSettings,
+}
+
+/// How a client speaks: version choice, credential, limits and logger (see [`Client::over`]).
+#[derive(Debug)]
+pub struct Options {
+    /// Negotiate from a version down, or speak one version.
+    pub version: VersionChoice,
+    /// The KMIP credential sent with every request, if any.
+    pub credential: Option<Credential>,
+    /// Decoding limits of replies.
+    pub limits: Limits,
+    /// Where every operation is reported.
+    pub logger: Arc<Logger>,
+}
+
+impl Default for Options {
+    /// Negotiate from KMIP 2.1 down, no credential, default limits, no logging.
+    fn default() -> Self {
+        Self {
+            version: VersionChoice::Negotiate(ProtocolVersion::V2_1),
+            credential: None,
+            limits: Limits::default(),
+            logger: Arc::new(Logger::disabled()),
+        }
+    }
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("servers", &self.transport.server_names())
+            .field("servers", &self.cluster.server_names())
             .field("version", &self.version())
             .finish_non_exhaustive()
     }
@@ -80,12 +115,13 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// Connects as `config` says: builds the TLS settings of every server, then negotiates the
     /// protocol version with the first server that answers (unless the version is pinned).
+    #[cfg(feature = "net")]
     pub async fn connect(config: &Config) -> Result<Client> {
         let setup::Prepared {
-            transport,
+            link: transport,
             credential,
             limits,
-        } = setup::prepare(config)?;
+        } = setup::prepare(config, setup::Links::tokio)?;
         let choice = match config.protocol.version {
             Some(v) => VersionChoice::Pinned(v),
             None => VersionChoice::Negotiate(config.protocol.start_version()),
@@ -94,11 +130,12 @@ impl Client {
         events::log_configuration(&logger, config);
         let mut client =
             Self::with_transport_and_logger(transport, choice, credential, limits, logger).await?;
-        client.cluster = config.cluster;
+        client.cluster_settings = config.cluster;
         Ok(client)
     }
 
     /// A client over an existing transport.
+    #[cfg(feature = "net")]
     pub async fn with_transport(
         transport: Transport,
         version: VersionChoice,
@@ -111,6 +148,7 @@ impl Client {
 
     /// A client over an existing transport that logs every operation to `logger` (one event per
     /// batch item, success or failure; see [`crate::observe`]).
+    #[cfg(feature = "net")]
     pub async fn with_transport_and_logger(
         transport: Transport,
         version: VersionChoice,
@@ -118,7 +156,39 @@ impl Client {
         limits: Limits,
         logger: Arc<Logger>,
     ) -> Result<Client> {
-        let scope = scope::scope_of(&transport, credential.as_ref());
+        let options = Options {
+            version,
+            credential,
+            limits,
+            logger,
+        };
+        Self::over(transport.cluster().clone(), Platform::native(), options).await
+    }
+
+    /// A client over any cluster: a [`Cluster`] over the tokio pool, the blocking pool or a
+    /// [`HostLink`](crate::transport::HostLink) whose I/O the embedder does, reading time and
+    /// randomness from `platform`. Negotiates the version unless it is pinned.
+    ///
+    /// ```no_run
+    /// # async fn run(link: kmipkit::transport::HostLink) -> kmipkit::error::Result<()> {
+    /// use std::sync::Arc;
+    /// use kmipkit::client::{Client, Options};
+    /// use kmipkit::platform::Platform;
+    /// use kmipkit::transport::{Cluster, Timeouts};
+    /// let platform = Platform::native();
+    /// let cluster = Cluster::new(Arc::new(link), Timeouts::default(), platform.clock.clone())?;
+    /// let client = Client::over(cluster, platform, Options::default()).await?;
+    /// println!("speaking KMIP {}", client.version());
+    /// # Ok(()) }
+    /// ```
+    pub async fn over(cluster: Cluster, platform: Platform, options: Options) -> Result<Client> {
+        let Options {
+            version,
+            credential,
+            limits,
+            logger,
+        } = options;
+        let scope = scope::scope_of(cluster.identity_digest(), credential.as_ref());
         let user = match &credential {
             Some(Credential::UsernameAndPassword { username, .. }) => Some(username.clone()),
             _ => None,
@@ -134,13 +204,14 @@ impl Client {
             session = session.with_maximum_response_size(size);
         }
         let client = Client {
-            transport,
+            cluster,
+            platform,
             session: Mutex::new(session),
             limits,
             logger,
             user,
             scope,
-            cluster: ClusterSettings::default(),
+            cluster_settings: ClusterSettings::default(),
         };
         if let VersionChoice::Negotiate(highest) = version {
             let agreed = client.negotiate(highest).await?;
@@ -163,7 +234,7 @@ impl Client {
 
     /// The names of the configured servers, primary first.
     pub fn server_names(&self) -> Vec<String> {
-        self.transport.server_names()
+        self.cluster.server_names()
     }
 
     /// The logger every operation is reported to.
@@ -171,17 +242,27 @@ impl Client {
         &self.logger
     }
 
-    /// The transport, for diagnostics (`tls_info`, statistics).
-    pub fn transport(&self) -> &Transport {
-        &self.transport
+    /// The cluster the client sends through: servers, their health, connection statistics.
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    /// Where the client reads the time and draws random bytes.
+    pub fn platform(&self) -> &Platform {
+        &self.platform
+    }
+
+    /// The current time in Unix seconds, for request time stamps.
+    fn now(&self) -> i64 {
+        self.platform.unix_seconds()
     }
 
     async fn negotiate(&self, highest: ProtocolVersion) -> Result<ProtocolVersion> {
         let mut negotiation = Negotiation::new(highest);
         loop {
-            let request = negotiation.request(now());
-            let started = Instant::now();
-            let sent = self.transport.send(request.bytes(), Retry::Any).await;
+            let request = negotiation.request(self.now());
+            let started = self.platform.clock.now();
+            let sent = self.cluster.send(request.bytes(), Retry::Any).await;
             let (reply, step) = match sent {
                 Ok(reply) => {
                     let step = negotiation.on_reply(&request, &reply.bytes, &self.limits);
@@ -195,9 +276,9 @@ impl Client {
                 request: &request,
                 reply: reply.as_ref(),
                 error,
-                started,
+                elapsed: self.platform.clock.now().saturating_sub(started),
             };
-            events::log_negotiation(&self.logger, &self.transport, self.user.as_deref(), logged);
+            events::log_negotiation(&self.observer(), logged);
             match step? {
                 Step::Agreed(v) => return Ok(v),
                 Step::Retry => continue,
@@ -215,14 +296,14 @@ impl Client {
         } else {
             Retry::IfNotSent
         };
-        let request = self.lock_session().request(payloads, now())?;
+        let request = self.lock_session().request(payloads, self.now())?;
         self.exchange(&request, Target::Failover(retry)).await
     }
 
     /// Sends a request and checks the reply: the one place every operation passes through,
     /// so it is also where each one is logged.
     async fn exchange(&self, request: &Request, target: Target<'_>) -> Result<Vec<Outcome>> {
-        let started = Instant::now();
+        let started = self.platform.clock.now();
         let logging = self.logger.level() > crate::observe::Level::None || self.logger.has_audit();
         let mut exchange = events::Exchange {
             request,
@@ -240,15 +321,9 @@ impl Client {
             .exchange_unlogged(request, target, &mut exchange, logging)
             .await;
         if logging {
-            exchange.elapsed = started.elapsed();
+            exchange.elapsed = self.platform.clock.now().saturating_sub(started);
             let result = result.as_ref().map(Vec::as_slice);
-            events::emit(
-                &self.logger,
-                &self.transport,
-                self.user.as_deref(),
-                &exchange,
-                result,
-            );
+            events::emit(&self.observer(), &exchange, result);
         }
         result
     }
@@ -261,8 +336,8 @@ impl Client {
         logging: bool,
     ) -> Result<Vec<Outcome>> {
         let mut reply = match target {
-            Target::Failover(retry) => self.transport.send(request.bytes(), retry).await?,
-            Target::Server(name) => self.transport.send_to(name, request.bytes()).await?,
+            Target::Failover(retry) => self.cluster.send(request.bytes(), retry).await?,
+            Target::Server(name) => self.cluster.send_to(name, request.bytes()).await?,
         };
         exchange.server = Some(reply.server.clone());
         exchange.failed_attempts = reply.failed_attempts.len();
@@ -292,11 +367,21 @@ impl Client {
 
     /// Sends an operation that may safely go to another server if one fails.
     async fn call_repeatable(&self, payload: RequestPayload) -> Result<Option<ResponsePayload>> {
-        let request = self.lock_session().request(vec![payload], now())?;
+        let request = self.lock_session().request(vec![payload], self.now())?;
         single(
             self.exchange(&request, Target::Failover(Retry::Any))
                 .await?,
         )
+    }
+
+    /// What events about this client's exchanges are written with.
+    fn observer(&self) -> events::Observer<'_> {
+        events::Observer {
+            logger: &self.logger,
+            cluster: &self.cluster,
+            user: self.user.as_deref(),
+            unix_ms: self.platform.wall.unix_millis(),
+        }
     }
 
     fn lock_session(&self) -> std::sync::MutexGuard<'_, Session> {
@@ -351,11 +436,4 @@ fn with_server(err: Error, server: &str) -> Error {
         },
         other => other,
     }
-}
-
-/// The current time in Unix seconds, for request time stamps.
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }

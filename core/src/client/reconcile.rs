@@ -10,9 +10,7 @@
 //! Application Specific Information rather than a second Name, because servers (PyKMIP among
 //! them) refuse two Names without attribute indexes, which KMIP 2.x cannot express.
 
-use aws_lc_rs::rand::{SecureRandom, SystemRandom};
-
-use super::{Client, Target, now, single};
+use super::{Client, Target, single};
 use crate::error::{Error, Result};
 use crate::message::{
     ApplicationSpecificInformation, Attribute, Attributes, CreateKeyPairResponse, CreateResponse,
@@ -30,11 +28,11 @@ pub(super) async fn create_safely(
     client: &Client,
     mut payload: RequestPayload,
 ) -> Result<Option<ResponsePayload>> {
-    let marker = match mark(&mut payload)? {
+    let marker = match mark(client, &mut payload)? {
         Some(marker) => marker,
         // Operations without a place for a name: send once, never resend once delivered.
         None => {
-            let request = client.lock_session().request(vec![payload], now())?;
+            let request = client.lock_session().request(vec![payload], client.now())?;
             return single(
                 client
                     .exchange(&request, Target::Failover(Retry::IfNotSent))
@@ -46,7 +44,7 @@ pub(super) async fn create_safely(
     for _ in 0..=MAX_RESENDS {
         let request = client
             .lock_session()
-            .request(vec![payload.clone()], now())?;
+            .request(vec![payload.clone()], client.now())?;
         let error = match client
             .exchange(&request, Target::Failover(Retry::IfNotSent))
             .await
@@ -77,8 +75,8 @@ fn marker_attribute(marker: &str, suffix: &str) -> Attribute {
 }
 
 /// Adds the request's unique marker; returns it, or `None` for operations that cannot carry one.
-fn mark(payload: &mut RequestPayload) -> Result<Option<String>> {
-    let marker = random_hex()?;
+fn mark(client: &Client, payload: &mut RequestPayload) -> Result<Option<String>> {
+    let marker = random_hex(client)?;
     let named = |attributes: &mut Attributes, suffix: &str| {
         attributes.push(marker_attribute(&marker, suffix));
     };
@@ -166,12 +164,8 @@ async fn one(client: &Client, locate: LocateRequest) -> Result<Option<String>> {
     }
 }
 
-fn random_hex() -> Result<String> {
+fn random_hex(client: &Client) -> Result<String> {
     let mut bytes = [0u8; 16];
-    SystemRandom::new()
-        .fill(&mut bytes)
-        .map_err(|_| Error::Protocol {
-            reason: "the operating system's random number generator failed".into(),
-        })?;
+    client.platform.random.fill(&mut bytes)?;
     Ok(crate::ttlv::text::hex_lower(&bytes))
 }

@@ -1,19 +1,21 @@
 //! The client's [`CacheScope`]: who it is and which servers it asks.
 
+use zeroize::Zeroizing;
+
 use crate::keys::CacheScope;
 use crate::message::Credential;
-use crate::transport::Transport;
 
-/// The scope of a client over `transport` sending `credential`: a SHA-256 digest of the
-/// transport's [identity digest](Transport::identity_digest) (servers and client certificates)
-/// and the KMIP credential (user name and password), each field length-prefixed.
-pub(super) fn scope_of(transport: &Transport, credential: Option<&Credential>) -> CacheScope {
-    let mut context = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+/// The scope of a client whose link has the [identity digest](crate::transport::Link::identity)
+/// `link` (servers and client certificates) sending `credential`: a SHA-256 digest of both and
+/// the KMIP credential (user name and password), each field length-prefixed.
+pub(super) fn scope_of(link: [u8; 32], credential: Option<&Credential>) -> CacheScope {
+    // The password passes through here: the buffer is wiped when dropped.
+    let mut parts: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
     let mut field = |bytes: &[u8]| {
-        context.update(&(bytes.len() as u64).to_be_bytes());
-        context.update(bytes);
+        parts.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+        parts.extend_from_slice(bytes);
     };
-    field(&transport.identity_digest());
+    field(&link);
     match credential {
         None => field(b"none"),
         Some(Credential::UsernameAndPassword { username, password }) => {
@@ -31,7 +33,5 @@ pub(super) fn scope_of(transport: &Transport, credential: Option<&Credential>) -
             field(format!("{value:?}").as_bytes());
         }
     }
-    let mut digest = [0u8; 32];
-    digest.copy_from_slice(context.finish().as_ref());
-    CacheScope::from_digest(digest)
+    CacheScope::from_digest(crate::observe::chain::sha256(&[&parts]))
 }

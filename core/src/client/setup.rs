@@ -12,9 +12,9 @@ use crate::transport::{Endpoint, PoolSettings, Timeouts, Transport, material_for
 use crate::ttlv::Limits;
 
 /// What a configuration becomes before the first byte is sent.
-pub(super) struct Prepared {
-    /// Every server, its TLS configuration built; no connection open yet.
-    pub transport: Transport,
+pub(super) struct Prepared<T> {
+    /// What `build` made of the servers: a transport, or nothing for a check.
+    pub link: T,
     /// The KMIP credential all servers share.
     pub credential: Option<Credential>,
     /// Decoding limits (`max_response_size`).
@@ -23,11 +23,17 @@ pub(super) struct Prepared {
 
 /// Reads every file the configuration names and builds each server's TLS client configuration
 /// as a connection does; an error without a file of its own names the configuration file.
-pub(super) fn prepare(config: &Config) -> Result<Prepared> {
-    prepare_servers(config).map_err(|e| in_configuration(e, config))
+pub(super) fn prepare<T>(
+    config: &Config,
+    build: impl FnOnce(&Links) -> Result<T>,
+) -> Result<Prepared<T>> {
+    prepare_servers(config, build).map_err(|e| in_configuration(e, config))
 }
 
-fn prepare_servers(config: &Config) -> Result<Prepared> {
+fn prepare_servers<T>(
+    config: &Config,
+    build: impl FnOnce(&Links) -> Result<T>,
+) -> Result<Prepared<T>> {
     let endpoints = config
         .servers
         .iter()
@@ -60,15 +66,46 @@ fn prepare_servers(config: &Config) -> Result<Prepared> {
         max_message_size: config.protocol.max_response_size,
         ..Limits::default()
     };
+    let settings = Links {
+        endpoints,
+        timeouts,
+        pool,
+        limits,
+    };
     // Builds each server's rustls configuration: bad PEM, a wrong-type file, a key that does not
     // match its certificate fail here.
-    let transport = Transport::new(endpoints, timeouts, pool, limits)?;
+    let link = build(&settings)?;
     let credential = shared_credential(config)?;
     Ok(Prepared {
-        transport,
+        link,
         credential,
         limits,
     })
+}
+
+/// What any of the TLS links is built from.
+pub(super) struct Links {
+    pub endpoints: Vec<Endpoint>,
+    pub timeouts: Timeouts,
+    pub pool: PoolSettings,
+    pub limits: Limits,
+}
+
+impl Links {
+    /// Builds every server's TLS configuration as a link does, opening nothing.
+    fn check(&self) -> Result<()> {
+        self.tokio().map(drop)
+    }
+
+    /// The tokio pool over these servers (no connection opened yet).
+    pub fn tokio(&self) -> Result<Transport> {
+        Transport::new(
+            self.endpoints.clone(),
+            self.timeouts,
+            self.pool,
+            self.limits,
+        )
+    }
 }
 
 impl Config {
@@ -87,7 +124,7 @@ impl Config {
     /// # Ok(()) }
     /// ```
     pub fn check(&self) -> Result<()> {
-        prepare(self).map(drop)
+        prepare(self, Links::check).map(drop)
     }
 }
 

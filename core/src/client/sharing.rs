@@ -7,8 +7,6 @@
 //! and destroys it wherever it is found — also when a step fails — naming any copy it could not
 //! remove.
 
-use aws_lc_rs::rand::{SecureRandom, SystemRandom};
-
 use super::Client;
 use crate::error::{Error, Result};
 use crate::message::{Attribute, Attributes, CreateRequest, Name, ResponsePayload};
@@ -88,8 +86,8 @@ impl Client {
     /// accepts it, looks for it on the others and destroys every copy found. Errors only when no
     /// server would create the probe.
     pub async fn key_sharing(&self) -> Result<SharingReport> {
-        let name = probe_name()?;
-        let order = self.transport.preferred_order();
+        let name = probe_name(&*self.platform.random)?;
+        let order = self.cluster.preferred_order();
         let mut last_error = None;
         let mut made = None;
         for server in &order {
@@ -147,7 +145,7 @@ impl Client {
         for look in 0..LOOKS {
             match self.locate_on(server, name).await {
                 Ok(ids) if !ids.is_empty() => return Seen::Yes(ids),
-                Ok(_) if look + 1 < LOOKS => tokio::time::sleep(LOOK_PAUSE).await,
+                Ok(_) if look + 1 < LOOKS => self.cluster.link().pause(LOOK_PAUSE).await,
                 Ok(_) => return Seen::No,
                 Err(e) => return Seen::Unreachable(e.to_string()),
             }
@@ -191,16 +189,12 @@ fn verdict(others: &[(String, Seen)]) -> Sharing {
     }
 }
 
-fn probe_name() -> Result<String> {
-    let mut random = [0u8; 8];
-    SystemRandom::new()
-        .fill(&mut random)
-        .map_err(|_| Error::Protocol {
-            reason: "the operating system's random number generator failed".into(),
-        })?;
+fn probe_name(random: &dyn crate::platform::Random) -> Result<String> {
+    let mut bytes = [0u8; 8];
+    random.fill(&mut bytes)?;
     Ok(format!(
         "kmipkit-probe-{}",
-        crate::ttlv::text::hex_lower(&random)
+        crate::ttlv::text::hex_lower(&bytes)
     ))
 }
 
@@ -218,6 +212,10 @@ mod tests {
         assert_eq!(verdict(&[yes("b"), no("c")]), Sharing::Partial);
         assert_eq!(verdict(&[down("b")]), Sharing::Unknown);
         assert_eq!(verdict(&[]), Sharing::Unknown);
-        assert!(probe_name().unwrap().starts_with("kmipkit-probe-"));
+        assert!(
+            probe_name(&crate::platform::SystemRandom)
+                .unwrap()
+                .starts_with("kmipkit-probe-")
+        );
     }
 }

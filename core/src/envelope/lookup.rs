@@ -116,7 +116,7 @@ fn primary_down(client: &Client, search: &NameSearch, name: &str) -> Option<Erro
     let primary = names.first()?;
     let why = search.unreachable(primary)?;
     let address = client
-        .transport()
+        .cluster()
         .server_address(primary)
         .map_or_else(String::new, |(host, port)| format!("{host}:{port}"));
     Some(Error::Connect {

@@ -4,13 +4,22 @@
 //!   encryption and decryption in 64 KiB frames. It needs a 32-byte data key and knows nothing of
 //!   key servers; Model 1 and Model 2 supply the key and fill the key reference and wrapped-key fields.
 pub mod format;
-#[cfg(feature = "net")]
 mod kek_versions;
-#[cfg(feature = "net")]
 pub mod lookup;
-#[cfg(feature = "net")]
 pub mod model1;
-#[cfg(feature = "net")]
 pub mod model2;
-#[cfg(feature = "net")]
 pub mod rotation;
+
+/// Seals `plaintext` under `dek` with a fresh salt from the client's generator (the models run
+/// wherever the client does, wasm32 included, so they never reach for the operating system's).
+pub(crate) fn seal_for(
+    client: &crate::client::Client,
+    dek: &[u8; 32],
+    params: &format::Params,
+    context: &[u8],
+    plaintext: &[u8],
+) -> crate::error::Result<Vec<u8>> {
+    let mut salt = [0u8; 32];
+    client.platform().random.fill(&mut salt)?;
+    format::seal_with_salt(dek, params, context, salt, plaintext)
+}

@@ -82,8 +82,6 @@
 
 use std::sync::Arc;
 
-use aws_lc_rs::rand::{SecureRandom, SystemRandom};
-
 use super::format::{self, Header, KeyRef, MAX_KEY_FIELD_LEN, Params};
 pub use super::kek_versions::{current_of, kek_versions};
 use crate::client::Client;
@@ -348,11 +346,11 @@ impl Model1 {
         Ok((dek, protected))
     }
 
-    /// A new DEK from the local CSPRNG (aws-lc-rs), and its protected form. Only when asked for:
+    /// A new DEK from the client's CSPRNG ([`crate::platform::Random`]), and its protected form. Only when asked for:
     /// [`Model1::create_dek`] is the default.
     pub async fn create_local_dek(&self) -> Result<(SecretBytes, ProtectedDek)> {
-        let dek = SecretBytes::try_init(DEK_LEN, |buf| SystemRandom::new().fill(buf))
-            .map_err(|_| rng_failed())?;
+        let random = &self.client.platform().random;
+        let dek = SecretBytes::try_init(DEK_LEN, |buf| random.fill(buf))?;
         let protected = self.protect(&dek).await?;
         Ok((dek, protected))
     }
@@ -373,9 +371,7 @@ impl Model1 {
         }
         let method = ProtectionMethod::KmipEncryptAesGcm;
         let mut iv = vec![0u8; IV_LEN];
-        SystemRandom::new()
-            .fill(&mut iv)
-            .map_err(|_| rng_failed())?;
+        self.client.platform().random.fill(&mut iv)?;
         let mut request = EncryptRequest::new(Some(kek.uid.clone()), dek.expose().to_vec());
         request.cryptographic_parameters = Some(gcm());
         request.iv_counter_nonce = Some(iv.clone().into());
@@ -485,7 +481,7 @@ impl Model1 {
             wrapped_dek: protected.to_bytes()?,
             ..Params::new(protected.kek.clone())
         };
-        format::seal(dek_array(dek)?, &params, context, plaintext)
+        super::seal_for(&self.client, dek_array(dek)?, &params, context, plaintext)
     }
 
     /// Decrypts a ciphertext made by [`Model1::seal_with_dek`]: reads the protected DEK from its
@@ -743,12 +739,6 @@ fn missing(operation: &str, what: &str) -> Error {
     }
 }
 
-fn rng_failed() -> Error {
-    Error::Protocol {
-        reason: "the operating system's random number generator failed".into(),
-    }
-}
-
 /// A cursor over a blob that fails cleanly on truncation.
 struct Reader<'a>(&'a [u8]);
 
@@ -783,8 +773,8 @@ impl<'a> Reader<'a> {
 /// The cache key of an unlocked DEK: the KEK UID and a digest of the whole protected blob, so
 /// that two blobs can never share an entry (a KEK protects many DEKs).
 fn cache_id(protected: &ProtectedDek) -> Result<String> {
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &protected.to_bytes()?);
-    let hex = crate::ttlv::text::hex_lower(digest.as_ref());
+    let digest = crate::observe::chain::sha256(&[&protected.to_bytes()?]);
+    let hex = crate::ttlv::text::hex_lower(&digest);
     Ok(format!("model1:{}:{hex}", protected.kek.uid))
 }
 

@@ -60,6 +60,7 @@
 //! # Ok(()) }
 //! ```
 
+mod name_lock;
 pub mod naming;
 mod state;
 mod versions;
@@ -89,7 +90,7 @@ pub struct Model2 {
     client: Arc<Client>,
     prefix: String,
     /// One async lock per key name being looked up or created; entries leave when unused.
-    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    locks: Mutex<HashMap<String, Arc<name_lock::NameLock>>>,
     /// With a cache: key bytes by UID, and each name's current version, trusted while that
     /// version's key is cached.
     cache: Option<Arc<KeyCache>>,
@@ -219,7 +220,8 @@ impl Model2 {
     /// zeroized before this returns (unless cached).
     pub async fn encrypt(&self, id: &str, context: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
         let (key_ref, key) = self.encryption_key(id).await?;
-        format::seal(dek_array(&key)?, &Params::new(key_ref), context, plaintext)
+        let params = Params::new(key_ref);
+        super::seal_for(&self.client, dek_array(&key)?, &params, context, plaintext)
     }
 
     /// Decrypts a ciphertext made by [`Model2::encrypt`] for `id`, with any version that is
@@ -351,7 +353,7 @@ impl Model2 {
         self.current.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn lock_for(&self, name: &str) -> Arc<tokio::sync::Mutex<()>> {
+    fn lock_for(&self, name: &str) -> Arc<name_lock::NameLock> {
         let mut locks = self.locks.lock().unwrap_or_else(|p| p.into_inner());
         locks.entry(name.to_string()).or_default().clone()
     }

@@ -412,7 +412,8 @@ impl Model2Rotation {
                     format::open(ciphertext, dek_array(old)?, context.as_ref())?
                 };
                 let new = self.key(&mut keys, &primary, false, &mut report).await?;
-                let sealed = format::seal(
+                let sealed = super::seal_for(
+                    self.client(),
                     dek_array(new)?,
                     &Params::new(primary.clone()),
                     context.as_ref(),

@@ -3,7 +3,6 @@
 //!
 //! See [`KeyCache`].
 
-mod clock;
 mod flight;
 mod scope;
 
@@ -18,8 +17,8 @@ use super::SecretBytes;
 use crate::error::Result;
 
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
-pub use clock::SystemClock;
-pub use clock::{Clock, ManualClock};
+pub use crate::platform::SystemClock;
+pub use crate::platform::{Clock, ManualClock};
 pub use scope::CacheScope;
 
 /// The bounds of a [`KeyCache`]. A zero `max_age`, or a `max_uses` of 0 or 1, disables caching

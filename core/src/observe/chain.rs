@@ -196,7 +196,7 @@ fn unhex(text: &str) -> Option<Digest> {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn sha256(parts: &[&[u8]]) -> Digest {
+pub(crate) fn sha256(parts: &[&[u8]]) -> Digest {
     let mut context = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
     for part in parts {
         context.update(part);
@@ -207,7 +207,7 @@ fn sha256(parts: &[&[u8]]) -> Digest {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn sha256(parts: &[&[u8]]) -> Digest {
+pub(crate) fn sha256(parts: &[&[u8]]) -> Digest {
     use sha2::Digest as _;
     let mut hasher = sha2::Sha256::new();
     for part in parts {

@@ -29,6 +29,8 @@ mod event;
 mod level;
 #[cfg(feature = "net")]
 mod logger;
+#[cfg(not(feature = "net"))]
+mod quiet;
 pub mod render;
 mod settings;
 #[cfg(feature = "net")]
@@ -45,3 +47,5 @@ pub use state::ChainState;
 
 #[cfg(feature = "net")]
 pub use logger::{Logger, now_ms};
+#[cfg(not(feature = "net"))]
+pub use quiet::Logger;

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 
 use super::conn::Conn;
 use super::tls::{self, ClientTls};
-use super::{Endpoint, PoolSettings};
+use super::{Endpoint, PoolSettings, ServerStats};
 use crate::error::{Error, Result};
 
 /// One configured key server.
@@ -22,15 +22,12 @@ pub(super) struct Server {
     /// `host:port` (`[v6]:port`), as error messages print it.
     pub(super) address: String,
     pub(super) tls: ClientTls,
-    /// The common name of the client certificate this server is shown, if any.
-    pub(super) identity: Option<String>,
     idle: Mutex<Vec<Conn>>,
     /// One permit per connection that may be open; tokio's semaphore serves waiters in order.
     slots: Semaphore,
     /// Requests waiting for a slot.
     waiting: AtomicUsize,
-    down_until: Mutex<Option<Instant>>,
-    /// Failures so far (each marks the server down).
+    /// Failures so far, as the cluster above reported them ([`super::Link::server_failed`]).
     failures: AtomicU64,
     opened: AtomicU64,
     reused: AtomicU64,
@@ -54,30 +51,6 @@ impl Drop for OpenGuard {
     }
 }
 
-/// Counters of one server's connections, from [`super::Transport::stats`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ServerStats {
-    /// The server's configured name.
-    pub server: String,
-    /// TLS connections opened (each a full TCP connect and handshake).
-    pub connections_opened: u64,
-    /// Requests served on a pooled connection.
-    pub connections_reused: u64,
-    /// Pooled connections found closed, failing the probe, or lost before a request reached the
-    /// server, and replaced by a fresh one.
-    pub stale_discarded: u64,
-    /// Connections idle in the pool now.
-    pub idle: usize,
-    /// Connections open now, busy or idle.
-    pub open: usize,
-    /// The most connections that were open at once (never more than
-    /// [`super::PoolSettings::max_connections_per_server`]).
-    pub open_peak: usize,
-    /// Whether the server is skipped for now after a failure.
-    pub down: bool,
-}
-
 impl Server {
     pub(super) fn new(endpoint: Endpoint, pool: &PoolSettings) -> Result<Self> {
         let Endpoint {
@@ -95,7 +68,6 @@ impl Server {
                 ),
             });
         }
-        let identity = super::cert_info::common_name(&tls.client_cert_pem);
         let tls = tls::client_tls(&name, &host, &tls)?;
         let address = if host.contains(':') {
             format!("[{host}]:{port}")
@@ -108,11 +80,9 @@ impl Server {
             port,
             address,
             tls,
-            identity,
             idle: Mutex::new(Vec::new()),
             slots: Semaphore::new(pool.max_connections_per_server.min(Semaphore::MAX_PERMITS)),
             waiting: AtomicUsize::new(0),
-            down_until: Mutex::new(None),
             failures: AtomicU64::new(0),
             opened: AtomicU64::new(0),
             reused: AtomicU64::new(0),
@@ -211,13 +181,8 @@ impl Server {
         self.discarded.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub(super) fn is_down(&self, now: Instant) -> bool {
-        lock(&self.down_until).is_some_and(|until| now < until)
-    }
-
-    /// Skips the server until `until`; its idle connections are likely dead too.
-    pub(super) fn mark_down(&self, until: Instant) {
-        *lock(&self.down_until) = Some(until);
+    /// The cluster marked the server down: its idle connections are likely dead too.
+    pub(super) fn mark_failed(&self) {
         self.failures.fetch_add(1, Ordering::Relaxed);
         self.drain_idle();
     }
@@ -228,24 +193,16 @@ impl Server {
         drop(dead); // closed outside the lock
     }
 
-    pub(super) fn mark_up(&self) {
-        let mut down = lock(&self.down_until);
-        if down.is_some() {
-            *down = None;
-        }
-    }
-
     pub(super) fn stats(&self) -> ServerStats {
-        ServerStats {
-            server: self.name.clone(),
-            connections_opened: self.opened.load(Ordering::Relaxed),
-            connections_reused: self.reused.load(Ordering::Relaxed),
-            stale_discarded: self.discarded.load(Ordering::Relaxed),
-            idle: lock(&self.idle).len(),
-            open: self.open.now.load(Ordering::Relaxed),
-            open_peak: self.open.peak.load(Ordering::Relaxed),
-            down: self.is_down(Instant::now()),
-        }
+        let mut stats = ServerStats::new(self.name.clone());
+        stats.connections_opened = self.opened.load(Ordering::Relaxed);
+        stats.connections_reused = self.reused.load(Ordering::Relaxed);
+        stats.stale_discarded = self.discarded.load(Ordering::Relaxed);
+        stats.idle = lock(&self.idle).len();
+        stats.open = self.open.now.load(Ordering::Relaxed);
+        stats.open_peak = self.open.peak.load(Ordering::Relaxed);
+        // Whether it is down is the cluster's to say (`Cluster::stats`).
+        stats
     }
 }
 

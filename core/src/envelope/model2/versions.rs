@@ -127,7 +127,7 @@ pub(crate) async fn walk_versions(
         if search.found.is_none() && search.absent_on.is_empty() {
             // No server answered: nothing can be said about any version.
             return Err(Error::AllServersFailed {
-                deadline_ms: u64::try_from(client.transport().timeouts().deadline.as_millis())
+                deadline_ms: u64::try_from(client.cluster().timeouts().deadline.as_millis())
                     .unwrap_or(u64::MAX),
                 attempts: search.unreachable,
             });

@@ -1,12 +1,15 @@
-//! Where a [`KeyCache`](super::KeyCache) reads the time: a monotonic [`Clock`].
+//! Where the client logic and the [`KeyCache`](crate::keys::KeyCache) read the time: a monotonic
+//! [`Clock`] for deadlines and ages, a [`WallClock`] for calendar time.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use super::{MaybeSend, MaybeSync};
+
 /// A monotonic clock: the time elapsed since an origin of the clock's choosing. It must never go
 /// backwards (a wall clock that can be set is not suitable).
-pub trait Clock: Send + Sync {
+pub trait Clock: MaybeSend + MaybeSync {
     /// The time elapsed since this clock's origin.
     fn now(&self) -> Duration;
 }
@@ -40,7 +43,7 @@ impl Clock for SystemClock {
 ///
 /// ```
 /// use std::time::Duration;
-/// use kmipkit::keys::{Clock, ManualClock};
+/// use kmipkit::platform::{Clock, ManualClock};
 ///
 /// let clock = ManualClock::default();
 /// let handle = clock.clone();
@@ -68,5 +71,32 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> Duration {
         Duration::from_nanos(self.nanos.load(Ordering::SeqCst))
+    }
+}
+
+/// The calendar clock: milliseconds since the Unix epoch (it may be set, so it times nothing).
+pub trait WallClock: MaybeSend + MaybeSync {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    fn unix_millis(&self) -> u64;
+}
+
+/// The operating system's calendar clock (`std::time::SystemTime`).
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemWallClock;
+
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+impl WallClock for SystemWallClock {
+    fn unix_millis(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+}
+
+impl WallClock for ManualClock {
+    /// The manual clock's time, read as milliseconds since the epoch.
+    fn unix_millis(&self) -> u64 {
+        u64::try_from(self.now().as_millis()).unwrap_or(u64::MAX)
     }
 }
