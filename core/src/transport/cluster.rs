@@ -341,3 +341,122 @@ fn millis(d: Duration) -> u64 {
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::platform::{SystemClock, block_on};
+    use crate::transport::HostLink;
+
+    fn timeouts() -> Timeouts {
+        Timeouts {
+            failover_delay: Duration::from_millis(1),
+            deadline: Duration::from_millis(300),
+            ..Timeouts::default()
+        }
+    }
+
+    /// A cluster of `names` whose host answers with `answer(server index, attempt number)`.
+    fn cluster(
+        names: &[&str],
+        answer: impl Fn(usize, usize) -> Result<Vec<u8>> + Send + Sync + 'static,
+    ) -> Cluster {
+        let attempts = AtomicUsize::new(0);
+        let link = HostLink::blocking(names.iter().copied(), move |i, _, _| {
+            answer(i, attempts.fetch_add(1, Ordering::SeqCst))
+        })
+        .unwrap();
+        Cluster::new(Arc::new(link), timeouts(), Arc::new(SystemClock::default())).unwrap()
+    }
+
+    fn refused(server: &str) -> Error {
+        Error::Connect {
+            server: server.into(),
+            address: String::new(),
+            reason: "refused".into(),
+        }
+    }
+
+    #[test]
+    fn a_failed_primary_is_skipped_until_its_backoff_ends() {
+        let cluster = cluster(&["a", "b"], |i, _| match i {
+            0 => Err(refused("a")),
+            _ => Ok(b"reply".to_vec()),
+        });
+        let reply = block_on(cluster.send(b"x", Retry::Any)).unwrap();
+        assert_eq!(reply.server, "b");
+        assert_eq!(reply.failed_attempts.len(), 1);
+        assert_eq!(cluster.preferred_order(), ["b", "a"]);
+        // The next call goes straight to the secondary: no attempt on the primary.
+        let reply = block_on(cluster.send(b"x", Retry::Any)).unwrap();
+        assert!(reply.failed_attempts.is_empty());
+        assert!(cluster.stats()[0].down && !cluster.stats()[1].down);
+    }
+
+    #[test]
+    fn a_create_that_may_have_arrived_is_not_sent_elsewhere() {
+        let cluster = cluster(&["a", "b"], |i, _| match i {
+            0 => Err(HostLink::lost("a", true, "cut")),
+            _ => Ok(b"reply".to_vec()),
+        });
+        let err = block_on(cluster.send(b"x", Retry::IfNotSent)).unwrap_err();
+        assert!(matches!(err, Error::ConnectionLost { .. }), "{err:?}");
+        // A read may go on to the next server.
+        assert_eq!(
+            block_on(cluster.send(b"x", Retry::Any)).unwrap().server,
+            "b"
+        );
+    }
+
+    #[test]
+    fn servers_that_refuse_the_certificate_end_the_call_at_once() {
+        let cluster = cluster(&["a", "b"], |i, _| {
+            Err(Error::Certificate {
+                server: ["a", "b"][i].into(),
+                rejected_by: crate::Party::Client,
+                reason: "unknown CA".into(),
+            })
+        });
+        let err = block_on(cluster.send(b"x", Retry::Any)).unwrap_err();
+        let Error::AllServersFailed { attempts, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(attempts.len(), 2, "each server once: {attempts:?}");
+        assert_eq!(err.kind(), crate::ErrorKind::Certificate);
+    }
+
+    #[test]
+    fn the_deadline_ends_a_call_to_servers_that_keep_failing() {
+        let cluster = cluster(&["a"], |_, _| Err(refused("a")));
+        let started = std::time::Instant::now();
+        let err = block_on(cluster.send(b"x", Retry::Any)).unwrap_err();
+        assert!(matches!(err, Error::AllServersFailed { .. }), "{err:?}");
+        assert!(started.elapsed() < Duration::from_secs(30));
+    }
+
+    #[test]
+    fn other_errors_end_the_call_without_failover() {
+        let cluster = cluster(&["a", "b"], |_, _| {
+            Err(Error::Protocol {
+                reason: "not TTLV".into(),
+            })
+        });
+        let err = block_on(cluster.send(b"x", Retry::Any)).unwrap_err();
+        assert!(matches!(err, Error::Protocol { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn clusters_refuse_no_servers_and_duplicate_names() {
+        let empty: [&str; 0] = [];
+        assert!(HostLink::blocking(empty, |_, _, _| Ok(Vec::new())).is_err());
+        let err = HostLink::blocking(["a", "a"], |_, _, _| Ok(Vec::new())).unwrap_err();
+        assert!(err.to_string().contains("named `a`"), "{err}");
+        let err = block_on(cluster(&["a"], |_, _| Ok(Vec::new())).send_to("z", b"x")).unwrap_err();
+        assert!(
+            err.to_string().contains("no key server is named `z`"),
+            "{err}"
+        );
+    }
+}
