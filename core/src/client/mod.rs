@@ -20,6 +20,7 @@
 //! ```
 
 mod blocking;
+pub mod catalog;
 mod cluster;
 mod events;
 mod operations;
