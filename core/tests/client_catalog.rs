@@ -1,7 +1,8 @@
 //! The client's composites against a live PyKMIP server, over KMIP 1.2 and 2.0: `get_many`
 //! (one batch, one result per id in order, refusals kept per item), `register_material` with
 //! the Register defaults of each kind, `get_wrapped` (AES key wrap, unwrapped here with
-//! aws-lc-rs) and `create_aes_key_with_usage`.
+//! aws-lc-rs) and `create_aes_key_with_usage`; and a batch on the ID placeholder that the
+//! server stops at a failure.
 #![cfg(feature = "net")]
 
 mod support;
@@ -9,7 +10,7 @@ mod support;
 use aws_lc_rs::key_wrap::{AES_256, AesKek, KeyWrap};
 use kmipkit::Error;
 use kmipkit::client::Client;
-use kmipkit::message::{Attribute, Attributes, Name, Object};
+use kmipkit::message::{Attribute, Attributes, GetRequest, Name, Object};
 use kmipkit::spec::{
     CertificateType, CryptographicAlgorithm as Alg, CryptographicUsageMask as Mask, ObjectType,
     Operation, ProtocolVersion, ResultReason, SecretDataType,
@@ -199,12 +200,29 @@ async fn wrapped_and_usage(client: &Client, version: ProtocolVersion) {
     );
 }
 
+/// A batch with an item on the ID placeholder keeps KMIP's Stop: PyKMIP drops the items after
+/// a failure, and each dropped one says so instead of the whole batch failing.
+async fn a_dependent_batch_stops_at_a_failure(client: &Client) {
+    let payloads = vec![
+        GetRequest::new(Some("no-such-object".into())).into(),
+        GetRequest::new(None).into(),
+    ];
+    let outcomes = client.batch(payloads).await.expect("an answer per item");
+    assert_eq!(outcomes.len(), 2);
+    refused(outcomes[0].clone(), ResultReason::ItemNotFound);
+    let Err(Error::Protocol { reason }) = &outcomes[1] else {
+        panic!("{:?}", outcomes[1])
+    };
+    assert!(reason.contains("not processed"), "{reason}");
+}
+
 async fn tour(version: ProtocolVersion) {
     let server = TestServer::start(0);
     let client = client(&server, version).await;
     get_many_keeps_order_and_refusals(&client, version).await;
     register_defaults_round_trip(&client, &server, version).await;
     wrapped_and_usage(&client, version).await;
+    a_dependent_batch_stops_at_a_failure(&client).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
