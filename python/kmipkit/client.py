@@ -103,13 +103,7 @@ class Client:
 
     def create_aes_key(self, name: str, bits: int = 256, usage: Sequence[UsageMaskName] = ("Encrypt", "Decrypt")) -> str:
         """Creates a pre-active AES key named ``name``; returns its unique identifier."""
-        attributes = {
-            "cryptographic_algorithm": "AES",
-            "cryptographic_length": bits,
-            "cryptographic_usage_mask": list(usage),
-            "name": name,
-        }
-        return str(self._call("create", "SymmetricKey", attribute_pairs(attributes)))
+        return str(self._call("create_aes_key", name, bits, list(usage)))
 
     def create_key_pair(
         self,
@@ -138,6 +132,11 @@ class Client:
         """Re-Key: a replacement for a symmetric key; returns the new identifier."""
         return str(self._call("rekey", unique_identifier))
 
+    def rekey_key_pair(self, private_key_id: str) -> KeyPair:
+        """Re-Key Key Pair: a replacement for a key pair; returns the new identifiers."""
+        pair = self._call("rekey_key_pair", private_key_id)
+        return KeyPair(pair[0], pair[1])
+
     def derive_key(
         self,
         base: Sequence[str],
@@ -165,7 +164,7 @@ class Client:
     def get_many(self, unique_identifiers: Sequence[str]) -> list[Union[ManagedObject, KmipError]]:
         """Gets several objects in one KMIP batch (one round trip); each entry is the object or
         the exception for its refusal (not raised)."""
-        out = self._call("get_batch", list(unique_identifiers))
+        out = self._call("get_many", list(unique_identifiers))
         return [ManagedObject._from_native(o) if isinstance(o, dict) else o for o in out]
 
     def locate(
@@ -179,7 +178,7 @@ class Client:
 
     def locate_by_name(self, name: str) -> list[str]:
         """The identifiers of the objects named ``name``."""
-        return list(self._call("locate", [("Name", name)], None, None))
+        return list(self._call("locate_by_name", name))
 
     def check(self, unique_identifier: str) -> str:
         """Check: whether the object may be used; returns its identifier."""
@@ -396,13 +395,7 @@ class AsyncClient:
 
     async def create_aes_key(self, name: str, bits: int = 256, usage: Sequence[UsageMaskName] = ("Encrypt", "Decrypt")) -> str:
         """Creates a pre-active AES key named ``name``; returns its unique identifier."""
-        attributes = {
-            "cryptographic_algorithm": "AES",
-            "cryptographic_length": bits,
-            "cryptographic_usage_mask": list(usage),
-            "name": name,
-        }
-        return str(await self._call("create", "SymmetricKey", attribute_pairs(attributes)))
+        return str(await self._call("create_aes_key", name, bits, list(usage)))
 
     async def create_key_pair(
         self,
@@ -431,6 +424,11 @@ class AsyncClient:
         """Re-Key: a replacement for a symmetric key; returns the new identifier."""
         return str(await self._call("rekey", unique_identifier))
 
+    async def rekey_key_pair(self, private_key_id: str) -> KeyPair:
+        """Re-Key Key Pair: a replacement for a key pair; returns the new identifiers."""
+        pair = await self._call("rekey_key_pair", private_key_id)
+        return KeyPair(pair[0], pair[1])
+
     async def derive_key(
         self,
         base: Sequence[str],
@@ -458,7 +456,7 @@ class AsyncClient:
     async def get_many(self, unique_identifiers: Sequence[str]) -> list[Union[ManagedObject, KmipError]]:
         """Gets several objects in one KMIP batch (one round trip); each entry is the object or
         the exception for its refusal (not raised)."""
-        out = await self._call("get_batch", list(unique_identifiers))
+        out = await self._call("get_many", list(unique_identifiers))
         return [ManagedObject._from_native(o) if isinstance(o, dict) else o for o in out]
 
     async def locate(
@@ -472,7 +470,7 @@ class AsyncClient:
 
     async def locate_by_name(self, name: str) -> list[str]:
         """The identifiers of the objects named ``name``."""
-        return list(await self._call("locate", [("Name", name)], None, None))
+        return list(await self._call("locate_by_name", name))
 
     async def check(self, unique_identifier: str) -> str:
         """Check: whether the object may be used; returns its identifier."""

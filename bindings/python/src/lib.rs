@@ -33,6 +33,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<rotation::NativeModel1Rotation>()?;
     m.add_class::<rotation::NativeModel2Rotation>()?;
     m.add_class::<codec::TextCodec>()?;
+    m.add_function(wrap_pyfunction!(client::operations, m)?)?;
     m.add_function(wrap_pyfunction!(codec::dump_ttlv, m)?)?;
     m.add_function(wrap_pyfunction!(codec::normalize_ttlv, m)?)?;
     m.add_function(wrap_pyfunction!(codec::parse_message, m)?)?;

@@ -23,6 +23,7 @@
 
 #[cfg(feature = "net")]
 mod blocking;
+pub mod catalog;
 mod cluster;
 mod events;
 mod operations;

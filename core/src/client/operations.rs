@@ -9,8 +9,7 @@ use super::Client;
 use crate::error::{Error, Result};
 use crate::message::*;
 use crate::spec::{
-    CryptographicAlgorithm, CryptographicUsageMask, ObjectType, Operation, ProtocolVersion,
-    QueryFunction, RevocationReasonCode,
+    CryptographicUsageMask, Operation, ProtocolVersion, QueryFunction, RevocationReasonCode,
 };
 
 /// Defines `async fn $name(&self, request: $req) -> Result<$resp>` for typed operations.
@@ -157,19 +156,8 @@ impl Client {
     /// Creates an AES key of `bits` for encryption and decryption, named `name`; returns its
     /// unique identifier. The key is pre-active until [`Client::activate`].
     pub async fn create_aes_key(&self, name: &str, bits: i32) -> Result<String> {
-        let mut attributes = Attributes::default();
-        attributes.push(Attribute::CryptographicAlgorithm(
-            CryptographicAlgorithm::AES,
-        ));
-        attributes.push(Attribute::CryptographicLength(bits));
-        attributes.push(Attribute::CryptographicUsageMask(
-            CryptographicUsageMask::Encrypt | CryptographicUsageMask::Decrypt,
-        ));
-        attributes.push(Attribute::Name(Name::text(name)));
-        Ok(self
-            .create(CreateRequest::new(ObjectType::SymmetricKey, attributes))
-            .await?
-            .unique_identifier)
+        let usage = CryptographicUsageMask::Encrypt | CryptographicUsageMask::Decrypt;
+        self.create_aes_key_with_usage(name, bits, usage).await
     }
 
     /// The identifiers of the objects named `name`.

@@ -14,6 +14,7 @@
 //! # Ok::<(), kmipkit::Error>(())
 //! ```
 
+mod continuation;
 mod negotiate;
 mod outcome;
 mod strict;
@@ -27,7 +28,7 @@ use crate::error::Result;
 use crate::message::{
     Authentication, Bytes, Credential, DateTime, RequestBatchItem, RequestMessage, RequestPayload,
 };
-use crate::spec::{Operation, ProtocolVersion};
+use crate::spec::{BatchErrorContinuationOption, Operation, ProtocolVersion};
 
 /// Protocol state shared by the requests of one client: version, credential, batch ids.
 #[derive(Debug, Clone)]
@@ -76,6 +77,9 @@ impl Session {
     /// Batches of more than one item get unique batch item ids so that answers can be matched
     /// whatever order the server returns them in; a payload without a Unique Identifier uses
     /// the ID placeholder left by the previous item (KMIP batches, e.g. Create then Activate).
+    /// When every item names its object, nothing depends on an earlier item, and the batch
+    /// asks the server to continue past a failed item (Batch Error Continuation Option
+    /// Continue) so that every item gets its own answer; otherwise KMIP's default, Stop.
     ///
     /// Fails with [`Error::Encode`](crate::Error::Encode) when a payload uses a field that the
     /// session's protocol version does not define (strict encoding).
@@ -98,7 +102,12 @@ impl Session {
         message.header.maximum_response_size = self.maximum_response_size;
         message.header.authentication = self.credential.clone().map(Authentication::new);
         // The tree copies every byte string of the message (a key to Register, a DEK to Encrypt).
-        let tree = WipedOnDrop(message.to_item());
+        let mut tree = WipedOnDrop(message.to_item());
+        if batched && continuation::items_are_independent(&tree.0) {
+            message.header.batch_error_continuation_option =
+                Some(BatchErrorContinuationOption::Continue);
+            tree = WipedOnDrop(message.to_item());
+        }
         let item = &tree.0;
         strict::check_version(item, self.version)?;
         // TTLV lengths are 32-bit: refuse here rather than let the encoder panic.

@@ -11,11 +11,14 @@
 //! responses into Python values.
 
 mod attributes;
+mod catalog;
 mod crypto;
 mod lifecycle;
 mod objects;
 mod results;
 mod server;
+
+pub use catalog::operations;
 
 use std::sync::Arc;
 

@@ -1,11 +1,11 @@
 //! Creating, registering and fetching objects: Create, Create Key Pair, Register, Re-Key,
-//! Derive Key, Get (one or a batch), Locate and Check.
+//! Re-Key Key Pair, Derive Key, Get (one or a batch), Locate and Check. The composites
+//! (Register defaults, wrapped Get, batched Get, AES key, locate by name) are the core's.
 
 use std::collections::HashMap;
 
 use kmipkit::message::*;
 use kmipkit::spec::*;
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
@@ -14,31 +14,6 @@ use super::results::*;
 use super::{NativeClient, Obj};
 use crate::convert::{self, enum_value};
 use crate::runtime::run;
-
-/// The object to register: `kind` is `SymmetricKey`, `SecretData`, `OpaqueObject` or
-/// `Certificate` (X.509, DER).
-fn object(kind: &str, material: Vec<u8>, algorithm: Option<&str>) -> PyResult<Object> {
-    Ok(match kind {
-        "SymmetricKey" => {
-            let alg = enum_value(
-                "algorithm",
-                algorithm.unwrap_or("AES"),
-                CryptographicAlgorithm::from_name,
-            )?;
-            Object::SymmetricKey(SymmetricKey::new(KeyBlock::symmetric(alg, material)))
-        }
-        "SecretData" => Object::SecretData(SecretData::new(SecretDataType::Password, material)),
-        "OpaqueObject" => {
-            Object::OpaqueObject(OpaqueObject::new(OpaqueDataType(0x8000_0000), material))
-        }
-        "Certificate" => Object::Certificate(Certificate::new(CertificateType::X_509, material)),
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "cannot register a {other:?}; use SymmetricKey, SecretData, OpaqueObject or Certificate"
-            )));
-        }
-    })
-}
 
 #[pymethods]
 impl NativeClient {
@@ -106,14 +81,18 @@ impl NativeClient {
         aio: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Obj> {
         let c = self.client()?;
-        let request = RegisterRequest::new(
-            object(object_type, material, algorithm)?,
-            convert::attributes(attributes)?,
-        );
+        let t = enum_value("object type", object_type, ObjectType::from_name)?;
+        let algorithm = algorithm
+            .map(|a| enum_value("algorithm", a, CryptographicAlgorithm::from_name))
+            .transpose()?;
+        let attributes = convert::attributes(attributes)?;
         run(
             py,
             aio.as_ref(),
-            async move { c.register(request).await.map(|r| r.unique_identifier) },
+            async move {
+                c.register_material(t, material, algorithm, attributes)
+                    .await
+            },
             text,
         )
     }
@@ -136,6 +115,51 @@ impl NativeClient {
         )
     }
 
+    /// Re-Key Key Pair: returns the new `(private_key_id, public_key_id)`.
+    #[pyo3(signature = (private_key_unique_identifier, aio=None))]
+    fn rekey_key_pair(
+        &self,
+        py: Python<'_>,
+        private_key_unique_identifier: String,
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
+        let c = self.client()?;
+        let request = ReKeyKeyPairRequest::new(Some(private_key_unique_identifier));
+        run(
+            py,
+            aio.as_ref(),
+            async move { c.rekey_key_pair(request).await },
+            |py, r| {
+                let pair = (
+                    r.private_key_unique_identifier,
+                    r.public_key_unique_identifier,
+                );
+                Ok(pair.into_pyobject(py)?.into_any().unbind())
+            },
+        )
+    }
+
+    /// A pre-active AES key of `bits` named `name` for `usage` (mask names or an integer);
+    /// returns its unique identifier.
+    #[pyo3(signature = (name, bits, usage, aio=None))]
+    fn create_aes_key(
+        &self,
+        py: Python<'_>,
+        name: String,
+        bits: i32,
+        usage: Bound<'_, PyAny>,
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
+        let c = self.client()?;
+        let usage = convert::usage_mask(&usage)?;
+        run(
+            py,
+            aio.as_ref(),
+            async move { c.create_aes_key_with_usage(&name, bits, usage).await },
+            text,
+        )
+    }
+
     /// Get: the object as a dict; key bytes as a `Secret`. With `wrapping_key`, the key comes
     /// back wrapped (AES key wrap) under that key.
     #[pyo3(signature = (unique_identifier, wrapping_key=None, aio=None))]
@@ -147,19 +171,15 @@ impl NativeClient {
         aio: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Obj> {
         let c = self.client()?;
-        let mut request = GetRequest::new(Some(unique_identifier));
-        if let Some(k) = wrapping_key {
-            let mut wrap = CryptographicParameters::default();
-            wrap.block_cipher_mode = Some(BlockCipherMode::NISTKeyWrap);
-            let mut spec =
-                KeyWrappingSpecification::encrypt(EncryptionKeyInformation::new(k, Some(wrap)));
-            spec.encoding_option = Some(EncodingOption::NoEncoding);
-            request.key_wrapping_specification = Some(spec);
-        }
         run(
             py,
             aio.as_ref(),
-            async move { c.get(request).await },
+            async move {
+                match wrapping_key {
+                    Some(k) => c.get_wrapped(&unique_identifier, &k).await,
+                    None => c.get(GetRequest::new(Some(unique_identifier))).await,
+                }
+            },
             managed_object,
         )
     }
@@ -167,33 +187,22 @@ impl NativeClient {
     /// Get of several objects in one batch (one round trip): per identifier, the object as a
     /// dict or the exception the server's refusal maps to.
     #[pyo3(signature = (unique_identifiers, aio=None))]
-    fn get_batch(
+    fn get_many(
         &self,
         py: Python<'_>,
         unique_identifiers: Vec<String>,
         aio: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Obj> {
         let c = self.client()?;
-        let payloads: Vec<RequestPayload> = unique_identifiers
-            .into_iter()
-            .map(|id| GetRequest::new(Some(id)).into())
-            .collect();
         run(
             py,
             aio.as_ref(),
-            async move { c.batch(payloads).await },
+            async move { c.get_many(unique_identifiers).await },
             |py, outcomes| {
                 let out = PyList::empty(py);
                 for outcome in outcomes {
                     match outcome {
-                        Ok(Some(ResponsePayload::Get(r))) => out.append(managed_object(py, r)?)?,
-                        Ok(_) => out.append(
-                            crate::errors::to_py(kmipkit::Error::Protocol {
-                                reason: "a Get in the batch was answered without a Get payload"
-                                    .into(),
-                            })
-                            .into_value(py),
-                        )?,
+                        Ok(got) => out.append(managed_object(py, got)?)?,
                         Err(e) => out.append(crate::errors::to_py(e).into_value(py))?,
                     }
                 }
@@ -220,6 +229,23 @@ impl NativeClient {
             py,
             aio.as_ref(),
             async move { c.locate(request).await.map(|r| r.unique_identifier) },
+            texts,
+        )
+    }
+
+    /// The identifiers of the objects named `name`.
+    #[pyo3(signature = (name, aio=None))]
+    fn locate_by_name(
+        &self,
+        py: Python<'_>,
+        name: String,
+        aio: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Obj> {
+        let c = self.client()?;
+        run(
+            py,
+            aio.as_ref(),
+            async move { c.locate_by_name(&name).await },
             texts,
         )
     }

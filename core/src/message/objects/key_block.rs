@@ -9,7 +9,8 @@ use crate::message::codec::{
     Bytes, Ctx, Field, Required, Slot, Struct, in_parent, read_member, unclaimed, wrong_type,
 };
 use crate::spec::{
-    CryptographicAlgorithm, EncodingOption, KeyCompressionType, KeyFormatType, Tag, WrappingMethod,
+    BlockCipherMode, CryptographicAlgorithm, EncodingOption, KeyCompressionType, KeyFormatType,
+    Tag, WrappingMethod,
 };
 use crate::ttlv::{Item, ItemType, Value};
 
@@ -262,6 +263,31 @@ impl KeyWrappingSpecification {
             encoding_option: None,
             extensions: Vec::new(),
         }
+    }
+
+    /// AES key wrap (RFC 3394, NIST Key Wrap mode) of the returned key under the key
+    /// `wrapping_key`, the wrapped bytes sent as they are (encoding option No Encoding, sent
+    /// explicitly: PyKMIP refuses the default, TTLV encoding).
+    ///
+    /// ```
+    /// use kmipkit::message::KeyWrappingSpecification;
+    /// use kmipkit::spec::{BlockCipherMode, EncodingOption};
+    /// let spec = KeyWrappingSpecification::aes_key_wrap("kek-1");
+    /// let key = spec.encryption_key_information.unwrap();
+    /// assert_eq!(key.unique_identifier, "kek-1");
+    /// let mode = key.cryptographic_parameters.unwrap().block_cipher_mode;
+    /// assert_eq!(mode, Some(BlockCipherMode::NISTKeyWrap));
+    /// assert_eq!(spec.encoding_option, Some(EncodingOption::NoEncoding));
+    /// ```
+    pub fn aes_key_wrap(wrapping_key: impl Into<String>) -> Self {
+        let parameters = CryptographicParameters {
+            block_cipher_mode: Some(BlockCipherMode::NISTKeyWrap),
+            ..Default::default()
+        };
+        let key = EncryptionKeyInformation::new(wrapping_key, Some(parameters));
+        let mut spec = Self::encrypt(key);
+        spec.encoding_option = Some(EncodingOption::NoEncoding);
+        spec
     }
 }
 
