@@ -35,6 +35,7 @@ mod sharing;
 
 #[cfg(feature = "net")]
 pub use blocking::BlockingClient;
+pub use catalog::{ClientOperation, OPERATIONS};
 pub use cluster::{Holder, NameSearch};
 pub use sharing::{Seen, Sharing, SharingReport};
 
