@@ -115,3 +115,18 @@ def test_secrets_never_in_repr(client: Client, unique: str) -> None:
     with pytest.raises(kmipkit.ServerError) as err:
         client.register(key, attributes={"name": unique, "cryptographic_length": 7})
     assert key.hex() not in str(err.value)
+
+
+def test_every_core_error_kind_has_its_class() -> None:
+    # The core's table (name, code, category) against the package's classes: a kind the core
+    # adds must get its own class here, under its category's base class.
+    from kmipkit import _native, errors
+
+    kinds = _native.error_kinds()
+    assert ("Log", 0x0601, "log") in kinds and ("Server", 0x0301, "server") in kinds
+    for name, code, category in kinds:
+        cls = errors._KIND_CLASSES[name]
+        assert issubclass(cls, errors._CATEGORY_CLASSES[category]), (name, cls)
+    assert set(errors._KIND_CLASSES) == {name for name, _, _ in kinds}
+    assert set(errors._CATEGORY_CLASSES) == {category for _, _, category in kinds}
+    assert len({code for _, code, _ in kinds}) == len(kinds)
