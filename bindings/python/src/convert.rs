@@ -60,19 +60,15 @@ pub fn enum_value<T>(what: &str, name: &str, parse: fn(&str) -> Option<T>) -> Py
     parse(name).ok_or_else(|| PyValueError::new_err(format!("unknown {what} {name:?}")))
 }
 
-/// A protocol version from `"1.4"`.
+/// A protocol version from `"1.4"` (the core's parser).
 pub fn version(text: &str) -> PyResult<ProtocolVersion> {
-    let bad = || PyValueError::new_err(format!("not a KMIP version: {text:?} (e.g. \"1.4\")"));
-    let (major, minor) = text.split_once('.').ok_or_else(bad)?;
-    Ok(ProtocolVersion::new(
-        major.parse().map_err(|_| bad())?,
-        minor.parse().map_err(|_| bad())?,
-    ))
+    text.parse()
+        .map_err(|e| PyValueError::new_err(format!("{e}: {text:?}")))
 }
 
 /// `"1.4"`.
 pub fn version_text(v: ProtocolVersion) -> String {
-    format!("{}.{}", v.major, v.minor)
+    v.to_string()
 }
 
 /// An enumeration's name, or its hex value when it has none.
