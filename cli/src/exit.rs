@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use kmipkit::{Error, ErrorKind};
+use kmipkit::{Error, ErrorCategory, ErrorKind};
 
 /// The documented exit codes of `kmipkit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,9 +108,20 @@ impl From<Error> for Failure {
     }
 }
 
+/// The exit code of each category of core error: every kind, new ones included, has one.
+fn exit_for(category: ErrorCategory) -> Exit {
+    match category {
+        ErrorCategory::Codec | ErrorCategory::Protocol => Exit::General,
+        ErrorCategory::Connection => Exit::Connection,
+        ErrorCategory::Authentication | ErrorCategory::Server => Exit::Refused,
+        ErrorCategory::Config => Exit::Config,
+        ErrorCategory::Ciphertext => Exit::Integrity,
+        ErrorCategory::Log => Exit::Io,
+    }
+}
+
 /// The exit code of a core error, and advice for the common cases.
 fn classify(err: &Error) -> (Exit, Option<String>) {
-    let hint = |s: &str| Some(s.to_string());
     // Every server failed the same way, for a reason retrying cannot fix: advise on that.
     if let Error::AllServersFailed { attempts, .. } = err
         && err.kind() != ErrorKind::AllServersFailed
@@ -118,64 +129,49 @@ fn classify(err: &Error) -> (Exit, Option<String>) {
     {
         return classify(&first.error);
     }
-    match err {
-        Error::Config { .. } => (
-            Exit::Config,
-            hint(
-                "fix the file named above; `kmipkit config example` prints a commented kmipkit.toml",
-            ),
-        ),
-        Error::Connect { .. } => (
-            Exit::Connection,
-            hint(
-                "is the key server running and reachable? check host and port of that server in kmipkit.toml, then run `kmipkit servers check`",
-            ),
-        ),
-        Error::Tls { .. } => (
-            Exit::Connection,
-            hint(
-                "the server may not speak TLS 1.2/1.3 on that port, or offers no common cipher suite; run `kmipkit servers check`",
-            ),
-        ),
-        Error::Certificate { .. } => (
-            Exit::Connection,
-            hint(
-                "check `ca` (the CA that signed the server's certificate), the server's host name against its certificate, and `client_cert`/`client_key` in kmipkit.toml",
-            ),
-        ),
-        Error::Timeout { .. } | Error::ConnectionLost { .. } | Error::AllServersFailed { .. } => (
-            Exit::Connection,
-            hint("no configured key server answered; run `kmipkit servers check` to see each one"),
-        ),
-        Error::Authentication { .. } => (
-            Exit::Refused,
-            hint(
-                "the server does not accept this client identity: check client_cert (it needs extended key usage clientAuth) and username/password_file",
-            ),
-        ),
-        Error::Server { reason, .. } => (Exit::Refused, server_hint(*reason)),
-        Error::Integrity { .. } => (
-            Exit::Integrity,
-            hint(
-                "wrong key or encryption context (--context must match what was used to encrypt), or the data was modified or truncated; discard any output",
-            ),
-        ),
-        Error::Format { .. } => (
-            Exit::Integrity,
-            hint("the input is not a kmipkit ciphertext, or its header was damaged"),
-        ),
-        Error::Encode { what, .. } if what == "key name" => (
-            Exit::Usage,
-            hint(
-                "identifiers and prefixes contain no '/'; a prefix is empty or ends with its only ':' (--prefix customer:); KEK names contain no ':'",
-            ),
-        ),
-        Error::Log { .. } => (
-            Exit::Io,
-            hint("check the [log] and [audit] paths in kmipkit.toml and their permissions"),
-        ),
-        _ => (Exit::General, None),
-    }
+    let exit = match err {
+        // A refused identifier or prefix is a mistake on the command line.
+        Error::Encode { what, .. } if what == "key name" => Exit::Usage,
+        _ => exit_for(err.kind().category()),
+    };
+    (exit, advice(err))
+}
+
+/// What to do about a core error, for the common cases.
+fn advice(err: &Error) -> Option<String> {
+    let text = match err {
+        Error::Config { .. } => {
+            "fix the file named above; `kmipkit config example` prints a commented kmipkit.toml"
+        }
+        Error::Connect { .. } => {
+            "is the key server running and reachable? check host and port of that server in kmipkit.toml, then run `kmipkit servers check`"
+        }
+        Error::Tls { .. } => {
+            "the server may not speak TLS 1.2/1.3 on that port, or offers no common cipher suite; run `kmipkit servers check`"
+        }
+        Error::Certificate { .. } => {
+            "check `ca` (the CA that signed the server's certificate), the server's host name against its certificate, and `client_cert`/`client_key` in kmipkit.toml"
+        }
+        Error::Timeout { .. } | Error::ConnectionLost { .. } | Error::AllServersFailed { .. } => {
+            "no configured key server answered; run `kmipkit servers check` to see each one"
+        }
+        Error::Authentication { .. } => {
+            "the server does not accept this client identity: check client_cert (it needs extended key usage clientAuth) and username/password_file"
+        }
+        Error::Server { reason, .. } => return server_hint(*reason),
+        Error::Integrity { .. } => {
+            "wrong key or encryption context (--context must match what was used to encrypt), or the data was modified or truncated; discard any output"
+        }
+        Error::Format { .. } => "the input is not a kmipkit ciphertext, or its header was damaged",
+        Error::Encode { what, .. } if what == "key name" => {
+            "identifiers and prefixes contain no '/'; a prefix is empty or ends with its only ':' (--prefix customer:); KEK names contain no ':'"
+        }
+        Error::Log { .. } => {
+            "check the [log] and [audit] paths in kmipkit.toml and their permissions"
+        }
+        _ => return None,
+    };
+    Some(text.to_string())
 }
 
 /// What to do about a refusal, by KMIP Result Reason.
@@ -266,6 +262,27 @@ mod tests {
                     reason: "odd".into(),
                 },
                 Exit::General,
+            ),
+            (
+                Error::Log {
+                    path: None,
+                    reason: "disk full".into(),
+                },
+                Exit::Io,
+            ),
+            (
+                Error::Authentication {
+                    server: "kms1".into(),
+                    reason: "unknown client".into(),
+                },
+                Exit::Refused,
+            ),
+            (
+                Error::Encode {
+                    what: "key name".into(),
+                    reason: "contains '/'".into(),
+                },
+                Exit::Usage,
             ),
         ];
         for (err, exit) in cases {

@@ -202,53 +202,11 @@ async fn attributes(client: &Client, out: &Out, key: &KeyRef) -> CliResult {
     let mut list = Vec::new();
     for attribute in attributes.iter() {
         let name = AttributeEntry::from(attribute.clone()).name().into_owned();
-        out.line(format!("{name}: {}", render(attribute)));
+        out.line(format!("{name}: {}", attribute.value_text()));
         list.push(json!({"name": name, "value": attribute.value_json()}));
     }
     out.document(json!({"id": uid, "attributes": list}));
     Ok(())
-}
-
-/// An attribute's value as text.
-fn render(attribute: &Attribute) -> String {
-    match attribute {
-        Attribute::UniqueIdentifier(s)
-        | Attribute::OperationPolicyName(s)
-        | Attribute::ObjectGroup(s)
-        | Attribute::ContactInformation(s)
-        | Attribute::Description(s)
-        | Attribute::Comment(s) => s.clone(),
-        Attribute::Name(n) => n.name_value.clone(),
-        Attribute::ObjectType(t) => t.to_string(),
-        Attribute::CryptographicAlgorithm(a) => a.to_string(),
-        Attribute::CryptographicLength(l) => l.to_string(),
-        Attribute::CryptographicUsageMask(m) => m.to_string(),
-        Attribute::State(s) => s.to_string(),
-        Attribute::InitialDate(d)
-        | Attribute::ActivationDate(d)
-        | Attribute::DeactivationDate(d)
-        | Attribute::DestroyDate(d)
-        | Attribute::LastChangeDate(d)
-        | Attribute::OriginalCreationDate(d)
-        | Attribute::ProcessStartDate(d)
-        | Attribute::ProtectStopDate(d)
-        | Attribute::CompromiseDate(d)
-        | Attribute::CompromiseOccurrenceDate(d)
-        | Attribute::ArchiveDate(d) => iso_time(d.0),
-        Attribute::Link(l) => format!("{} -> {}", l.link_type, l.linked_object_identifier),
-        Attribute::Fresh(b)
-        | Attribute::Sensitive(b)
-        | Attribute::Extractable(b)
-        | Attribute::AlwaysSensitive(b)
-        | Attribute::NeverExtractable(b)
-        | Attribute::KeyValuePresent(b) => b.to_string(),
-        // Structures (Application Specific Information, Cryptographic Parameters, ...) as their
-        // fields, the same values as --json.
-        other => match other.value_json() {
-            Value::String(text) => text,
-            value => value.to_string(),
-        },
-    }
 }
 
 /// The unique identifier of KEY: by name first, else as an identifier.

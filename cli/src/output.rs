@@ -70,7 +70,7 @@ impl Out {
                 "error": {
                     "exit_code": failure.exit.code(),
                     "category": failure.exit.name(),
-                    "kind": failure.kind.map(|k| k.to_string()),
+                    "kind": failure.kind.map(|k| k.name()),
                     // Hex text, as `ErrorKind::code` and the documentation write the codes.
                     "kmipkit_code": failure.kind.map(|k| format!("{:#06x}", k.code())),
                     "message": failure.message,

@@ -1,9 +1,14 @@
 //! The one error type of kmipkit.
 //!
 //! Every failure is an [`Error`]; its [`Error::kind`] is a stable [`ErrorKind`] whose numeric code
-//! is never reused, so bindings can map errors without parsing messages.
+//! and name are never reused, and whose [`ErrorCategory`] bindings map to their base exception
+//! classes, so no front end parses messages.
+
+mod kind;
 
 use std::fmt;
+
+pub use kind::{ErrorCategory, ErrorKind};
 
 use crate::spec::{Operation, ResultReason};
 
@@ -313,84 +318,6 @@ fn configuration_kind(attempts: &[Attempt]) -> Option<ErrorKind> {
         .iter()
         .all(|a| a.error.is_configuration_failure() && a.error.kind() == first)
         .then_some(first)
-}
-
-/// Stable classification of an [`Error`]; the numeric code (see [`ErrorKind::code`]) is never reused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// See [`Error::Decode`].
-    Decode,
-    /// See [`Error::LimitExceeded`].
-    LimitExceeded,
-    /// See [`Error::Syntax`].
-    Syntax,
-    /// See [`Error::Model`].
-    Model,
-    /// See [`Error::Encode`].
-    Encode,
-    /// See [`Error::Connect`].
-    Connect,
-    /// See [`Error::Tls`].
-    Tls,
-    /// See [`Error::Certificate`].
-    Certificate,
-    /// See [`Error::Authentication`].
-    Authentication,
-    /// See [`Error::Timeout`].
-    Timeout,
-    /// See [`Error::ConnectionLost`].
-    ConnectionLost,
-    /// See [`Error::AllServersFailed`].
-    AllServersFailed,
-    /// See [`Error::Server`].
-    Server,
-    /// See [`Error::Protocol`].
-    Protocol,
-    /// See [`Error::Config`].
-    Config,
-    /// See [`Error::Integrity`].
-    Integrity,
-    /// See [`Error::Format`].
-    Format,
-    /// See [`Error::Log`].
-    Log,
-}
-
-impl ErrorKind {
-    /// The stable numeric code of this kind, for C result codes and binding error codes.
-    ///
-    /// ```
-    /// assert_eq!(kmipkit::ErrorKind::Decode.code(), 0x0101);
-    /// ```
-    pub const fn code(self) -> u32 {
-        match self {
-            Self::Decode => 0x0101,
-            Self::LimitExceeded => 0x0102,
-            Self::Syntax => 0x0103,
-            Self::Model => 0x0104,
-            Self::Encode => 0x0105,
-            Self::Connect => 0x0201,
-            Self::Tls => 0x0202,
-            Self::Certificate => 0x0203,
-            Self::Authentication => 0x0204,
-            Self::Timeout => 0x0205,
-            Self::ConnectionLost => 0x0206,
-            Self::AllServersFailed => 0x0207,
-            Self::Server => 0x0301,
-            Self::Protocol => 0x0302,
-            Self::Config => 0x0401,
-            Self::Integrity => 0x0501,
-            Self::Format => 0x0502,
-            Self::Log => 0x0601,
-        }
-    }
-}
-
-impl fmt::Display for ErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
-    }
 }
 
 impl Error {

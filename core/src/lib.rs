@@ -33,7 +33,7 @@ pub mod time;
 pub mod transport;
 pub mod ttlv;
 
-pub use error::{Attempt, Error, ErrorKind, Party};
+pub use error::{Attempt, Error, ErrorCategory, ErrorKind, Party};
 
 /// The examples in the crate's README.md, compiled and run as doc tests so the README stays true.
 #[cfg(doctest)]

@@ -6,7 +6,7 @@ of that value. Such methods are typed ``-> Any``; the package wraps them with pr
 """
 
 import asyncio
-from typing import Any, Literal, Optional, Sequence, Union
+from typing import Any, ClassVar, Literal, Optional, Sequence, Union
 
 from typing_extensions import Self, final
 
@@ -43,6 +43,7 @@ __all__ = [
     "dependencies",
     "destroy_version",
     "verify_log",
+    "error_kinds",
 ]
 
 __version__: str
@@ -57,6 +58,23 @@ class Config:
     def load(path: str) -> Config: ...
     @staticmethod
     def from_toml(text: str, base_dir: str) -> Config: ...
+    @staticmethod
+    def build(
+        servers: Sequence[Any],
+        *,
+        key_name: Any = None,
+        key_version: Any = None,
+        protocol_version: Any = None,
+        max_version: Any = None,
+        max_response_size: Any = None,
+        timeouts: Optional[_Pairs] = None,
+        pool: Optional[_Pairs] = None,
+        log: Optional[_Pairs] = None,
+        audit: Optional[_Pairs] = None,
+        create_when_primary_down: bool = False,
+        base_dir: str = ".",
+    ) -> Config: ...
+    SERVER_KEYS: ClassVar[list[str]]
     @property
     def servers(self) -> list[tuple[str, str, int]]: ...
     @property
@@ -277,3 +295,4 @@ def header(ciphertext: bytes) -> dict[str, Any]: ...
 def dependencies(items: Sequence[tuple[Any, bytes]]) -> tuple[dict[tuple[str, int, str], list[Any]], list[Any]]: ...
 def destroy_version(client: Client, items: Sequence[tuple[Any, bytes]], key: tuple[str, int, str], aio: _Loop = None) -> Any: ...
 def verify_log(paths: Sequence[str]) -> dict[str, Any]: ...
+def error_kinds() -> list[tuple[str, int, str]]: ...

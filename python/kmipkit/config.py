@@ -1,14 +1,14 @@
 """Configuration: a ``kmipkit.toml`` file, TOML text, or keyword arguments.
 
-Keyword arguments are written as the TOML the core reads, so both paths are checked the same way
-(unknown settings, file permissions when loading a file, durations, versions).
+Keyword arguments go to the core's configuration builder, which checks them exactly as a file
+is checked (unknown settings, durations, versions, and the files named: present, and private
+keys and password files not readable by other users).
 """
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence, Union
 
 from . import _native
@@ -17,35 +17,6 @@ __all__ = ["Config", "Server"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 Duration = Union[float, int, str]
-
-
-def _text(value: object) -> str:
-    # A JSON string is a valid TOML basic string.
-    return json.dumps(str(value))
-
-
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, os.PathLike):
-        return _text(os.fspath(value))
-    return _text(value)
-
-
-def _table(header: str, settings: Mapping[str, object]) -> str:
-    return header + "\n" + "".join(f"{k} = {_value(v)}\n" for k, v in settings.items())
-
-
-# ``[pool]`` settings that are counts, not durations.
-_POOL_COUNTS = ("max_idle_per_server", "max_connections_per_server")
-
-
-def _duration(value: Duration) -> str:
-    if isinstance(value, str):
-        return _text(value)
-    return _text(f"{int(round(float(value) * 1000))}ms")
 
 
 @dataclass(frozen=True)
@@ -68,78 +39,6 @@ class Server:
     password_env: Optional[str] = None
     name: Optional[str] = None
     fingerprint_sha256: Optional[str] = None
-
-    def _toml(self, header: str) -> str:
-        lines = [header, f"host = {_text(self.host)}", f"port = {int(self.port)}"]
-        for key in (
-            "name",
-            "ca",
-            "client_cert",
-            "client_key",
-            "pkcs12",
-            "pkcs12_password_file",
-            "username",
-            "password_file",
-            "password_env",
-            "fingerprint_sha256",
-        ):
-            value = getattr(self, key)
-            if value is not None:
-                lines.append(f"{key} = {_text(os.fspath(value))}")
-        return "\n".join(lines) + "\n"
-
-
-@dataclass(frozen=True)
-class _Settings:
-    servers: Sequence[Server]
-    key_name: Optional[str] = None
-    key_version: Optional[int] = None
-    protocol_version: Optional[str] = None
-    max_version: Optional[str] = None
-    max_response_size: Optional[int] = None
-    timeouts: dict[str, Duration] = field(default_factory=dict)
-    pool: dict[str, Union[int, Duration]] = field(default_factory=dict)
-    log: dict[str, object] = field(default_factory=dict)
-    audit: dict[str, object] = field(default_factory=dict)
-    create_when_primary_down: bool = False
-
-    def toml(self) -> str:
-        if not self.servers:
-            raise ValueError("a configuration needs at least one server (the primary)")
-        parts = [self.servers[0]._toml("[primary]")]
-        parts += [s._toml("[[secondary]]") for s in self.servers[1:]]
-        if self.key_name is not None or self.key_version is not None:
-            key = ["[key]"]
-            if self.key_name is not None:
-                key.append(f"name = {_text(self.key_name)}")
-            if self.key_version is not None:
-                key.append(f"version = {int(self.key_version)}")
-            parts.append("\n".join(key) + "\n")
-        protocol = []
-        if self.protocol_version is not None:
-            protocol.append(f"version = {_text(self.protocol_version)}")
-        if self.max_version is not None:
-            protocol.append(f"max_version = {_text(self.max_version)}")
-        if self.max_response_size is not None:
-            protocol.append(f"max_response_size = {int(self.max_response_size)}")
-        if protocol:
-            parts.append("[protocol]\n" + "\n".join(protocol) + "\n")
-        if self.timeouts:
-            body = "\n".join(f"{k} = {_duration(v)}" for k, v in self.timeouts.items())
-            parts.append("[timeouts]\n" + body + "\n")
-        if self.pool:
-            body = "\n".join(
-                f"{k} = {int(v)}" if k in _POOL_COUNTS else f"{k} = {_duration(v)}"
-                for k, v in self.pool.items()
-            )
-            parts.append("[pool]\n" + body + "\n")
-        if self.create_when_primary_down:
-            parts.append("[cluster]\ncreate_when_primary_down = true\n")
-        if self.log:
-            parts.append(_table("[log]", self.log))
-        if self.audit:
-            parts.append(_table("[audit]", self.audit))
-        return "\n".join(parts)
 
 
 class Config:
@@ -164,7 +63,9 @@ class Config:
     ``create_when_primary_down=True`` (``[cluster]``) lets Model 2 create a key on first use on a
     secondary while the primary cannot be asked; leave it off unless the servers replicate keys
     (``kmipkit servers check`` tells), see the README's failover section.
-    A :class:`~kmipkit.errors.ConfigError` names what is wrong.
+    Keywords are checked as a file is (by the core's configuration builder), files named
+    included: they must exist, and private keys and password files must not be readable by other
+    users. A :class:`~kmipkit.errors.ConfigError` names what is wrong.
     """
 
     _n: _native.Config
@@ -185,20 +86,22 @@ class Config:
         create_when_primary_down: bool = False,
         base_dir: PathLike = ".",
     ) -> None:
-        settings = _Settings(
-            servers=list(servers),
+        if not servers:
+            raise ValueError("a configuration needs at least one server (the primary)")
+        self._n = _native.Config.build(
+            list(servers),
             key_name=key_name,
             key_version=key_version,
             protocol_version=protocol_version,
             max_version=max_version,
             max_response_size=max_response_size,
-            timeouts=dict(timeouts or {}),
-            pool=dict(pool or {}),
-            log=dict(log or {}),
-            audit=dict(audit or {}),
+            timeouts=list((timeouts or {}).items()),
+            pool=list((pool or {}).items()),
+            log=list((log or {}).items()),
+            audit=list((audit or {}).items()),
             create_when_primary_down=bool(create_when_primary_down),
+            base_dir=os.fspath(base_dir),
         )
-        self._n = _native.Config.from_toml(settings.toml(), os.fspath(base_dir))
 
     @classmethod
     def _wrap(cls, native: _native.Config) -> "Config":

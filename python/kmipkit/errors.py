@@ -2,7 +2,8 @@
 
 Every exception raised by kmipkit for a failure the core reports is a :class:`KmipError` with the
 core's message (which never contains key bytes, passwords or plaintext), a stable numeric
-``code`` and the ``kind`` name::
+``code``, the ``kind`` name and the ``category`` name, all from the core's one table
+(``ErrorKind::name``, ``ErrorKind::code``, ``ErrorKind::category``)::
 
     KmipError
     ├── CodecError: DecodeError, LimitExceeded, SyntaxError_, ModelError, EncodeError
@@ -12,7 +13,11 @@ core's message (which never contains key bytes, passwords or plaintext), a stabl
     ├── ServerError (.result_reason, .operation, .result_message)
     ├── ProtocolError
     ├── ConfigError (.file, .line)
-    └── CiphertextError: IntegrityError, FormatError
+    ├── CiphertextError: IntegrityError, FormatError
+    └── LogError (.path)
+
+Each category has its base class above (``"codec"`` -> :class:`CodecError`, ...); a kind newer
+than this package is raised as its category's class.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ __all__ = [
     "CiphertextError",
     "IntegrityError",
     "FormatError",
+    "LogError",
 ]
 
 
@@ -51,11 +57,16 @@ class KmipError(Exception):
     """The stable numeric code of the core's ErrorKind (never reused)."""
     kind: str
     """The ErrorKind name, e.g. ``"Server"``."""
+    category: str
+    """The ErrorKind's category name, e.g. ``"connection"``."""
 
-    def __init__(self, message: str, *, code: int = 0, kind: str = "", **details: object) -> None:
+    def __init__(
+        self, message: str, *, code: int = 0, kind: str = "", category: str = "", **details: object
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.kind = kind
+        self.category = category
         for name, value in details.items():
             setattr(self, name, value)
 
@@ -101,9 +112,11 @@ class ConnectionError_(KmipError):  # noqa: N801 - the builtin ConnectionError i
     attempts: list[tuple[str, str]]
     """Each server tried, with its last failure (empty when one server's failure is raised)."""
 
-    def __init__(self, message: str, *, code: int = 0, kind: str = "", **details: object) -> None:
+    def __init__(
+        self, message: str, *, code: int = 0, kind: str = "", category: str = "", **details: object
+    ) -> None:
         details.setdefault("attempts", [])
-        super().__init__(message, code=code, kind=kind, **details)
+        super().__init__(message, code=code, kind=kind, category=category, **details)
 
 
 class ConnectionFailed(ConnectionError_):
@@ -166,3 +179,46 @@ class IntegrityError(CiphertextError):
 
 class FormatError(CiphertextError):
     """Bytes that are not a kmipkit ciphertext this version can read."""
+
+
+class LogError(KmipError):
+    """A log, its chain state file or the audit trail could not be opened, written or read."""
+
+    path: Optional[str]
+    """The file or destination at fault, if any."""
+
+
+# The class of each core ErrorKind, by its stable name (the native module looks exceptions up
+# here; tests check that every kind the core has is listed).
+_KIND_CLASSES: dict[str, type[KmipError]] = {
+    "Decode": DecodeError,
+    "LimitExceeded": LimitExceeded,
+    "Syntax": SyntaxError_,
+    "Model": ModelError,
+    "Encode": EncodeError,
+    "Connect": ConnectionFailed,
+    "Tls": TlsError,
+    "Certificate": CertificateError,
+    "Authentication": AuthenticationError,
+    "Timeout": TimeoutError_,
+    "ConnectionLost": ConnectionLost,
+    "AllServersFailed": AllServersFailed,
+    "Server": ServerError,
+    "Protocol": ProtocolError,
+    "Config": ConfigError,
+    "Integrity": IntegrityError,
+    "Format": FormatError,
+    "Log": LogError,
+}
+
+# The base class of each ErrorKind category, by its stable name.
+_CATEGORY_CLASSES: dict[str, type[KmipError]] = {
+    "codec": CodecError,
+    "connection": ConnectionError_,
+    "authentication": AuthenticationError,
+    "server": ServerError,
+    "protocol": ProtocolError,
+    "config": ConfigError,
+    "ciphertext": CiphertextError,
+    "log": LogError,
+}

@@ -115,3 +115,50 @@ def test_secrets_never_in_repr(client: Client, unique: str) -> None:
     with pytest.raises(kmipkit.ServerError) as err:
         client.register(key, attributes={"name": unique, "cryptographic_length": 7})
     assert key.hex() not in str(err.value)
+
+
+def test_every_core_error_kind_has_its_class() -> None:
+    # The core's table (name, code, category) against the package's classes: a kind the core
+    # adds must get its own class here, under its category's base class.
+    from kmipkit import _native, errors
+
+    kinds = _native.error_kinds()
+    assert ("Log", 0x0601, "log") in kinds and ("Server", 0x0301, "server") in kinds
+    for name, code, category in kinds:
+        cls = errors._KIND_CLASSES[name]
+        assert issubclass(cls, errors._CATEGORY_CLASSES[category]), (name, cls)
+    assert set(errors._KIND_CLASSES) == {name for name, _, _ in kinds}
+    assert set(errors._CATEGORY_CLASSES) == {category for _, _, category in kinds}
+    assert len({code for _, code, _ in kinds}) == len(kinds)
+
+
+def test_keyword_config_is_checked_like_a_file(server: TestServer, tmp_path: Path) -> None:
+    # Keyword arguments go to the core's builder: every Server field is a setting it reads, and
+    # a refusal is the file's own message, without a line of a text the caller never wrote.
+    import dataclasses
+
+    from kmipkit import _native
+
+    assert {f.name for f in dataclasses.fields(kmipkit.Server)} == set(_native.Config.SERVER_KEYS)
+    with pytest.raises(kmipkit.ConfigError) as keyword:
+        kmipkit.Config(servers=[server.server()], timeouts={"connect": "soon"})
+    text = (f'[primary]\nhost = "127.0.0.1"\nca = "{server.path("ca")}"\n'
+            f'client_cert = "{server.path("client_cert")}"\nclient_key = "{server.path("client_key")}"\n'
+            '[timeouts]\nconnect = "soon"\n')
+    with pytest.raises(kmipkit.ConfigError) as from_text:
+        kmipkit.Config.from_toml(text)
+    assert str(from_text.value).endswith(str(keyword.value).split(": ", 1)[1])
+    assert keyword.value.line is None and from_text.value.line == 7
+    # Files named are checked as Config.load checks them.
+    exposed = tmp_path / "client.key"
+    exposed.write_bytes(Path(server.path("client_key")).read_bytes())
+    os.chmod(exposed, 0o644)
+    with pytest.raises(kmipkit.ConfigError, match="chmod"):
+        kmipkit.Config(servers=[kmipkit.Server("127.0.0.1", ca=server.path("ca"),
+                                               client_cert=server.path("client_cert"), client_key=exposed)])
+    with pytest.raises(kmipkit.ConfigError, match="unknown key `conect`"):
+        kmipkit.Config(servers=[server.server()], timeouts={"conect": 2})
+    config = kmipkit.Config(servers=[server.server(name="dc1")], base_dir=tmp_path,
+                            log={"level": "basic", "destination": "file", "path": "log/k.log"},
+                            audit={"path": Path("log") / "audit.csv"}, create_when_primary_down=True)
+    assert config.servers[0][0] == "dc1"

@@ -1,17 +1,13 @@
-//! Conversions between Python values and the core's typed model: attributes, enumerations,
-//! protected key bytes. No KMIP logic lives here.
+//! Conversions between Python values and the core's typed model: attributes (as the core's
+//! plain JSON values), enumerations, protected key bytes. No KMIP logic lives here.
 
 use kmipkit::keys::SecretBytes;
-use kmipkit::message::{
-    Attribute, AttributeReference, Attributes, CustomAttribute, DateTime, Name,
-};
-use kmipkit::spec::{
-    CryptographicAlgorithm, CryptographicUsageMask, ObjectType, ProtocolVersion, State, Tag,
-};
-use kmipkit::ttlv::Value;
-use pyo3::exceptions::PyValueError;
+use kmipkit::message::{Attribute, AttributeReference, Attributes};
+use kmipkit::spec::ProtocolVersion;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyList};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::Value as Json;
 
 /// Key bytes in protected memory (locked, zeroized on drop); never shown by `repr`.
 #[pyclass(module = "kmipkit._native", name = "Secret", frozen)]
@@ -60,19 +56,15 @@ pub fn enum_value<T>(what: &str, name: &str, parse: fn(&str) -> Option<T>) -> Py
     parse(name).ok_or_else(|| PyValueError::new_err(format!("unknown {what} {name:?}")))
 }
 
-/// A protocol version from `"1.4"`.
+/// A protocol version from `"1.4"` (the core's parser).
 pub fn version(text: &str) -> PyResult<ProtocolVersion> {
-    let bad = || PyValueError::new_err(format!("not a KMIP version: {text:?} (e.g. \"1.4\")"));
-    let (major, minor) = text.split_once('.').ok_or_else(bad)?;
-    Ok(ProtocolVersion::new(
-        major.parse().map_err(|_| bad())?,
-        minor.parse().map_err(|_| bad())?,
-    ))
+    text.parse()
+        .map_err(|e| PyValueError::new_err(format!("{e}: {text:?}")))
 }
 
 /// `"1.4"`.
 pub fn version_text(v: ProtocolVersion) -> String {
-    format!("{}.{}", v.major, v.minor)
+    v.to_string()
 }
 
 /// An enumeration's name, or its hex value when it has none.
@@ -80,61 +72,12 @@ pub fn name_or_hex(name: Option<&'static str>, value: u32) -> String {
     name.map_or_else(|| format!("{value:#x}"), str::to_string)
 }
 
-/// A usage mask from a list of names (`["Encrypt", "Decrypt"]`) or an integer.
-pub fn usage_mask(value: &Bound<'_, PyAny>) -> PyResult<CryptographicUsageMask> {
-    if let Ok(bits) = value.extract::<u32>() {
-        return Ok(CryptographicUsageMask(bits));
-    }
-    let mut mask = CryptographicUsageMask(0);
-    for name in value.extract::<Vec<String>>()? {
-        mask |= enum_value("usage mask", &name, CryptographicUsageMask::from_name)?;
-    }
-    Ok(mask)
-}
-
-/// One attribute from its tag name (`"CryptographicAlgorithm"`) and a Python value.
-/// Names starting with `x-` or `y-` are vendor attributes with a text value.
+/// One attribute from its tag name (`"CryptographicAlgorithm"`) and a Python value (the core's
+/// `Attribute::from_plain`; names starting with `x-` or `y-` are vendor attributes). A name or
+/// value the core refuses is a `ValueError`, as for any bad argument.
 pub fn attribute(name: &str, value: &Bound<'_, PyAny>) -> PyResult<Attribute> {
-    if name.starts_with("x-") || name.starts_with("y-") {
-        return Ok(Attribute::Custom(CustomAttribute::text(
-            name,
-            value.extract::<String>()?,
-        )));
-    }
-    let tag = Tag::from_name(name)
-        .ok_or_else(|| PyValueError::new_err(format!("unknown attribute {name:?}")))?;
-    let text = || value.extract::<String>();
-    let date = || value.extract::<i64>().map(DateTime);
-    Ok(match tag {
-        Tag::Name => Attribute::Name(Name::text(text()?)),
-        Tag::CryptographicAlgorithm => Attribute::CryptographicAlgorithm(enum_value(
-            "algorithm",
-            &text()?,
-            CryptographicAlgorithm::from_name,
-        )?),
-        Tag::CryptographicLength => Attribute::CryptographicLength(value.extract()?),
-        Tag::CryptographicUsageMask => Attribute::CryptographicUsageMask(usage_mask(value)?),
-        Tag::ObjectGroup => Attribute::ObjectGroup(text()?),
-        Tag::ContactInformation => Attribute::ContactInformation(text()?),
-        Tag::Description => Attribute::Description(text()?),
-        Tag::Comment => Attribute::Comment(text()?),
-        Tag::OperationPolicyName => Attribute::OperationPolicyName(text()?),
-        Tag::ActivationDate => Attribute::ActivationDate(date()?),
-        Tag::DeactivationDate => Attribute::DeactivationDate(date()?),
-        Tag::ProcessStartDate => Attribute::ProcessStartDate(date()?),
-        Tag::ProtectStopDate => Attribute::ProtectStopDate(date()?),
-        Tag::Sensitive => Attribute::Sensitive(value.extract()?),
-        Tag::Extractable => Attribute::Extractable(value.extract()?),
-        Tag::State => Attribute::State(enum_value("state", &text()?, State::from_name)?),
-        Tag::ObjectType => {
-            Attribute::ObjectType(enum_value("object type", &text()?, ObjectType::from_name)?)
-        }
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "attribute {name:?} ({other:?}) cannot be set from Python; use an x- vendor attribute or the codec"
-            )));
-        }
-    })
+    Attribute::from_plain(name, &to_json(value, 0)?)
+        .map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 /// Attributes from `(name, value)` pairs.
@@ -148,110 +91,100 @@ pub fn attributes(pairs: Vec<(String, Bound<'_, PyAny>)>) -> PyResult<Attributes
 
 /// A reference to an attribute by tag name, or a vendor attribute by its name.
 pub fn reference(name: &str) -> AttributeReference {
-    match Tag::from_name(name) {
-        Some(tag) if !name.starts_with("x-") && !name.starts_with("y-") => {
-            AttributeReference::Tag(tag)
-        }
-        _ => AttributeReference::Named {
-            vendor_identification: None,
-            name: name.to_string(),
-        },
-    }
+    AttributeReference::from_name(name)
 }
 
-/// A reference in its by-name form (KMIP 2.x: Vendor Identification "" + Attribute Name, the
-/// form PyKMIP reads in Delete Attribute; KMIP 1.x: the Attribute Name).
+/// A reference in its by-name form (see `AttributeReference::by_name`).
 pub fn reference_by_name(name: &str) -> AttributeReference {
-    let name = match Tag::from_name(name) {
-        Some(tag) => kmipkit::spec::attribute_name(tag).unwrap_or(name),
-        None => name,
-    };
-    AttributeReference::Named {
-        vendor_identification: Some(String::new()),
-        name: name.to_string(),
-    }
+    AttributeReference::by_name(name)
 }
 
 /// The tag name of a reference.
 pub fn reference_name(reference: &AttributeReference) -> String {
-    match reference {
-        AttributeReference::Tag(t) => name_or_hex(t.name(), t.0),
-        AttributeReference::Named { name, .. } => name.clone(),
-        _ => format!("{reference:?}"),
-    }
+    reference.name()
 }
 
-/// `(tag name, Python value)` of an attribute read from a server.
+/// `(tag name, Python value)` of an attribute read from a server (the core's `tag_name` and
+/// `value_plain`).
 pub fn attribute_out(py: Python<'_>, attribute: &Attribute) -> PyResult<(String, Py<PyAny>)> {
-    let tag = attribute.tag();
-    let mut name = name_or_hex(tag.name(), tag.0);
-    let value: Py<PyAny> = match attribute {
-        Attribute::UniqueIdentifier(s)
-        | Attribute::OperationPolicyName(s)
-        | Attribute::ObjectGroup(s)
-        | Attribute::ContactInformation(s)
-        | Attribute::Description(s)
-        | Attribute::Comment(s) => s.into_pyobject(py)?.into_any().unbind(),
-        Attribute::Name(n) => n.name_value.clone().into_pyobject(py)?.into_any().unbind(),
-        Attribute::ObjectType(v) => name_or_hex(v.name(), v.0)
-            .into_pyobject(py)?
-            .into_any()
-            .unbind(),
-        Attribute::CryptographicAlgorithm(v) => name_or_hex(v.name(), v.0)
-            .into_pyobject(py)?
-            .into_any()
-            .unbind(),
-        Attribute::State(v) => name_or_hex(v.name(), v.0)
-            .into_pyobject(py)?
-            .into_any()
-            .unbind(),
-        Attribute::CryptographicLength(v) => v.into_pyobject(py)?.into_any().unbind(),
-        Attribute::CryptographicUsageMask(m) => {
-            let names: Vec<String> = m
-                .names()
-                .map(|n| n.map_or_else(|bits| format!("{bits:#x}"), str::to_string))
-                .collect();
-            PyList::new(py, names)?.into_any().unbind()
-        }
-        Attribute::InitialDate(d)
-        | Attribute::ActivationDate(d)
-        | Attribute::ProcessStartDate(d)
-        | Attribute::ProtectStopDate(d)
-        | Attribute::DeactivationDate(d)
-        | Attribute::DestroyDate(d)
-        | Attribute::CompromiseOccurrenceDate(d)
-        | Attribute::CompromiseDate(d)
-        | Attribute::ArchiveDate(d)
-        | Attribute::LastChangeDate(d)
-        | Attribute::OriginalCreationDate(d) => d.0.into_pyobject(py)?.into_any().unbind(),
-        Attribute::Fresh(b)
-        | Attribute::KeyValuePresent(b)
-        | Attribute::Sensitive(b)
-        | Attribute::AlwaysSensitive(b)
-        | Attribute::Extractable(b)
-        | Attribute::NeverExtractable(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
-        Attribute::Custom(c) => {
-            name = c.name.clone();
-            match c.value.as_ref().map(|v| &v.value) {
-                Some(Value::TextString(t)) => t.to_string().into_pyobject(py)?.into_any().unbind(),
-                Some(Value::Integer(i)) => i.into_pyobject(py)?.into_any().unbind(),
-                Some(Value::LongInteger(i)) => i.into_pyobject(py)?.into_any().unbind(),
-                Some(Value::Boolean(b)) => PyBool::new(py, *b).to_owned().into_any().unbind(),
-                Some(other) => {
-                    let item = kmipkit::ttlv::Item::new(tag, other.clone());
-                    json_loads(py, &kmipkit::ttlv::json::plain(&item).to_string())?
-                }
-                None => py.None(),
-            }
-        }
-        // Structured attributes (Application Specific Information, links, digests, parameters)
-        // as dicts by KMIP tag name: the core's plain JSON of the value. The package turns
-        // Application Specific Information into its dataclass.
-        other => json_loads(py, &other.value_json().to_string())?,
-    };
-    Ok((name, value))
+    let value = from_json(py, &attribute.value_plain())?;
+    Ok((attribute.tag_name().into_owned(), value))
 }
 
-fn json_loads(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
-    Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
+/// Nesting accepted in a Python attribute value (the core refuses deeper values anyway).
+const MAX_DEPTH: usize = 32;
+
+/// A Python value as plain JSON: `str`, `int`, `bool`, `float`, `None`, lists, tuples and dicts
+/// with `str` keys.
+fn to_json(value: &Bound<'_, PyAny>, depth: usize) -> PyResult<Json> {
+    if depth > MAX_DEPTH {
+        return Err(PyValueError::new_err(format!(
+            "attribute value nested deeper than {MAX_DEPTH} levels"
+        )));
+    }
+    if value.is_none() {
+        return Ok(Json::Null);
+    }
+    // `bool` first: in Python it is also an `int`.
+    if let Ok(b) = value.cast::<PyBool>() {
+        return Ok(Json::Bool(b.is_true()));
+    }
+    if value.cast::<PyString>().is_ok() {
+        return Ok(Json::String(value.extract()?));
+    }
+    if value.cast::<PyInt>().is_ok() {
+        let n: i64 = value.extract().map_err(|_| {
+            PyValueError::new_err(format!("attribute value {value} is out of range"))
+        })?;
+        return Ok(Json::from(n));
+    }
+    if let Ok(f) = value.cast::<PyFloat>() {
+        return Ok(serde_json::Number::from_f64(f.value()).map_or(Json::Null, Json::Number));
+    }
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let mut object = serde_json::Map::new();
+        for (key, member) in dict.iter() {
+            object.insert(key.extract::<String>()?, to_json(&member, depth + 1)?);
+        }
+        return Ok(Json::Object(object));
+    }
+    if value.cast::<PyList>().is_ok() || value.cast::<PyTuple>().is_ok() {
+        let list = value
+            .try_iter()?
+            .map(|item| to_json(&item?, depth + 1))
+            .collect::<PyResult<Vec<_>>>()?;
+        return Ok(Json::Array(list));
+    }
+    Err(PyTypeError::new_err(format!(
+        "an attribute value is str, int, bool, a list or a dict, not {}",
+        value.get_type().name()?
+    )))
+}
+
+/// Plain JSON as the Python value it reads as.
+fn from_json(py: Python<'_>, value: &Json) -> PyResult<Py<PyAny>> {
+    Ok(match value {
+        Json::Null => py.None(),
+        Json::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
+        Json::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any().unbind(),
+            (None, Some(u)) => u.into_pyobject(py)?.into_any().unbind(),
+            _ => n.as_f64().into_pyobject(py)?.into_any().unbind(),
+        },
+        Json::String(s) => s.into_pyobject(py)?.into_any().unbind(),
+        Json::Array(list) => {
+            let items = list
+                .iter()
+                .map(|v| from_json(py, v))
+                .collect::<PyResult<Vec<_>>>()?;
+            PyList::new(py, items)?.into_any().unbind()
+        }
+        Json::Object(members) => {
+            let dict = PyDict::new(py);
+            for (key, member) in members {
+                dict.set_item(key, from_json(py, member)?)?;
+            }
+            dict.into_any().unbind()
+        }
+    })
 }

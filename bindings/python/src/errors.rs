@@ -7,30 +7,28 @@
 use kmipkit::{Error, ErrorKind};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyModule};
 
-/// The Python class name for each kind (in `kmipkit.errors`).
-fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::Decode => "DecodeError",
-        ErrorKind::LimitExceeded => "LimitExceeded",
-        ErrorKind::Syntax => "SyntaxError_",
-        ErrorKind::Model => "ModelError",
-        ErrorKind::Encode => "EncodeError",
-        ErrorKind::Connect => "ConnectionFailed",
-        ErrorKind::Tls => "TlsError",
-        ErrorKind::Certificate => "CertificateError",
-        ErrorKind::Authentication => "AuthenticationError",
-        ErrorKind::Timeout => "TimeoutError_",
-        ErrorKind::ConnectionLost => "ConnectionLost",
-        ErrorKind::AllServersFailed => "AllServersFailed",
-        ErrorKind::Server => "ServerError",
-        ErrorKind::Protocol => "ProtocolError",
-        ErrorKind::Config => "ConfigError",
-        ErrorKind::Integrity => "IntegrityError",
-        ErrorKind::Format => "FormatError",
-        _ => "KmipError",
+/// The Python class for `kind`: `kmipkit.errors` maps every stable kind name to its class
+/// (`_KIND_CLASSES`); a kind newer than the package gets the class of its category
+/// (`_CATEGORY_CLASSES`), so no kind is ever raised as a bare `KmipError`.
+fn class<'py>(module: &Bound<'py, PyModule>, kind: ErrorKind) -> PyResult<Bound<'py, PyAny>> {
+    if let Ok(class) = module.getattr("_KIND_CLASSES")?.get_item(kind.name()) {
+        return Ok(class);
     }
+    module
+        .getattr("_CATEGORY_CLASSES")?
+        .get_item(kind.category().name())
+}
+
+/// `(name, code, category)` of every kind the core has, for the package's tests that prove
+/// `kmipkit.errors` has a class for each.
+#[pyfunction]
+pub fn error_kinds() -> Vec<(&'static str, u32, &'static str)> {
+    ErrorKind::ALL
+        .iter()
+        .map(|k| (k.name(), k.code(), k.category().name()))
+        .collect()
 }
 
 /// The Python exception for `err`: its class from `kmipkit.errors`, its message, `code`, `kind`,
@@ -42,10 +40,11 @@ pub fn to_py(err: Error) -> PyErr {
 fn build(py: Python<'_>, err: &Error) -> Result<PyErr, PyErr> {
     let module = py.import("kmipkit.errors")?;
     let kind = err.kind();
-    let class = module.getattr(class_name(kind))?;
+    let class = class(&module, kind)?;
     let extra = PyDict::new(py);
     extra.set_item("code", kind.code())?;
-    extra.set_item("kind", kind.to_string())?;
+    extra.set_item("kind", kind.name())?;
+    extra.set_item("category", kind.category().name())?;
     match err {
         Error::Server {
             operation,
@@ -65,6 +64,7 @@ fn build(py: Python<'_>, err: &Error) -> Result<PyErr, PyErr> {
             extra.set_item("file", file.as_deref())?;
             extra.set_item("line", *line)?;
         }
+        Error::Log { path, .. } => extra.set_item("path", path.as_deref())?,
         Error::AllServersFailed { attempts, .. } => {
             let list: Vec<(String, String)> = attempts
                 .iter()

@@ -49,5 +49,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rotation::dependencies, m)?)?;
     m.add_function(wrap_pyfunction!(rotation::destroy_version, m)?)?;
     m.add_function(wrap_pyfunction!(observe::verify_log, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::error_kinds, m)?)?;
     Ok(())
 }

@@ -46,6 +46,7 @@
 //! assert!(err.to_string().contains("did you mean `host`?"));
 //! ```
 
+mod builder;
 mod files;
 mod parse;
 mod raw;
@@ -56,6 +57,7 @@ mod values;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use builder::{ConfigBuilder, ServerBuilder, Setting};
 pub(crate) use files::open_regular;
 pub use server::{DEFAULT_PORT, ServerConfig};
 pub use tls_material::{TlsMaterial, TlsSources};
@@ -233,26 +235,7 @@ impl Config {
         })?;
         let base_dir = path.parent().unwrap_or(Path::new("."));
         let (mut config, referenced) = parse::parse(text, Some(shown.clone()), base_dir)?;
-        for file in referenced {
-            if let Err(problem) = files::check(&file.resolved, file.protection) {
-                let written = crate::error::shown(&file.written);
-                let resolved = crate::error::shown_path(&file.resolved);
-                let reason = match problem {
-                    FileProblem::Exposed(_) | FileProblem::TooLarge => {
-                        format!("{} = {written}: {resolved} is {problem}", file.setting)
-                    }
-                    _ => format!(
-                        "{} = {written}: {problem} (resolved to {resolved})",
-                        file.setting
-                    ),
-                };
-                return Err(Error::Config {
-                    file: Some(shown),
-                    line: Some(file.line),
-                    reason,
-                });
-            }
-        }
+        check_files(&referenced, Some(shown))?;
         config.path = Some(path);
         Ok(config)
     }
@@ -262,4 +245,28 @@ impl Config {
     pub fn from_toml(text: &str, base_dir: &Path) -> Result<Config> {
         parse::parse(text, None, base_dir).map(|(config, _)| config)
     }
+}
+
+/// [`Config::load`]'s checks of the files a configuration names (present, regular, not exposed
+/// to other users); `file` names the configuration in errors.
+fn check_files(referenced: &[parse::FileRef], file: Option<String>) -> Result<()> {
+    for file_ref in referenced {
+        if let Err(problem) = files::check(&file_ref.resolved, file_ref.protection) {
+            let written = crate::error::shown(&file_ref.written);
+            let resolved = crate::error::shown_path(&file_ref.resolved);
+            let reason = match problem {
+                FileProblem::Exposed(_) | FileProblem::TooLarge => {
+                    format!("{} = {written}: {resolved} is {problem}", file_ref.setting)
+                }
+                _ => format!(
+                    "{} = {written}: {problem} (resolved to {resolved})",
+                    file_ref.setting
+                ),
+            };
+            // A line means something only in a file the caller wrote.
+            let line = file.as_ref().map(|_| file_ref.line);
+            return Err(Error::Config { file, line, reason });
+        }
+    }
+    Ok(())
 }

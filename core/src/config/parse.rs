@@ -49,12 +49,29 @@ pub(super) fn parse(
     file: Option<String>,
     base_dir: &Path,
 ) -> Result<(Config, Vec<FileRef>)> {
-    let parser = Parser {
+    run(Parser {
         text,
         file,
         base_dir,
         files: RefCell::new(Vec::new()),
-    };
+        numbered: true,
+    })
+}
+
+/// Parses text that [`super::builder`] wrote: the same checks, but errors name no line (the
+/// caller never saw the text; each error names its key and value).
+pub(super) fn parse_built(text: &str, base_dir: &Path) -> Result<(Config, Vec<FileRef>)> {
+    run(Parser {
+        text,
+        file: None,
+        base_dir,
+        files: RefCell::new(Vec::new()),
+        numbered: false,
+    })
+}
+
+fn run(parser: Parser<'_>) -> Result<(Config, Vec<FileRef>)> {
+    let text = parser.text;
     // Counted on the text first: TOML would build every table before the count could be read.
     if let Some((count, line)) = too_many_secondaries(text) {
         return Err(parser.error(Some(line), too_many(count)));
@@ -99,6 +116,8 @@ struct Parser<'a> {
     file: Option<String>,
     base_dir: &'a Path,
     files: RefCell<Vec<FileRef>>,
+    /// Whether the caller wrote the text, so line numbers mean something to them.
+    numbered: bool,
 }
 
 impl Parser<'_> {
@@ -327,9 +346,12 @@ impl Parser<'_> {
                 .name
                 .as_ref()
                 .map_or_else(|| self.line(&tables[i].span()), |f| self.line(&f.span()));
-            let first_line = self.line(&tables[first].span());
+            let first_server = match self.numbered {
+                true => format!("the server at line {}", self.line(&tables[first].span())),
+                false => format!("server {} of the list", first + 1),
+            };
             let reason = format!(
-                "key server name `{}` is already used by the server at line {first_line}; give each server its own name",
+                "key server name `{}` is already used by {first_server}; give each server its own name",
                 shown(&server.name)
             );
             return Err(self.error(Some(line), reason));
@@ -570,7 +592,7 @@ impl Parser<'_> {
     fn error(&self, line: Option<usize>, reason: impl Into<String>) -> Error {
         Error::Config {
             file: self.file.clone(),
-            line,
+            line: line.filter(|_| self.numbered),
             reason: reason.into(),
         }
     }

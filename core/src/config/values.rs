@@ -108,12 +108,7 @@ pub(super) fn version(text: &str) -> Result<ProtocolVersion, String> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let parsed = text.trim().split_once('.').and_then(|(major, minor)| {
-        Some(ProtocolVersion::new(
-            major.parse().ok()?,
-            minor.parse().ok()?,
-        ))
-    });
+    let parsed = text.trim().parse::<ProtocolVersion>().ok();
     match parsed {
         Some(v) if ProtocolVersion::ALL.contains(&v) => Ok(v),
         Some(v) => Err(format!(
@@ -268,6 +263,8 @@ mod tests {
         assert_eq!(version("1.4"), Ok(ProtocolVersion::V1_4));
         assert!(version("3.0").unwrap_err().contains("does not speak"));
         assert!(version("two").is_err());
+        assert!(version("+1.4").is_err());
+        assert_eq!(version(" 2.0 "), Ok(ProtocolVersion::V2_0));
         let hex = "AB".repeat(32);
         assert_eq!(fingerprint(&hex), Ok([0xAB; 32]));
         let colons = vec!["0f"; 32].join(":");

@@ -106,6 +106,46 @@ impl fmt::Display for ProtocolVersion {
     }
 }
 
+/// Reads `major.minor` as [`Display`](fmt::Display) writes it: two whole numbers of ASCII
+/// digits. Any such version parses (a server may speak one kmipkit does not); whether kmipkit
+/// speaks it is [`ProtocolVersion::ALL`]'s business.
+///
+/// ```
+/// use kmipkit::spec::ProtocolVersion;
+/// assert_eq!("1.4".parse(), Ok(ProtocolVersion::V1_4));
+/// assert_eq!("3.0".parse::<ProtocolVersion>().unwrap().to_string(), "3.0");
+/// assert!("1.4.1".parse::<ProtocolVersion>().is_err());
+/// assert!("v2".parse::<ProtocolVersion>().unwrap_err().to_string().contains("major.minor"));
+/// ```
+impl std::str::FromStr for ProtocolVersion {
+    type Err = ParseVersionError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let number = |part: &str| {
+            // `i32::from_str` alone would take "+1".
+            match !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) {
+                true => part.parse::<i32>().ok(),
+                false => None,
+            }
+        };
+        text.split_once('.')
+            .and_then(|(major, minor)| Some(Self::new(number(major)?, number(minor)?)))
+            .ok_or(ParseVersionError)
+    }
+}
+
+/// Text that is not a KMIP protocol version `major.minor`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseVersionError;
+
+impl fmt::Display for ParseVersionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not a KMIP version; write major.minor, e.g. \"1.4\"")
+    }
+}
+
+impl std::error::Error for ParseVersionError {}
+
 /// An inclusive range of protocol versions in which a tag, value or attribute is defined.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct VersionRange {
@@ -193,4 +233,32 @@ pub fn attributes() -> &'static [AttributeInfo] {
 /// Every tag, sorted by value.
 pub fn tags() -> &'static [TagInfo] {
     &TAGS
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::ProtocolVersion;
+
+    #[test]
+    fn versions_read_back_as_written() {
+        for v in ProtocolVersion::ALL {
+            assert_eq!(v.to_string().parse(), Ok(v));
+        }
+        assert_eq!("10.12".parse(), Ok(ProtocolVersion::new(10, 12)));
+        for bad in [
+            "",
+            "1",
+            "1.",
+            ".4",
+            "1.4.0",
+            "+1.4",
+            "1.-4",
+            " 1.4",
+            "1,4",
+            "x.y",
+            "99999999999.0",
+        ] {
+            assert!(bad.parse::<ProtocolVersion>().is_err(), "{bad:?}");
+        }
+    }
 }

@@ -34,6 +34,8 @@
 
 use serde_json::Value as Json;
 
+pub use super::plain::from_plain;
+
 use crate::error::{Error, Result};
 
 use super::text::{

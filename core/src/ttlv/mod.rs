@@ -14,6 +14,7 @@ mod encode;
 mod item;
 pub mod json;
 mod limits;
+mod plain;
 pub(crate) mod text;
 pub mod xml;
 

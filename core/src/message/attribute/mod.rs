@@ -8,9 +8,11 @@
 //! - this file: the [`Attribute`] enumeration of typed attributes and [`CustomAttribute`];
 //! - `entry.rs`: one attribute in either shape ([`AttributeEntry`]);
 //! - `set.rs`: a set of attributes as a payload member ([`Attributes`]);
-//! - `reference.rs`: naming an attribute without its value ([`AttributeReference`]).
+//! - `reference.rs`: naming an attribute without its value ([`AttributeReference`]);
+//! - `named.rs`: an attribute from a name and a plain value, and printed as name and text.
 
 mod entry;
+mod named;
 mod reference;
 mod set;
 

@@ -20,6 +20,60 @@ pub enum AttributeReference {
     },
 }
 
+impl AttributeReference {
+    /// The reference a person or a binding means by `name`: a specification attribute by its
+    /// tag name (`"CryptographicLength"`) or 1.x name, any other name (`x-` and `y-` vendor
+    /// attributes) by name.
+    ///
+    /// ```
+    /// use kmipkit::message::AttributeReference;
+    /// use kmipkit::spec::Tag;
+    /// assert_eq!(AttributeReference::from_name("State"), AttributeReference::Tag(Tag::State));
+    /// assert!(matches!(AttributeReference::from_name("x-team"), AttributeReference::Named { .. }));
+    /// ```
+    pub fn from_name(name: &str) -> Self {
+        match super::tag_for_name(name) {
+            Some(tag) if !name.starts_with("x-") && !name.starts_with("y-") => Self::Tag(tag),
+            _ => Self::Named {
+                vendor_identification: None,
+                name: name.to_string(),
+            },
+        }
+    }
+
+    /// `name` in the by-name form: KMIP 2.x Vendor Identification "" and the 1.x Attribute Name
+    /// (`"Cryptographic Length"`), which servers such as PyKMIP read in Delete Attribute.
+    ///
+    /// ```
+    /// use kmipkit::message::AttributeReference;
+    /// let by_name = AttributeReference::by_name("CryptographicLength");
+    /// assert_eq!(by_name.name(), "Cryptographic Length");
+    /// ```
+    pub fn by_name(name: &str) -> Self {
+        let name = match Tag::from_name(name) {
+            Some(tag) => spec::attribute_name(tag).unwrap_or(name),
+            None => name,
+        };
+        Self::Named {
+            vendor_identification: Some(String::new()),
+            name: name.to_string(),
+        }
+    }
+
+    /// The attribute's name: the tag name for a specification attribute, else the name given.
+    ///
+    /// ```
+    /// use kmipkit::message::AttributeReference;
+    /// assert_eq!(AttributeReference::from_name("Cryptographic Length").name(), "CryptographicLength");
+    /// ```
+    pub fn name(&self) -> String {
+        match self {
+            Self::Tag(t) => t.name().map_or_else(|| tag_name(*t), str::to_string),
+            Self::Named { name, .. } => name.clone(),
+        }
+    }
+}
+
 impl Required for AttributeReference {}
 impl Field for AttributeReference {
     fn to_item(&self, tag: Tag, ctx: &Ctx) -> Item<'static> {
