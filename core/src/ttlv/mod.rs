@@ -17,8 +17,9 @@ mod limits;
 pub(crate) mod text;
 pub mod xml;
 
+pub use crate::spec::item_type::ItemType;
 pub use decode::message_len;
 pub use diff::first_difference;
-pub use item::{Item, ItemType, Value};
+pub use item::{Item, Value};
 pub use limits::Limits;
 pub use text::Placeholders;
