@@ -20,7 +20,7 @@ use kmipkit::spec::{
 use kmipkit::transport::{Endpoint, PoolSettings, Timeouts, Transport};
 use kmipkit::ttlv::Limits;
 use kmipkit::{Error, ErrorKind};
-use support::pykmip::{TestServer, free_port};
+use support::pykmip::{TestServer, TlsIdentity, free_port};
 
 const REPLICATED_KEYS: usize = 5;
 

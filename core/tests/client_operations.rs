@@ -29,7 +29,7 @@ use kmipkit::spec::{
 use support::client::{
     PASSWORD, assert_no_secret, client, client_with, hex, key_attributes, known_key, refused,
 };
-use support::pykmip::TestServer;
+use support::pykmip::{TestServer, TlsIdentity};
 
 /// The whole tour at one protocol version, on a server of its own.
 async fn every_operation(version: ProtocolVersion) {
