@@ -1,5 +1,6 @@
 //! The blocking facade and `Client::connect` from a configuration file, against live PyKMIP:
 //! the path an application without an async runtime takes.
+#![cfg(feature = "net")]
 
 mod support;
 

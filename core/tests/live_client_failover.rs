@@ -4,6 +4,7 @@
 //!
 //! PyKMIP servers do not replicate, so the test plays the cluster's replication itself: the same
 //! keys are registered in the same order on every server, which gives them the same identifiers.
+#![cfg(feature = "net")]
 
 mod support;
 

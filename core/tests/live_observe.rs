@@ -2,6 +2,7 @@
 //! encrypt, get, rotate, and a refusal) is logged and audited; then every log and audit byte is
 //! scanned for the key (raw, hex in both cases, base64 standard and url-safe), the password,
 //! the plaintext and the ciphertext: zero hits. The logs must verify and show each operation.
+#![cfg(feature = "net")]
 
 mod support;
 
