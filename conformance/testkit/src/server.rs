@@ -60,7 +60,8 @@ impl TestServer {
         Self::start_with(port, ServerCert::Good)
     }
 
-    /// Starts a server presenting `server_cert`: `good`, `wrong-host` or `expired`.
+    /// Starts a server presenting `server_cert` (the refusals of a wrong host name or an
+    /// expired certificate are tested against [`ServerCert::WrongHost`] and [`ServerCert::Expired`]).
     pub fn start_with(port: u16, server_cert: ServerCert) -> Self {
         let dir = crate::scratch("pykmip");
         let output = Command::new(harness())
