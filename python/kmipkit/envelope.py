@@ -223,6 +223,13 @@ class Model1(_Sync):
         else:
             self._n = _native.Model1(client.native, kek_name, kek_version, native_cache)
 
+    @classmethod
+    def current(cls, client: Client, kek_name: str, cache: Optional[KeyCache] = None) -> Model1:
+        """The model of the KEK's current version: the highest Active one (1 when it has none).
+        The same as ``Model1(client, kek_name, cache=cache)``; the twin of
+        ``AsyncModel1.current``, so code moves between the two APIs unchanged."""
+        return cls(client, kek_name, None, cache)
+
     @property
     def native(self) -> _native.Model1:
         """The native model."""

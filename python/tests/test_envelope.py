@@ -46,6 +46,7 @@ def test_model1_without_a_version_uses_the_current_kek_version(client: Client, u
     kek2 = kmipkit.Model1(client, unique, 2).ensure_kek()
     current = kmipkit.Model1(client, unique)
     assert current.kek_version == 2 and current.kek_key_name == f"{unique}/v2"
+    assert kmipkit.Model1.current(client, unique).kek_key_name == f"{unique}/v2"
     ct = current.encrypt(b"after rotate", b"x=1")
     assert envelope.header(ct)["key"] == kek2
     assert kmipkit.Model1(client, unique, 1).decrypt(ct, b"x=1") == b"after rotate"

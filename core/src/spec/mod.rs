@@ -43,6 +43,7 @@ use std::fmt;
 
 #[macro_use]
 mod enums;
+pub mod item_type;
 #[macro_use]
 mod tables;
 mod tag;

@@ -5,8 +5,8 @@
 #![allow(non_upper_case_globals)]
 
 use super::enums::{EnumInfo, EnumValue};
+use super::item_type::ItemType as TtlvItemType;
 use super::tag::{Tag, TagInfo};
 use super::{AttributeInfo, ProtocolVersion, VersionRange};
-use crate::ttlv::ItemType as TtlvItemType;
 
 include!(concat!(env!("OUT_DIR"), "/kmip_spec.rs"));

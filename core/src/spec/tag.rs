@@ -3,9 +3,9 @@
 use std::fmt;
 
 use super::enums::EnumInfo;
+use super::item_type::ItemType;
 use super::tables::{ENUM_TAG, TAGS, TAGS_BY_NAME};
 use super::{ProtocolVersion, VersionRange};
-use crate::ttlv::ItemType;
 
 /// A TTLV tag (three bytes on the wire): `0x42xxxx` for KMIP, `0x54xxxx` for vendor extensions.
 ///

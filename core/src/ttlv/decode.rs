@@ -6,8 +6,9 @@
 
 use std::borrow::Cow;
 
+use super::ItemType;
 use super::encode::padded;
-use super::item::{Item, ItemType, Value};
+use super::item::{Item, Value};
 use super::limits::Limits;
 use crate::error::{Error, Result};
 use crate::spec::Tag;

@@ -18,8 +18,9 @@ mod plain;
 pub(crate) mod text;
 pub mod xml;
 
+pub use crate::spec::item_type::ItemType;
 pub use decode::message_len;
 pub use diff::first_difference;
-pub use item::{Item, ItemType, Value};
+pub use item::{Item, Value};
 pub use limits::Limits;
 pub use text::Placeholders;

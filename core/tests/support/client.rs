@@ -16,7 +16,7 @@ use kmipkit::spec::{
 use kmipkit::transport::{Endpoint, PoolSettings, Timeouts, Transport};
 use kmipkit::ttlv::Limits;
 
-use super::pykmip::TestServer;
+use super::pykmip::{TestServer, TlsIdentity};
 
 /// The known AES-256 key of the conformance vectors: 00 01 02 .. 1f.
 pub fn known_key() -> Vec<u8> {

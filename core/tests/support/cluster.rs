@@ -12,7 +12,7 @@ use kmipkit::spec::ProtocolVersion;
 use kmipkit::transport::{Endpoint, PoolSettings, Timeouts, Transport};
 use kmipkit::ttlv::Limits;
 
-use super::pykmip::TestServer;
+use super::pykmip::{TestServer, TlsIdentity};
 
 /// Short bounds: a killed server is refused at once, so failover is quick.
 pub fn timeouts() -> Timeouts {

@@ -15,7 +15,7 @@ use kmipkit::transport::{Endpoint, PoolSettings, Retry, Timeouts, Transport};
 use kmipkit::ttlv::Limits;
 use kmipkit::{Error, ErrorKind};
 use support::fake;
-use support::pykmip::{TestServer, free_port};
+use support::pykmip::{TestServer, TlsIdentity, free_port};
 
 fn discover_versions() -> Vec<u8> {
     let item = RequestBatchItem::new(DiscoverVersionsRequest::new(Vec::new()));

@@ -1,5 +1,6 @@
 //! With a key cache, Model 1 and Model 2 talk to the key manager once per cache lifetime, not
 //! once per message (issue 4's "round trips per 10,000 encryptions"), against live PyKMIP.
+#![cfg(feature = "net")]
 
 mod support;
 

@@ -11,7 +11,7 @@ use kmipkit::message::{DiscoverVersionsRequest, RequestBatchItem, RequestMessage
 use kmipkit::spec::ProtocolVersion;
 use kmipkit::transport::{Endpoint, PoolSettings, Retry, Timeouts, Transport};
 use kmipkit::ttlv::Limits;
-use support::pykmip::TestServer;
+use support::pykmip::{TestServer, TlsIdentity};
 
 fn discover_versions() -> Vec<u8> {
     let item = RequestBatchItem::new(DiscoverVersionsRequest::new(Vec::new()));

@@ -4,6 +4,7 @@
 //!
 //! PyKMIP servers do not replicate, so the test plays the cluster's replication itself: the same
 //! keys are registered in the same order on every server, which gives them the same identifiers.
+#![cfg(feature = "net")]
 
 mod support;
 
@@ -20,7 +21,7 @@ use kmipkit::spec::{
 use kmipkit::transport::{Endpoint, PoolSettings, Timeouts, Transport};
 use kmipkit::ttlv::Limits;
 use kmipkit::{Error, ErrorKind};
-use support::pykmip::{TestServer, free_port};
+use support::pykmip::{TestServer, TlsIdentity, free_port};
 
 const REPLICATED_KEYS: usize = 5;
 

@@ -1,6 +1,7 @@
 //! The TLS sink against a rustls receiver using the test PKI (the PyKMIP harness's CA and
 //! server certificate for 127.0.0.1): lines arrive whole and verify; a receiver whose
 //! certificate the configured CA did not sign gets nothing.
+#![cfg(feature = "net")]
 
 mod support;
 

@@ -5,11 +5,11 @@ mod support;
 
 use std::fs;
 
-use support::{Entry, Server, kmipkit, scratch, write_config};
+use support::{Entry, TestServer, kmipkit, scratch, write_config};
 
 #[test]
 fn log_verify_and_audit() {
-    let server = Server::start("log");
+    let server = TestServer::start(0);
     let dir = scratch("log-cfg");
     let extra = "[log]\ndestination = \"file\"\npath = \"log/kmipkit.log\"\n\n[audit]\npath = \"log/audit.csv\"\n";
     let cfg = write_config(&dir, "kmipkit.toml", &[Entry::of("kms1", &server)], extra);
@@ -121,7 +121,7 @@ fn log_verify_and_audit() {
 
 #[test]
 fn audit_follow_prints_new_rows() {
-    let server = Server::start("follow");
+    let server = TestServer::start(0);
     let dir = scratch("follow-cfg");
     let extra = "[audit]\npath = \"audit.csv\"\n";
     let cfg = write_config(&dir, "kmipkit.toml", &[Entry::of("kms1", &server)], extra);

@@ -19,7 +19,7 @@ use kmipkit::{Error, ErrorKind, Party};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use support::fake;
-use support::pykmip::{TestServer, free_port};
+use support::pykmip::{ServerCert, TestServer, TlsIdentity, free_port};
 
 fn discover_versions() -> Vec<u8> {
     let item = RequestBatchItem::new(DiscoverVersionsRequest::new(Vec::new()));
@@ -182,7 +182,7 @@ async fn server_certificate_from_another_ca_is_refused_by_us() {
 
 #[tokio::test]
 async fn server_certificate_for_another_host_is_refused_by_us() {
-    let server = TestServer::start_with(0, "wrong-host");
+    let server = TestServer::start_with(0, ServerCert::WrongHost);
     let err = ask("127.0.0.1", server.port(), server.client_material())
         .await
         .unwrap_err();
@@ -205,7 +205,7 @@ async fn server_certificate_for_another_host_is_refused_by_us() {
 
 #[tokio::test]
 async fn expired_server_certificate_is_refused_by_us() {
-    let server = TestServer::start_with(0, "expired");
+    let server = TestServer::start_with(0, ServerCert::Expired);
     let err = ask("127.0.0.1", server.port(), server.client_material())
         .await
         .unwrap_err();

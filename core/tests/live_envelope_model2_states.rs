@@ -16,7 +16,7 @@ use kmipkit::envelope::rotation::Model2Rotation;
 use kmipkit::keys::{CacheLimits, KeyCache, ManualClock};
 use kmipkit::spec::{ProtocolVersion, RevocationReasonCode, State};
 use support::client::{client, client_with};
-use support::pykmip::TestServer;
+use support::pykmip::{TestServer, TlsIdentity};
 
 async fn connect(server: &TestServer) -> Arc<Client> {
     Arc::new(client(server, ProtocolVersion::V2_0).await)

@@ -5,11 +5,11 @@ mod support;
 
 use std::fs;
 
-use support::{Entry, Server, kmipkit, scratch, write_config};
+use support::{Entry, TestServer, kmipkit, scratch, write_config};
 
 #[test]
 fn model2_encrypts_under_the_newest_active_version_and_refuses_compromised_keys() {
-    let server = Server::start("m2v");
+    let server = TestServer::start(0);
     let dir = scratch("m2v-cfg");
     let cfg = write_config(&dir, "kmipkit.toml", &[Entry::of("kms1", &server)], "");
     let k = |args: &[&str], stdin: &[u8]| kmipkit(&cfg, &dir, args, stdin);

@@ -11,7 +11,7 @@ use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{Entry, Server, kmipkit, scratch, write_config};
+use support::{Entry, TestServer, kmipkit, scratch, write_config};
 
 fn leftovers(dir: &std::path::Path) -> Vec<String> {
     fs::read_dir(dir)
@@ -24,7 +24,7 @@ fn leftovers(dir: &std::path::Path) -> Vec<String> {
 
 #[test]
 fn interrupted_decrypt_leaves_no_partial_plaintext() {
-    let server = Server::start("interrupt");
+    let server = TestServer::start(0);
     let dir = scratch("interrupt-cfg");
     // The KEK that decryption expects (a file does not choose its own key).
     let cfg = write_config(

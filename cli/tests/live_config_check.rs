@@ -10,24 +10,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{Entry, Run, Server, kmipkit, scratch, write_config};
+use support::{Entry, Run, TestServer, kmipkit, scratch, write_config};
 
 /// Writes `content` to `dir/name` with `mode`.
-fn file(dir: &Path, name: &str, content: &[u8], mode: u32) -> String {
+fn file(dir: &Path, name: &str, content: &[u8], mode: u32) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, content).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
-    path.display().to_string()
+    path
 }
 
 /// `config check` and a command that connects both refuse `config` with exit 3, naming `file`
 /// and every one of `words`.
 #[track_caller]
-fn refused_everywhere(config: &Path, dir: &Path, file: &str, words: &[&str]) {
+fn refused_everywhere(config: &Path, dir: &Path, file: &Path, words: &[&str]) {
+    let file = file.display().to_string();
     for args in [&["config", "check"][..], &["key", "locate"][..]] {
         let run = kmipkit(config, dir, args, b"").expect(3);
         assert!(
-            run.stderr.contains(file),
+            run.stderr.contains(&file),
             "{args:?}: {file} not named in: {}",
             run.stderr
         );
@@ -43,7 +44,7 @@ fn refused_everywhere(config: &Path, dir: &Path, file: &str, words: &[&str]) {
 
 #[test]
 fn config_check_reads_the_tls_material_and_credential_as_a_connection_does() {
-    let server = Server::start("config-check");
+    let server = TestServer::start(0);
     let dir = scratch("config-check");
     let good = write_config(&dir, "good.toml", &[Entry::of("kms1", &server)], "");
     kmipkit(&good, &dir, &["config", "check"], b"").expect(0);
@@ -96,7 +97,7 @@ fn config_check_reads_the_tls_material_and_credential_as_a_connection_does() {
         &other_key,
         &[
             "does not belong to the client certificate",
-            &server.path("client_cert"),
+            server.value("client_cert"),
         ],
     );
 
@@ -108,12 +109,7 @@ fn config_check_reads_the_tls_material_and_credential_as_a_connection_does() {
         &[Entry::of("kms1", &server)],
         &format!("[defaults]\nusername = \"u\"\npassword_env = \"{unset}\"\n"),
     );
-    refused_everywhere(
-        &cfg,
-        &dir,
-        &cfg.display().to_string(),
-        &[unset, "is not set"],
-    );
+    refused_everywhere(&cfg, &dir, &cfg, &[unset, "is not set"]);
 
     // --json says the same in its error document.
     let cfg = with("garbage-ca-json.toml", &|e| e.ca = garbage.clone());
@@ -182,7 +178,7 @@ fn fifos_too_many_servers_and_huge_values_are_refused() {
     // A key file that is a FIFO.
     let fifo_key = mkfifo(&dir.join("fifo.key"));
     let mut with_fifo = entry("kms1");
-    with_fifo.key = fifo_key.display().to_string();
+    with_fifo.key = fifo_key;
     let cfg = write_config(&dir, "fifo-key.toml", &[with_fifo], "");
     for args in [&["config", "check"][..], &["key", "locate"][..]] {
         let run = bounded(&cfg, &dir, args).expect(3);
@@ -245,7 +241,7 @@ fn fifos_too_many_servers_and_huge_values_are_refused() {
 
 #[test]
 fn every_server_down_ends_by_the_deadline() {
-    let server = Server::start("config-deadline");
+    let server = TestServer::start(0);
     let dir = scratch("config-deadline");
     // A port nothing listens on.
     let closed = TcpListener::bind("127.0.0.1:0")

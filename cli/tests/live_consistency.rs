@@ -7,11 +7,11 @@ mod support;
 
 use std::process::Command;
 
-use support::{Entry, Server, kmipkit, scratch, write_config};
+use support::{Entry, TestServer, kmipkit, scratch, write_config};
 
 #[test]
 fn option_values_ignore_case_and_separators() {
-    let server = Server::start("consistency");
+    let server = TestServer::start(0);
     let dir = scratch("consistency-cfg");
     let cfg = write_config(&dir, "kmipkit.toml", &[Entry::of("kms1", &server)], "");
     let k = |args: &[&str]| kmipkit(&cfg, &dir, args, b"");
@@ -65,7 +65,7 @@ fn option_values_ignore_case_and_separators() {
 
 #[test]
 fn json_numbers_structures_and_error_codes() {
-    let server = Server::start("consistency-json");
+    let server = TestServer::start(0);
     let dir = scratch("consistency-json-cfg");
     let cfg = write_config(&dir, "kmipkit.toml", &[Entry::of("kms1", &server)], "");
     let k = |args: &[&str]| kmipkit(&cfg, &dir, args, b"");

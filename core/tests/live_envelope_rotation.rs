@@ -18,7 +18,7 @@ use kmipkit::envelope::rotation::{
 use kmipkit::message::{GetRequest, Object};
 use kmipkit::spec::{ProtocolVersion, State};
 use support::client::{client, material};
-use support::pykmip::TestServer;
+use support::pykmip::{TestServer, TlsIdentity};
 
 async fn connect(server: &TestServer) -> Arc<Client> {
     Arc::new(client(server, ProtocolVersion::V2_0).await)

@@ -3,22 +3,22 @@
 //! of the operations PyKMIP lacks; version negotiation; object ownership; and secrets kept out
 //! of Debug and error messages.
 //!
-//! - `client_operations/lifecycle.rs`: create, activate, locate, attributes, query, revoke, destroy;
-//! - `client_operations/keys.rs`: register/get of key material, key pairs with sign/verify, key
+//! - `live_client_operations/lifecycle.rs`: create, activate, locate, attributes, query, revoke, destroy;
+//! - `live_client_operations/keys.rs`: register/get of key material, key pairs with sign/verify, key
 //!   wrapping and key derivation, each checked against aws-lc-rs computing the same locally;
-//! - `client_operations/crypto.rs`: encrypt/decrypt (CBC known answer, GCM both ways) and MAC;
-//! - `client_operations/refusals.rs`: what PyKMIP answers to the operations it lacks.
+//! - `live_client_operations/crypto.rs`: encrypt/decrypt (CBC known answer, GCM both ways) and MAC;
+//! - `live_client_operations/refusals.rs`: what PyKMIP answers to the operations it lacks.
 #![cfg(feature = "net")]
 
 mod support;
 
-#[path = "client_operations/crypto.rs"]
+#[path = "live_client_operations/crypto.rs"]
 mod crypto;
-#[path = "client_operations/keys.rs"]
+#[path = "live_client_operations/keys.rs"]
 mod keys;
-#[path = "client_operations/lifecycle.rs"]
+#[path = "live_client_operations/lifecycle.rs"]
 mod lifecycle;
-#[path = "client_operations/refusals.rs"]
+#[path = "live_client_operations/refusals.rs"]
 mod refusals;
 
 use kmipkit::client::VersionChoice;
@@ -29,7 +29,7 @@ use kmipkit::spec::{
 use support::client::{
     PASSWORD, assert_no_secret, client, client_with, hex, key_attributes, known_key, refused,
 };
-use support::pykmip::TestServer;
+use support::pykmip::{TestServer, TlsIdentity};
 
 /// The whole tour at one protocol version, on a server of its own.
 async fn every_operation(version: ProtocolVersion) {

@@ -5,11 +5,11 @@ mod support;
 
 use std::net::TcpListener;
 
-use support::{Entry, Server, kmipkit, scratch, write_config};
+use support::{Entry, TestServer, kmipkit, scratch, write_config};
 
 #[test]
 fn servers_check_and_connection_failures() {
-    let server = Server::start("servers");
+    let server = TestServer::start(0);
     let dir = scratch("servers-cfg");
     let good = write_config(&dir, "good.toml", &[Entry::of("kms1", &server)], "");
 
@@ -218,7 +218,7 @@ fn servers_check_and_connection_failures() {
 
 #[test]
 fn key_operations() {
-    let server = Server::start("keys");
+    let server = TestServer::start(0);
     let dir = scratch("keys-cfg");
     let cfg = write_config(&dir, "kmipkit.toml", &[Entry::of("kms1", &server)], "");
     let k = |args: &[&str]| kmipkit(&cfg, &dir, args, b"");

@@ -17,7 +17,7 @@ use kmipkit::transport::{Endpoint, PoolSettings, Retry, Timeouts, Transport};
 use kmipkit::ttlv::Limits;
 use kmipkit::{Error, ErrorKind};
 use support::fake;
-use support::pykmip::{TestServer, free_port};
+use support::pykmip::{ServerCert, TestServer, TlsIdentity, free_port};
 
 fn discover_versions() -> Vec<u8> {
     let item = RequestBatchItem::new(DiscoverVersionsRequest::new(Vec::new()));
@@ -110,8 +110,8 @@ async fn a_ca_that_signed_no_server_fails_at_once_as_a_certificate_error() {
 #[tokio::test]
 async fn every_refusal_retrying_cannot_fix_is_tried_once() {
     let server = TestServer::start(0);
-    let expired = TestServer::start_with(0, "expired");
-    let wrong_host = TestServer::start_with(0, "wrong-host");
+    let expired = TestServer::start_with(0, ServerCert::Expired);
+    let wrong_host = TestServer::start_with(0, ServerCert::WrongHost);
     let not_tls = fake::plain_text(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n").await;
     let cases = [
         (

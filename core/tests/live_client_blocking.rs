@@ -1,48 +1,28 @@
 //! The blocking facade and `Client::connect` from a configuration file, against live PyKMIP:
 //! the path an application without an async runtime takes.
+#![cfg(feature = "net")]
 
 mod support;
 
 use std::fs;
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
 
 use kmipkit::client::BlockingClient;
 use kmipkit::config::Config;
 use kmipkit::spec::{ProtocolVersion, RevocationReasonCode};
+use kmipkit_testkit::{Entry, scratch, servers_toml, write_private};
 use support::pykmip::TestServer;
 
-fn write_config(dir: &std::path::Path, server: &TestServer, extra: &str) -> std::path::PathBuf {
-    let text = format!(
-        "[primary]\nhost = \"127.0.0.1\"\nport = {}\nca = {:?}\nclient_cert = {:?}\nclient_key = {:?}\n{extra}",
-        server.port(),
-        server.path("ca"),
-        server.path("client_cert"),
-        server.path("client_key"),
-    );
-    let path = dir.join("kmipkit.toml");
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&path)
-        .unwrap();
-    file.write_all(text.as_bytes()).unwrap();
-    path
-}
-
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("kmipkit-{name}-{}", std::process::id()));
-    fs::create_dir_all(&dir).unwrap();
-    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
-    dir
+/// `dir/kmipkit.toml` naming `server`, then `extra` tables; the loader's defaults otherwise.
+fn write_config(dir: &Path, server: &TestServer, extra: &str) -> PathBuf {
+    let servers = servers_toml(&[Entry::of("pykmip", server)]);
+    write_private(&dir.join("kmipkit.toml"), &format!("{servers}{extra}"))
 }
 
 #[test]
 fn an_application_without_async_creates_uses_and_destroys_a_key() {
     let server = TestServer::start(0);
-    let dir = temp_dir("blocking");
+    let dir = scratch("blocking");
     let config = Config::load(write_config(&dir, &server, "")).expect("config");
     let client = BlockingClient::connect(&config).expect("connect");
     assert_eq!(
@@ -71,7 +51,7 @@ fn an_application_without_async_creates_uses_and_destroys_a_key() {
 #[test]
 fn a_pinned_version_is_spoken_without_negotiating() {
     let server = TestServer::start(0);
-    let dir = temp_dir("pinned");
+    let dir = scratch("pinned");
     let config = Config::load(write_config(
         &dir,
         &server,

@@ -3,6 +3,7 @@
 //! on dc2. A ciphertext's key is the object with the UID *and* the name its header records, found
 //! on whichever server holds it; a server that holds another key under that UID is passed over,
 //! never reported as tampering.
+#![cfg(feature = "net")]
 
 mod support;
 

@@ -8,7 +8,7 @@ use std::fs;
 
 use kmipkit::envelope::format::{KeyRef, Params};
 
-use support::{Entry, Server, kmipkit, scratch, write_config};
+use support::{Entry, TestServer, kmipkit, scratch, write_config};
 
 fn data(len: usize) -> Vec<u8> {
     // Not all zeros, not random: reproducible and compressible-looking enough.
@@ -17,7 +17,7 @@ fn data(len: usize) -> Vec<u8> {
 
 #[test]
 fn encrypt_decrypt_dek_and_rotate() {
-    let server = Server::start("crypt");
+    let server = TestServer::start(0);
     let dir = scratch("crypt-cfg");
     let cfg = write_config(
         &dir,
@@ -446,7 +446,7 @@ fn encrypt_decrypt_dek_and_rotate() {
 /// before the fix all three used version 1. A configured `[key] version` is still honoured.
 #[test]
 fn encryption_after_a_kek_rotation_uses_the_new_version() {
-    let server = Server::start("newest");
+    let server = TestServer::start(0);
     let dir = scratch("newest-cfg");
     let entry = [Entry::of("kms1", &server)];
     let cfg = write_config(&dir, "kmipkit.toml", &entry, "[key]\nname = \"app-kek\"\n");
@@ -546,7 +546,7 @@ fn encryption_after_a_kek_rotation_uses_the_new_version() {
 /// protected-DEK file without `--force` (before, it silently replaced it).
 #[test]
 fn decryption_refuses_a_file_under_another_key() {
-    let server = Server::start("expected");
+    let server = TestServer::start(0);
     let dir = scratch("expected-cfg");
     let entry = [Entry::of("kms1", &server)];
     let cfg = write_config(&dir, "kmipkit.toml", &entry, "[key]\nname = \"kek-a\"\n");

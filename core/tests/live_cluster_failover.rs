@@ -11,6 +11,7 @@
 //!   second time on a secondary (a different key), which the assertions count.
 //! - Once the primary is back, every ciphertext written during the run opens through the cluster:
 //!   keys are found by UID and name on whichever server holds them.
+#![cfg(feature = "net")]
 
 mod support;
 

@@ -2,6 +2,7 @@
 //! encrypt, get, rotate, and a refusal) is logged and audited; then every log and audit byte is
 //! scanned for the key (raw, hex in both cases, base64 standard and url-safe), the password,
 //! the plaintext and the ciphertext: zero hits. The logs must verify and show each operation.
+#![cfg(feature = "net")]
 
 mod support;
 
@@ -24,7 +25,7 @@ use kmipkit::spec::{
 use kmipkit::transport::{Endpoint, PoolSettings, Timeouts, Transport};
 use kmipkit::ttlv::Limits;
 use support::client::{PASSWORD, active_key, hex, known_key};
-use support::pykmip::TestServer;
+use support::pykmip::{TestServer, TlsIdentity};
 
 const PLAINTEXT: &[u8] = b"attack at dawn: the payroll file";
 
@@ -322,31 +323,14 @@ async fn no_level_or_format_ever_logs_a_secret() {
 /// connect (a restart).
 #[test]
 fn a_configured_client_logs_its_configuration_and_its_operations() {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-
     let server = TestServer::start(0);
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("observe-config-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = kmipkit_testkit::scratch("observe-config");
     let text = format!(
-        "[primary]\nname = \"dc1\"\nhost = \"127.0.0.1\"\nport = {}\nca = {:?}\nclient_cert = {:?}\nclient_key = {:?}\n\
-         [log]\nlevel = \"verbose\"\nformat = \"rfc5424\"\npath = \"log/kmipkit.log\"\n[audit]\npath = \"log/audit.csv\"\n",
-        server.port(),
-        server.path("ca"),
-        server.path("client_cert"),
-        server.path("client_key"),
+        "{}[log]\nlevel = \"verbose\"\nformat = \"rfc5424\"\npath = \"log/kmipkit.log\"\n\
+         [audit]\npath = \"log/audit.csv\"\n",
+        kmipkit_testkit::servers_toml(&[kmipkit_testkit::Entry::of("dc1", &server)]),
     );
-    let path = dir.join("kmipkit.toml");
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&path)
-        .unwrap();
-    file.write_all(text.as_bytes()).unwrap();
+    let path = kmipkit_testkit::write_private(&dir.join("kmipkit.toml"), &text);
     let config = kmipkit::config::Config::load(&path).unwrap();
     for _ in 0..2 {
         let client = kmipkit::client::BlockingClient::connect(&config).unwrap();

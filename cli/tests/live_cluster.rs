@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{Entry, Server, kmipkit, scratch, write_config};
+use support::{Entry, TestServer, kmipkit, scratch, write_config};
 
 /// The id of the one key named `name`, through `config`.
 fn id_of(config: &std::path::Path, dir: &std::path::Path, name: &str) -> String {
@@ -49,8 +49,8 @@ fn create_with_uid(config: &std::path::Path, dir: &std::path::Path, name: &str, 
 #[test]
 fn decrypt_finds_the_key_on_the_server_holding_its_uid_under_its_name() {
     let dir = scratch("cluster-lookup");
-    let dc1 = Server::start("cluster-dc1");
-    let dc2 = Server::start("cluster-dc2");
+    let dc1 = TestServer::start(0);
+    let dc2 = TestServer::start(0);
     let only_dc1 = write_config(&dir, "dc1.toml", &[Entry::of("dc1", &dc1)], "");
     let only_dc2 = write_config(&dir, "dc2.toml", &[Entry::of("dc2", &dc2)], "");
     let both = write_config(
@@ -132,8 +132,8 @@ fn decrypt_finds_the_key_on_the_server_holding_its_uid_under_its_name() {
 #[test]
 fn servers_check_tells_that_independent_servers_do_not_share_keys() {
     let dir = scratch("cluster-sharing");
-    let dc1 = Server::start("sharing-dc1");
-    let dc2 = Server::start("sharing-dc2");
+    let dc1 = TestServer::start(0);
+    let dc2 = TestServer::start(0);
     let both = write_config(
         &dir,
         "both.toml",

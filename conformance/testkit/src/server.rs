@@ -1,0 +1,283 @@
+//! Live PyKMIP servers through `conformance/pykmip/kmip-test-server`.
+//!
+//! The server is stopped when the [`TestServer`] is dropped (also when a test panics), by the PID
+//! the harness started. Each server gets its own [`scratch`](crate::scratch) directory.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Which certificate a [`TestServer`] presents (the harness's `--server-cert`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerCert {
+    /// Issued by the test CA for 127.0.0.1 and localhost: clients connect.
+    Good,
+    /// Issued by the test CA for another host name (`wrong_host_name` in the report).
+    WrongHost,
+    /// For 127.0.0.1 and localhost, but expired.
+    Expired,
+}
+
+impl ServerCert {
+    fn flag(self) -> &'static str {
+        match self {
+            Self::Good => "good",
+            Self::WrongHost => "wrong-host",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+/// A running PyKMIP 0.11 server on 127.0.0.1, with the harness's JSON report: its port, PID and
+/// the PKI files (`ca`, `client_cert`, `client_key`, `wrong_ca`, ... see
+/// conformance/pykmip/README.md).
+///
+/// ```no_run
+/// use kmipkit_testkit::{ServerCert, TestServer};
+///
+/// let mut server = TestServer::start(0); // fresh PKI, config and database; port 0: any
+/// let ca_pem = server.pem("ca");
+/// assert!(server.path("client_key").is_file());
+/// server.restart(); // as after a crash: same port, PKI and database
+/// let refusing = TestServer::start_with(0, ServerCert::Expired);
+/// # let _ = (ca_pem, refusing);
+/// ```
+pub struct TestServer {
+    info: Value,
+    dir: PathBuf,
+    running: bool,
+    /// The server process when `restart` launched it (the harness launches the first one).
+    child: Option<std::process::Child>,
+}
+
+impl TestServer {
+    /// Starts a server presenting the good certificate; `port` 0 lets the harness pick one.
+    pub fn start(port: u16) -> Self {
+        Self::start_with(port, ServerCert::Good)
+    }
+
+    /// Starts a server presenting `server_cert` (the refusals of a wrong host name or an
+    /// expired certificate are tested against [`ServerCert::WrongHost`] and [`ServerCert::Expired`]).
+    pub fn start_with(port: u16, server_cert: ServerCert) -> Self {
+        let dir = crate::scratch("pykmip");
+        let output = Command::new(harness())
+            .args(["start", "--dir"])
+            .arg(&dir)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--json",
+                "--server-cert",
+                server_cert.flag(),
+            ])
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("run conformance/pykmip/kmip-test-server");
+        assert!(
+            output.status.success(),
+            "kmip-test-server start failed ({}); see the lines above",
+            output.status
+        );
+        // The guard exists before anything else can panic, so the server is always stopped.
+        let mut server = Self {
+            info: Value::Null,
+            dir,
+            running: true,
+            child: None,
+        };
+        server.info =
+            serde_json::from_slice(&output.stdout).expect("kmip-test-server --json output");
+        assert!(
+            server.info["pid"].as_u64().is_some(),
+            "no pid in {}",
+            server.info
+        );
+        server
+    }
+
+    /// The TCP port.
+    pub fn port(&self) -> u16 {
+        self.info["port"].as_u64().expect("port") as u16
+    }
+
+    /// The server process id.
+    pub fn pid(&self) -> u32 {
+        self.info["pid"].as_u64().expect("pid") as u32
+    }
+
+    /// A string value of the harness's JSON report (`client_cn`, `wrong_host_name`, ...).
+    pub fn value(&self, key: &str) -> &str {
+        self.info[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no `{key}` in {}", self.info))
+    }
+
+    /// A file path of the harness's JSON report (`ca`, `client_cert`, `wrong_ca`, ...).
+    pub fn path(&self, key: &str) -> PathBuf {
+        PathBuf::from(self.value(key))
+    }
+
+    /// The contents of a file of the report.
+    pub fn pem(&self, key: &str) -> Vec<u8> {
+        std::fs::read(self.path(key))
+            .unwrap_or_else(|e| panic!("read {}: {e}", self.path(key).display()))
+    }
+
+    /// The server's state directory (PKI, configuration, logs, database).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Stops the server (SIGINT by PID, through the harness); idempotent.
+    pub fn stop(&mut self) {
+        if !self.running {
+            return;
+        }
+        self.running = false;
+        let status = Command::new(harness())
+            .args(["stop", "--dir"])
+            .arg(&self.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .status();
+        if !matches!(status, Ok(s) if s.success()) {
+            let why = format!(
+                "kmip-test-server stop --dir {} failed: {status:?}",
+                self.dir.display()
+            );
+            // A server left running must fail the test, but a second panic while one is
+            // already unwinding would abort the whole test binary.
+            if std::thread::panicking() {
+                eprintln!("{why}");
+            } else {
+                panic!("{why}");
+            }
+        }
+    }
+
+    /// Kills the server at once (SIGKILL to its process group, which it leads), as a crash
+    /// would; waits until the process is gone. A graceful stop takes PyKMIP over 10 s while
+    /// clients hold connections open (it joins every session thread with a 10 s timeout).
+    pub fn kill(&mut self) {
+        if !self.running {
+            return;
+        }
+        self.running = false;
+        let pid = self.pid();
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{pid}")])
+            .status();
+        let proc = PathBuf::from(format!("/proc/{pid}"));
+        let start = Instant::now();
+        // Gone (or a zombie waiting for its parent), and its listening socket closed.
+        let address = ([127, 0, 0, 1], self.port()).into();
+        while (proc.exists() && !is_zombie(&proc))
+            || TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok()
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "PID {pid} survived SIGKILL"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if let Some(mut child) = self.child.take() {
+            let _ = child.wait();
+        }
+    }
+
+    /// Kills the server and starts it again on the same port with the same PKI, configuration
+    /// and database (the harness's `start` would make a new PKI), then waits until it answers.
+    /// Launched like the harness does it (own process group, PID in `DIR/server.pid`), so
+    /// `stop` and the harness's `stop` work on it as before.
+    pub fn restart(&mut self) {
+        self.kill();
+        let venv = self.path("venv");
+        let log = self.dir.join("logs").join("restart-stdout.log");
+        let stdout = std::fs::File::create(log).expect("log file");
+        let child = Command::new(venv.join("bin").join("pykmip-server"))
+            .arg("-f")
+            .arg(self.path("config"))
+            .arg("-l")
+            .arg(self.path("log"))
+            .current_dir(&self.dir)
+            .env("PYTHONWARNINGS", "ignore")
+            .stdin(Stdio::null())
+            .stdout(stdout.try_clone().expect("log file"))
+            .stderr(stdout)
+            .process_group(0)
+            .spawn()
+            .expect("start pykmip-server");
+        let pid = child.id();
+        std::fs::write(self.dir.join("server.pid"), format!("{pid}\n")).expect("write server.pid");
+        self.info["pid"] = pid.into();
+        self.child = Some(child);
+        self.running = true;
+        // Ready when a mutual-TLS round trip works, checked as the harness does it.
+        let probe = Command::new(venv.join("bin").join("python"))
+            .arg(harness().with_file_name("probe.py"))
+            .arg("--config")
+            .arg(self.path("client_config"))
+            .args(["--section", "probe", "--wait", "30"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .status()
+            .expect("run probe.py");
+        assert!(
+            probe.success(),
+            "the restarted server did not answer; see {}",
+            self.dir.display()
+        );
+    }
+}
+
+fn is_zombie(proc: &Path) -> bool {
+    std::fs::read_to_string(proc.join("stat"))
+        .map(|stat| {
+            stat.rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+        .unwrap_or(true)
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The harness launcher, from this crate's directory.
+fn harness() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../pykmip/kmip-test-server")
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind 127.0.0.1:0")
+        .local_addr()
+        .expect("local address")
+        .port()
+}
+
+/// Waits until something accepts TCP connections on 127.0.0.1:`port`.
+pub fn wait_listening(port: u16, within: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < within {
+        // Closed at once: the server sees a harmless empty connection.
+        if TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(500))
+            .is_ok()
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("nothing listens on 127.0.0.1:{port} after {within:?}");
+}
