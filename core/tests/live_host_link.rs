@@ -18,7 +18,7 @@ use kmipkit::platform::{BoxFuture, Platform};
 use kmipkit::spec::{Operation, ProtocolVersion};
 use kmipkit::transport::{Cluster, Endpoint, HostLink, Peer, PoolSettings, Timeouts, Transport};
 use kmipkit::ttlv::Limits;
-use support::pykmip::TestServer;
+use support::pykmip::{TestServer, TlsIdentity};
 
 fn timeouts() -> Timeouts {
     Timeouts {

@@ -3,7 +3,7 @@
 
 use kmipkit::keys::SecretBytes;
 use kmipkit::message::{Attribute, AttributeReference, Attributes};
-use kmipkit::spec::ProtocolVersion;
+use kmipkit::spec::{CryptographicUsageMask, ProtocolVersion};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -78,6 +78,17 @@ pub fn name_or_hex(name: Option<&'static str>, value: u32) -> String {
 pub fn attribute(name: &str, value: &Bound<'_, PyAny>) -> PyResult<Attribute> {
     Attribute::from_plain(name, &to_json(value, 0)?)
         .map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// A usage mask from a list of names (`["Encrypt", "Decrypt"]`) or an integer, read as the
+/// core reads the `CryptographicUsageMask` attribute.
+pub fn usage_mask(value: &Bound<'_, PyAny>) -> PyResult<CryptographicUsageMask> {
+    match attribute("CryptographicUsageMask", value)? {
+        Attribute::CryptographicUsageMask(mask) => Ok(mask),
+        _ => Err(PyValueError::new_err(
+            "usage must be a list of usage mask names or an integer",
+        )),
+    }
 }
 
 /// Attributes from `(name, value)` pairs.
