@@ -1,0 +1,236 @@
+//! The key of one stream, once the model found it: [`SealingKey`] to encrypt, [`OpeningKey`] to
+//! decrypt. Everything from here on is local and synchronous.
+
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::sync::Arc;
+
+use super::pump::{CopyError, copy};
+use super::push::Opener;
+#[cfg(not(target_arch = "wasm32"))]
+use super::push::Sealer;
+use crate::envelope::format::{Decryptor, Encryptor, Header, KeyRef, Params, to_io};
+use crate::error::{Error, Result};
+use crate::keys::SecretBytes;
+
+/// A data key and the header fields naming it: what encrypts one or more streams.
+///
+/// Made by [`Model1::sealing_key`](crate::envelope::model1::Model1::sealing_key) and
+/// [`Model2::sealing_key`](crate::envelope::model2::Model2::sealing_key), or by
+/// [`SealingKey::new`] for a key managed elsewhere. Every stream gets a fresh random salt, so one
+/// key may seal many. `Debug` shows the key reference only.
+///
+/// ```
+/// # #[cfg(not(target_arch = "wasm32"))] {
+/// use std::sync::Arc;
+/// use kmipkit::envelope::format::{KeyRef, Params};
+/// use kmipkit::envelope::streaming::SealingKey;
+/// use kmipkit::keys::SecretBytes;
+/// let key_ref = KeyRef { name: "orders".into(), version: 1, uid: "42".into() };
+/// let key = SealingKey::new(Arc::new(SecretBytes::from(vec![7u8; 32])), Params::new(key_ref))?;
+/// let mut ciphertext = Vec::new();
+/// let n = key.encrypt_stream(&b"hello"[..], &mut ciphertext, b"ctx").unwrap();
+/// assert_eq!(n, 5);
+/// # }
+/// # Ok::<(), kmipkit::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct SealingKey {
+    key: Arc<SecretBytes>,
+    params: Params,
+}
+
+impl SealingKey {
+    /// `key` (32 bytes) with the header parameters that name it (and carry its wrapped form).
+    pub fn new(key: Arc<SecretBytes>, params: Params) -> Result<Self> {
+        data_key(&key)?;
+        Ok(Self { key, params })
+    }
+
+    /// The key reference the ciphertext headers will carry.
+    pub fn key_ref(&self) -> &KeyRef {
+        &self.params.key_ref
+    }
+
+    /// The header parameters.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// A streaming encryptor into `writer`, its header written: for a caller that runs its own
+    /// copy loop ([`copy`] is one). Call [`Encryptor::finish`] at the end.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn encryptor<W: Write>(&self, writer: W, context: &[u8]) -> io::Result<Encryptor<W>> {
+        let key = data_key(&self.key).map_err(to_io)?;
+        Encryptor::new(writer, key, &self.params, context)
+    }
+
+    /// A push encryptor: feed it plaintext, take ciphertext out.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn sealer(&self, context: &[u8]) -> Result<Sealer> {
+        Sealer::new(data_key(&self.key)?, &self.params, context)
+    }
+
+    /// Encrypts everything `reader` yields into `writer` (header, frames, final frame) and
+    /// returns the number of plaintext bytes. Errors carry a kmipkit [`Error`] where there is one
+    /// ([`format::error_of`](crate::envelope::format::error_of)).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn encrypt_stream<R: Read, W: Write>(
+        &self,
+        mut reader: R,
+        writer: W,
+        context: &[u8],
+    ) -> io::Result<u64> {
+        let mut encryptor = self.encryptor(writer, context)?;
+        let n = copy(&mut reader, &mut encryptor).map_err(CopyError::into_io)?;
+        encryptor.finish()?;
+        Ok(n)
+    }
+}
+
+impl fmt::Debug for SealingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SealingKey")
+            .field("key_ref", &self.params.key_ref)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The key that opens one ciphertext, with its header: checked by the model against the key
+/// the caller expects before the key was fetched.
+///
+/// Made by [`Model1::opening_key`](crate::envelope::model1::Model1::opening_key) and
+/// [`Model2::opening_key`](crate::envelope::model2::Model2::opening_key), or by
+/// [`OpeningKey::new`] for a key managed elsewhere. `Debug` shows the key reference only.
+///
+/// ```
+/// # #[cfg(not(target_arch = "wasm32"))] {
+/// use std::sync::Arc;
+/// use kmipkit::envelope::format::{Header, KeyRef, Params, seal};
+/// use kmipkit::envelope::streaming::OpeningKey;
+/// use kmipkit::keys::SecretBytes;
+/// let key_ref = KeyRef { name: "orders".into(), version: 1, uid: "42".into() };
+/// let ciphertext = seal(&[7; 32], &Params::new(key_ref), b"ctx", b"hello")?;
+/// let mut body = &ciphertext[..];
+/// let header = Header::read_from(&mut body).unwrap();
+/// let key = OpeningKey::new(Arc::new(SecretBytes::from(vec![7u8; 32])), header)?;
+/// let mut plaintext = Vec::new();
+/// assert_eq!(key.decrypt_stream(body, &mut plaintext, b"ctx").unwrap(), 5);
+/// assert_eq!(plaintext, b"hello");
+/// # }
+/// # Ok::<(), kmipkit::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct OpeningKey {
+    key: Arc<SecretBytes>,
+    header: Header,
+    key_ref: KeyRef,
+    detour: Option<String>,
+}
+
+impl OpeningKey {
+    /// `key` (32 bytes) for the message whose header is `header`.
+    pub fn new(key: Arc<SecretBytes>, header: Header) -> Result<Self> {
+        data_key(&key)?;
+        let key_ref = header.key_ref.clone();
+        Ok(Self {
+            key,
+            header,
+            key_ref,
+            detour: None,
+        })
+    }
+
+    /// Replaces the key reference reported by [`OpeningKey::key_ref`].
+    #[cfg(feature = "net")]
+    pub(crate) fn reporting(mut self, key_ref: KeyRef, detour: Option<String>) -> Self {
+        self.key_ref = key_ref;
+        self.detour = detour;
+        self
+    }
+
+    /// The key that opens the message: for Model 1 the KEK version its DEK is protected under
+    /// now, for Model 2 the key version in the header.
+    pub fn key_ref(&self) -> &KeyRef {
+        &self.key_ref
+    }
+
+    /// The header of the message.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// A sentence for the user when the key was not on the first server asked (Model 2).
+    pub fn detour(&self) -> Option<&str> {
+        self.detour.as_deref()
+    }
+
+    /// A streaming decryptor of the body that follows the header in `body`. A wrong key or
+    /// context fails here, on the key commitment, before any frame is read.
+    pub fn decryptor<R: Read>(&self, body: R, context: &[u8]) -> Result<Decryptor<R>> {
+        Decryptor::new(body, &self.header, data_key(&self.key)?, context)
+    }
+
+    /// A push decryptor of the body: feed it ciphertext, take verified plaintext out.
+    pub fn opener(&self, context: &[u8]) -> Result<Opener> {
+        Opener::new(&self.header, data_key(&self.key)?, context)
+    }
+
+    /// Decrypts the body in `body` into `writer` and returns the number of plaintext bytes.
+    /// Errors carry a kmipkit [`Error`] where there is one
+    /// ([`format::error_of`](crate::envelope::format::error_of)); what was written before an error
+    /// is unauthenticated.
+    pub fn decrypt_stream<R: Read, W: Write>(
+        &self,
+        body: R,
+        mut writer: W,
+        context: &[u8],
+    ) -> io::Result<u64> {
+        let mut decryptor = self.decryptor(body, context).map_err(to_io)?;
+        let n = copy(&mut decryptor, &mut writer).map_err(CopyError::into_io)?;
+        writer.flush()?;
+        Ok(n)
+    }
+
+    /// Decrypts the body in `body` and encrypts it again under `to` into `writer`, one frame at a
+    /// time; returns the writer (for the caller to commit) and the number of plaintext bytes.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn reencrypt<R: Read, W: Write>(
+        &self,
+        body: R,
+        to: &SealingKey,
+        writer: W,
+        context: &[u8],
+    ) -> std::result::Result<(W, u64), CopyError> {
+        let mut decryptor = self
+            .decryptor(body, context)
+            .map_err(|e| CopyError::Read(to_io(e)))?;
+        let mut encryptor = to.encryptor(writer, context).map_err(CopyError::Write)?;
+        let n = copy(&mut decryptor, &mut encryptor)?;
+        let writer = encryptor.finish().map_err(CopyError::Write)?;
+        Ok((writer, n))
+    }
+}
+
+impl fmt::Debug for OpeningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OpeningKey")
+            .field("key_ref", &self.key_ref)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The 32 bytes of a data key; an error (never a panic) for another length, or for a key made
+/// before `fork()` in a child process, whose protected memory it did not inherit.
+fn data_key(key: &SecretBytes) -> Result<&[u8; 32]> {
+    if !key.is_available() {
+        return Err(Error::Encode {
+            what: "data key".into(),
+            reason: "it was made before fork() and its protected memory is not inherited by the child process; make or unlock keys after forking".into(),
+        });
+    }
+    key.expose().try_into().map_err(|_| Error::Encode {
+        what: "data key".into(),
+        reason: format!("an AES-256 key has 32 bytes, not {}", key.len()),
+    })
+}
