@@ -19,8 +19,9 @@ use crate::keys::SecretBytes;
 /// decrypt, ask the caller's model ([`Model1::opening_key`], [`Model2::opening_key`]).
 ///
 /// [`Model2::opening_key`]: crate::envelope::model2::Model2::opening_key
+///
+/// The format has these two kinds only: a header with a wrapped DEK, or without.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Sealed {
     /// Model 1: a DEK protected under a KEK, carried in the header (whose key reference names the
     /// same KEK).
