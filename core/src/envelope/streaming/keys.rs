@@ -6,10 +6,10 @@ use std::io::{self, Read, Write};
 use std::sync::Arc;
 
 use super::pump::{CopyError, copy};
-use super::push::Opener;
+use super::push::{Opener, Sealer};
 #[cfg(not(target_arch = "wasm32"))]
-use super::push::Sealer;
-use crate::envelope::format::{Decryptor, Encryptor, Header, KeyRef, Params, to_io};
+use crate::envelope::format::Encryptor;
+use crate::envelope::format::{Decryptor, Header, KeyRef, Params, to_io};
 use crate::error::{Error, Result};
 use crate::keys::SecretBytes;
 
@@ -69,6 +69,12 @@ impl SealingKey {
     #[cfg(not(target_arch = "wasm32"))]
     pub fn sealer(&self, context: &[u8]) -> Result<Sealer> {
         Sealer::new(data_key(&self.key)?, &self.params, context)
+    }
+
+    /// A push encryptor under the caller's salt: 32 fresh random bytes, never reused with this
+    /// key (for hosts that supply the randomness, such as WebAssembly's).
+    pub fn sealer_with_salt(&self, context: &[u8], salt: [u8; 32]) -> Result<Sealer> {
+        Sealer::with_salt(data_key(&self.key)?, &self.params, context, salt)
     }
 
     /// Encrypts everything `reader` yields into `writer` (header, frames, final frame) and

@@ -208,6 +208,11 @@ fn sealing_and_opening_keys_stream_with_a_fixed_key() {
         1000
     );
     assert_eq!(back, plaintext);
+    // Pushed under a given salt: the same bytes as in memory.
+    let mut sealer = sealing.sealer_with_salt(b"ctx", SALT).unwrap();
+    let mut pushed = sealer.update(&plaintext).unwrap();
+    sealer.finish_into(&mut pushed).unwrap();
+    assert_eq!(pushed, sealed(1000));
     // A wrong context: the kmipkit error inside the I/O error.
     let err = opening.decrypt_stream(body, Vec::new(), b"x").unwrap_err();
     assert_eq!(error_of(&err).unwrap().kind(), ErrorKind::Integrity);
