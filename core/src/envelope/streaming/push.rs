@@ -123,6 +123,13 @@ impl Opener {
 
     /// Feeds body bytes and appends the plaintext of the frames that verified to `out`.
     pub fn update_into(&mut self, mut ciphertext: &[u8], out: &mut Plaintext) -> Result<()> {
+        // Room for every frame this call can release, made at once and at least doubling:
+        // `Plaintext` grows exactly (it wipes what it leaves), so growing it frame by frame, or
+        // call by call, would copy quadratically.
+        let needed = ciphertext.len() + self.window;
+        if out.capacity() - out.len() < needed {
+            out.reserve(needed.max(out.len()));
+        }
         loop {
             let fed = self.decryptor.get_mut();
             let take = ciphertext.len().min(self.window - fed.len());
