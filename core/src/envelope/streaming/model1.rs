@@ -53,6 +53,15 @@ pub fn sealed_by(header: &Header) -> Result<Sealed> {
 impl Model1 {
     /// A new DEK from the key manager ([`Model1::create_dek`]) ready to seal streams, its
     /// protected form going into each header. The KEK must exist ([`Model1::ensure_kek`]).
+    ///
+    /// ```no_run
+    /// # async fn run(model: kmipkit::envelope::model1::Model1) -> kmipkit::error::Result<()> {
+    /// let key = model.sealing_key().await?; // the key-manager round trips
+    /// let mut sealer = key.sealer(b"table=orders")?; // local from here on
+    /// let mut ciphertext = sealer.update(b"row 1")?;
+    /// sealer.finish_into(&mut ciphertext)?;
+    /// # Ok(()) }
+    /// ```
     pub async fn sealing_key(&self) -> Result<SealingKey> {
         let (dek, protected) = self.create_dek().await?;
         self.sealing_key_with(Arc::new(dek), &protected)
@@ -85,6 +94,20 @@ impl Model1 {
     /// to be under this model's KEK (any version) before the cache or the key manager is asked,
     /// then unlocked ([`Model1::unlock_header`]). [`OpeningKey::key_ref`] is the KEK version
     /// that protects the DEK now.
+    ///
+    /// ```no_run
+    /// # async fn run(
+    /// #     model: kmipkit::envelope::model1::Model1,
+    /// #     file: std::fs::File,
+    /// # ) -> Result<(), Box<dyn std::error::Error>> {
+    /// use kmipkit::envelope::format::Header;
+    /// let mut input = std::io::BufReader::new(file);
+    /// let header = Header::read_from(&mut input)?;
+    /// let key = model.opening_key(&header).await?; // refused if not under the model's KEK
+    /// let mut decryptor = key.decryptor(input, b"table=orders")?;
+    /// std::io::copy(&mut decryptor, &mut std::io::sink())?;
+    /// # Ok(()) }
+    /// ```
     pub async fn opening_key(&self, header: &Header) -> Result<OpeningKey> {
         let protected = self.protected_dek(header)?;
         let key = self.unlock_header(header).await?;

@@ -106,6 +106,30 @@ impl Model2 {
 
     /// A push decryptor of the body after `header` (collected with a
     /// [`HeaderBuffer`](super::HeaderBuffer)), for `id` only ([`Model2::opening_key`]).
+    ///
+    /// ```no_run
+    /// # async fn run(model: kmipkit::envelope::model2::Model2, chunks: Vec<Vec<u8>>) -> kmipkit::error::Result<()> {
+    /// use kmipkit::envelope::format::Plaintext;
+    /// use kmipkit::envelope::model2::DecryptPolicy;
+    /// use kmipkit::envelope::streaming::HeaderBuffer;
+    /// let (mut header_buffer, mut opener, mut out) = (HeaderBuffer::new(), None, Plaintext::default());
+    /// for chunk in &chunks {
+    ///     let body = match &mut opener {
+    ///         Some(_) => &chunk[..],
+    ///         None => match header_buffer.feed(chunk)? {
+    ///             None => continue, // more header to come
+    ///             Some((header, used)) => {
+    ///                 let policy = DecryptPolicy::default();
+    ///                 opener = Some(model.start_decrypt("C-1042", &header, b"t=inv", policy).await?);
+    ///                 &chunk[used..]
+    ///             }
+    ///         },
+    ///     };
+    ///     opener.as_mut().expect("started").update_into(body, &mut out)?;
+    /// }
+    /// opener.expect("a whole header").finish_into(&mut out)?;
+    /// # Ok(()) }
+    /// ```
     pub async fn start_decrypt(
         &self,
         id: &str,
