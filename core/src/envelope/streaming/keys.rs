@@ -7,9 +7,7 @@ use std::sync::Arc;
 
 use super::pump::{CopyError, copy};
 use super::push::{Opener, Sealer};
-#[cfg(not(target_arch = "wasm32"))]
-use crate::envelope::format::Encryptor;
-use crate::envelope::format::{Decryptor, Header, KeyRef, Params, to_io};
+use crate::envelope::format::{Decryptor, Encryptor, Header, KeyRef, Params, to_io};
 use crate::error::{Error, Result};
 use crate::keys::SecretBytes;
 
@@ -18,7 +16,9 @@ use crate::keys::SecretBytes;
 /// Made by [`Model1::sealing_key`](crate::envelope::model1::Model1::sealing_key) and
 /// [`Model2::sealing_key`](crate::envelope::model2::Model2::sealing_key), or by
 /// [`SealingKey::new`] for a key managed elsewhere. Every stream gets a fresh random salt, so one
-/// key may seal many. `Debug` shows the key reference only.
+/// key may seal many: from the operating system, or from the source given with
+/// [`SealingKey::with_random`] (required on wasm32, where the host supplies randomness).
+/// `Debug` shows the key reference only.
 ///
 /// ```
 /// # #[cfg(not(target_arch = "wasm32"))] {
@@ -38,13 +38,45 @@ use crate::keys::SecretBytes;
 pub struct SealingKey {
     key: Arc<SecretBytes>,
     params: Params,
+    random: Option<RandomFill>,
 }
+
+/// A source of random bytes: fills the slice or fails.
+pub type RandomFill = Arc<dyn Fn(&mut [u8]) -> Result<()> + Send + Sync>;
 
 impl SealingKey {
     /// `key` (32 bytes) with the header parameters that name it (and carry its wrapped form).
     pub fn new(key: Arc<SecretBytes>, params: Params) -> Result<Self> {
         data_key(&key)?;
-        Ok(Self { key, params })
+        Ok(Self {
+            key,
+            params,
+            random: None,
+        })
+    }
+
+    /// Takes each stream's salt from `fill` instead of the operating system: a host's
+    /// generator (WebAssembly, a C caller's), or the client's platform source. It must give
+    /// cryptographically random bytes: a salt repeated under one key repeats the AES-GCM key and
+    /// nonces (FORMAT.md §5).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use kmipkit::envelope::format::{KeyRef, Params};
+    /// use kmipkit::envelope::streaming::SealingKey;
+    /// use kmipkit::keys::SecretBytes;
+    /// let key_ref = KeyRef { name: "orders".into(), version: 1, uid: "42".into() };
+    /// let key = SealingKey::new(Arc::new(SecretBytes::from(vec![7u8; 32])), Params::new(key_ref))?
+    ///     .with_random(|_| Err(kmipkit::Error::Encode { what: "salt".into(), reason: "no entropy".into() }));
+    /// assert!(key.sealer(b"").is_err()); // the source's failure, never a fixed salt
+    /// # Ok::<(), kmipkit::Error>(())
+    /// ```
+    pub fn with_random(
+        mut self,
+        fill: impl Fn(&mut [u8]) -> Result<()> + Send + Sync + 'static,
+    ) -> Self {
+        self.random = Some(Arc::new(fill));
+        self
     }
 
     /// The key reference the ciphertext headers will carry.
@@ -59,28 +91,30 @@ impl SealingKey {
 
     /// A streaming encryptor into `writer`, its header written: for a caller that runs its own
     /// copy loop ([`copy`] is one). Call [`Encryptor::finish`] at the end.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn encryptor<W: Write>(&self, writer: W, context: &[u8]) -> io::Result<Encryptor<W>> {
         let key = data_key(&self.key).map_err(to_io)?;
-        Encryptor::new(writer, key, &self.params, context)
+        let salt = self.salt().map_err(to_io)?;
+        Encryptor::with_salt(writer, key, &self.params, context, salt)
     }
 
     /// A push encryptor: feed it plaintext, take ciphertext out.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn sealer(&self, context: &[u8]) -> Result<Sealer> {
-        Sealer::new(data_key(&self.key)?, &self.params, context)
+        Sealer::with_salt(data_key(&self.key)?, &self.params, context, self.salt()?)
     }
 
-    /// A push encryptor under the caller's salt: 32 fresh random bytes, never reused with this
-    /// key (for hosts that supply the randomness, such as WebAssembly's).
-    pub fn sealer_with_salt(&self, context: &[u8], salt: [u8; 32]) -> Result<Sealer> {
-        Sealer::with_salt(data_key(&self.key)?, &self.params, context, salt)
+    /// A fresh salt for one stream.
+    fn salt(&self) -> Result<[u8; 32]> {
+        let mut salt = [0u8; 32];
+        match &self.random {
+            Some(fill) => fill(&mut salt)?,
+            None => system_random(&mut salt)?,
+        }
+        Ok(salt)
     }
 
     /// Encrypts everything `reader` yields into `writer` (header, frames, final frame) and
     /// returns the number of plaintext bytes. Errors carry a kmipkit [`Error`] where there is one
     /// ([`format::error_of`](crate::envelope::format::error_of)).
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn encrypt_stream<R: Read, W: Write>(
         &self,
         mut reader: R,
@@ -200,7 +234,6 @@ impl OpeningKey {
 
     /// Decrypts the body in `body` and encrypts it again under `to` into `writer`, one frame at a
     /// time; returns the writer (for the caller to commit) and the number of plaintext bytes.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn reencrypt<R: Read, W: Write>(
         &self,
         body: R,
@@ -224,6 +257,21 @@ impl fmt::Debug for OpeningKey {
             .field("key_ref", &self.key_ref)
             .finish_non_exhaustive()
     }
+}
+
+/// Random bytes from the operating system.
+#[cfg(not(target_arch = "wasm32"))]
+fn system_random(out: &mut [u8]) -> Result<()> {
+    crate::envelope::format::fill_random(out)
+}
+
+/// wasm32 has no operating system to ask: the host's source is required.
+#[cfg(target_arch = "wasm32")]
+fn system_random(_: &mut [u8]) -> Result<()> {
+    Err(Error::Encode {
+        what: "ciphertext salt".into(),
+        reason: "this platform has no random source of its own: give the sealing key one with SealingKey::with_random".into(),
+    })
 }
 
 /// The 32 bytes of a data key; an error (never a panic) for another length, or for a key made

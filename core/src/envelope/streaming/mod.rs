@@ -38,7 +38,7 @@ mod push;
 #[cfg(test)]
 mod tests;
 
-pub use keys::{OpeningKey, SealingKey};
+pub use keys::{OpeningKey, RandomFill, SealingKey};
 #[cfg(feature = "net")]
 pub use model1::{Sealed, sealed_by};
 pub use pump::{CopyError, copy};

@@ -5,9 +5,7 @@ use std::io::{self, Read, Write};
 use std::sync::Arc;
 
 use super::keys::{OpeningKey, SealingKey};
-use super::push::Opener;
-#[cfg(not(target_arch = "wasm32"))]
-use super::push::Sealer;
+use super::push::{Opener, Sealer};
 use crate::envelope::format::{Header, KeyRef, Params, to_io};
 use crate::envelope::model1::{Model1, ProtectedDek, protected_dek_of_header};
 use crate::error::Result;
@@ -127,7 +125,6 @@ impl Model1 {
     /// assert_eq!(plaintext, b"row 1");
     /// # Ok(()) }
     /// ```
-    #[cfg(not(target_arch = "wasm32"))]
     pub async fn encrypt_stream<R: Read, W: Write>(
         &self,
         reader: R,
@@ -153,7 +150,6 @@ impl Model1 {
     }
 
     /// A push encryptor under a new DEK ([`Model1::sealing_key`]).
-    #[cfg(not(target_arch = "wasm32"))]
     pub async fn start_encrypt(&self, context: &[u8]) -> Result<Sealer> {
         self.sealing_key().await?.sealer(context)
     }

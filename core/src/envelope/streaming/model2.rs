@@ -4,9 +4,7 @@
 use std::io::{self, Read, Write};
 
 use super::keys::{OpeningKey, SealingKey};
-use super::push::Opener;
-#[cfg(not(target_arch = "wasm32"))]
-use super::push::Sealer;
+use super::push::{Opener, Sealer};
 use crate::envelope::format::{Header, Params, to_io};
 use crate::envelope::model2::{DecryptPolicy, Model2};
 use crate::error::{Error, Result};
@@ -57,7 +55,6 @@ impl Model2 {
     /// assert_eq!(plaintext, b"invoice 7");
     /// # Ok(()) }
     /// ```
-    #[cfg(not(target_arch = "wasm32"))]
     pub async fn encrypt_stream<R: Read, W: Write>(
         &self,
         id: &str,
@@ -99,7 +96,6 @@ impl Model2 {
     }
 
     /// A push encryptor for `id` ([`Model2::sealing_key`]).
-    #[cfg(not(target_arch = "wasm32"))]
     pub async fn start_encrypt(&self, id: &str, context: &[u8]) -> Result<Sealer> {
         self.sealing_key(id).await?.sealer(context)
     }

@@ -208,11 +208,34 @@ fn sealing_and_opening_keys_stream_with_a_fixed_key() {
         1000
     );
     assert_eq!(back, plaintext);
-    // Pushed under a given salt: the same bytes as in memory.
-    let mut sealer = sealing.sealer_with_salt(b"ctx", SALT).unwrap();
+    // Salts from the key's own source: pulled or pushed, the same bytes as in memory.
+    let fixed = sealing.clone().with_random(|out| {
+        out.fill(3);
+        Ok(())
+    });
+    let mut pulled = Vec::new();
+    fixed
+        .encrypt_stream(&plaintext[..], &mut pulled, b"ctx")
+        .unwrap();
+    assert_eq!(pulled, sealed(1000));
+    let mut sealer = fixed.sealer(b"ctx").unwrap();
     let mut pushed = sealer.update(&plaintext).unwrap();
     sealer.finish_into(&mut pushed).unwrap();
     assert_eq!(pushed, sealed(1000));
+    // A failing source fails the stream, before anything is written.
+    let broken = sealing.clone().with_random(|_| {
+        Err(crate::Error::Encode {
+            what: "salt".into(),
+            reason: "no entropy".into(),
+        })
+    });
+    let mut nothing = Vec::new();
+    let err = broken
+        .encrypt_stream(&plaintext[..], &mut nothing, b"ctx")
+        .unwrap_err();
+    assert!(error_of(&err).unwrap().to_string().contains("no entropy"));
+    assert!(nothing.is_empty());
+    assert!(broken.sealer(b"ctx").is_err());
     // A wrong context: the kmipkit error inside the I/O error.
     let err = opening.decrypt_stream(body, Vec::new(), b"x").unwrap_err();
     assert_eq!(error_of(&err).unwrap().kind(), ErrorKind::Integrity);
