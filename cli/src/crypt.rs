@@ -6,19 +6,21 @@
 //! current version (the newest Active one, [`Model1::current`]). Decryption takes the expected
 //! key from the caller, never from the file: `--kek NAME` or `[key] name` (Model 1, any version of
 //! that KEK), `--for ID` (Model 2); a file under another key is refused with exit 6 (the code of
-//! "wrong key"), and with no expected key at all the command is refused (exit 2). Data flows through the core's streaming `Encryptor`/`Decryptor` (64 KiB frames), so
-//! memory stays constant whatever the size.
+//! "wrong key"), and with no expected key at all the command is refused (exit 2). The key, and
+//! the check that a file is under the expected one, come from the core's streaming
+//! ([`kmipkit::envelope::streaming`]); data flows through its `Encryptor`/`Decryptor` (64 KiB
+//! frames) and its copy loop, so memory stays constant whatever the size.
 
-use std::io::{self, Read, Write};
+use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
 use kmipkit::client::Client;
 use kmipkit::config::Config;
-use kmipkit::envelope::format::{self, Decryptor, Encryptor, Header, KeyRef, Params};
-use kmipkit::envelope::model1::{Model1, ProtectedDek, dek_array};
+use kmipkit::envelope::format::{self, Header, KeyRef};
+use kmipkit::envelope::model1::{Model1, ProtectedDek};
 use kmipkit::envelope::model2::{DecryptPolicy, Model2};
-use kmipkit::keys::SecretBytes;
+use kmipkit::envelope::streaming::{CopyError, OpeningKey, Sealed, SealingKey, copy, sealed_by};
 use serde_json::json;
 
 use crate::args::{ContextArgs, DecryptArgs, EncryptArgs};
@@ -27,9 +29,6 @@ use crate::exit::{CliResult, Exit, Failure};
 use crate::files::{Input, Output};
 use crate::output::Out;
 use crate::progress::{Bar, Counting};
-
-/// Buffer size of the copy loops: one frame.
-const CHUNK: usize = 64 * 1024;
 
 /// `kmipkit encrypt`.
 pub fn encrypt(ctx: &Ctx, args: EncryptArgs, show_progress: bool) -> CliResult {
@@ -46,7 +45,7 @@ pub fn encrypt(ctx: &Ctx, args: EncryptArgs, show_progress: bool) -> CliResult {
         ctx.out
     };
     ctx.with_client(async move |client, config| {
-        let (dek, params, model) = encryption_key(&client, &config, &args).await?;
+        let (key, model) = encryption_key(&client, &config, &args).await?;
         let mut bar = Bar::bytes("encrypting", input.len(), show_progress);
         let input_name = input.name();
         let mut reader = Counting {
@@ -54,22 +53,20 @@ pub fn encrypt(ctx: &Ctx, args: EncryptArgs, show_progress: bool) -> CliResult {
             bar: &mut bar,
             count: 0,
         };
-        let mut encryptor = Encryptor::new(output, dek_array(&dek)?, &params, &context)
+        let mut encryptor = key
+            .encryptor(output, &context)
             .map_err(|e| stream_error(e, "write", args.output.as_deref()))?;
-        drop(dek);
-        pump(
-            &mut reader,
-            &mut encryptor,
-            &input_name,
-            args.output.as_deref(),
-        )?;
+        let key_ref = key.key_ref().clone();
+        drop(key);
+        copy(&mut reader, &mut encryptor)
+            .map_err(|e| copy_failure(e, &input_name, args.output.as_deref()))?;
         let output = encryptor
             .finish()
             .map_err(|e| stream_error(e, "write", args.output.as_deref()))?;
         output.commit()?;
         let bytes = reader.count;
         bar.finish();
-        let key = &params.key_ref;
+        let key = &key_ref;
         out.line(format!(
             "encrypted {} from {input_name} with {} (key {} version {}, id {}){}",
             crate::output::size(bytes),
@@ -96,36 +93,31 @@ pub fn encrypt(ctx: &Ctx, args: EncryptArgs, show_progress: bool) -> CliResult {
     })
 }
 
-/// The data key, the header parameters and the model number for `encrypt`.
+/// The data key with its header fields, and the model number, for `encrypt`.
 async fn encryption_key(
     client: &Arc<Client>,
     config: &Config,
     args: &EncryptArgs,
-) -> CliResult<(Arc<SecretBytes>, Params, u8)> {
+) -> CliResult<(SealingKey, u8)> {
     if let Some(id) = &args.for_id {
         // The current (highest Active) version, created on first use; refused when none is
         // Active.
         let model = Model2::new(client.clone(), args.prefix.clone())?;
-        let (key_ref, key) = model.encryption_key(id).await.map_err(key_state)?;
-        return Ok((key, Params::new(key_ref), 2));
+        return Ok((model.sealing_key(id).await.map_err(key_state)?, 2));
     }
-    let (dek, protected) = match &args.dek {
+    let key = match &args.dek {
         Some(path) => {
             let protected = read_protected(path)?;
             let model = expected_kek(client, config, args.kek.as_deref(), path)?;
-            (model.unlock(&protected).await?, protected)
+            model.unlock_sealing_key(&protected).await?
         }
         None => {
             let model = kek_model(client, config, args.kek.as_deref(), args.kek_version).await?;
             existing_kek(&model, args.create_kek).await?;
-            model.create_dek().await?
+            model.sealing_key().await?
         }
     };
-    let params = Params {
-        wrapped_dek: protected.to_bytes()?,
-        ..Params::new(protected.kek.clone())
-    };
-    Ok((Arc::new(dek), params, 1))
+    Ok((key, 1))
 }
 
 /// A key-state refusal from the core (no Active version, a Compromised or Destroyed version)
@@ -223,13 +215,15 @@ pub fn decrypt(ctx: &Ctx, args: DecryptArgs, show_progress: bool) -> CliResult {
         ctx.out
     };
     ctx.with_client(async move |client, config| {
-        let (key, model, k) = decryption_key(&client, &config, &header, &args, out).await?;
+        let (key, model) = decryption_key(&client, &config, &header, &args, out).await?;
+        let k = key.key_ref().clone();
         let mut bar = Bar::bytes("decrypting", input.len(), show_progress);
         let reader = Counting { inner: input, bar: &mut bar, count: 0 };
-        let mut decryptor = Decryptor::new(reader, &header, dek_array(&key)?, &context)?;
+        let mut decryptor = key.decryptor(reader, &context)?;
         drop(key);
         let mut output = output;
-        let result = pump(&mut decryptor, &mut output, &input_name, args.output.as_deref());
+        let result = copy(&mut decryptor, &mut output)
+            .map_err(|e| copy_failure(e, &input_name, args.output.as_deref()));
         if let Err(mut failure) = result {
             if to_stdout && failure.exit == Exit::Integrity {
                 failure = failure.hint(
@@ -257,105 +251,83 @@ pub fn decrypt(ctx: &Ctx, args: DecryptArgs, show_progress: bool) -> CliResult {
 }
 
 /// The key that opens a ciphertext with this header, from the key manager, provided the
-/// header names the key the caller expects (see the module documentation).
+/// header names the key the caller expects: the core checks it (see the module documentation).
 async fn decryption_key(
     client: &Arc<Client>,
     config: &Config,
     header: &Header,
     args: &DecryptArgs,
     out: Out,
-) -> CliResult<(Arc<SecretBytes>, u8, KeyRef)> {
+) -> CliResult<(OpeningKey, u8)> {
     let file = args.input.as_deref().unwrap_or(Path::new("standard input"));
-    if !header.wrapped_dek.is_empty() {
-        let protected = ProtectedDek::from_bytes(&header.wrapped_dek)?;
-        if let Some(id) = &args.for_id {
-            return Err(Failure::from(kmipkit::Error::Integrity {
-                reason: format!(
-                    "--for {id}: this is a Model 1 ciphertext (KEK {:?}), not one of an identifier's key",
-                    protected.kek.name
+    let sealed = sealed_by(header)?;
+    if let Some(id) = &args.for_id {
+        let policy = if args.allow_compromised {
+            DecryptPolicy::allow_compromised()
+        } else {
+            DecryptPolicy::default()
+        };
+        // The ciphertext must be a Model 2 one naming `id`'s key, and the version's state is
+        // checked before its bytes are fetched: Compromised only with --allow-compromised.
+        let model = Model2::new(client.clone(), args.prefix.clone())?;
+        let key = model
+            .opening_key(id, header, policy)
+            .await
+            .map_err(|e| match sealed {
+                Sealed::Model1(_) => Failure::from(e).hint(
+                    "a Model 1 ciphertext opens through its KEK: pass --kek NAME instead of --for",
                 ),
-            })
-            .hint("a Model 1 ciphertext opens through its KEK: pass --kek NAME instead of --for"));
+                Sealed::Model2(_) => key_state(e).hint("a compromised key's data is read with --allow-compromised, then re-encrypted under a new version (kmipkit key rotate NAME, kmipkit rotate)"),
+            })?;
+        // The key with the header's UID *and* name, on whichever server holds it.
+        if let Some(detour) = key.detour() {
+            out.notice(detour);
         }
-        let model = expected_kek(client, config, args.kek.as_deref(), file)?;
-        let foreign = protected.kek.name != model.kek_name();
-        let key = model.unlock_header(header).await.map_err(|e| {
-            let failure = Failure::from(e);
-            if !foreign {
-                return failure;
+        return Ok((key, 2));
+    }
+    let protected = match sealed {
+        Sealed::Model1(protected) => protected,
+        Sealed::Model2(key_ref) => {
+            if let Some(kek) = &args.kek {
+                return Err(kmipkit::Error::Integrity {
+                    reason: format!(
+                        "--kek {kek}: this is a Model 2 ciphertext of key {:?}, not one under a KEK",
+                        key_ref.name
+                    ),
+                }
+                .into());
             }
-            failure.hint(format!(
-                "if {} is meant to be under KEK {:?}, say so with --kek {:?}",
-                file.display(),
-                protected.kek.name,
-                protected.kek.name
+            return Err(Failure::usage(format!(
+                "{} is a Model 2 ciphertext: which identifier must it belong to?",
+                file.display()
             ))
-        })?;
-        return Ok((key, 1, protected.kek));
-    }
-    let key_ref: &KeyRef = &header.key_ref;
-    let Some(id) = &args.for_id else {
-        if let Some(kek) = &args.kek {
-            return Err(kmipkit::Error::Integrity {
-                reason: format!(
-                    "--kek {kek}: this is a Model 2 ciphertext of key {:?}, not one under a KEK",
-                    key_ref.name
-                ),
-            }
-            .into());
+            .hint("pass --for ID (and --prefix PREFIX if its keys have one); the key named inside the file is not trusted on its own"));
         }
-        return Err(Failure::usage(format!(
-            "{} is a Model 2 ciphertext: which identifier must it belong to?",
-            file.display()
+    };
+    let model = expected_kek(client, config, args.kek.as_deref(), file)?;
+    let key = model.opening_key(header).await.map_err(|e| {
+        let failure = Failure::from(e);
+        if protected.kek.name == model.kek_name() {
+            return failure;
+        }
+        failure.hint(format!(
+            "if {} is meant to be under KEK {:?}, say so with --kek {:?}",
+            file.display(),
+            protected.kek.name,
+            protected.kek.name
         ))
-        .hint("pass --for ID (and --prefix PREFIX if its keys have one); the key named inside the file is not trusted on its own"));
-    };
-    let policy = if args.allow_compromised {
-        DecryptPolicy::allow_compromised()
-    } else {
-        DecryptPolicy::default()
-    };
-    // The ciphertext must name `id`'s key, and the version's state is checked before its bytes
-    // are fetched: Compromised only with --allow-compromised.
-    let model = Model2::new(client.clone(), args.prefix.clone())?;
-    let (key, detour) = model
-        .located_decryption_key(id, key_ref, policy)
-        .await
-        .map_err(|e| {
-            key_state(e).hint("a compromised key's data is read with --allow-compromised, then re-encrypted under a new version (kmipkit key rotate NAME, kmipkit rotate)")
-        })?;
-    // The key with the header's UID *and* name, on whichever server holds it.
-    if let Some(detour) = detour {
-        out.notice(detour);
-    }
-    Ok((key, 2, key_ref.clone()))
+    })?;
+    Ok((key, 1))
 }
 
-/// Copies `reader` into `writer` in frame-sized chunks, naming the side that failed.
-fn pump(
-    reader: &mut impl Read,
-    writer: &mut impl Write,
-    input: &str,
-    output: Option<&Path>,
-) -> CliResult<u64> {
-    let mut buf = zeroize::Zeroizing::new(vec![0u8; CHUNK]);
-    let mut total = 0u64;
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => return Ok(total),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                return Err(match format::error_of(&e) {
-                    Some(err) => err.clone().into(),
-                    None => Failure::new(Exit::Io, format!("cannot read {input}: {e}")),
-                });
-            }
-        };
-        writer
-            .write_all(&buf[..n])
-            .map_err(|e| stream_error(e, "write", output))?;
-        total += n as u64;
+/// A failure of the copy loop, naming the side that failed.
+fn copy_failure(e: CopyError, input: &str, output: Option<&Path>) -> Failure {
+    match e {
+        CopyError::Read(e) => match format::error_of(&e) {
+            Some(err) => err.clone().into(),
+            None => Failure::new(Exit::Io, format!("cannot read {input}: {e}")),
+        },
+        CopyError::Write(e) => stream_error(e, "write", output),
     }
 }
 

@@ -2,13 +2,11 @@
 //! in streaming, and failover to the second server when the first is stopped.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use kmipkit::client::Client;
-use kmipkit::envelope::format::{Decryptor, Encryptor, Header, Params};
-use kmipkit::envelope::model1::{Model1, ProtectedDek, dek_array};
+use kmipkit::envelope::model1::{Model1, ProtectedDek};
 
 use serde_json::{Value, json};
 
@@ -69,7 +67,7 @@ pub fn say(line: &str) {
 }
 
 /// Model 1 for a data store: make a DEK, store its protected form in a file, encrypt a file in
-/// streaming with it; later unlock the stored DEK and decrypt the file.
+/// streaming with it; later unlock the stored DEK and encrypt with it again, and decrypt the file.
 pub async fn model1_file(client: Arc<Client>, dir: &Path) -> Result<(), String> {
     let e = |e: kmipkit::Error| e.to_string();
     step("Model 1 for a data store: store the protected data key, encrypt a file with it");
@@ -98,25 +96,14 @@ pub async fn model1_file(client: Arc<Client>, dir: &Path) -> Result<(), String> 
     }
     fs::write(&plain_file, &text).map_err(|x| x.to_string())?;
     let sealed_file = dir.join("orders.csv.kmk");
-    let params = Params {
-        wrapped_dek: protected.to_bytes().map_err(e)?,
-        ..Params::new(protected.kek.clone())
-    };
-    let key = dek_array(&dek).map_err(e)?;
+    let key = model
+        .sealing_key_with(Arc::new(dek), &protected)
+        .map_err(e)?;
     let output = fs::File::create(&sealed_file).map_err(|x| x.to_string())?;
-    let mut encryptor =
-        Encryptor::new(output, key, &params, b"store=orders").map_err(|x| x.to_string())?;
-    std::io::copy(
-        &mut fs::File::open(&plain_file).map_err(|x| x.to_string())?,
-        &mut encryptor,
-    )
-    .map_err(|x| x.to_string())?;
-    encryptor
-        .finish()
-        .map_err(|x| x.to_string())?
-        .flush()
+    let input = fs::File::open(&plain_file).map_err(|x| x.to_string())?;
+    key.encrypt_stream(input, output, b"store=orders")
         .map_err(|x| x.to_string())?;
-    drop(dek);
+    drop(key);
     say(&format!(
         "encrypted orders.csv ({} bytes) into orders.csv.kmk ({} bytes) in 64 KiB frames, in constant memory; the data key is erased",
         text.len(),
@@ -125,18 +112,23 @@ pub async fn model1_file(client: Arc<Client>, dir: &Path) -> Result<(), String> 
 
     let stored =
         ProtectedDek::from_bytes(&fs::read(&dek_file).map_err(|x| x.to_string())?).map_err(e)?;
-    let dek = model.unlock(&stored).await.map_err(e)?;
-    let mut input = fs::File::open(&sealed_file).map_err(|x| x.to_string())?;
-    let header = Header::read_from(&mut input).map_err(|x| x.to_string())?;
-    let key = dek_array(&dek).map_err(e)?;
-    let mut decryptor = Decryptor::new(input, &header, key, b"store=orders").map_err(e)?;
+    let again = model.unlock_sealing_key(&stored).await.map_err(e)?;
+    let mut more = Vec::new();
+    again
+        .encrypt_stream(&b"order,customer,amount\n"[..], &mut more, b"store=orders")
+        .map_err(|x| x.to_string())?;
+    drop(again);
+    let input = fs::File::open(&sealed_file).map_err(|x| x.to_string())?;
     let mut recovered = Vec::new();
-    std::io::copy(&mut decryptor, &mut recovered).map_err(|x| x.to_string())?;
+    model
+        .decrypt_stream(input, &mut recovered, b"store=orders")
+        .await
+        .map_err(|x| x.to_string())?;
     if recovered != text.as_bytes() {
         return Err("the decrypted file differs from the original".into());
     }
     say(
-        "read the stored protected key back, had the key manager unlock it, and decrypted the file: identical",
+        "read the stored protected key back and had the key manager unlock it to encrypt more; decrypted the file (its header carries the same protected key): identical",
     );
     say(
         "(the same with the command: kmipkit dek create / kmipkit encrypt --dek / kmipkit decrypt)",

@@ -3,7 +3,8 @@
 //! Model 1 files are re-wrapped: the protected data key in the header is unlocked and protected
 //! again under the target KEK version; the body is copied byte for byte. Model 2 files are
 //! re-encrypted under the key's primary version, streamed (decrypt old → encrypt new), in constant
-//! memory. Each file is rewritten atomically (temporary file, then rename), so an interruption
+//! memory, with the keys and checks of the core's streaming ([`kmipkit::envelope::streaming`]);
+//! each key version is fetched once per run (the run's key cache, by name and UID). Each file is rewritten atomically (temporary file, then rename), so an interruption
 //! leaves every file in its old or its new form, both readable, and a re-run skips the files
 //! already current: the job is resumable. The summary lists what moved and which files still
 //! depend on which key version (read from the headers, no key-manager call).
@@ -15,12 +16,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use kmipkit::client::Client;
-use kmipkit::envelope::format::{Decryptor, Encryptor, Header, KeyRef, MAGIC, Params};
-use kmipkit::envelope::lookup::fetch_key_of;
-use kmipkit::envelope::model1::{Model1, ProtectedDek, dek_array};
-use kmipkit::envelope::model2::{DecryptPolicy, Model2, decryption_key};
+use kmipkit::envelope::format::{Header, KeyRef, MAGIC, error_of};
+use kmipkit::envelope::model1::Model1;
+use kmipkit::envelope::model2::{DecryptPolicy, Model2};
 use kmipkit::envelope::rotation::Model1Rotation;
-use kmipkit::keys::SecretBytes;
+use kmipkit::envelope::streaming::{CopyError, Sealed, sealed_by};
+use kmipkit::keys::{CacheLimits, KeyCache};
 use serde_json::json;
 
 use crate::args::RotateArgs;
@@ -48,7 +49,10 @@ struct Session {
     context: Vec<u8>,
     model1: HashMap<String, (u32, Model1Rotation)>,
     primaries: HashMap<String, KeyRef>,
-    keys: HashMap<String, SecretBytes>,
+    /// Model 2 by base key name, with the identifier; all of them share `cache`.
+    model2: HashMap<String, (Model2, String)>,
+    /// The Model 2 keys fetched in this run, by key name and UID.
+    cache: Arc<KeyCache>,
 }
 
 /// Runs `kmipkit rotate`.
@@ -67,7 +71,8 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
             context,
             model1: HashMap::new(),
             primaries: HashMap::new(),
-            keys: HashMap::new(),
+            model2: HashMap::new(),
+            cache: Arc::new(KeyCache::new(CacheLimits::default())),
         };
         let mut bar = Bar::items("rotating", files.len() as u64, show_progress);
         let (mut rewrapped, mut reencrypted, mut current) = (0, 0, 0);
@@ -171,49 +176,50 @@ impl Session {
         };
         let header_bytes = std::mem::take(&mut reader.seen);
         let mut body = reader.inner;
-        if !header.wrapped_dek.is_empty() {
-            let protected = ProtectedDek::from_bytes(&header.wrapped_dek)?;
-            let rotation = self.model1_rotation(&protected.kek.name).await?;
-            if rotation.is_current(&header_bytes)? {
-                return Ok(Moved::Current);
-            }
-            if dry_run {
+        let key_ref = match sealed_by(&header)? {
+            Sealed::Model2(key_ref) => key_ref,
+            Sealed::Model1(protected) => {
+                let rotation = self.model1_rotation(&protected.kek.name).await?;
+                if rotation.is_current(&header_bytes)? {
+                    return Ok(Moved::Current);
+                }
+                if dry_run {
+                    return Ok(Moved::Rewrapped);
+                }
+                let new_header = rotation.rewrap(&header_bytes).await?;
+                let mut out = AtomicFile::create(&target)?;
+                out.write_all(&new_header)
+                    .map_err(|e| Failure::io("write", path, &e))?;
+                io::copy(&mut body, &mut out).map_err(|e| Failure::io("copy", path, &e))?;
+                before.unchanged(&target, path)?;
+                out.commit()?;
                 return Ok(Moved::Rewrapped);
             }
-            let new_header = rotation.rewrap(&header_bytes).await?;
-            let mut out = AtomicFile::create(&target)?;
-            out.write_all(&new_header)
-                .map_err(|e| Failure::io("write", path, &e))?;
-            io::copy(&mut body, &mut out).map_err(|e| Failure::io("copy", path, &e))?;
-            before.unchanged(&target, path)?;
-            out.commit()?;
-            return Ok(Moved::Rewrapped);
-        }
-        let primary = self.primary(&header.key_ref.name).await?;
-        if primary.version == header.key_ref.version {
+        };
+        let primary = self.primary(&key_ref.name).await?;
+        if primary.version == key_ref.version {
             return Ok(Moved::Current);
         }
         if dry_run {
             return Ok(Moved::Reencrypted);
         }
-        let old_uid = header.key_ref.uid.clone();
-        self.fetch(&header.key_ref, true).await?;
-        self.fetch(&primary, false).await?;
-        let old = dek_array(&self.keys[&old_uid])?;
-        let new = dek_array(&self.keys[&primary.uid])?;
-        let mut decryptor = Decryptor::new(body, &header, old, &self.context)?;
+        let (model, id) = &self.model2[&key_ref.name];
+        // The old version's state is checked first: a Compromised or Destroyed version is
+        // refused, as `decrypt` refuses it.
+        let old = model
+            .opening_key(id, &header, DecryptPolicy::default())
+            .await?;
+        let new = model.sealing_key(id).await?;
         let out = AtomicFile::create(&target)?;
-        let mut encryptor = Encryptor::new(out, new, &Params::new(primary), &self.context)
-            .map_err(|e| Failure::io("write", path, &e))?;
-        io::copy(&mut decryptor, &mut encryptor).map_err(|e| {
-            match kmipkit::envelope::format::error_of(&e) {
-                Some(err) => Failure::from(err.clone()),
-                None => Failure::io("re-encrypt", path, &e),
-            }
-        })?;
-        let out = encryptor
-            .finish()
-            .map_err(|e| Failure::io("write", path, &e))?;
+        let (out, _) = old
+            .reencrypt(body, &new, out, &self.context)
+            .map_err(|e| match e {
+                CopyError::Read(e) => match error_of(&e) {
+                    Some(err) => Failure::from(err.clone()),
+                    None => Failure::io("re-encrypt", path, &e),
+                },
+                CopyError::Write(e) => Failure::io("write", path, &e),
+            })?;
         before.unchanged(&target, path)?;
         out.commit()?;
         Ok(Moved::Reencrypted)
@@ -247,6 +253,7 @@ impl Session {
             return Ok(k.clone());
         }
         let (model, id) = Model2::for_key_name(self.client.clone(), name)?;
+        let model = model.with_cache(self.cache.clone());
         // `key_for` creates a key that does not exist: a file naming an unknown key (a foreign
         // or forged header, or a key destroyed since) must not make one, not even in a dry run.
         if model.versions(&id).await?.is_empty() {
@@ -257,20 +264,7 @@ impl Session {
         }
         let primary = model.key_for(&id).await?;
         self.primaries.insert(name.to_string(), primary.clone());
+        self.model2.insert(name.to_string(), (model, id));
         Ok(primary)
-    }
-
-    /// Fetches `key` once per run; an old version's state is checked first (a Compromised or
-    /// Destroyed version is refused, as `decrypt` refuses it).
-    async fn fetch(&mut self, key: &KeyRef, old: bool) -> CliResult {
-        if !self.keys.contains_key(&key.uid) {
-            let bytes = if old {
-                decryption_key(&self.client, key, DecryptPolicy::default()).await?
-            } else {
-                fetch_key_of(&self.client, key).await?.0
-            };
-            self.keys.insert(key.uid.clone(), bytes);
-        }
-        Ok(())
     }
 }

@@ -284,8 +284,10 @@ class Model1(_Sync):
 
     def encrypt_stream(self, src: BinaryIO, dst: BinaryIO, context: Context = b"", dek: Optional[DataKey] = None) -> int:
         """Streams ``src`` encrypted into ``dst`` in constant memory; returns the plaintext length."""
-        key = dek if dek is not None else self.create_dek()
-        return int(self._thread(self._n.encrypt_stream, key._key, key.protected, src, dst, _context(context)))
+        if dek is None:
+            # A new data key: made and protected by the core, never exposed to Python.
+            return int(self._thread(self._n.encrypt_stream, src, dst, _context(context)))
+        return int(self._thread(self._n.encrypt_stream, src, dst, _context(context), dek._key, dek.protected))
 
     def decrypt_stream(self, src: BinaryIO, dst: BinaryIO, context: Context = b"") -> int:
         """Streams a ciphertext from ``src`` decrypted into ``dst``; returns the plaintext length.
@@ -516,8 +518,10 @@ class AsyncModel1(_Async):
 
     async def encrypt_stream(self, src: BinaryIO, dst: BinaryIO, context: Context = b"", dek: Optional[DataKey] = None) -> int:
         """Streams ``src`` encrypted into ``dst`` in constant memory; returns the plaintext length."""
-        key = dek if dek is not None else await self.create_dek()
-        return int(await self._thread(self._n.encrypt_stream, key._key, key.protected, src, dst, _context(context)))
+        if dek is None:
+            # A new data key: made and protected by the core, never exposed to Python.
+            return int(await self._thread(self._n.encrypt_stream, src, dst, _context(context)))
+        return int(await self._thread(self._n.encrypt_stream, src, dst, _context(context), dek._key, dek.protected))
 
     async def decrypt_stream(self, src: BinaryIO, dst: BinaryIO, context: Context = b"") -> int:
         """Streams a ciphertext from ``src`` decrypted into ``dst``; returns the plaintext length.

@@ -86,6 +86,14 @@ def test_model1_refuses_a_ciphertext_of_another_kek(client: Client, unique: str)
         rotation.rewrap(of_b)
     out = io.BytesIO()
     assert b.decrypt_stream(io.BytesIO(of_b), out, b"c") == len(b"B's data")
+    # Streaming under a given data key: only one of the model's own KEK, whose ciphertexts the
+    # model can open again.
+    with pytest.raises(kmipkit.IntegrityError):
+        a.encrypt_stream(io.BytesIO(b"x"), io.BytesIO(), b"c", dek=dek_b)
+    streamed = io.BytesIO()
+    assert b.encrypt_stream(io.BytesIO(b"more"), streamed, b"c", dek=dek_b) == 4
+    assert b.decrypt(streamed.getvalue(), b"c") == b"more"
+    assert envelope.header(streamed.getvalue())["wrapped_dek"] == dek_b.protected
 
 
 def test_model1_streaming(client: Client, unique: str) -> None:

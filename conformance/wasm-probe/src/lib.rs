@@ -108,6 +108,10 @@ pub fn client(steps: usize) -> Option<usize> {
         let _ = ready(client.create_aes_key("probe", 256))?;
         let model1 = Model1::new(client.clone(), "probe-kek", 1).ok()?;
         let _ = ready(model1.create_dek())?;
+        if let Ok(key) = ready(model1.sealing_key())? {
+            let _ = key.sealer(b"ctx").map(|mut sealer| sealer.update(b"chunk"));
+        }
+        let _ = ready(model2_streams(&client))?;
         let _ = ready(Model1Rotation::new(model1).rewrap(b"not a ciphertext"))?;
         let model2 = Arc::new(Model2::new(client.clone(), "probe:").ok()?);
         let _ = ready(model2.encrypt("id", b"", b"plaintext"))?;
@@ -115,6 +119,19 @@ pub fn client(steps: usize) -> Option<usize> {
         ran += 1;
     }
     Some(ran)
+}
+
+/// Model 2's push streaming: open a ciphertext header by header bytes.
+async fn model2_streams(client: &std::sync::Arc<kmipkit::client::Client>) -> Option<()> {
+    use kmipkit::envelope::model2::{DecryptPolicy, Model2};
+    use kmipkit::envelope::streaming::HeaderBuffer;
+    let model2 = Model2::new(client.clone(), "probe:").ok()?;
+    let mut header = HeaderBuffer::new();
+    let (parsed, _) = header.feed(b"not a header").ok()??;
+    let _ = model2
+        .opening_key("id", &parsed, DecryptPolicy::default())
+        .await;
+    Some(())
 }
 
 /// Polls a future whose host answers at once; `None` if it ever waits.

@@ -534,7 +534,7 @@ impl Model1 {
     }
 
     /// Refuses a protected DEK under another KEK name than this model's.
-    fn check_kek(&self, protected: &ProtectedDek) -> Result<()> {
+    pub(crate) fn check_kek(&self, protected: &ProtectedDek) -> Result<()> {
         if protected.kek.name == self.kek_name {
             return Ok(());
         }

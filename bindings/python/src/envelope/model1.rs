@@ -1,16 +1,18 @@
 //! `kmipkit._native.Model1`: data keys protected by a key-encryption key on the key manager.
 
-use kmipkit::envelope::format::Params;
+use std::sync::Arc;
+
 use kmipkit::envelope::model1::{Model1, ProtectedDek};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use super::stream::{decrypt_stream, encrypt_stream};
+use super::stream::{PyReader, PyWriter, io_error, wait_io};
 use super::{NativeKeyCache, Obj, bytes_obj, crypto, dek, key_ref_obj, plain_obj};
 use crate::client::NativeClient;
 use crate::convert::Secret;
 use crate::errors::IntoPy;
-use crate::runtime::{block, run};
+use crate::runtime::run;
 
 /// Model 1: data keys protected by a key-encryption key on the key manager.
 #[pyclass(module = "kmipkit._native", name = "Model1", frozen)]
@@ -200,32 +202,46 @@ impl NativeModel1 {
         )
     }
 
-    /// Streams `src` (a binary file-like object) encrypted into `dst` under `key`, whose
-    /// protected form goes into the header; returns the plaintext length.
+    /// Streams `src` (a binary file-like object) encrypted into `dst`; returns the plaintext
+    /// length. Under a new data key from the key manager, or under `key` when given with its
+    /// `protected` form (which goes into the header).
+    #[pyo3(signature = (src, dst, context, key=None, protected=None))]
     fn encrypt_stream(
         &self,
         py: Python<'_>,
-        key: &Secret,
-        protected: &[u8],
         src: Obj,
         dst: Obj,
         context: &[u8],
+        key: Option<&Secret>,
+        protected: Option<&[u8]>,
     ) -> PyResult<u64> {
-        let blob = ProtectedDek::from_bytes(protected).py()?;
-        let params = Params {
-            wrapped_dek: protected.to_vec(),
-            ..Params::new(blob.kek)
+        let (reader, writer) = (PyReader(src), PyWriter(dst));
+        let (key, protected) = match (key, protected) {
+            (None, None) => return wait_io(py, self.inner.encrypt_stream(reader, writer, context)),
+            (Some(key), Some(protected)) => (key, protected),
+            _ => {
+                return Err(PyValueError::new_err(
+                    "pass both a data key and its protected form, or neither",
+                ));
+            }
         };
-        encrypt_stream(py, src, dst, dek(&key.0)?, &params, context)
+        dek(&key.0)?;
+        let blob = ProtectedDek::from_bytes(protected).py()?;
+        let sealing = self
+            .inner
+            .sealing_key_with(Arc::new(key.0.clone()), &blob)
+            .py()?;
+        py.detach(|| sealing.encrypt_stream(reader, writer, context))
+            .map_err(io_error)
     }
 
     /// Streams a Model 1 ciphertext from `src` decrypted into `dst`; returns the plaintext length.
     fn decrypt_stream(&self, py: Python<'_>, src: Obj, dst: Obj, context: &[u8]) -> PyResult<u64> {
-        decrypt_stream(py, src, dst, context, |py, header| {
-            // The core checks the header is under this model's KEK before asking anyone.
-            let m = self.inner.clone();
-            block(py, async move { m.unlock_header(header).await })
-        })
+        let reader = PyReader(src);
+        wait_io(
+            py,
+            self.inner.decrypt_stream(reader, PyWriter(dst), context),
+        )
     }
 
     fn __repr__(&self) -> String {

@@ -2,16 +2,15 @@
 
 use std::sync::Arc;
 
-use kmipkit::envelope::format::Params;
 use kmipkit::envelope::model2::{DecryptPolicy, Model2};
 use pyo3::prelude::*;
 
-use super::stream::{decrypt_stream, encrypt_stream};
-use super::{NativeKeyCache, Obj, PlaintextIn, bytes_obj, dek, key_ref_obj, plain_obj};
+use super::stream::{PyReader, PyWriter, wait_io};
+use super::{NativeKeyCache, Obj, PlaintextIn, bytes_obj, key_ref_obj, plain_obj};
 use crate::client::NativeClient;
 use crate::envelope::versions_obj;
 use crate::errors::IntoPy;
-use crate::runtime::{block, run};
+use crate::runtime::run;
 
 fn policy(allow_compromised: bool) -> DecryptPolicy {
     if allow_compromised {
@@ -146,9 +145,10 @@ impl NativeModel2 {
         dst: Obj,
         context: &[u8],
     ) -> PyResult<u64> {
-        let m = self.inner.clone();
-        let (key_ref, key) = block(py, async move { m.encryption_key(&id).await })?;
-        encrypt_stream(py, src, dst, dek(&key)?, &Params::new(key_ref), context)
+        let streamed = self
+            .inner
+            .encrypt_stream(&id, PyReader(src), PyWriter(dst), context);
+        wait_io(py, streamed)
     }
 
     /// Streams a ciphertext for `id` from `src` decrypted into `dst`; returns the plaintext length.
@@ -162,17 +162,14 @@ impl NativeModel2 {
         context: &[u8],
         allow_compromised: bool,
     ) -> PyResult<u64> {
-        self.inner.key_name(&id).py()?;
-        let policy = policy(allow_compromised);
-        decrypt_stream(py, src, dst, context, |py, header| {
-            let m = self.inner.clone();
-            let key_ref = header.key_ref.clone();
-            let id = id.clone();
-            block(
-                py,
-                async move { m.decryption_key(&id, &key_ref, policy).await },
-            )
-        })
+        let streamed = self.inner.decrypt_stream_with(
+            &id,
+            PyReader(src),
+            PyWriter(dst),
+            context,
+            policy(allow_compromised),
+        );
+        wait_io(py, streamed)
     }
 
     fn __repr__(&self) -> String {

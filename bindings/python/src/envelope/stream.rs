@@ -1,19 +1,20 @@
-//! Streaming encryption over Python file-like objects: the GIL is released while the core
-//! encrypts, and taken back only for each `read` / `write` call on the Python objects.
+//! Python file-like objects as `std::io` readers and writers for the core's streaming
+//! ([`kmipkit::envelope::streaming`]): the GIL is released while the core works, and taken back
+//! only for each `read` / `write` call on the Python objects.
 
+use std::future::Future;
 use std::io::{Read, Write};
-use std::sync::Arc;
 
-use kmipkit::envelope::format::{self, Decryptor, Encryptor, Header, Params};
-use kmipkit::keys::SecretBytes;
+use kmipkit::envelope::format;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes};
 
-use super::{Obj, dek};
+use super::Obj;
 use crate::errors::to_py;
+use crate::runtime::runtime;
 
 /// Writes to a Python file-like object (its `write`).
-pub(super) struct PyWriter(Obj);
+pub(super) struct PyWriter(pub(super) Obj);
 
 impl Write for PyWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -38,7 +39,7 @@ impl Write for PyWriter {
 }
 
 /// Reads from a Python file-like object (its `read(n)`).
-pub(super) struct PyReader(Obj);
+pub(super) struct PyReader(pub(super) Obj);
 
 impl Read for PyReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -74,41 +75,12 @@ pub(super) fn io_error(e: std::io::Error) -> PyErr {
     }
 }
 
-/// Copies `src` through an encryptor into `dst` with the GIL released between Python calls.
-pub(super) fn encrypt_stream(
+/// Waits for a core streaming call (the key from the key manager, then the copy) with the GIL
+/// released; it is taken back only for each `read` / `write` on the Python objects.
+pub(super) fn wait_io(
     py: Python<'_>,
-    src: Obj,
-    dst: Obj,
-    key: &[u8; 32],
-    params: &Params,
-    context: &[u8],
+    fut: impl Future<Output = std::io::Result<u64>> + Send,
 ) -> PyResult<u64> {
-    py.detach(|| {
-        let mut enc = Encryptor::new(PyWriter(dst), key, params, context)?;
-        let n = std::io::copy(&mut PyReader(src), &mut enc)?;
-        enc.finish()?;
-        Ok(n)
-    })
-    .map_err(io_error)
-}
-
-/// Reads the header of `src`, asks `key_of` for the key, and decrypts the body into `dst`.
-pub(super) fn decrypt_stream(
-    py: Python<'_>,
-    src: Obj,
-    dst: Obj,
-    context: &[u8],
-    key_of: impl FnOnce(Python<'_>, &Header) -> PyResult<Arc<SecretBytes>>,
-) -> PyResult<u64> {
-    let mut reader = PyReader(src);
-    let header = py
-        .detach(|| Header::read_from(&mut reader))
-        .map_err(io_error)?;
-    let key = key_of(py, &header)?;
-    let key = dek(&key)?;
-    // A wrong key or context fails the key commitment here: raised as the core's error
-    // (`IntegrityError`), not as an `OSError`.
-    let mut dec = Decryptor::new(reader, &header, key, context).map_err(to_py)?;
-    py.detach(|| std::io::copy(&mut dec, &mut PyWriter(dst)))
-        .map_err(io_error)
+    let rt = runtime()?;
+    py.detach(|| rt.block_on(fut)).map_err(io_error)
 }

@@ -49,6 +49,9 @@ pub use plaintext::Plaintext;
 pub use slice::{PreparedOpen, PreparedSeal};
 pub use stream::{Decryptor, Encryptor};
 
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use crypto::fill_random;
+
 use crate::error::Error;
 
 /// A 32-byte data encryption key that is zeroized on drop.

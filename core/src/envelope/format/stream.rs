@@ -70,6 +70,12 @@ impl<W: Write> Encryptor<W> {
         self.buf.bytes.capacity()
     }
 
+    /// The writer the ciphertext goes to. Writing to it directly corrupts the message; a push
+    /// API takes the sealed bytes out of it ([`crate::envelope::streaming::Sealer`]).
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.inner
+    }
+
     /// Seals the buffered frame in place and writes it out.
     fn emit(&mut self, last: bool) -> io::Result<()> {
         let nonce = self.next_nonce(last)?;
@@ -209,6 +215,17 @@ impl<R: Read> Decryptor<R> {
     /// Bytes of buffer this decryptor holds: one frame, its tag and one byte, never more.
     pub fn buffer_capacity(&self) -> usize {
         self.buf.bytes.capacity()
+    }
+
+    /// The reader the ciphertext comes from. Reading from it directly corrupts the message; a
+    /// push API feeds ciphertext into it ([`crate::envelope::streaming::Opener`]).
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
+    /// Plaintext bytes per frame of this message.
+    pub fn frame_size(&self) -> usize {
+        self.frame_size
     }
 
     /// Reads, verifies and decrypts the next frame: into `direct` (at least a frame long) and
