@@ -109,7 +109,7 @@ fn typed_value(
                     children.push(item(child, one, path)?);
                 }
             }
-            Ok(Value::Structure(children.into()))
+            Ok(Value::Structure(children))
         }
         _ => scalar(ty, value, names).map_err(|r| fail(path, r)),
     }
