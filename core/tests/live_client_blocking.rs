@@ -31,8 +31,12 @@ fn an_application_without_async_creates_uses_and_destroys_a_key() {
         "negotiated with PyKMIP"
     );
 
+    // No async runtime is involved: the call runs on this thread, outside any tokio context.
     let id = client
-        .run(|c| c.create_aes_key("blocking-key", 256))
+        .run(|c| async move {
+            assert!(tokio::runtime::Handle::try_current().is_err());
+            c.create_aes_key("blocking-key", 256).await
+        })
         .expect("create");
     client.run(|c| c.activate(&id)).expect("activate");
     assert_eq!(
@@ -45,6 +49,45 @@ fn an_application_without_async_creates_uses_and_destroys_a_key() {
         .run(|c| c.revoke_for(&id, RevocationReasonCode::CessationOfOperation))
         .expect("revoke");
     client.run(|c| c.destroy(&id)).expect("destroy");
+    fs::remove_dir_all(dir).ok();
+}
+
+/// Threads share one client; every call is answered on the pool's few connections.
+#[test]
+fn threads_share_one_client() {
+    let server = TestServer::start(0);
+    let dir = temp_dir("threads");
+    let config = Config::load(write_config(
+        &dir,
+        &server,
+        "[pool]\nmax_connections_per_server = 2\n",
+    ))
+    .expect("config");
+    let client = BlockingClient::connect(&config).expect("connect");
+    let id = client
+        .run(|c| c.create_aes_key("shared-key", 256))
+        .expect("create");
+    let served = |client: &BlockingClient| {
+        let stats = &client.client().cluster().stats()[0];
+        stats.connections_opened + stats.connections_reused
+    };
+    let before = served(&client);
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            scope.spawn(|| {
+                for _ in 0..5 {
+                    let names = client
+                        .run(|c| c.locate_by_name("shared-key"))
+                        .expect("locate");
+                    assert_eq!(names, vec![id.clone()]);
+                }
+            });
+        }
+    });
+    let stats = &client.client().cluster().stats()[0];
+    assert!(stats.open_peak <= 2, "{stats:?}");
+    assert!(stats.connections_opened <= 2, "{stats:?}");
+    assert_eq!(served(&client) - before, 40, "{stats:?}");
     fs::remove_dir_all(dir).ok();
 }
 

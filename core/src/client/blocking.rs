@@ -1,12 +1,22 @@
 //! A blocking facade over [`Client`] for code without an async runtime.
 
 use std::future::Future;
+use std::sync::Arc;
 
-use super::Client;
+use super::{Client, Options, VersionChoice, events, setup};
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::observe::Logger;
+use crate::platform::{Platform, block_on};
+use crate::transport::Cluster;
 
-/// A [`Client`] with its own small tokio runtime; every call blocks until it completes.
+/// A [`Client`] whose every call blocks the calling thread until it completes.
+///
+/// No async runtime is involved: [`BlockingClient::connect`] puts the client on a
+/// [`BlockingTransport`](crate::transport::BlockingTransport) (`std::net` and rustls), whose I/O
+/// happens on the calling thread, and each call is driven by [`block_on`]. No thread is
+/// started. It is `Send + Sync`: threads may share one client (behind an `Arc` or a reference)
+/// and call it at once, up to the per-server connection cap.
 ///
 /// Use [`BlockingClient::run`] to call any async [`Client`] method:
 ///
@@ -20,7 +30,6 @@ use crate::error::{Error, Result};
 /// # Ok(()) }
 /// ```
 pub struct BlockingClient {
-    runtime: tokio::runtime::Runtime,
     client: Client,
 }
 
@@ -33,32 +42,83 @@ impl std::fmt::Debug for BlockingClient {
 }
 
 impl BlockingClient {
-    /// Connects as `config` says (see [`Client::connect`]).
+    /// Connects as `config` says, as [`Client::connect`] does (the same checks, the same
+    /// configuration event in the log, the same version negotiation), on the blocking
+    /// transport.
     ///
-    /// Must not be called from inside an async runtime; use [`Client`] there.
+    /// Do not call it, or [`BlockingClient::run`], from inside an async runtime's task: the
+    /// I/O blocks the thread. Use [`Client`] there.
     pub fn connect(config: &Config) -> Result<Self> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("kmipkit-io")
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Protocol {
-                reason: format!("cannot start the I/O runtime: {e}"),
-            })?;
-        let client = runtime.block_on(Client::connect(config))?;
-        Ok(Self { runtime, client })
+        let setup::Prepared {
+            link: transport,
+            credential,
+            limits,
+        } = setup::prepare(config, setup::Links::blocking)?;
+        let version = match config.protocol.version {
+            Some(v) => VersionChoice::Pinned(v),
+            None => VersionChoice::Negotiate(config.protocol.start_version()),
+        };
+        let logger = Logger::shared(&config.log, config.audit.as_ref())?;
+        events::log_configuration(&logger, config);
+        let platform = Platform::native();
+        let timeouts = transport.timeouts();
+        let cluster = Cluster::new(Arc::new(transport), timeouts, platform.clock.clone())?;
+        let options = Options {
+            version,
+            credential,
+            limits,
+            logger,
+        };
+        let mut blocking = Self::over(cluster, platform, options)?;
+        blocking.client.cluster_settings = config.cluster;
+        Ok(blocking)
     }
 
-    /// Runs one async client call to completion.
+    /// A blocking client over any cluster whose link does its I/O without an async runtime:
+    /// a [`BlockingTransport`](crate::transport::BlockingTransport), or a
+    /// [`HostLink::blocking`](crate::transport::HostLink::blocking) whose sockets the embedder
+    /// owns. Negotiates the version unless it is pinned (see [`Client::over`]).
+    ///
+    /// ```no_run
+    /// # fn run(material: kmipkit::config::TlsMaterial) -> kmipkit::error::Result<()> {
+    /// use kmipkit::client::{BlockingClient, Options};
+    /// use kmipkit::platform::Platform;
+    /// use kmipkit::transport::{BlockingTransport, Endpoint, PoolSettings, Timeouts};
+    /// let kms = Endpoint::new("kms", "kms.example.com", 5696, material);
+    /// let transport = BlockingTransport::new(vec![kms], Timeouts::default(),
+    ///     PoolSettings::default(), kmipkit::ttlv::Limits::default())?;
+    /// let client = BlockingClient::over(transport.into_cluster()?, Platform::native(),
+    ///     Options::default())?;
+    /// println!("speaking KMIP {}", client.client().version());
+    /// # Ok(()) }
+    /// ```
+    pub fn over(cluster: Cluster, platform: Platform, options: Options) -> Result<Self> {
+        let client = block_on(Client::over(cluster, platform, options))?;
+        Ok(Self { client })
+    }
+
+    /// Runs one async client call to completion on this thread.
     pub fn run<'a, T, F>(&'a self, call: impl FnOnce(&'a Client) -> F) -> Result<T>
     where
         F: Future<Output = Result<T>> + 'a,
     {
-        self.runtime.block_on(call(&self.client))
+        block_on(call(&self.client))
     }
 
-    /// The async client inside, for reading its state (version, servers).
+    /// The async client inside, for reading its state (version, servers, statistics).
     pub fn client(&self) -> &Client {
         &self.client
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn a_blocking_client_is_shareable_between_threads() {
+        assert_send_sync::<BlockingClient>();
     }
 }

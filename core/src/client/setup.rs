@@ -8,7 +8,9 @@
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::message::Credential;
-use crate::transport::{Endpoint, PoolSettings, Timeouts, Transport, material_for};
+use crate::transport::{
+    BlockingTransport, Endpoint, PoolSettings, Timeouts, Transport, material_for,
+};
 use crate::ttlv::Limits;
 
 /// What a configuration becomes before the first byte is sent.
@@ -100,6 +102,16 @@ impl Links {
     /// The tokio pool over these servers (no connection opened yet).
     pub fn tokio(&self) -> Result<Transport> {
         Transport::new(
+            self.endpoints.clone(),
+            self.timeouts,
+            self.pool,
+            self.limits,
+        )
+    }
+
+    /// The blocking pool over these servers (no connection opened yet).
+    pub fn blocking(&self) -> Result<BlockingTransport> {
+        BlockingTransport::new(
             self.endpoints.clone(),
             self.timeouts,
             self.pool,

@@ -8,12 +8,12 @@ use std::time::Duration;
 use tokio::time::Instant;
 use zeroize::Zeroizing;
 
-use super::cert_info::{self, TlsInfo};
-use super::cluster::{Cluster, check_peers};
+use super::cert_info::TlsInfo;
+use super::cluster::Cluster;
 use super::conn::{Connected, clamp, connect};
 use super::pool::Server;
 use super::seam::{Call, Link, Peer, Sent, ServerStats};
-use super::settings::endpoints_digest;
+use super::tls_link::{peers_of, tls_info};
 use super::{Endpoint, PoolSettings, Reply, Retry, Timeouts};
 use crate::error::{Error, Result, shown};
 use crate::platform::{BoxFuture, SystemClock};
@@ -143,24 +143,7 @@ impl TlsPool {
         pool: PoolSettings,
         limits: Limits,
     ) -> Result<Self> {
-        let peers: Vec<Peer> = endpoints
-            .iter()
-            .map(|e| Peer {
-                name: e.name.clone(),
-                host: e.host.clone(),
-                port: e.port,
-                client_identity: cert_info::common_name(&e.tls.client_cert_pem),
-            })
-            .collect();
-        check_peers(&peers)?;
-        if pool.max_connections_per_server == 0 {
-            return Err(Error::Config {
-                file: None,
-                line: None,
-                reason: "max_connections_per_server is 0: no request could ever be sent; allow at least 1".into(),
-            });
-        }
-        let identity = endpoints_digest(&endpoints);
+        let (peers, identity) = peers_of(&endpoints, &pool)?;
         let servers = endpoints
             .into_iter()
             .map(|endpoint| Server::new(endpoint, &pool))
@@ -187,43 +170,7 @@ impl TlsPool {
             connect_time,
             handshake_time,
         } = connect(server, self.timeouts.connect, deadline).await?;
-        let session = conn.session();
-        let protocol_version = match session.protocol_version() {
-            Some(rustls::ProtocolVersion::TLSv1_2) => "TLS 1.2".to_string(),
-            Some(rustls::ProtocolVersion::TLSv1_3) => "TLS 1.3".to_string(),
-            other => format!("{other:?}"),
-        };
-        let cipher_suite = session
-            .negotiated_cipher_suite()
-            .map_or_else(String::new, |s| {
-                s.suite()
-                    .as_str()
-                    .map_or_else(|| format!("{:?}", s.suite()), str::to_string)
-            });
-        let chain = session.peer_certificates().unwrap_or_default();
-        let certificate = chain
-            .first()
-            .ok_or_else(|| Error::Protocol {
-                reason: format!("key server {} sent no certificate", server.name),
-            })
-            .and_then(|leaf| {
-                cert_info::parse(leaf).map_err(|e| Error::Protocol {
-                    reason: format!(
-                        "the certificate of key server {} cannot be read: {e}",
-                        server.name
-                    ),
-                })
-            })?;
-        let info = TlsInfo {
-            server: server.name.clone(),
-            address: peer.to_string(),
-            protocol_version,
-            cipher_suite,
-            certificate,
-            chain_len: chain.len(),
-            connect_time,
-            handshake_time,
-        };
+        let info = tls_info(server, conn.session(), peer, [connect_time, handshake_time])?;
         server.checkin(conn, &self.pool);
         Ok(info)
     }

@@ -15,10 +15,12 @@ use tokio_rustls::client::TlsStream;
 
 use super::pool::{OpenGuard, Server};
 use super::tls;
+use super::tls_link::{
+    Failure, ReplyReader, describe_connect_error, probe_request, request_version,
+};
 use crate::error::{Error, Result};
-use crate::message::{DiscoverVersionsRequest, RequestBatchItem, RequestMessage};
 use crate::spec::ProtocolVersion;
-use crate::ttlv::{Limits, message_len};
+use crate::ttlv::Limits;
 
 /// An open, authenticated connection, idle between round trips.
 pub(super) struct Conn {
@@ -114,18 +116,6 @@ async fn tcp_connect(server: &Server) -> Result<(TcpStream, SocketAddr)> {
     })
 }
 
-fn describe_connect_error(address: SocketAddr, error: &io::Error) -> String {
-    match error.kind() {
-        io::ErrorKind::ConnectionRefused => {
-            format!("connection refused by {address} (nothing listens on that port)")
-        }
-        io::ErrorKind::NetworkUnreachable | io::ErrorKind::HostUnreachable => {
-            format!("{address} is unreachable ({error})")
-        }
-        _ => format!("{address}: {error}"),
-    }
-}
-
 impl Conn {
     /// Writes `request` and reads exactly one TTLV message back, within `bound`.
     pub(super) async fn round_trip(
@@ -166,17 +156,15 @@ impl Conn {
         }
     }
 
-    /// A real round trip: a DiscoverVersions request (harmless, answered by every KMIP server,
-    /// even as an error) in the version the connection last used. Any framed reply proves life.
+    /// A real round trip: the DiscoverVersions probe ([`probe_request`]) in the version the
+    /// connection last used. Any framed reply proves life.
     pub(super) async fn probe(
         &mut self,
         server: &Server,
         bound: Duration,
         limits: &Limits,
     ) -> bool {
-        let version = self.version.unwrap_or(ProtocolVersion::V1_1);
-        let discover = RequestBatchItem::new(DiscoverVersionsRequest::new(Vec::new()));
-        let request = RequestMessage::new(version, vec![discover]).to_bytes();
+        let request = probe_request(self.version);
         self.round_trip(server, &request, bound, limits)
             .await
             .is_ok()
@@ -188,14 +176,6 @@ impl Conn {
     }
 }
 
-/// Why a round trip failed, before it is told as an [`Error`].
-enum Failure {
-    Write(io::Error),
-    Read { received: usize, error: io::Error },
-    Closed { received: usize },
-    Frame(Error),
-}
-
 async fn exchange(
     stream: &mut TlsStream<CountingIo>,
     request: &[u8],
@@ -203,146 +183,28 @@ async fn exchange(
 ) -> Result<Vec<u8>, Failure> {
     stream.write_all(request).await.map_err(Failure::Write)?;
     stream.flush().await.map_err(Failure::Write)?;
-
-    let mut header = [0u8; 8];
-    let mut filled = 0;
-    while filled < header.len() {
-        match stream.read(&mut header[filled..]).await {
-            Ok(0) => return Err(Failure::Closed { received: filled }),
-            Ok(n) => filled += n,
+    let mut frame = ReplyReader::new();
+    loop {
+        match stream.read(frame.space()).await {
+            Ok(0) => {
+                return Err(Failure::Closed {
+                    received: frame.received(),
+                });
+            }
+            Ok(n) => {
+                if frame.advance(n, limits).map_err(Failure::Frame)? {
+                    return Ok(frame.finish());
+                }
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(error) => {
                 return Err(Failure::Read {
-                    received: filled,
+                    received: frame.received(),
                     error,
                 });
             }
         }
     }
-    // Checked against the limits before anything is allocated; the buffer then grows with the
-    // bytes that actually arrive, so a lying length costs nothing.
-    let total = message_len(&header, limits).map_err(Failure::Frame)?;
-    let mut reply = ReplyBuf(Vec::with_capacity(total.min(64 * 1024)));
-    reply.0.extend_from_slice(&header);
-    // `reply.0` holds zeros past `received`, each byte written once, then filled by reads.
-    let mut received = header.len();
-    while received < total {
-        if received == reply.0.len() {
-            reply.make_room(total);
-            let end = reply.0.capacity().min(total);
-            reply.0.resize(end, 0);
-        }
-        match stream.read(&mut reply.0[received..]).await {
-            Ok(0) => return Err(Failure::Closed { received }),
-            Ok(n) => received += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(Failure::Read { received, error }),
-        }
-    }
-    Ok(std::mem::take(&mut reply.0))
-}
-
-/// A reply being read. It may hold key material (a Get), so it is wiped when an error drops it
-/// and whenever it outgrows its memory; `Vec`'s own growth would free the old buffer unwiped.
-struct ReplyBuf(Vec<u8>);
-
-impl ReplyBuf {
-    /// Doubles the capacity (up to `total`) when full, moving the bytes and wiping the old buffer.
-    fn make_room(&mut self, total: usize) {
-        if self.0.len() < self.0.capacity() {
-            return;
-        }
-        let mut bigger = Vec::with_capacity(total.min(self.0.capacity().saturating_mul(2)));
-        bigger.extend_from_slice(&self.0);
-        zeroize::Zeroize::zeroize(self.0.as_mut_slice());
-        self.0 = bigger;
-    }
-}
-
-impl Drop for ReplyBuf {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(self.0.as_mut_slice());
-    }
-}
-
-impl Failure {
-    fn into_error(self, server: &Server, sent: bool) -> Error {
-        let lost = |request_sent: bool, reason: String| Error::ConnectionLost {
-            server: server.name.clone(),
-            request_sent,
-            reason,
-        };
-        let closed = |received: usize| match received {
-            0 => lost(
-                sent,
-                "the server closed the connection without answering".into(),
-            ),
-            n => lost(
-                sent,
-                format!(
-                    "the server closed the connection in the middle of its reply, after {n} bytes"
-                ),
-            ),
-        };
-        match self {
-            Self::Write(e) | Self::Read { error: e, .. } if tls::rustls_error(&e).is_some() => {
-                let inner = tls::rustls_error(&e).expect("checked");
-                tls::from_rustls(&server.name, &server.host, server.tls.client_auth, inner)
-            }
-            Self::Write(e) => lost(
-                sent,
-                format!("writing the request failed: {}", describe_io(&e)),
-            ),
-            Self::Read { received, error } if error.kind() == io::ErrorKind::UnexpectedEof => {
-                closed(received)
-            }
-            Self::Read { received, error } => lost(
-                sent,
-                format!(
-                    "reading the reply failed after {received} bytes: {}",
-                    describe_io(&error)
-                ),
-            ),
-            Self::Closed { received } => closed(received),
-            Self::Frame(Error::Decode { reason, .. }) => Error::Protocol {
-                reason: format!(
-                    "key server {} answered with something that is not a KMIP message: {reason}",
-                    server.name
-                ),
-            },
-            Self::Frame(other) => other,
-        }
-    }
-}
-
-fn describe_io(error: &io::Error) -> String {
-    match error.kind() {
-        io::ErrorKind::ConnectionReset => "the server reset the connection".into(),
-        io::ErrorKind::BrokenPipe => "the server had closed the connection".into(),
-        _ => error.to_string(),
-    }
-}
-
-/// The protocol version in a binary request's header, read in place: Request Message,
-/// Request Header, Protocol Version, Major, Minor.
-fn request_version(request: &[u8]) -> Option<ProtocolVersion> {
-    let at = |offset: usize, tag: [u8; 3]| request.get(offset..offset + 3) == Some(&tag[..]);
-    let int = |offset: usize| {
-        let bytes = request.get(offset..offset + 4)?;
-        Some(i32::from_be_bytes(bytes.try_into().ok()?))
-    };
-    let shaped = at(0, [0x42, 0x00, 0x78])
-        && at(8, [0x42, 0x00, 0x77])
-        && at(16, [0x42, 0x00, 0x69])
-        && at(24, [0x42, 0x00, 0x6a])
-        && at(40, [0x42, 0x00, 0x6b]);
-    if !shaped {
-        return None;
-    }
-    Some(ProtocolVersion {
-        major: int(32)?,
-        minor: int(48)?,
-    })
 }
 
 /// `bound`, shortened to what is left before `deadline`.
@@ -404,20 +266,5 @@ impl AsyncWrite for CountingIo {
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().tcp).poll_shutdown(cx)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_request_version_is_read_from_the_header() {
-        let discover = RequestBatchItem::new(DiscoverVersionsRequest::new(Vec::new()));
-        for version in [ProtocolVersion::V1_2, ProtocolVersion::V2_0] {
-            let bytes = RequestMessage::new(version, vec![discover.clone()]).to_bytes();
-            assert_eq!(request_version(&bytes), Some(version));
-        }
-        assert_eq!(request_version(b"short"), None);
     }
 }

@@ -28,6 +28,8 @@ mod settings;
 #[cfg(feature = "net")]
 mod async_pool;
 #[cfg(feature = "net")]
+mod blocking;
+#[cfg(feature = "net")]
 mod cert_info;
 #[cfg(feature = "net")]
 mod conn;
@@ -37,6 +39,8 @@ mod identity;
 mod pool;
 #[cfg(feature = "net")]
 mod tls;
+#[cfg(feature = "net")]
+mod tls_link;
 
 pub use cluster::Cluster;
 pub use host::{HostLink, HostPause, HostSend};
@@ -45,6 +49,8 @@ pub use settings::{Endpoint, PoolSettings, Reply, Retry, Timeouts};
 
 #[cfg(feature = "net")]
 pub use async_pool::{TlsPool, Transport};
+#[cfg(feature = "net")]
+pub use blocking::BlockingTransport;
 #[cfg(feature = "net")]
 pub use cert_info::{CertificateInfo, TlsInfo};
 #[cfg(feature = "net")]

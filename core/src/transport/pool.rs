@@ -10,18 +10,14 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 use tokio::time::Instant;
 
 use super::conn::Conn;
-use super::tls::{self, ClientTls};
+use super::tls_link::{self, Target};
 use super::{Endpoint, PoolSettings, ServerStats};
 use crate::error::{Error, Result};
 
 /// One configured key server.
 pub(super) struct Server {
-    pub(super) name: String,
-    pub(super) host: String,
-    pub(super) port: u16,
-    /// `host:port` (`[v6]:port`), as error messages print it.
-    pub(super) address: String,
-    pub(super) tls: ClientTls,
+    /// Name, address and TLS configuration (`server.name`, `server.tls` read through `Deref`).
+    target: Target,
     idle: Mutex<Vec<Conn>>,
     /// One permit per connection that may be open; tokio's semaphore serves waiters in order.
     slots: Semaphore,
@@ -45,41 +41,43 @@ pub(super) struct OpenCount {
 /// Counts one open connection for as long as it lives.
 pub(super) struct OpenGuard(Arc<OpenCount>);
 
+impl OpenCount {
+    /// Counts one connection open until the guard is dropped, and the peak.
+    pub(super) fn track(self: &Arc<Self>) -> OpenGuard {
+        let now = self.now.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak.fetch_max(now, Ordering::Relaxed);
+        OpenGuard(self.clone())
+    }
+
+    /// Connections open now and the most open at once.
+    pub(super) fn counts(&self) -> (usize, usize) {
+        (
+            self.now.load(Ordering::Relaxed),
+            self.peak.load(Ordering::Relaxed),
+        )
+    }
+}
+
 impl Drop for OpenGuard {
     fn drop(&mut self) {
         self.0.now.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
+// The fields every attempt reads (name, host, TLS configuration) are shared with the blocking
+// pool's servers in `Target`; reading them through `Deref` keeps `server.name` short.
+impl std::ops::Deref for Server {
+    type Target = Target;
+
+    fn deref(&self) -> &Target {
+        &self.target
+    }
+}
+
 impl Server {
     pub(super) fn new(endpoint: Endpoint, pool: &PoolSettings) -> Result<Self> {
-        let Endpoint {
-            name,
-            host,
-            port,
-            tls,
-        } = endpoint;
-        if port == 0 {
-            return Err(Error::Config {
-                file: None,
-                line: None,
-                reason: format!(
-                    "key server `{name}`: port 0 is not a port (KMIP's usual port is 5696)"
-                ),
-            });
-        }
-        let tls = tls::client_tls(&name, &host, &tls)?;
-        let address = if host.contains(':') {
-            format!("[{host}]:{port}")
-        } else {
-            format!("{host}:{port}")
-        };
         Ok(Self {
-            name,
-            host,
-            port,
-            address,
-            tls,
+            target: Target::new(endpoint)?,
             idle: Mutex::new(Vec::new()),
             slots: Semaphore::new(pool.max_connections_per_server.min(Semaphore::MAX_PERMITS)),
             waiting: AtomicUsize::new(0),
@@ -115,9 +113,7 @@ impl Server {
     /// Counts a connection just opened; the guard counts it closed when dropped.
     pub(super) fn track_open(&self) -> OpenGuard {
         self.opened.fetch_add(1, Ordering::Relaxed);
-        let now = self.open.now.fetch_add(1, Ordering::Relaxed) + 1;
-        self.open.peak.fetch_max(now, Ordering::Relaxed);
-        OpenGuard(self.open.clone())
+        self.open.track()
     }
 
     /// How many times the server failed so far.
@@ -126,11 +122,7 @@ impl Server {
     }
 
     pub(super) fn timeout(&self, phase: &'static str, after: Duration) -> Error {
-        Error::Timeout {
-            server: self.name.clone(),
-            phase,
-            after_ms: u64::try_from(after.as_millis()).unwrap_or(u64::MAX),
-        }
+        tls_link::timeout(&self.name, phase, after)
     }
 
     /// The most recently used idle connection that is neither too old nor idle too long.
@@ -141,21 +133,7 @@ impl Server {
                 && now.duration_since(c.last_used) < settings.idle_timeout
         };
         let mut expired = Vec::new();
-        let found = {
-            let mut idle = lock(&self.idle);
-            let mut found = None;
-            while let Some(conn) = idle.pop() {
-                if usable(&conn) {
-                    found = Some(conn);
-                    break;
-                }
-                expired.push(conn);
-            }
-            // The bottom of the stack is the longest idle.
-            let keep = idle.iter().position(usable).unwrap_or(idle.len());
-            expired.extend(idle.drain(..keep));
-            found
-        };
+        let found = take_usable(&mut lock(&self.idle), usable, &mut expired);
         drop(expired); // closed outside the lock
         found
     }
@@ -199,11 +177,31 @@ impl Server {
         stats.connections_reused = self.reused.load(Ordering::Relaxed);
         stats.stale_discarded = self.discarded.load(Ordering::Relaxed);
         stats.idle = lock(&self.idle).len();
-        stats.open = self.open.now.load(Ordering::Relaxed);
-        stats.open_peak = self.open.peak.load(Ordering::Relaxed);
+        (stats.open, stats.open_peak) = self.open.counts();
         // Whether it is down is the cluster's to say (`Cluster::stats`).
         stats
     }
+}
+
+/// Pops the most recently used connection of an idle stack that is `usable`; the unusable ones
+/// above it, and those at the bottom (the longest idle) up to the first usable one, move to
+/// `expired` to be closed outside the lock.
+pub(super) fn take_usable<C>(
+    idle: &mut Vec<C>,
+    usable: impl Fn(&C) -> bool,
+    expired: &mut Vec<C>,
+) -> Option<C> {
+    let mut found = None;
+    while let Some(conn) = idle.pop() {
+        if usable(&conn) {
+            found = Some(conn);
+            break;
+        }
+        expired.push(conn);
+    }
+    let keep = idle.iter().position(&usable).unwrap_or(idle.len());
+    expired.extend(idle.drain(..keep));
+    found
 }
 
 /// A poisoned lock only means another task panicked while pushing or popping; the data is a

@@ -1,0 +1,238 @@
+//! One mutual-TLS connection on `std::net` and rustls, no async runtime: TCP connect, TLS
+//! handshake, then round trips of exactly one TTLV request and one TTLV reply each. Every read
+//! and write is bounded by the step's deadline through the socket's own timeouts.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+use rustls::{ClientConnection, StreamOwned};
+
+use super::super::pool::OpenGuard;
+use super::super::tls;
+use super::super::tls_link::{
+    Failure, describe_connect_error, probe_request, read_reply, request_version,
+};
+use super::slots::Server;
+use crate::error::{Error, Result};
+use crate::spec::ProtocolVersion;
+use crate::ttlv::Limits;
+
+/// An open, authenticated connection, idle between round trips.
+pub(super) struct Conn {
+    stream: StreamOwned<ClientConnection, Sock>,
+    /// When the TCP connection was opened.
+    pub(super) created: Instant,
+    /// When the last round trip finished.
+    pub(super) last_used: Instant,
+    /// Protocol version of the last request, reused by the idle probe.
+    version: Option<ProtocolVersion>,
+    /// Counts the connection in [`crate::transport::ServerStats`] while it is open.
+    _open: OpenGuard,
+}
+
+/// A new connection and what it took to open it.
+pub(super) struct Connected {
+    pub(super) conn: Conn,
+    pub(super) peer: SocketAddr,
+    pub(super) connect_time: Duration,
+    pub(super) handshake_time: Duration,
+}
+
+/// Opens a TCP connection and completes the TLS handshake, each step bounded by `bound` and by
+/// `deadline`.
+pub(super) fn connect(server: &Server, bound: Duration, deadline: Instant) -> Result<Connected> {
+    let start = Instant::now();
+    let step = clamp(bound, deadline);
+    let (tcp, peer) = tcp_connect(server, step)?;
+    let _ = tcp.set_nodelay(true);
+    let connected = Instant::now();
+
+    let step = clamp(bound, deadline);
+    let mut sock = Sock {
+        tcp,
+        written: 0,
+        deadline: connected + step,
+    };
+    let handshake_error = |e: io::Error| match is_timeout(&e) {
+        true => server.timeout("TLS handshake", step),
+        false => tls::handshake_error(&server.name, &server.host, server.tls.client_auth, e),
+    };
+    let mut session =
+        ClientConnection::new(server.tls.config.clone(), server.tls.server_name.clone()).map_err(
+            |e| tls::from_rustls(&server.name, &server.host, server.tls.client_auth, &e),
+        )?;
+    while session.is_handshaking() {
+        session.complete_io(&mut sock).map_err(handshake_error)?;
+    }
+    let now = Instant::now();
+    let conn = Conn {
+        stream: StreamOwned::new(session, sock),
+        created: start,
+        last_used: now,
+        version: None,
+        _open: server.track_open(),
+    };
+    Ok(Connected {
+        conn,
+        peer,
+        connect_time: connected - start,
+        handshake_time: now - connected,
+    })
+}
+
+/// Resolves the host and connects to the first address that accepts, all within `step`.
+fn tcp_connect(server: &Server, step: Duration) -> Result<(TcpStream, SocketAddr)> {
+    let until = Instant::now() + step;
+    let fail = |reason: String| Error::Connect {
+        server: server.name.clone(),
+        address: server.address.clone(),
+        reason,
+    };
+    let addresses = (server.host.as_str(), server.port)
+        .to_socket_addrs()
+        .map_err(|e| fail(format!("the host name does not resolve ({e})")))?;
+    let mut last = None;
+    for address in addresses {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(server.timeout("connect", step));
+        }
+        match TcpStream::connect_timeout(&address, left) {
+            Ok(tcp) => return Ok((tcp, address)),
+            Err(e) if is_timeout(&e) => return Err(server.timeout("connect", step)),
+            Err(e) => last = Some((address, e)),
+        }
+    }
+    Err(match last {
+        None => fail("the host name resolves to no address".into()),
+        Some((address, e)) => fail(describe_connect_error(address, &e)),
+    })
+}
+
+impl Conn {
+    /// Writes `request` and reads exactly one TTLV message back, within `bound`.
+    pub(super) fn round_trip(
+        &mut self,
+        server: &Server,
+        request: &[u8],
+        bound: Duration,
+        limits: &Limits,
+    ) -> Result<Vec<u8>> {
+        if let Some(version) = request_version(request) {
+            self.version = Some(version);
+        }
+        let sock = &mut self.stream.sock;
+        sock.deadline = Instant::now() + bound;
+        let written_before = sock.written;
+        let outcome = exchange(&mut self.stream, request, limits);
+        let sent = self.stream.sock.written > written_before;
+        match outcome {
+            Ok(reply) => {
+                self.last_used = Instant::now();
+                Ok(reply)
+            }
+            Err(Failure::Write(e) | Failure::Read { error: e, .. }) if is_timeout(&e) => {
+                Err(server.timeout("response", bound))
+            }
+            Err(failure) => Err(failure.into_error(server, sent)),
+        }
+    }
+
+    /// Whether the connection still looks open: a non-blocking peek at the socket must find
+    /// nothing. A close (TCP FIN or reset), or bytes nobody asked for (a TLS close_notify
+    /// alert, stray data), make the connection unusable.
+    pub(super) fn looks_open(&self) -> bool {
+        let tcp = &self.stream.sock.tcp;
+        if tcp.set_nonblocking(true).is_err() {
+            return false;
+        }
+        let peeked = tcp.peek(&mut [0u8; 1]);
+        let restored = tcp.set_nonblocking(false).is_ok();
+        restored && matches!(peeked, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+    }
+
+    /// A real round trip: the DiscoverVersions probe in the version the connection last used.
+    /// Any framed reply proves life.
+    pub(super) fn probe(&mut self, server: &Server, bound: Duration, limits: &Limits) -> bool {
+        let request = probe_request(self.version);
+        self.round_trip(server, &request, bound, limits).is_ok()
+    }
+
+    /// The TLS session, for [`crate::transport::TlsInfo`].
+    pub(super) fn session(&self) -> &ClientConnection {
+        &self.stream.conn
+    }
+}
+
+fn exchange(
+    stream: &mut StreamOwned<ClientConnection, Sock>,
+    request: &[u8],
+    limits: &Limits,
+) -> Result<Vec<u8>, Failure> {
+    stream.write_all(request).map_err(Failure::Write)?;
+    stream.flush().map_err(Failure::Write)?;
+    read_reply(stream, limits)
+}
+
+/// Whether an I/O error is a socket timeout (`WouldBlock` on Unix, `TimedOut` elsewhere and
+/// from [`Sock`] itself once its deadline passed).
+fn is_timeout(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// `bound`, shortened to what is left before `deadline`.
+pub(super) fn clamp(bound: Duration, deadline: Instant) -> Duration {
+    bound.min(deadline.saturating_duration_since(Instant::now()))
+}
+
+/// A TCP stream whose every read and write ends by `deadline` (the socket's timeout is set to
+/// the time left before each), and that counts the bytes the kernel accepted, so a failed
+/// request can tell whether any byte of it may have reached the server.
+struct Sock {
+    tcp: TcpStream,
+    written: u64,
+    deadline: Instant,
+}
+
+impl Sock {
+    /// The time left, or a `TimedOut` error when none is.
+    fn left(&self) -> io::Result<Duration> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        // A zero timeout means "none" to the socket: refuse it here instead.
+        match left.is_zero() {
+            true => Err(io::ErrorKind::TimedOut.into()),
+            false => Ok(left),
+        }
+    }
+}
+
+impl Read for Sock {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.tcp.set_read_timeout(Some(self.left()?))?;
+        self.tcp.read(buf)
+    }
+}
+
+impl Write for Sock {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.tcp.set_write_timeout(Some(self.left()?))?;
+        let n = self.tcp.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.tcp.set_write_timeout(Some(self.left()?))?;
+        let n = self.tcp.write_vectored(bufs)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.tcp.flush()
+    }
+}
