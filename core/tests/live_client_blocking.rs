@@ -56,7 +56,7 @@ fn an_application_without_async_creates_uses_and_destroys_a_key() {
 #[test]
 fn threads_share_one_client() {
     let server = TestServer::start(0);
-    let dir = temp_dir("threads");
+    let dir = scratch("threads");
     let config = Config::load(write_config(
         &dir,
         &server,

@@ -1,12 +1,10 @@
 //! A blocking facade over [`Client`] for code without an async runtime.
 
 use std::future::Future;
-use std::sync::Arc;
 
-use super::{Client, Options, VersionChoice, events, setup};
+use super::{Client, Options, setup};
 use crate::config::Config;
 use crate::error::Result;
-use crate::observe::Logger;
 use crate::platform::{Platform, block_on};
 use crate::transport::Cluster;
 
@@ -49,29 +47,8 @@ impl BlockingClient {
     /// Do not call it, or [`BlockingClient::run`], from inside an async runtime's task: the
     /// I/O blocks the thread. Use [`Client`] there.
     pub fn connect(config: &Config) -> Result<Self> {
-        let setup::Prepared {
-            link: transport,
-            credential,
-            limits,
-        } = setup::prepare(config, setup::Links::blocking)?;
-        let version = match config.protocol.version {
-            Some(v) => VersionChoice::Pinned(v),
-            None => VersionChoice::Negotiate(config.protocol.start_version()),
-        };
-        let logger = Logger::shared(&config.log, config.audit.as_ref())?;
-        events::log_configuration(&logger, config);
-        let platform = Platform::native();
-        let timeouts = transport.timeouts();
-        let cluster = Cluster::new(Arc::new(transport), timeouts, platform.clock.clone())?;
-        let options = Options {
-            version,
-            credential,
-            limits,
-            logger,
-        };
-        let mut blocking = Self::over(cluster, platform, options)?;
-        blocking.client.cluster_settings = config.cluster;
-        Ok(blocking)
+        let client = block_on(setup::connect(config, setup::Links::blocking_cluster))?;
+        Ok(Self { client })
     }
 
     /// A blocking client over any cluster whose link does its I/O without an async runtime:

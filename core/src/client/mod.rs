@@ -119,21 +119,7 @@ impl Client {
     /// protocol version with the first server that answers (unless the version is pinned).
     #[cfg(feature = "net")]
     pub async fn connect(config: &Config) -> Result<Client> {
-        let setup::Prepared {
-            link: transport,
-            credential,
-            limits,
-        } = setup::prepare(config, setup::Links::tokio)?;
-        let choice = match config.protocol.version {
-            Some(v) => VersionChoice::Pinned(v),
-            None => VersionChoice::Negotiate(config.protocol.start_version()),
-        };
-        let logger = Logger::shared(&config.log, config.audit.as_ref())?;
-        events::log_configuration(&logger, config);
-        let mut client =
-            Self::with_transport_and_logger(transport, choice, credential, limits, logger).await?;
-        client.cluster_settings = config.cluster;
-        Ok(client)
+        setup::connect(config, setup::Links::tokio_cluster).await
     }
 
     /// A client over an existing transport.

@@ -5,13 +5,45 @@
 //! [`prepare`], so a configuration the check accepts cannot then fail on its files, keys or
 //! credential when a command connects.
 
+use super::{Client, Options, VersionChoice, events};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::message::Credential;
+use crate::observe::Logger;
+use crate::platform::Platform;
 use crate::transport::{
-    BlockingTransport, Endpoint, PoolSettings, Timeouts, Transport, material_for,
+    BlockingTransport, Cluster, Endpoint, PoolSettings, Timeouts, Transport, material_for,
 };
 use crate::ttlv::Limits;
+
+/// `Client::connect` and `BlockingClient::connect` over the cluster `build` makes: the same
+/// checks, the configuration event in the log, the native platform, and the version pinned or
+/// negotiated as the configuration says.
+pub(super) async fn connect(
+    config: &Config,
+    build: impl FnOnce(&Links) -> Result<Cluster>,
+) -> Result<Client> {
+    let Prepared {
+        link: cluster,
+        credential,
+        limits,
+    } = prepare(config, build)?;
+    let version = match config.protocol.version {
+        Some(v) => VersionChoice::Pinned(v),
+        None => VersionChoice::Negotiate(config.protocol.start_version()),
+    };
+    let logger = Logger::shared(&config.log, config.audit.as_ref())?;
+    events::log_configuration(&logger, config);
+    let options = Options {
+        version,
+        credential,
+        limits,
+        logger,
+    };
+    let mut client = Client::over(cluster, Platform::native(), options).await?;
+    client.cluster_settings = config.cluster;
+    Ok(client)
+}
 
 /// What a configuration becomes before the first byte is sent.
 pub(super) struct Prepared<T> {
@@ -117,6 +149,16 @@ impl Links {
             self.pool,
             self.limits,
         )
+    }
+
+    /// The cluster over the tokio pool.
+    pub fn tokio_cluster(&self) -> Result<Cluster> {
+        Ok(self.tokio()?.cluster().clone())
+    }
+
+    /// The cluster over the blocking pool.
+    pub fn blocking_cluster(&self) -> Result<Cluster> {
+        self.blocking()?.into_cluster()
     }
 }
 

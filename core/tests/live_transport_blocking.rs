@@ -18,7 +18,7 @@ use kmipkit::transport::{BlockingTransport, Cluster, Endpoint, PoolSettings, Ret
 use kmipkit::ttlv::Limits;
 use kmipkit::{Error, ErrorKind, Party};
 use support::fake;
-use support::pykmip::{TestServer, free_port};
+use support::pykmip::{ServerCert, TestServer, TlsIdentity, free_port};
 
 fn discover_versions() -> Vec<u8> {
     let item = RequestBatchItem::new(DiscoverVersionsRequest::new(Vec::new()));
@@ -74,8 +74,8 @@ fn attempts_of(err: &Error) -> Vec<(String, ErrorKind, usize)> {
 fn every_refusal_retrying_cannot_fix_is_tried_once() {
     let runtime = fakes();
     let server = TestServer::start(0);
-    let expired = TestServer::start_with(0, "expired");
-    let wrong_host = TestServer::start_with(0, "wrong-host");
+    let expired = TestServer::start_with(0, ServerCert::Expired);
+    let wrong_host = TestServer::start_with(0, ServerCert::WrongHost);
     let not_tls = runtime.block_on(fake::plain_text(
         b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n",
     ));
