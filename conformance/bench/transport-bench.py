@@ -23,6 +23,7 @@ and .md. Run by hand; touches only 127.0.0.1.
 import argparse
 import importlib.util
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -34,8 +35,9 @@ cb = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(cb)
 
 ROOT, OUT, HARNESS, PY_SIDE = cb.ROOT, cb.OUT, cb.HARNESS, cb.PY_SIDE
-GET_BENCH = ROOT / "target" / "release" / "examples" / "get_bench"
-TCP_FLOOR = ROOT / "target" / "release" / "examples" / "tcp_floor"
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+GET_BENCH = TARGET / "release" / "examples" / "get_bench"
+TCP_FLOOR = TARGET / "release" / "examples" / "tcp_floor"
 
 
 def cases(server, floor_port, venv_python, uid, n, warmup):

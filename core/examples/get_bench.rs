@@ -3,7 +3,8 @@
 //! ```sh
 //! cargo build --release --example get_bench -p kmipkit
 //! target/release/examples/get_bench --port 5696 --ca ca.crt --cert client.crt --key client.key \
-//!     --uid 1 --n 400 --batch 10 [--warmup 20] [--version 1.2] [--server-pid PID]
+//!     --uid 1 --n 400 --batch 10 [--warmup 20] [--version 1.2] [--server-pid PID] \
+//!     [--transport tokio|blocking|host]
 //! ```
 //!
 //! One connection, reused: a warm-up of `--warmup` Gets opens it, then `--n` Gets of `--uid` run
@@ -13,18 +14,30 @@
 //! `/proc/self/stat` ticks as a cross-check) and, with `--server-pid`, the server's CPU time from
 //! `/proc/PID/stat`. Prints one JSON object; conformance/bench/client-bench.py drives it.
 //!
-//! The runtime is tokio's current-thread runtime: the whole client runs on this thread, as it
-//! would inside an application's own runtime. Every reply is checked (a 32-byte symmetric key
-//! with the asked-for identifier), so a refusal cannot pass for a fast Get.
+//! `--transport` picks what carries the bytes under the same client:
+//! - `tokio` (the default): the tokio pool on tokio's current-thread runtime, so the whole client
+//!   runs on this thread, as it would inside an application's own runtime;
+//! - `blocking`: the blocking pool (`std::net` + rustls), driven by `block_on`, no runtime;
+//! - `host`: a `HostLink::blocking` whose host function forwards each request to a blocking pool
+//!   of its own, as a C program owning its sockets would: the host seam's cost on top of the
+//!   blocking transport's.
+//!
+//! Every reply is checked (a 32-byte symmetric key with the asked-for identifier), so a refusal
+//! cannot pass for a fast Get.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kmipkit::client::{Client, VersionChoice};
+use kmipkit::client::{Client, Options, VersionChoice};
 use kmipkit::config::TlsMaterial;
 use kmipkit::message::{GetRequest, GetResponse, KeyMaterial, Object, ResponsePayload};
+use kmipkit::platform::{Platform, block_on};
 use kmipkit::spec::ProtocolVersion;
-use kmipkit::transport::{Endpoint, PoolSettings, Timeouts, Transport};
+use kmipkit::transport::{
+    BlockingTransport, Call, Cluster, Endpoint, HostLink, Link, PoolSettings, Retry, Sent,
+    Timeouts, Transport,
+};
 use kmipkit::ttlv::Limits;
 
 /// Linux reports `/proc/*/stat` times in USER_HZ ticks, 100 per second on every architecture
@@ -43,12 +56,14 @@ struct Args {
     warmup: usize,
     version: ProtocolVersion,
     server_pid: Option<u32>,
+    transport: String,
 }
 
 fn usage(problem: &str) -> ! {
     eprintln!(
         "get_bench: {problem}\nusage: get_bench --port P --ca FILE --cert FILE --key FILE --uid ID \
-         [--host 127.0.0.1] [--n 400] [--batch 1] [--warmup 20] [--version 1.2] [--server-pid PID]"
+         [--host 127.0.0.1] [--n 400] [--batch 1] [--warmup 20] [--version 1.2] [--server-pid PID] \
+         [--transport tokio|blocking|host]"
     );
     std::process::exit(2)
 }
@@ -66,6 +81,7 @@ fn parse_args() -> Args {
         warmup: 20,
         version: ProtocolVersion::V1_2,
         server_pid: None,
+        transport: "tokio".into(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -87,6 +103,10 @@ fn parse_args() -> Args {
             "--cert" => args.cert = value.into(),
             "--key" => args.key = value.into(),
             "--uid" => args.uid = value,
+            "--transport" => match value.as_str() {
+                "tokio" | "blocking" | "host" => args.transport = value,
+                _ => usage(&format!("--transport: `{value}` is not tokio, blocking or host")),
+            },
             "--n" => args.n = number(&value),
             "--batch" => args.batch = number(&value),
             "--warmup" => args.warmup = number(&value),
@@ -190,6 +210,86 @@ async fn run(client: &Client, args: &Args, gets: usize) {
     }
 }
 
+/// What the measured loop needs: the client, and how to wait for one of its futures.
+struct Bench {
+    client: Client,
+    runtime: Option<tokio::runtime::Runtime>,
+    /// The host's own sockets (`--transport host`), whose connections are counted.
+    host_sockets: Option<Arc<BlockingTransport>>,
+}
+
+impl Bench {
+    fn wait<T>(&self, future: impl std::future::Future<Output = T>) -> T {
+        match &self.runtime {
+            Some(runtime) => runtime.block_on(future),
+            None => block_on(future),
+        }
+    }
+}
+
+fn connect(args: &Args, endpoint: Endpoint, timeouts: Timeouts, pool: PoolSettings) -> Bench {
+    let options = Options {
+        version: VersionChoice::Pinned(args.version),
+        ..Options::default()
+    };
+    let blocking = || {
+        BlockingTransport::new(vec![endpoint.clone()], timeouts, pool, Limits::default())
+            .expect("blocking transport")
+    };
+    match args.transport.as_str() {
+        "tokio" => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("tokio runtime");
+            let client = runtime.block_on(async {
+                let transport = Transport::new(vec![endpoint], timeouts, pool, Limits::default())
+                    .expect("transport");
+                Client::over(transport.cluster().clone(), Platform::native(), options).await
+            });
+            Bench {
+                client: client.expect("client"),
+                runtime: Some(runtime),
+                host_sockets: None,
+            }
+        }
+        "blocking" => {
+            let cluster = blocking().into_cluster().expect("cluster");
+            let client = block_on(Client::over(cluster, Platform::native(), options));
+            Bench {
+                client: client.expect("client"),
+                runtime: None,
+                host_sockets: None,
+            }
+        }
+        _ => {
+            let sockets = Arc::new(blocking());
+            let host_sockets = Some(sockets.clone());
+            let link = HostLink::blocking(["pykmip"], move |server, request, left| {
+                let call = Call {
+                    budget: left,
+                    retry: Retry::Any,
+                    skip_if_failed: false,
+                };
+                match block_on(sockets.send(server, request, call))? {
+                    Sent::Reply(reply) => Ok(reply.to_vec()),
+                    Sent::Skipped => Err(HostLink::lost("pykmip", false, "skipped")),
+                }
+            })
+            .expect("host link");
+            let platform = Platform::native();
+            let cluster =
+                Cluster::new(Arc::new(link), timeouts, platform.clock.clone()).expect("cluster");
+            let client = block_on(Client::over(cluster, platform, options));
+            Bench {
+                client: client.expect("client"),
+                runtime: None,
+                host_sockets,
+            }
+        }
+    }
+}
+
 fn main() {
     let args = parse_args();
     let material = TlsMaterial::new(read(&args.ca), read(&args.cert), read(&args.key), None);
@@ -205,57 +305,47 @@ fn main() {
         max_idle_per_server: 1,
         ..PoolSettings::default()
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(async {
-        let transport =
-            Transport::new(vec![endpoint], timeouts, pool, Limits::default()).expect("transport");
-        let client = Client::with_transport(
-            transport,
-            VersionChoice::Pinned(args.version),
-            None,
-            Limits::default(),
-        )
-        .await
-        .expect("client");
-        // Warm-up: opens the connection (TLS handshake) and touches every code path once.
-        let warmup = args.warmup.div_ceil(args.batch).max(1) * args.batch;
-        run(&client, &args, warmup).await;
+    let bench = connect(&args, endpoint, timeouts, pool);
+    let client = &bench.client;
+    // Warm-up: opens the connection (TLS handshake) and touches every code path once.
+    let warmup = args.warmup.div_ceil(args.batch).max(1) * args.batch;
+    bench.wait(run(client, &args, warmup));
 
-        let server = args.server_pid.map(|p| p.to_string());
-        let server_before = server.as_deref().map(stat_cpu_us);
-        let stat_before = stat_cpu_us("self");
-        let cpu_before = own_cpu_ns();
-        let start = Instant::now();
-        run(&client, &args, args.n).await;
-        let wall = start.elapsed();
-        let cpu_ns = own_cpu_ns() - cpu_before;
-        let stat_us = stat_cpu_us("self") - stat_before;
-        let server_us = server
-            .as_deref()
-            .map(stat_cpu_us)
-            .zip(server_before)
-            .map(|(after, before)| after - before);
+    let server = args.server_pid.map(|p| p.to_string());
+    let server_before = server.as_deref().map(stat_cpu_us);
+    let stat_before = stat_cpu_us("self");
+    let cpu_before = own_cpu_ns();
+    let start = Instant::now();
+    bench.wait(run(client, &args, args.n));
+    let wall = start.elapsed();
+    let cpu_ns = own_cpu_ns() - cpu_before;
+    let stat_us = stat_cpu_us("self") - stat_before;
+    let server_us = server
+        .as_deref()
+        .map(stat_cpu_us)
+        .zip(server_before)
+        .map(|(after, before)| after - before);
 
-        let stats = &client.cluster().stats()[0];
-        let connections = stats.connections_opened;
-        let n = args.n as f64;
-        let json = serde_json::json!({
-            "client": "kmipkit",
-            "api": if args.batch == 1 { "Client::get" } else { "Client::batch" },
-            "kmip_version": format!("{}.{}", args.version.major, args.version.minor),
-            "batch": args.batch,
-            "gets": args.n,
-            "wall_s": wall.as_secs_f64(),
-            "gets_per_s": n / wall.as_secs_f64(),
-            "client_cpu_us_per_get": cpu_ns as f64 / 1000.0 / n,
-            "client_cpu_us_per_get_ticks": stat_us as f64 / n,
-            "server_cpu_us_per_get": server_us.map(|us| us as f64 / n),
-            "connections_opened": connections,
-        });
-        println!("{json}");
-        assert_eq!(connections, 1, "the run must reuse one connection");
+    // A host link counts no connections (the host owns them): ask the host's sockets.
+    let connections = match &bench.host_sockets {
+        Some(sockets) => sockets.stats()[0].connections_opened,
+        None => client.cluster().stats()[0].connections_opened,
+    };
+    let n = args.n as f64;
+    let json = serde_json::json!({
+        "client": "kmipkit",
+        "transport": args.transport,
+        "api": if args.batch == 1 { "Client::get" } else { "Client::batch" },
+        "kmip_version": format!("{}.{}", args.version.major, args.version.minor),
+        "batch": args.batch,
+        "gets": args.n,
+        "wall_s": wall.as_secs_f64(),
+        "gets_per_s": n / wall.as_secs_f64(),
+        "client_cpu_us_per_get": cpu_ns as f64 / 1000.0 / n,
+        "client_cpu_us_per_get_ticks": stat_us as f64 / n,
+        "server_cpu_us_per_get": server_us.map(|us| us as f64 / n),
+        "connections_opened": connections,
     });
+    println!("{json}");
+    assert_eq!(connections, 1, "the run must reuse one connection");
 }
