@@ -12,7 +12,8 @@ hits all of them alike:
   tcp floor                  a bare blocking TCP request/reply of a Get's sizes (no TLS, no KMIP)
   kmipkit blocking           BlockingClient: std::net + rustls, no async runtime
   kmipkit tokio              Client over the tokio pool (current-thread runtime)
-  kmipkit host               Client over a HostLink whose host is a blocking socket per server
+  kmipkit host               Client over a HostLink::blocking whose host function forwards to
+                             its own blocking pool (the host seam on top of the blocking link)
   pykmip ProxyKmipClient     PyKMIP 0.11's own client
 
 Each case is a fresh process on one kept-open connection: a warm-up, then `--n` single Gets

@@ -105,7 +105,9 @@ fn parse_args() -> Args {
             "--uid" => args.uid = value,
             "--transport" => match value.as_str() {
                 "tokio" | "blocking" | "host" => args.transport = value,
-                _ => usage(&format!("--transport: `{value}` is not tokio, blocking or host")),
+                _ => usage(&format!(
+                    "--transport: `{value}` is not tokio, blocking or host"
+                )),
             },
             "--n" => args.n = number(&value),
             "--batch" => args.batch = number(&value),

@@ -1,9 +1,13 @@
 //! kmipkit: a KMIP client core.
 //!
-//! The crate is layered bottom-up:
-//! - [`ttlv`]: the TTLV item tree and its binary, XML and JSON encodings;
+//! The codec is layered bottom-up:
 //! - [`spec`]: every tag, item type and enumeration of KMIP 1.0 to 2.1, generated from one table;
+//! - [`ttlv`]: the TTLV item tree and its binary, XML and JSON encodings;
 //! - [`message`]: typed request and response messages built on the item tree.
+//!
+//! Above it, [`session`] builds requests and reads replies, [`client`] runs operations, failover
+//! and the envelope models ([`envelope`]) over the I/O seam of [`transport`], with time and
+//! randomness from [`platform`]. ARCHITECTURE.md draws the whole graph.
 //!
 //! The codec is sans-IO: it does no I/O and reads no clock, so it builds for `wasm32`.
 //!

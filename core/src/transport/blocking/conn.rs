@@ -53,6 +53,8 @@ pub(super) fn connect(server: &Server, bound: Duration, deadline: Instant) -> Re
         tcp,
         written: 0,
         deadline: connected + step,
+        read_timeout: None,
+        write_timeout: None,
     };
     let handshake_error = |e: io::Error| match is_timeout(&e) {
         true => server.timeout("TLS handshake", step),
@@ -189,14 +191,24 @@ pub(super) fn clamp(bound: Duration, deadline: Instant) -> Duration {
     bound.min(deadline.saturating_duration_since(Instant::now()))
 }
 
-/// A TCP stream whose every read and write ends by `deadline` (the socket's timeout is set to
-/// the time left before each), and that counts the bytes the kernel accepted, so a failed
-/// request can tell whether any byte of it may have reached the server.
+/// A TCP stream whose every read and write ends by `deadline`, and that counts the bytes the
+/// kernel accepted, so a failed request can tell whether any byte of it may have reached the
+/// server.
+///
+/// The socket's timeout is the time left, rounded down to [`TIMEOUT_STEP`] and set only when
+/// that changes: with a request bound of seconds, a kept-open connection makes no `setsockopt`
+/// call per request. A timeout that fires while time is left (at most one step early) is
+/// retried with what is left.
 struct Sock {
     tcp: TcpStream,
     written: u64,
     deadline: Instant,
+    read_timeout: Option<Duration>,
+    write_timeout: Option<Duration>,
 }
+
+/// The granularity of socket timeouts above it; below it they are exact.
+const TIMEOUT_STEP: Duration = Duration::from_millis(100);
 
 impl Sock {
     /// The time left, or a `TimedOut` error when none is.
@@ -208,26 +220,60 @@ impl Sock {
             false => Ok(left),
         }
     }
+
+    /// A socket timeout that ends no later than the deadline (never zero).
+    fn timeout(&self) -> io::Result<Duration> {
+        let left = self.left()?;
+        if left < 2 * TIMEOUT_STEP {
+            return Ok(left);
+        }
+        let steps = left.as_millis() / TIMEOUT_STEP.as_millis();
+        Ok(TIMEOUT_STEP * u32::try_from(steps).unwrap_or(u32::MAX))
+    }
+
+    /// Runs one socket call under a timeout that ends by the deadline, again while an early
+    /// timeout leaves time.
+    fn bounded<T>(
+        &mut self,
+        write: bool,
+        mut call: impl FnMut(&mut TcpStream) -> io::Result<T>,
+    ) -> io::Result<T> {
+        loop {
+            let timeout = self.timeout()?;
+            let set = match write {
+                true => &mut self.write_timeout,
+                false => &mut self.read_timeout,
+            };
+            if *set != Some(timeout) {
+                match write {
+                    true => self.tcp.set_write_timeout(Some(timeout))?,
+                    false => self.tcp.set_read_timeout(Some(timeout))?,
+                }
+                *set = Some(timeout);
+            }
+            match call(&mut self.tcp) {
+                Err(e) if is_timeout(&e) && self.left().is_ok() => continue,
+                other => return other,
+            }
+        }
+    }
 }
 
 impl Read for Sock {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.tcp.set_read_timeout(Some(self.left()?))?;
-        self.tcp.read(buf)
+        self.bounded(false, |tcp| tcp.read(buf))
     }
 }
 
 impl Write for Sock {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.tcp.set_write_timeout(Some(self.left()?))?;
-        let n = self.tcp.write(buf)?;
+        let n = self.bounded(true, |tcp| tcp.write(buf))?;
         self.written += n as u64;
         Ok(n)
     }
 
     fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
-        self.tcp.set_write_timeout(Some(self.left()?))?;
-        let n = self.tcp.write_vectored(bufs)?;
+        let n = self.bounded(true, |tcp| tcp.write_vectored(bufs))?;
         self.written += n as u64;
         Ok(n)
     }
