@@ -9,10 +9,9 @@
 
 use std::time::{Duration, Instant};
 
-use kmipkit::client::{Client, Seen, VersionChoice};
+use kmipkit::client::{Client, Seen};
 use kmipkit::config::{Config, ServerConfig};
-use kmipkit::transport::{Endpoint, PoolSettings, Timeouts, TlsInfo, Transport};
-use kmipkit::ttlv::Limits;
+use kmipkit::transport::TlsInfo;
 use serde_json::{Value, json};
 
 use crate::ctx::{Ctx, runtime};
@@ -166,36 +165,15 @@ async fn check_one(config: &Config, server: &ServerConfig) -> (Value, Option<Fai
 }
 
 async fn steps(config: &Config, server: &ServerConfig, report: &mut Value) -> CliResult {
-    let endpoint = Endpoint::new(
-        server.name.clone(),
-        server.host.clone(),
-        server.port,
-        kmipkit::transport::material_for(server)?,
-    );
-    let t = &config.timeouts;
     // One server, no failover: the deadline is one connect plus one request.
-    let timeouts = Timeouts {
-        connect: t.connect,
-        request: t.request,
-        deadline: t.connect + t.request,
-        failover_delay: Duration::ZERO,
-        down_backoff: Duration::ZERO,
-    };
-    let limits = Limits {
-        max_message_size: config.protocol.max_response_size,
-        ..Limits::default()
-    };
-    let transport = Transport::new(vec![endpoint], timeouts, PoolSettings::default(), limits)?;
+    let one = config.only_server(&server.name)?;
+    let transport = one.transport()?;
 
     let tls = transport.tls_info(&server.name).await?;
     report["tls"] = tls_json(&tls);
 
-    let choice = match config.protocol.version {
-        Some(v) => VersionChoice::Pinned(v),
-        None => VersionChoice::Negotiate(config.protocol.start_version()),
-    };
     let started = Instant::now();
-    let client = Client::with_transport(transport, choice, server.credential()?, limits).await?;
+    let client = Client::connect_over(&one, transport).await?;
     report["kmip_version"] = json!(client.version().to_string());
     report["negotiation_ms"] = json!(millis(started.elapsed()));
 

@@ -251,6 +251,40 @@ fn defaults_apply_when_sections_are_absent() {
     assert_eq!(config.servers[0].ca, Path::new("/opt/pki/ca.pem"));
 }
 
+/// `kmipkit servers check` connects to one server at a time, without failover.
+#[cfg(feature = "net")]
+#[test]
+fn one_server_of_a_cluster_has_no_failover() {
+    let secondary = PRIMARY
+        .replace("[primary]", "[[secondary]]\nname = \"dc2\"")
+        .replace("kms1", "kms2");
+    let text = format!("{PRIMARY}{secondary}");
+    let config = Config::from_toml(&text, Path::new("/etc/kmipkit")).unwrap();
+    let one = config.only_server("dc2").unwrap();
+    assert_eq!(one.servers.len(), 1);
+    assert_eq!(one.servers[0].host, "kms2.example.com");
+    let t = one.timeouts;
+    assert_eq!(
+        t.deadline,
+        config.timeouts.connect + config.timeouts.request
+    );
+    assert_eq!(
+        (t.failover_delay, t.down_backoff),
+        (Duration::ZERO, Duration::ZERO)
+    );
+    assert_eq!(
+        (one.key, one.protocol),
+        (config.key.clone(), config.protocol.clone())
+    );
+    let err = config.only_server("dc3").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    let message = err.to_string();
+    assert!(
+        message.contains("\"dc3\"") && message.contains("primary, dc2"),
+        "{message}"
+    );
+}
+
 #[test]
 fn example_file_parses() {
     let on_disk = fs::read_to_string(

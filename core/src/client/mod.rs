@@ -122,6 +122,14 @@ impl Client {
         setup::connect(config, setup::Links::tokio_cluster).await
     }
 
+    /// [`Client::connect`] over `transport`, made from the same `config` by
+    /// [`Config::transport`] (so the caller could look at a handshake first): the same
+    /// credential, limits, logger and version choice.
+    #[cfg(feature = "net")]
+    pub async fn connect_over(config: &Config, transport: Transport) -> Result<Client> {
+        setup::connect(config, |_| Ok(transport.cluster().clone())).await
+    }
+
     /// A client over an existing transport.
     #[cfg(feature = "net")]
     pub async fn with_transport(

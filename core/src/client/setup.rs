@@ -6,6 +6,8 @@
 //! credential when a command connects.
 
 use super::{Client, Options, VersionChoice, events};
+use std::time::Duration;
+
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::message::Credential;
@@ -163,6 +165,47 @@ impl Links {
 }
 
 impl Config {
+    /// This configuration with only the server named `name` and no failover: the deadline is
+    /// one connect plus one request. Checks of one server at a time (`kmipkit servers check`)
+    /// connect with it. An unknown name is a [`Error::Config`] listing the configured ones.
+    ///
+    /// ```no_run
+    /// # async fn run() -> kmipkit::error::Result<()> {
+    /// use kmipkit::client::Client;
+    /// let config = kmipkit::config::Config::load("kmipkit.toml")?;
+    /// let secondary = config.only_server("secondary")?;
+    /// let transport = secondary.transport()?;
+    /// println!("{:?}", transport.tls_info("secondary").await?.protocol);
+    /// let client = Client::connect_over(&secondary, transport).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn only_server(&self, name: &str) -> Result<Config> {
+        let Some(server) = self.servers.iter().find(|s| s.name == name) else {
+            let names: Vec<&str> = self.servers.iter().map(|s| s.name.as_str()).collect();
+            return Err(Error::Config {
+                file: self.path.as_ref().map(|p| p.display().to_string()),
+                line: None,
+                reason: format!(
+                    "no server is named {name:?}; the configured ones are {}",
+                    names.join(", ")
+                ),
+            });
+        };
+        let mut one = self.clone();
+        one.servers = vec![server.clone()];
+        one.timeouts.deadline = self.timeouts.connect + self.timeouts.request;
+        one.timeouts.failover_delay = Duration::ZERO;
+        one.timeouts.down_backoff = Duration::ZERO;
+        Ok(one)
+    }
+
+    /// The tokio transport this configuration connects over, with every file read and every
+    /// server's TLS configuration built, but no connection opened: for a caller that looks at a
+    /// server's handshake ([`Transport::tls_info`]) before [`Client::connect_over`].
+    pub fn transport(&self) -> Result<Transport> {
+        prepare(self, Links::tokio).map(|prepared| prepared.link)
+    }
+
     /// Checks the configuration as a connection would use it, without opening one: reads every
     /// CA, certificate, key, PKCS#12 and password file, builds each server's TLS client
     /// configuration (so an empty or garbage CA, a key that is not a key or does not match its
