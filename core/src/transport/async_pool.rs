@@ -13,9 +13,9 @@ use super::cluster::Cluster;
 use super::conn::{Connected, clamp, connect};
 use super::pool::Server;
 use super::seam::{Call, Link, Peer, Sent, ServerStats};
-use super::tls_link::{peers_of, tls_info};
+use super::tls_link::{later, peers_of, tls_info, unknown_server};
 use super::{Endpoint, PoolSettings, Reply, Retry, Timeouts};
-use crate::error::{Error, Result, shown};
+use crate::error::{Error, Result};
 use crate::platform::{BoxFuture, SystemClock};
 use crate::ttlv::Limits;
 
@@ -162,7 +162,7 @@ impl TlsPool {
     /// cipher suite, the server's certificate, and timings. The connection then joins the pool.
     pub async fn tls_info(&self, server: &str) -> Result<TlsInfo> {
         let server = self.server(server)?;
-        let deadline = later(self.timeouts.deadline);
+        let deadline = Instant::from_std(later(self.timeouts.deadline));
         let _slot = server.slot(deadline, self.timeouts.deadline).await?;
         let Connected {
             conn,
@@ -242,19 +242,7 @@ impl TlsPool {
         self.servers
             .iter()
             .find(|s| s.name == name)
-            .ok_or_else(|| Error::Config {
-                file: None,
-                line: None,
-                reason: format!(
-                    "no key server is named `{}`; configured: {}",
-                    shown(name),
-                    self.peers
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            })
+            .ok_or_else(|| unknown_server(name, &self.peers))
     }
 }
 
@@ -275,7 +263,7 @@ impl Link for TlsPool {
     ) -> BoxFuture<'a, Result<Sent>> {
         Box::pin(async move {
             let server = &self.servers[server];
-            let deadline = later(call.budget);
+            let deadline = Instant::from_std(later(call.budget));
             match self
                 .attempt(server, request, call.retry, deadline, call.skip_if_failed)
                 .await?
@@ -296,23 +284,5 @@ impl Link for TlsPool {
 
     fn stats(&self) -> Vec<ServerStats> {
         self.servers.iter().map(Server::stats).collect()
-    }
-}
-
-/// `after` from now; a duration too long for the clock (`Duration::MAX`) means a century.
-fn later(after: Duration) -> Instant {
-    let now = Instant::now();
-    now.checked_add(after)
-        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_endless_timeout_is_a_far_instant_not_a_panic() {
-        assert!(later(Duration::MAX) > Instant::now() + Duration::from_secs(86_400));
-        assert!(later(Duration::ZERO) <= Instant::now());
     }
 }

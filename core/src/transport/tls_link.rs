@@ -5,7 +5,7 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::cert_info::{self, TlsInfo};
 use super::cluster::check_peers;
@@ -13,10 +13,34 @@ use super::seam::Peer;
 use super::settings::endpoints_digest;
 use super::tls::{self, ClientTls};
 use super::{Endpoint, PoolSettings};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, shown};
 use crate::message::{DiscoverVersionsRequest, RequestBatchItem, RequestMessage};
 use crate::spec::ProtocolVersion;
 use crate::ttlv::{Limits, message_len};
+
+/// `after` from now; a duration too long for the clock (`Duration::MAX`) means a century.
+pub(super) fn later(after: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(after)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400))
+}
+
+/// The error for a server name that is not one of `peers`.
+pub(super) fn unknown_server(name: &str, peers: &[Peer]) -> Error {
+    Error::Config {
+        file: None,
+        line: None,
+        reason: format!(
+            "no key server is named `{}`; configured: {}",
+            shown(name),
+            peers
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
 
 /// The peers of `endpoints` and the digest of their addresses and TLS identities, after the
 /// checks every TLS link makes: a non-empty list of uniquely named servers, a connection cap
@@ -374,6 +398,12 @@ pub(super) fn request_version(request: &[u8]) -> Option<ProtocolVersion> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_endless_timeout_is_a_far_instant_not_a_panic() {
+        assert!(later(Duration::MAX) > Instant::now() + Duration::from_secs(86_400));
+        assert!(later(Duration::ZERO) <= Instant::now());
+    }
 
     #[test]
     fn the_request_version_is_read_from_the_header() {
