@@ -5,8 +5,9 @@ wait for the network, so threads sharing one client run in parallel. A client co
 ``os.fork()`` refuses to work in the child; connect a new one there.
 """
 
-# This file is generated from one list of operations (``_ops`` in the repository history):
-# AsyncClient's methods are Client's with ``async``/``await``.
+# AsyncClient's methods are Client's with ``async``/``await``, kept in step by hand:
+# tests/test_sync_async_parity.py fails when a method, a parameter, a default, a type or a
+# result differs between the two (the differences on purpose are listed there).
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ def test_create_aes_key_for_a_usage(client: Client, unique: str) -> None:
     assert isinstance(usage, list) and sorted(usage) == ["UnwrapKey", "WrapKey"]
     assert attrs["cryptographic_length"] == 128 and attrs["state"] == "PreActive"
     assert client.locate_by_name(unique) == [uid]
-    with pytest.raises(ValueError, match="usage mask"):
+    with pytest.raises(ValueError, match="`Decrpyt` is not a name of mask CryptographicUsageMask"):
         client.create_aes_key(unique + "-bad", usage=["Encrypt", "Decrpyt"])  # type: ignore[list-item]
 
 
