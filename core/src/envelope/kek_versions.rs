@@ -20,7 +20,7 @@ use crate::spec::State;
 
 /// All versions of the KEK `name` that exist on the key manager, oldest first, with their KMIP
 /// states; empty when the KEK was never created. Looks up `name/v1`, `name/v2`, … until
-/// [`MAX_GAP`] consecutive versions are missing (destroyed versions leave gaps).
+/// [`MAX_GAP`](crate::envelope::model2::MAX_GAP) consecutive versions are missing (destroyed versions leave gaps).
 ///
 /// ```no_run
 /// # async fn run(client: &kmipkit::client::Client) -> kmipkit::error::Result<()> {

@@ -11,7 +11,7 @@
 //! Columns ([`COLUMNS`]): date and time (UTC), operation, server, ip_addr, port, key_name,
 //! key_uid, user, outcome, reason, duration_ms, request_id, and `details`: every other field
 //! the event carries as `key=value` pairs separated by `; `. Events hold no key values, hashes
-//! of keys, plaintext or ciphertext (see [`super::event`]), so neither does the audit trail.
+//! of keys, plaintext or ciphertext (see `observe/event.rs`), so neither does the audit trail.
 //!
 //! **Not tamper-evident.** Rows have no serial number and no hash: whoever can write the file can
 //! remove, change or add rows unseen. The tamper-evident record is the hash-chained log (every

@@ -1,6 +1,6 @@
 //! Where lines go: a file with rotation, syslog over a unix socket, UDP, TCP or TLS.
 //!
-//! A sink is driven only by the logger's background thread ([`super::logger`]), never by a key
+//! A sink is driven only by the logger's background thread (`observe/logger.rs`), never by a key
 //! operation, so a slow or dead receiver can fill the bounded queue but never block a caller.
 //! Network sinks connect lazily, write with a timeout, and reconnect on the next line after a
 //! failure.
