@@ -4,7 +4,7 @@
 //! cargo build --release --example get_bench -p kmipkit
 //! target/release/examples/get_bench --port 5696 --ca ca.crt --cert client.crt --key client.key \
 //!     --uid 1 --n 400 --batch 10 [--warmup 20] [--version 1.2] [--server-pid PID] \
-//!     [--transport tokio|blocking|host]
+//!     [--transport tokio|blocking|host|replay]
 //! ```
 //!
 //! One connection, reused: a warm-up of `--warmup` Gets opens it, then `--n` Gets of `--uid` run
@@ -20,13 +20,17 @@
 //! - `blocking`: the blocking pool (`std::net` + rustls), driven by `block_on`, no runtime;
 //! - `host`: a `HostLink::blocking` whose host function forwards each request to a blocking pool
 //!   of its own, as a C program owning its sockets would: the host seam's cost on top of the
-//!   blocking transport's.
+//!   blocking transport's;
+//! - `replay`: as `host`, but after the warm-up the host answers every request with the last
+//!   reply it received, at once: the client logic alone (request, session, failover, reply
+//!   decoding and checks), without TLS or sockets, to split the cost.
 //!
 //! Every reply is checked (a 32-byte symmetric key with the asked-for identifier), so a refusal
 //! cannot pass for a fast Get.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kmipkit::client::{Client, Options, VersionChoice};
@@ -63,7 +67,7 @@ fn usage(problem: &str) -> ! {
     eprintln!(
         "get_bench: {problem}\nusage: get_bench --port P --ca FILE --cert FILE --key FILE --uid ID \
          [--host 127.0.0.1] [--n 400] [--batch 1] [--warmup 20] [--version 1.2] [--server-pid PID] \
-         [--transport tokio|blocking|host]"
+         [--transport tokio|blocking|host|replay]"
     );
     std::process::exit(2)
 }
@@ -104,9 +108,9 @@ fn parse_args() -> Args {
             "--key" => args.key = value.into(),
             "--uid" => args.uid = value,
             "--transport" => match value.as_str() {
-                "tokio" | "blocking" | "host" => args.transport = value,
+                "tokio" | "blocking" | "host" | "replay" => args.transport = value,
                 _ => usage(&format!(
-                    "--transport: `{value}` is not tokio, blocking or host"
+                    "--transport: `{value}` is not tokio, blocking, host or replay"
                 )),
             },
             "--n" => args.n = number(&value),
@@ -218,6 +222,8 @@ struct Bench {
     runtime: Option<tokio::runtime::Runtime>,
     /// The host's own sockets (`--transport host`), whose connections are counted.
     host_sockets: Option<Arc<BlockingTransport>>,
+    /// Set after the warm-up with `--transport replay`: the host stops doing I/O.
+    replay: Arc<AtomicBool>,
 }
 
 impl Bench {
@@ -234,6 +240,7 @@ fn connect(args: &Args, endpoint: Endpoint, timeouts: Timeouts, pool: PoolSettin
         version: VersionChoice::Pinned(args.version),
         ..Options::default()
     };
+    let replay = Arc::new(AtomicBool::new(false));
     let blocking = || {
         BlockingTransport::new(vec![endpoint.clone()], timeouts, pool, Limits::default())
             .expect("blocking transport")
@@ -253,6 +260,7 @@ fn connect(args: &Args, endpoint: Endpoint, timeouts: Timeouts, pool: PoolSettin
                 client: client.expect("client"),
                 runtime: Some(runtime),
                 host_sockets: None,
+                replay,
             }
         }
         "blocking" => {
@@ -262,19 +270,29 @@ fn connect(args: &Args, endpoint: Endpoint, timeouts: Timeouts, pool: PoolSettin
                 client: client.expect("client"),
                 runtime: None,
                 host_sockets: None,
+                replay,
             }
         }
         _ => {
             let sockets = Arc::new(blocking());
             let host_sockets = Some(sockets.clone());
+            let replaying = replay.clone();
+            let last = Mutex::new(Vec::new());
             let link = HostLink::blocking(["pykmip"], move |server, request, left| {
+                let mut last = last.lock().expect("last reply");
+                if replaying.load(Ordering::Relaxed) {
+                    return Ok(last.clone());
+                }
                 let call = Call {
                     budget: left,
                     retry: Retry::Any,
                     skip_if_failed: false,
                 };
                 match block_on(sockets.send(server, request, call))? {
-                    Sent::Reply(reply) => Ok(reply.to_vec()),
+                    Sent::Reply(reply) => {
+                        *last = reply.to_vec();
+                        Ok(last.clone())
+                    }
                     Sent::Skipped => Err(HostLink::lost("pykmip", false, "skipped")),
                 }
             })
@@ -287,6 +305,7 @@ fn connect(args: &Args, endpoint: Endpoint, timeouts: Timeouts, pool: PoolSettin
                 client: client.expect("client"),
                 runtime: None,
                 host_sockets,
+                replay,
             }
         }
     }
@@ -312,6 +331,9 @@ fn main() {
     // Warm-up: opens the connection (TLS handshake) and touches every code path once.
     let warmup = args.warmup.div_ceil(args.batch).max(1) * args.batch;
     bench.wait(run(client, &args, warmup));
+    bench
+        .replay
+        .store(args.transport == "replay", Ordering::Relaxed);
 
     let server = args.server_pid.map(|p| p.to_string());
     let server_before = server.as_deref().map(stat_cpu_us);

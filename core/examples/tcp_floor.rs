@@ -13,6 +13,9 @@
 //! 8-byte header, then the length it names, as a KMIP client does. The client's CPU time (all
 //! threads, `/proc/self/task/*/schedstat`) over `--n` round trips on one kept-open connection
 //! gives CPU per request.
+//!
+//! `--serve 0 --delay-us 3000` answers each request 3 ms after it arrived, about a PyKMIP Get's
+//! latency: the client then blocks and is woken once per request, as against a real server.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -20,7 +23,7 @@ use std::time::Instant;
 
 fn usage(problem: &str) -> ! {
     eprintln!(
-        "tcp_floor: {problem}\nusage: tcp_floor --serve PORT [--reply-bytes 280] | \
+        "tcp_floor: {problem}\nusage: tcp_floor --serve PORT [--reply-bytes 280] [--delay-us 0] | \
          tcp_floor --port P [--n 2000] [--warmup 50] [--request-bytes 120]"
     );
     std::process::exit(2)
@@ -48,7 +51,9 @@ fn read_message(stream: &mut TcpStream, buf: &mut Vec<u8>) -> bool {
     stream.read_exact(buf).is_ok()
 }
 
-fn serve(port: u16, reply_bytes: usize) {
+/// Serves until killed; each reply leaves `delay` after its request arrived (a key server's
+/// think time: the client then sleeps and wakes per Get as it does against a real server).
+fn serve(port: u16, reply_bytes: usize, delay: std::time::Duration) {
     let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind 127.0.0.1");
     println!(
         "{{\"port\": {}}}",
@@ -62,6 +67,9 @@ fn serve(port: u16, reply_bytes: usize) {
         std::thread::spawn(move || {
             let mut buf = Vec::new();
             while read_message(&mut stream, &mut buf) {
+                if !delay.is_zero() {
+                    std::thread::sleep(delay);
+                }
                 if stream.write_all(&reply).is_err() {
                     return;
                 }
@@ -82,6 +90,7 @@ fn own_cpu_ns() -> u64 {
 fn main() {
     let (mut serve_port, mut port) = (None, 0u16);
     let (mut n, mut warmup, mut request_bytes, mut reply_bytes) = (2000usize, 50usize, 120, 280);
+    let mut delay_us = 0;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it
@@ -98,11 +107,13 @@ fn main() {
             "--warmup" => warmup = number(&value),
             "--request-bytes" => request_bytes = number(&value),
             "--reply-bytes" => reply_bytes = number(&value),
+            "--delay-us" => delay_us = number(&value),
             _ => usage(&format!("unknown option {flag}")),
         }
     }
     if let Some(p) = serve_port {
-        return serve(p, reply_bytes);
+        let delay = std::time::Duration::from_micros(delay_us as u64);
+        return serve(p, reply_bytes, delay);
     }
     if port == 0 || n == 0 {
         usage("--port and a positive --n are required");

@@ -151,8 +151,14 @@ pub(super) struct Slot<'a>(&'a Slots);
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        lock(&self.0.queue).free += 1;
-        self.0.changed.notify_all();
+        let mut queue = lock(&self.0.queue);
+        queue.free += 1;
+        let waiters = !queue.waiting.is_empty();
+        drop(queue);
+        // Waking costs a system call even with nobody asleep: only when someone waits.
+        if waiters {
+            self.0.changed.notify_all();
+        }
     }
 }
 
