@@ -13,6 +13,9 @@
 //!   `/tmp`, where no one can rename or remove another user's files) and owned by root or by this
 //!   user; the message names the `chmod` that fixes it.
 //!
+//! - `open_regular` opens a file to read (a log to verify, a state file, a CA) only if it is a
+//!   regular file, without blocking on a FIFO swapped in.
+//!
 //! On platforms without `O_NOFOLLOW` (not Unix) the files are opened plainly.
 
 use std::fs::{self, File, OpenOptions};
@@ -261,6 +264,37 @@ fn random_u64() -> u64 {
             .map_or(0, |d| d.as_nanos()),
     );
     hasher.finish()
+}
+
+/// Opens `path` as `options` say (to read, append or create a log, a state file, an audit
+/// trail) only if it is a regular file or does not exist yet: a FIFO, device or directory is
+/// refused before it is opened, and the open itself never blocks, so one swapped in meanwhile is
+/// refused too (a FIFO opened to write with no reader fails at once, with one it is seen here).
+pub(crate) fn open_regular(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
+    let not_regular = || {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, device or directory); name a regular file",
+        )
+    };
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(not_regular());
+    }
+    let file = without_waiting(options).open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    Ok(file)
+}
+
+/// `options` with O_NONBLOCK: it changes how FIFOs and devices open and behave, not regular files.
+pub(crate) fn without_waiting(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options
 }
 
 #[cfg(test)]

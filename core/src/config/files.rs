@@ -11,6 +11,8 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
+use crate::files::without_waiting;
+
 /// Nothing kmipkit reads from a configured file is larger (a CA bundle is a few hundred KiB).
 const MAX_FILE_SIZE: u64 = 4 << 20;
 
@@ -122,37 +124,6 @@ pub(super) fn read_password(path: &Path) -> Result<Zeroizing<String>, FileProble
 /// Opens `path` for reading; never blocks in `open` (a FIFO without a writer would block forever).
 fn open_without_waiting(path: &Path) -> io::Result<File> {
     without_waiting(OpenOptions::new().read(true)).open(path)
-}
-
-/// Opens `path` as `options` say (to read, append or create a log, a state file, an audit
-/// trail) only if it is a regular file or does not exist yet: a FIFO, device or directory is
-/// refused before it is opened, and the open itself never blocks, so one swapped in meanwhile is
-/// refused too (a FIFO opened to write with no reader fails at once, with one it is seen here).
-pub(crate) fn open_regular(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
-    let not_regular = || {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file (a FIFO, device or directory); name a regular file",
-        )
-    };
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        return Err(not_regular());
-    }
-    let file = without_waiting(options).open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(not_regular());
-    }
-    Ok(file)
-}
-
-/// `options` with O_NONBLOCK: it changes how FIFOs and devices open and behave, not regular files.
-fn without_waiting(options: &mut OpenOptions) -> &mut OpenOptions {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    options
 }
 
 fn check_metadata(

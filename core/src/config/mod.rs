@@ -58,7 +58,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use builder::{ConfigBuilder, ServerBuilder, Setting};
-pub(crate) use files::open_regular;
 pub use server::{DEFAULT_PORT, ServerConfig};
 pub use tls_material::{TlsMaterial, TlsSources};
 

@@ -213,7 +213,7 @@ impl AuditRow {
 /// Reads an audit file (for `kmipkit audit`: tail, filter).
 pub fn read(path: &Path) -> Result<Vec<AuditRow>> {
     let mut text = String::new();
-    crate::config::open_regular(fs::OpenOptions::new().read(true), path)
+    crate::files::open_regular(fs::OpenOptions::new().read(true), path)
         .and_then(|mut file| file.read_to_string(&mut text))
         .map_err(|e| log_error(path, format!("cannot read the audit trail: {e}")))?;
     let mut records = parse_csv(&text).into_iter();

@@ -65,7 +65,7 @@ impl ChainState {
     pub fn load(path: &Path) -> Result<Option<ChainState>> {
         let cannot_read =
             |e: std::io::Error| log_error(path, format!("cannot read the chain state: {e}"));
-        let file = match crate::config::open_regular(fs::OpenOptions::new().read(true), path) {
+        let file = match crate::files::open_regular(fs::OpenOptions::new().read(true), path) {
             Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(cannot_read(e)),
@@ -131,7 +131,7 @@ impl ChainState {
     /// # std::fs::remove_dir_all(&dir).unwrap();
     /// ```
     pub fn caught_up(self, log: &Path) -> ChainState {
-        let Ok(mut file) = crate::config::open_regular(fs::OpenOptions::new().read(true), log)
+        let Ok(mut file) = crate::files::open_regular(fs::OpenOptions::new().read(true), log)
         else {
             return self;
         };

@@ -38,7 +38,7 @@ impl TlsSink {
         let mut roots = RootCertStore::empty();
         // A regular file only (a FIFO would block), and no larger than a CA bundle can be.
         let mut pem = Vec::new();
-        crate::config::open_regular(std::fs::OpenOptions::new().read(true), ca)
+        crate::files::open_regular(std::fs::OpenOptions::new().read(true), ca)
             .and_then(|file| io::Read::take(file, 4 << 20).read_to_end(&mut pem))
             .map_err(|e| log_error(ca, format!("cannot read the log receiver's CA: {e}")))?;
         for certificate in CertificateDer::pem_slice_iter(&pem) {

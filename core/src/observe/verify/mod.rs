@@ -136,7 +136,7 @@ enum Read {
 /// Reads `path` line by line, keeping only what the checks need (the parsed line, not its text).
 fn read_log(path: &Path) -> Result<LogFile> {
     let error = |e: std::io::Error| log_error(path, format!("cannot read the log: {e}"));
-    let opened = crate::config::open_regular(std::fs::OpenOptions::new().read(true), path);
+    let opened = crate::files::open_regular(std::fs::OpenOptions::new().read(true), path);
     let mut reader = BufReader::new(opened.map_err(error)?);
     let mut file = LogFile {
         path: path.to_path_buf(),
@@ -178,7 +178,7 @@ fn read_log(path: &Path) -> Result<LogFile> {
 /// first line is read as a log, so a forged first line cannot hide a log from the check).
 fn is_state_file(path: &Path) -> bool {
     let mut text = String::new();
-    let read = crate::config::open_regular(std::fs::OpenOptions::new().read(true), path)
+    let read = crate::files::open_regular(std::fs::OpenOptions::new().read(true), path)
         .and_then(|f| f.take(MAX_STATE_BYTES + 1).read_to_string(&mut text));
     matches!(read, Ok(n) if (n as u64) <= MAX_STATE_BYTES)
         && text.starts_with(MAGIC)
