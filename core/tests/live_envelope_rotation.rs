@@ -601,6 +601,18 @@ async fn model2_bulk_reencrypt_interrupted_by_the_sink_then_finished() {
         );
     }
 
+    // An identifier without a key is refused, and no key is made for it.
+    let none: Vec<(u32, Vec<u8>, Vec<u8>)> = Vec::new();
+    let err = rotation
+        .reencrypt_all("U-typo", none, |_, _| Ok(()), |_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("no key exists for \"U-typo\""),
+        "{err}"
+    );
+    assert!(model.find_key("U-typo").await.unwrap().is_none());
+
     // The re-run finishes.
     let items: Vec<_> = store
         .iter()

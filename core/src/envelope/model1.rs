@@ -469,7 +469,9 @@ impl Model1 {
 
     /// Encrypts `plaintext` under `dek` in the ciphertext format, with the KEK as the key reference
     /// and the protected DEK's bytes as the wrapped DEK: the result carries everything
-    /// [`Model1::open`] needs besides the context.
+    /// [`Model1::open`] needs besides the context. A protected DEK under another KEK than this
+    /// model's is refused ([`Error::Integrity`]), as [`Model1::sealing_key_with`] refuses it:
+    /// this model could not open what it sealed.
     pub fn seal_with_dek(
         &self,
         dek: &SecretBytes,
@@ -477,6 +479,7 @@ impl Model1 {
         context: &[u8],
         plaintext: &[u8],
     ) -> Result<Vec<u8>> {
+        self.check_kek(protected)?;
         let params = Params {
             wrapped_dek: protected.to_bytes()?,
             ..Params::new(protected.kek.clone())
@@ -505,8 +508,10 @@ impl Model1 {
     ///     method: ProtectionMethod::KmipEncryptAesGcm,
     ///     iv: vec![1; 12], tag: vec![2; 16], encrypted_dek: vec![3; 32],
     /// };
+    /// let theirs = Model1::new(client.clone(), "other-kek", 1)?;
+    /// let ciphertext = theirs.seal_with_dek(&vec![7u8; 32].into(), &protected, b"", b"hi")?;
     /// let mine = Model1::new(client, "orders-kek", 1)?;
-    /// let ciphertext = mine.seal_with_dek(&vec![7u8; 32].into(), &protected, b"", b"hi")?;
+    /// assert!(mine.seal_with_dek(&vec![7u8; 32].into(), &protected, b"", b"hi").is_err());
     /// let (header, _) = Header::parse(&ciphertext)?;
     /// assert!(mine.protected_dek(&header).is_err()); // not under orders-kek
     /// # Ok(()) }

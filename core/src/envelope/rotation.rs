@@ -390,7 +390,14 @@ impl Model2Rotation {
         C: AsRef<[u8]>,
     {
         let mut report = Progress::default();
-        let primary = self.model.key_for(id).await?;
+        // Moving existing ciphertexts never creates a key: an unknown identifier (a typo, a key
+        // destroyed since) is refused, not given a fresh version 1 no item was sealed under.
+        let Some(primary) = self.model.find_key(id).await? else {
+            return Err(refused(format!(
+                "no key exists for {id:?}: re-encryption moves ciphertexts to an existing key's \
+                 current version and never creates one"
+            )));
+        };
         report.key_manager_calls += 1;
         let mut keys: HashMap<String, SecretBytes> = HashMap::new();
         for (item, context, ciphertext) in items {
