@@ -9,7 +9,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use std::sync::Arc;
 
 use kmipkit::client::Client;
-use kmipkit::config::Config;
+use kmipkit::config::{Config, ConfigBuilder, ServerBuilder};
 use kmipkit::envelope::model1::Model1;
 use kmipkit::envelope::model2::{Model2, key_ref_of};
 use kmipkit::envelope::rotation::{Model1Rotation, Model2Rotation};
@@ -354,25 +354,28 @@ fn describe(attribute: &Attribute) -> Option<String> {
 }
 
 fn write_config(dir: &Path, server: &LocalServer, backup: &LocalServer) -> Result<PathBuf, String> {
-    let quote = |s: &LocalServer, key: &str| -> Result<String, String> {
-        let path = s.path(key)?;
-        serde_json::to_string(&path.display().to_string()).map_err(|e| e.to_string())
+    let entry = |s: &LocalServer, name: &str| -> Result<ServerBuilder, String> {
+        Ok(ServerBuilder::new("127.0.0.1")
+            .name(name)
+            .port(s.port()?)
+            .ca(s.path("ca")?)
+            .client_cert(s.path("client_cert")?)
+            .client_key(s.path("client_key")?))
     };
-    let section = |s: &LocalServer, header: &str, name: &str| -> Result<String, String> {
-        Ok(format!(
-            "{header}\nname = \"{name}\"\nhost = \"127.0.0.1\"\nport = {}\nca = {}\nclient_cert = {}\nclient_key = {}\n\n",
-            s.port()?,
-            quote(s, "ca")?,
-            quote(s, "client_cert")?,
-            quote(s, "client_key")?,
-        ))
-    };
+    let builder = ConfigBuilder::new()
+        .server(entry(server, "kms1")?)
+        .server(entry(backup, "kms2")?)
+        .log("destination", "file")
+        .log("path", "log/kmipkit.log")
+        .audit_path("log/audit.csv")
+        .timeout("connect", "5s")
+        .timeout("request", "30s")
+        .timeout("deadline", "60s")
+        .timeout("failover_delay", "100ms")
+        .base_dir(dir);
     let text = format!(
-        "# Written by `kmipkit demo` for two throw-away PyKMIP servers.\n{}{}\
-         [log]\ndestination = \"file\"\npath = \"log/kmipkit.log\"\n\n[audit]\npath = \"log/audit.csv\"\n\n\
-         [timeouts]\nconnect = \"5s\"\nrequest = \"30s\"\ndeadline = \"60s\"\nfailover_delay = \"100ms\"\n",
-        section(server, "[primary]", "kms1")?,
-        section(backup, "[[secondary]]", "kms2")?,
+        "# Written by `kmipkit demo` for two throw-away PyKMIP servers.\n{}",
+        builder.to_toml().map_err(|e| e.to_string())?
     );
     let path = dir.join("kmipkit.toml");
     let mut file = fs::OpenOptions::new()

@@ -311,6 +311,27 @@ impl ConfigBuilder {
         Ok(config)
     }
 
+    /// The settings as the `kmipkit.toml` text a file would hold, once [`ConfigBuilder::build`]
+    /// accepted them (so the text loads): for tools that write a configuration file instead of
+    /// formatting TOML themselves. Relative paths stay relative (to the file's directory when
+    /// it is loaded; checked here against [`ConfigBuilder::base_dir`]).
+    ///
+    /// ```
+    /// use kmipkit::config::{ConfigBuilder, ServerBuilder};
+    /// let builder = ConfigBuilder::new().server(ServerBuilder::new("kms.example.com").port(5697));
+    /// let text = builder.to_toml()?;
+    /// assert!(text.contains("[primary]") && text.contains("port = 5697"));
+    /// # Ok::<(), kmipkit::Error>(())
+    /// ```
+    pub fn to_toml(&self) -> Result<String> {
+        self.build()?;
+        self.toml().map_err(|reason| Error::Config {
+            file: None,
+            line: None,
+            reason,
+        })
+    }
+
     /// The settings as the TOML a file would hold.
     fn toml(&self) -> Result<String, String> {
         let Some((primary, secondaries)) = self.servers.split_first() else {
