@@ -316,12 +316,15 @@ impl ConfigBuilder {
     /// formatting TOML themselves. Relative paths stay relative (to the file's directory when
     /// it is loaded; checked here against [`ConfigBuilder::base_dir`]).
     ///
-    /// ```
+    /// ```no_run
     /// use kmipkit::config::{ConfigBuilder, ServerBuilder};
-    /// let builder = ConfigBuilder::new().server(ServerBuilder::new("kms.example.com").port(5697));
-    /// let text = builder.to_toml()?;
-    /// assert!(text.contains("[primary]") && text.contains("port = 5697"));
-    /// # Ok::<(), kmipkit::Error>(())
+    /// let kms = ServerBuilder::new("kms.example.com")
+    ///     .ca("ca.pem")
+    ///     .client_cert("client.pem")
+    ///     .client_key("client.key");
+    /// let builder = ConfigBuilder::new().server(kms).base_dir("/etc/myapp");
+    /// std::fs::write("/etc/myapp/kmipkit.toml", builder.to_toml()?)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_toml(&self) -> Result<String> {
         self.build()?;
