@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use kmipkit::config::{Config, EXAMPLE_TOML, ServerConfig};
+use kmipkit::config::{Config, ConfigBuilder, EXAMPLE_TOML, ServerBuilder, ServerConfig};
 use kmipkit::spec::ProtocolVersion;
 use kmipkit::{Error, ErrorKind};
 
@@ -283,6 +283,39 @@ fn one_server_of_a_cluster_has_no_failover() {
         message.contains("\"dc3\"") && message.contains("primary, dc2"),
         "{message}"
     );
+}
+
+/// What the builder writes is a file that loads into the configuration the builder makes.
+#[test]
+fn builder_text_loads_as_the_built_configuration() {
+    let dir = TempDir::with_files("builder-text");
+    let builder = ConfigBuilder::new()
+        .server(
+            ServerBuilder::new("kms1.example.com")
+                .ca("certs/ca.pem")
+                .client_cert("certs/client.pem")
+                .client_key("certs/client.key"),
+        )
+        .server(
+            ServerBuilder::new("kms2.example.com")
+                .name("dc2")
+                .port(5697)
+                .ca("certs/ca.pem")
+                .client_cert("certs/client.pem")
+                .client_key("certs/client.key"),
+        )
+        .timeout("failover_delay", "100ms")
+        .key_name("orders \"kek\"")
+        .base_dir(&dir.0);
+    let text = builder.to_toml().unwrap();
+    let loaded = Config::load(dir.config(&text)).unwrap();
+    let built = builder.build().unwrap();
+    assert_eq!(loaded.servers, built.servers);
+    assert_eq!(loaded.key.name.as_deref(), Some("orders \"kek\""));
+    assert_eq!((loaded.key, loaded.timeouts), (built.key, built.timeouts));
+    // A builder the checks refuse writes nothing.
+    let refused = ConfigBuilder::new().server(ServerBuilder::new("kms.example.com"));
+    assert_eq!(refused.to_toml().unwrap_err().kind(), ErrorKind::Config);
 }
 
 #[test]
