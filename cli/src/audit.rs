@@ -149,19 +149,10 @@ fn emit(text: &str) -> bool {
     writeln!(out, "{text}").is_ok() && out.flush().is_ok()
 }
 
-/// A cell as shown on a terminal: control characters, line separators and bidirectional
-/// controls escaped (`\u{1b}`). The trail keeps names as given (CSV quotes them), and a key or
-/// user name must not move the cursor, recolour the terminal or reorder what is displayed.
+/// A cell as shown on a terminal: the trail keeps names as given (CSV quotes them); the core
+/// escapes what must not reach a terminal raw, as its log does.
 fn printable(cell: &str) -> String {
-    cell.chars()
-        .map(|c| match c {
-            c if c.is_control() => c.escape_unicode().to_string(),
-            '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
-                c.escape_unicode().to_string()
-            }
-            c => c.to_string(),
-        })
-        .collect()
+    kmipkit::observe::render::escaped(cell)
 }
 
 /// Whether a row passes every filter (case-insensitive exact match; --since compares dates).
@@ -239,8 +230,8 @@ mod tests {
     fn terminal_controls_in_cells_are_escaped() {
         assert_eq!(printable("orders-kek"), "orders-kek");
         assert_eq!(printable("caf\u{e9}"), "caf\u{e9}");
-        assert_eq!(printable("a\x1b[2Jb"), "a\\u{1b}[2Jb");
-        assert_eq!(printable("x\r\ny"), "x\\u{d}\\u{a}y");
+        assert_eq!(printable("a\x1b[2Jb"), "a\\x1b[2Jb");
+        assert_eq!(printable("x\r\ny"), "x\\r\\ny");
         assert_eq!(printable("\u{202e}gpj.exe"), "\\u{202e}gpj.exe");
     }
 

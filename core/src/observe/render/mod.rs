@@ -169,6 +169,27 @@ pub(crate) fn truncate(value: &str, max: usize) -> std::borrow::Cow<'_, str> {
     format!("{}...", &value[..end]).into()
 }
 
+/// `text` with every character no display may receive raw written as a visible escape, as the
+/// log writes values: control characters (`\n`, `\r`, `\t`, `\xNN`), line separators and
+/// bidirectional controls (`\u{NNNN}`). For showing names from logs and audit trails on a
+/// terminal: a key or user name must not move the cursor, recolour the screen or reorder a line.
+///
+/// ```
+/// use kmipkit::observe::render::escaped;
+/// assert_eq!(escaped("a\x1b[2Jb"), "a\\x1b[2Jb");
+/// assert_eq!(escaped("\u{202e}gpj.exe"), "\\u{202e}gpj.exe");
+/// assert_eq!(escaped("caf\u{e9}"), "caf\u{e9}");
+/// ```
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !escape_controls(c, &mut out) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Control characters written as visible escapes (`\n`, `\r`, `\t`, `\xNN`, `\u{NNNN}`), so no
 /// value can break a line or reorder how it is displayed; other characters, non-ASCII included,
 /// are kept.
