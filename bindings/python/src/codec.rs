@@ -7,7 +7,7 @@ use kmipkit::ttlv::{Item, Limits, Placeholders, dump, json, xml};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use crate::convert::{name_or_hex, version_text};
+use crate::convert::version_text;
 use crate::errors::IntoPy;
 
 /// Converts between binary TTLV and the KMIP XML and JSON encodings. Test-case placeholders
@@ -108,7 +108,7 @@ pub fn parse_message<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, P
         let ops: Vec<String> = m
             .batch_items
             .iter()
-            .map(|b| name_or_hex(b.operation.name(), b.operation.0))
+            .map(|b| b.operation.to_string())
             .collect();
         d.set_item("operations", ops)?;
         d.set_item("reencoded", PyBytes::new(py, &m.to_bytes()))?;
@@ -119,7 +119,7 @@ pub fn parse_message<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, P
         let ops: Vec<Option<String>> = m
             .batch_items
             .iter()
-            .map(|b| b.operation.map(|o| name_or_hex(o.name(), o.0)))
+            .map(|b| b.operation.map(|o| o.to_string()))
             .collect();
         d.set_item("operations", ops)?;
         let results: Vec<(String, Option<String>)> = m
@@ -127,8 +127,8 @@ pub fn parse_message<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, P
             .iter()
             .map(|b| {
                 (
-                    name_or_hex(b.result_status.name(), b.result_status.0),
-                    b.result_reason.map(|r| name_or_hex(r.name(), r.0)),
+                    b.result_status.to_string(),
+                    b.result_reason.map(|r| r.to_string()),
                 )
             })
             .collect();

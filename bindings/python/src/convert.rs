@@ -67,11 +67,6 @@ pub fn version_text(v: ProtocolVersion) -> String {
     v.to_string()
 }
 
-/// An enumeration's name, or its hex value when it has none.
-pub fn name_or_hex(name: Option<&'static str>, value: u32) -> String {
-    name.map_or_else(|| format!("{value:#x}"), str::to_string)
-}
-
 /// One attribute from its tag name (`"CryptographicAlgorithm"`) and a Python value (the core's
 /// `Attribute::from_plain`; names starting with `x-` or `y-` are vendor attributes). A name or
 /// value the core refuses is a `ValueError`, as for any bad argument.

@@ -51,12 +51,7 @@ fn build(py: Python<'_>, err: &Error) -> Result<PyErr, PyErr> {
             reason,
             message,
         } => {
-            extra.set_item(
-                "result_reason",
-                reason
-                    .name()
-                    .map_or_else(|| format!("{:#x}", reason.0), str::to_string),
-            )?;
+            extra.set_item("result_reason", reason.to_string())?;
             extra.set_item("operation", operation.and_then(|o| o.name()))?;
             extra.set_item("result_message", message.as_deref())?;
         }

@@ -4,14 +4,12 @@
 use kmipkit::client::catalog::OPERATIONS;
 use pyo3::prelude::*;
 
-use crate::convert::name_or_hex;
-
 /// Every KMIP operation the core's client sends, as `(operation, method)`: the KMIP name
 /// (`"ReKeyKeyPair"`) and the client method that sends it (`"rekey_key_pair"`).
 #[pyfunction]
 pub fn operations() -> Vec<(String, &'static str)> {
     OPERATIONS
         .iter()
-        .map(|o| (name_or_hex(o.operation.name(), o.operation.0), o.method))
+        .map(|o| (o.operation.to_string(), o.method))
         .collect()
 }

@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
 use super::Obj;
-use crate::convert::{self, Secret, name_or_hex};
+use crate::convert::{self, Secret};
 
 pub(super) fn none(py: Python<'_>, _: ()) -> PyResult<Obj> {
     Ok(py.None())
@@ -27,10 +27,7 @@ pub(super) fn bytes_of(py: Python<'_>, b: Option<Bytes>) -> Obj {
 pub(super) fn managed_object(py: Python<'_>, r: GetResponse) -> PyResult<Obj> {
     let d = PyDict::new(py);
     d.set_item("unique_identifier", &r.unique_identifier)?;
-    d.set_item(
-        "object_type",
-        name_or_hex(r.object_type.name(), r.object_type.0),
-    )?;
+    d.set_item("object_type", r.object_type.to_string())?;
     let mut material: Option<Secret> = None;
     match &r.object {
         Object::Certificate(c) => {
@@ -39,15 +36,10 @@ pub(super) fn managed_object(py: Python<'_>, r: GetResponse) -> PyResult<Obj> {
         Object::OpaqueObject(o) => material = Some(Secret(o.opaque_data_value.0.as_slice().into())),
         other => {
             if let Some(block) = other.key_block() {
-                d.set_item(
-                    "key_format_type",
-                    name_or_hex(block.key_format_type.name(), block.key_format_type.0),
-                )?;
+                d.set_item("key_format_type", block.key_format_type.to_string())?;
                 d.set_item(
                     "cryptographic_algorithm",
-                    block
-                        .cryptographic_algorithm
-                        .map(|a| name_or_hex(a.name(), a.0)),
+                    block.cryptographic_algorithm.map(|a| a.to_string()),
                 )?;
                 d.set_item("cryptographic_length", block.cryptographic_length)?;
                 d.set_item("wrapped", block.is_wrapped())?;

@@ -8,7 +8,7 @@ use pyo3::types::PyDict;
 
 use super::results::*;
 use super::{NativeClient, Obj};
-use crate::convert::{self, name_or_hex};
+use crate::convert;
 use crate::runtime::run;
 
 #[pymethods]
@@ -57,16 +57,8 @@ impl NativeClient {
             async move { c.query_all().await },
             |py, r| {
                 let d = PyDict::new(py);
-                let ops: Vec<String> = r
-                    .operation
-                    .iter()
-                    .map(|o| name_or_hex(o.name(), o.0))
-                    .collect();
-                let types: Vec<String> = r
-                    .object_type
-                    .iter()
-                    .map(|o| name_or_hex(o.name(), o.0))
-                    .collect();
+                let ops: Vec<String> = r.operation.iter().map(|o| o.to_string()).collect();
+                let types: Vec<String> = r.object_type.iter().map(|o| o.to_string()).collect();
                 d.set_item("operations", ops)?;
                 d.set_item("object_types", types)?;
                 d.set_item("vendor_identification", r.vendor_identification)?;

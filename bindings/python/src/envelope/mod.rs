@@ -16,8 +16,6 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::convert::name_or_hex;
-
 pub use cache::NativeKeyCache;
 pub use model1::NativeModel1;
 pub use model2::NativeModel2;
@@ -42,7 +40,7 @@ pub(super) fn key_ref_obj(py: Python<'_>, k: KeyRef) -> PyResult<Obj> {
 pub(crate) fn versions_obj(py: Python<'_>, versions: Vec<KeyVersion>) -> PyResult<Obj> {
     let list: Vec<(KeyRefTuple, String)> = versions
         .into_iter()
-        .map(|k| (key_ref_tuple(k.key), name_or_hex(k.state.name(), k.state.0)))
+        .map(|k| (key_ref_tuple(k.key), k.state.to_string()))
         .collect();
     Ok(list.into_pyobject(py)?.into_any().unbind())
 }
