@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
         }
         KeyCommand::Destroy { key, revoke, .. } => {
             let uid = resolve(&client, &key).await?;
-            if revoke && state_of(&client, &uid).await? == Some(State::Active) {
+            if revoke && client.state(&uid).await? == State::Active {
                 client
                     .revoke_for(&uid, RevocationReasonCode::CessationOfOperation)
                     .await?;
@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
             if let Err(e) = client.destroy(&uid).await {
                 // Servers differ in how they refuse an active key (PyKMIP: PermissionDenied).
                 let active = matches!(e, Error::Server { .. })
-                    && matches!(state_of(&client, &uid).await, Ok(Some(State::Active)));
+                    && matches!(client.state(&uid).await, Ok(State::Active));
                 let failure = Failure::from(e);
                 return Err(if active {
                     failure.hint("the key is active: revoke it first (`kmipkit key revoke`), or add --revoke")
@@ -227,7 +227,7 @@ pub async fn resolve(client: &Client, key: &KeyRef) -> CliResult<String> {
             }
         }
     }
-    match state_of(client, &key.key).await {
+    match client.state(&key.key).await.map_err(Failure::from) {
         Ok(_) => Ok(key.key.clone()),
         Err(f) if f.kind == Some(kmipkit::ErrorKind::Server) => Err(Failure::new(
             Exit::Refused,
@@ -236,14 +236,6 @@ pub async fn resolve(client: &Client, key: &KeyRef) -> CliResult<String> {
         .hint("list keys with `kmipkit key locate` (a client sees only its own keys)")),
         Err(f) => Err(f),
     }
-}
-
-async fn state_of(client: &Client, uid: &str) -> CliResult<Option<State>> {
-    let attributes = client.all_attributes(uid).await?;
-    Ok(attributes.iter().find_map(|a| match a {
-        Attribute::State(s) => Some(*s),
-        _ => None,
-    }))
 }
 
 /// A symmetric key's bytes, straight into protected memory.

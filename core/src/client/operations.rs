@@ -9,7 +9,8 @@ use super::Client;
 use crate::error::{Error, Result};
 use crate::message::*;
 use crate::spec::{
-    CryptographicUsageMask, Operation, ProtocolVersion, QueryFunction, RevocationReasonCode,
+    CryptographicUsageMask, Operation, ProtocolVersion, QueryFunction, RevocationReasonCode, State,
+    Tag,
 };
 
 /// Defines `async fn $name(&self, request: $req) -> Result<$resp>` for typed operations.
@@ -175,6 +176,34 @@ impl Client {
         self.revoke(RevokeRequest::new(Some(id.to_string()), reason))
             .await
             .map(drop)
+    }
+
+    /// The KMIP state of `id` (one GetAttributes of State); an error when the server names
+    /// none.
+    ///
+    /// ```no_run
+    /// # async fn run(client: kmipkit::client::Client) -> kmipkit::error::Result<()> {
+    /// use kmipkit::spec::State;
+    /// if client.state("42").await? == State::Active {
+    ///     println!("key 42 encrypts");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn state(&self, id: &str) -> Result<State> {
+        let request = GetAttributesRequest::new(
+            Some(id.to_string()),
+            vec![AttributeReference::Tag(Tag::State)],
+        );
+        let attributes = self.get_attributes(request).await?.attributes;
+        attributes
+            .iter()
+            .find_map(|a| match a {
+                Attribute::State(s) => Some(*s),
+                _ => None,
+            })
+            .ok_or_else(|| Error::Protocol {
+                reason: format!("the key manager returned no State for {id:?}"),
+            })
     }
 
     /// All attributes of `id`.

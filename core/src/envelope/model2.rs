@@ -78,8 +78,8 @@ use crate::keys::{KeyCache, SecretBytes};
 pub use naming::{MAX_ID_LEN, MAX_PREFIX_LEN, version_key_name};
 pub use state::DecryptPolicy;
 pub(crate) use state::check_decryptable;
+pub(crate) use versions::walk_versions;
 pub use versions::{KeyVersion, MAX_GAP, MAX_VERSIONS};
-pub(crate) use versions::{state_of, walk_versions};
 
 /// Most identifiers whose current version one `Model2` remembers; beyond, it starts over.
 const MAX_REMEMBERED: usize = 4096;

@@ -76,7 +76,7 @@ use std::sync::Arc;
 
 use super::format::{self, Header, KeyRef, Params};
 use super::model1::{Model1, ProtectedDek, dek_array, protected_dek_of};
-use super::model2::{DecryptPolicy, Model2, decryption_key, key_ref_of, state_of};
+use super::model2::{DecryptPolicy, Model2, decryption_key, key_ref_of};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::keys::SecretBytes;
@@ -552,7 +552,7 @@ pub async fn destroy_version<I: std::fmt::Debug>(
             key.name
         )));
     }
-    match state_of(client, &key.uid).await? {
+    match client.state(&key.uid).await? {
         State::Active | State::PreActive => {
             client
                 .revoke_for(&key.uid, RevocationReasonCode::CessationOfOperation)

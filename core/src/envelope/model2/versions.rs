@@ -10,8 +10,7 @@ use super::{Model2, canonical};
 use crate::client::Client;
 use crate::envelope::format::KeyRef;
 use crate::error::{Error, Result};
-use crate::message::{Attribute, AttributeReference, GetAttributesRequest};
-use crate::spec::{State, Tag};
+use crate::spec::State;
 
 /// How many consecutive missing (destroyed) versions [`Model2::versions`] looks past before it
 /// concludes there are no more.
@@ -82,24 +81,6 @@ pub(super) fn primary_of(base: &str, versions: &[KeyVersion]) -> Result<KeyRef> 
             }
         ),
     })
-}
-
-/// The KMIP state of `uid`.
-pub(crate) async fn state_of(client: &Client, uid: &str) -> Result<State> {
-    let request = GetAttributesRequest::new(
-        Some(uid.to_string()),
-        vec![AttributeReference::Tag(Tag::State)],
-    );
-    let attributes = client.get_attributes(request).await?.attributes;
-    attributes
-        .iter()
-        .find_map(|a| match a {
-            Attribute::State(s) => Some(*s),
-            _ => None,
-        })
-        .ok_or_else(|| Error::Protocol {
-            reason: format!("the key manager returned no State for {uid:?}"),
-        })
 }
 
 /// Every version of the key whose version `n` is named `name_of(n)`, oldest first, recorded as
