@@ -175,7 +175,7 @@ impl Config {
     /// let config = kmipkit::config::Config::load("kmipkit.toml")?;
     /// let secondary = config.only_server("secondary")?;
     /// let transport = secondary.transport()?;
-    /// println!("{:?}", transport.tls_info("secondary").await?.protocol);
+    /// println!("{}", transport.tls_info("secondary").await?.protocol_version);
     /// let client = Client::connect_over(&secondary, transport).await?;
     /// # Ok(()) }
     /// ```
