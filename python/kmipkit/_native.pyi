@@ -72,7 +72,7 @@ class Config:
         log: Optional[_Pairs] = None,
         audit: Optional[_Pairs] = None,
         create_when_primary_down: bool = False,
-        base_dir: str = ".",
+        base_dir: str,
     ) -> Config: ...
     SERVER_KEYS: ClassVar[list[str]]
     @property

@@ -41,7 +41,7 @@ impl NativeConfig {
     #[staticmethod]
     #[pyo3(signature = (servers, *, key_name=None, key_version=None, protocol_version=None,
         max_version=None, max_response_size=None, timeouts=None, pool=None, log=None, audit=None,
-        create_when_primary_down=false, base_dir=PathBuf::from(".")))]
+        create_when_primary_down=false, base_dir))]
     fn build(
         py: Python<'_>,
         servers: Vec<Bound<'_, PyAny>>,
