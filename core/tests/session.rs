@@ -237,3 +237,25 @@ fn a_field_the_version_does_not_define_is_refused_before_sending() {
     let mut new = Session::new(ProtocolVersion::V1_4);
     assert!(new.request(vec![encrypt.into()], 0).is_ok());
 }
+
+#[test]
+fn an_empty_unique_identifier_is_refused_before_sending() {
+    // PyKMIP reads an empty identifier as the ID Placeholder and answers Get("") with the last
+    // key it made: the request must never leave.
+    let mut session = Session::new(ProtocolVersion::V2_0);
+    for payload in [
+        RequestPayload::from(GetRequest::new(Some(String::new()))),
+        kmipkit::message::DestroyRequest::new(Some(String::new())).into(),
+    ] {
+        let err = session.request(vec![payload], 0).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Encode);
+        assert!(err.to_string().contains("Unique Identifier"), "{err}");
+        assert!(err.to_string().contains("empty"), "{err}");
+    }
+    // No identifier at all is the placeholder asked for on purpose (a batch's second item).
+    assert!(
+        session
+            .request(vec![GetRequest::new(None).into()], 0)
+            .is_ok()
+    );
+}

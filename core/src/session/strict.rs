@@ -2,7 +2,8 @@
 //!
 //! Sending a KMIP 1.4 field in a 1.2 request is not harmless: a 1.2 server may refuse the whole
 //! message (PyKMIP does), or silently ignore the field (and with it, say, the GCM additional
-//! data). The session refuses such a request before it leaves, naming the field.
+//! data). The session refuses such a request before it leaves, naming the field. It also
+//! refuses an empty Unique Identifier, which a server may take for the ID Placeholder.
 
 use crate::error::{Error, Result};
 use crate::spec::{ProtocolVersion, Tag};
@@ -18,6 +19,18 @@ pub(super) fn check_version(message: &Item<'_>, version: ProtocolVersion) -> Res
 /// so a request that passes (every request, on the hot path) costs no formatting.
 fn walk(item: &Item<'_>, version: ProtocolVersion, path: &mut Vec<Tag>) -> Result<()> {
     path.push(item.tag);
+    // KMIP has no empty identifier, and servers read one as the ID Placeholder (the object the
+    // previous operation named): PyKMIP answers `Get("")` with the last key it made.
+    if item.tag == Tag::UniqueIdentifier
+        && matches!(&item.value, Value::TextString(text) if text.is_empty())
+    {
+        return Err(Error::Encode {
+            what: "Unique Identifier".into(),
+            reason: "it is empty; a key server may read an empty identifier as the ID \
+                     Placeholder and act on another object: pass the object's identifier"
+                .into(),
+        });
+    }
     // Vendor extensions and tags newer than these tables are the caller's business.
     if let Some(info) = item.tag.info() {
         if !info.versions.contains(version) {
