@@ -58,6 +58,8 @@ pub struct Failure {
     pub hint: Option<String>,
     /// The core's stable error kind, when the failure came from the core.
     pub kind: Option<ErrorKind>,
+    /// The KMIP Result Reason of a key server's refusal (`ItemNotFound`), as `--json` shows it.
+    pub reason: Option<kmipkit::spec::ResultReason>,
 }
 
 impl Failure {
@@ -68,6 +70,7 @@ impl Failure {
             message: message.into(),
             hint: None,
             kind: None,
+            reason: None,
         }
     }
 
@@ -104,6 +107,10 @@ impl From<Error> for Failure {
             message: err.to_string(),
             hint,
             kind: Some(kind),
+            reason: match &err {
+                Error::Server { reason, .. } => Some(*reason),
+                _ => None,
+            },
         }
     }
 }

@@ -229,10 +229,15 @@ pub async fn resolve(client: &Client, key: &KeyRef) -> CliResult<String> {
     }
     match client.state(&key.key).await.map_err(Failure::from) {
         Ok(_) => Ok(key.key.clone()),
-        Err(f) if f.kind == Some(kmipkit::ErrorKind::Server) => Err(Failure::new(
-            Exit::Refused,
-            format!("no key is named {:?} or has that id", key.key),
-        )
+        // The server's refusal stays the failure (its kind and reason for --json); only the
+        // sentence says what the user asked for.
+        Err(f) if f.kind == Some(kmipkit::ErrorKind::Server) => Err(Failure {
+            message: format!(
+                "no key is named {:?} or has that id ({})",
+                key.key, f.message
+            ),
+            ..f
+        }
         .hint("list keys with `kmipkit key locate` (a client sees only its own keys)")),
         Err(f) => Err(f),
     }

@@ -73,6 +73,7 @@ impl Out {
                     "kind": failure.kind.map(|k| k.name()),
                     // Hex text, as `ErrorKind::code` and the documentation write the codes.
                     "kmipkit_code": failure.kind.map(|k| format!("{:#06x}", k.code())),
+                    "reason": failure.reason.map(|r| r.to_string()),
                     "message": failure.message,
                     "hint": failure.hint,
                 }

@@ -301,6 +301,12 @@ fn key_operations() {
         "{}",
         run.stderr
     );
+    // --json keeps the server's refusal: its kind and its KMIP Result Reason.
+    let err = k(&["key", "get", "no-such-key", "--json"])
+        .expect(5)
+        .error_json();
+    assert_eq!(err["error"]["kind"], "Server", "{err}");
+    assert_eq!(err["error"]["reason"], "ItemNotFound", "{err}");
 
     // Rotation of a Model 2 key and of a Model 1 KEK.
     let rotated = k(&["key", "rotate", "orders", "--retire-old", "--json"])
