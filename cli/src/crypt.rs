@@ -139,10 +139,14 @@ pub async fn existing_kek(model: &Model1, create: bool) -> CliResult<KeyRef> {
     }
     let name = model.kek_key_name();
     if model.client().locate_by_name(&name).await?.is_empty() {
-        return Err(Failure::new(
-            Exit::Refused,
-            format!("the key manager has no KEK named {name:?}"),
-        )
+        // The kind the core gives a missing KEK (`Model1::kek`), so --json agrees with it.
+        return Err(Failure {
+            kind: Some(kmipkit::ErrorKind::Protocol),
+            ..Failure::new(
+                Exit::Refused,
+                format!("the key manager has no KEK named {name:?}"),
+            )
+        }
         .hint("check the name (kmipkit key locate), or add --create-kek to create it"));
     }
     Ok(model.kek().await?)
@@ -289,7 +293,9 @@ async fn decryption_key(
         Sealed::Model1(protected) => protected,
         Sealed::Model2(key_ref) => {
             if let Some(kek) = &args.kek {
-                return Err(kmipkit::Error::Integrity {
+                // Not a failed authentication: the file is of the other model, as the core
+                // says when a Model 1 reader is handed Model 2 data.
+                return Err(kmipkit::Error::Format {
                     reason: format!(
                         "--kek {kek}: this is a Model 2 ciphertext of key {:?}, not one under a KEK",
                         key_ref.name
