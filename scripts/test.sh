@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of kmipkit from a fresh clone: formatting, lints, unit/integration/property
 # tests, the OASIS conformance runner, fuzz regression fixtures, the wasm32 build check and the
-# Python package (built from source, tested against PyKMIP, type-checked).
+# Python package (built from source, tested against PyKMIP, type-checked), the conformance suite
+# (conformance/run: every scenario in every built language).
 # Packages the core crate and tests it unpacked, and checks the dependency graph with cargo deny.
 # Installs what it needs (the wasm32 target, cargo-deny) itself.
 set -euo pipefail
@@ -51,6 +52,17 @@ CARGO_TARGET_DIR="$PWD/target" "$venv/bin/pip" install --quiet --disable-pip-ver
 "$venv/bin/pytest" -q -p no:cacheprovider --rootdir python -c python/pyproject.toml python/tests 2>&1 | tee -a "$log"
 "$venv/bin/python" -m mypy.stubtest kmipkit._native
 (cd python && "../$venv/bin/mypy" --strict --cache-dir ../target/mypy-cache kmipkit tests)
+
+step "conformance: the shared scenarios in Rust, Python and the CLI against live PyKMIP servers (conformance/run)"
+cargo build --locked -q -p kmipkit-cli -p kmipkit-conformance-rust
+# One mypy run per folder: each is its own program, and two may both have a module named steps.
+for program in conformance/suite conformance/adapters/python conformance/adapters/cli; do
+  "$venv/bin/mypy" --strict --cache-dir target/mypy-cache "$program"
+done
+python3 -m unittest discover -s conformance/suite -p 'test_*.py'
+conformance/run --require-all 2>&1 | tee target/conformance.log
+# Its closing line `N passed, N failed` joins the total below.
+tail -1 target/conformance.log | awk '{ printf "test result: conformance. %d passed; %d failed;\n", $1, $3 }' >> "$log"
 
 step "publishing: cargo package -p kmipkit, then build and test the unpacked crate on its own"
 # --no-verify: the test below builds the unpacked crate anyway, in its own target directory

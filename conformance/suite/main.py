@@ -1,0 +1,190 @@
+"""The conformance suite behind conformance/run: servers, adapters, verdicts, the matrix.
+
+It runs the conformance suite: every scenario of conformance/scenarios/ in every language whose
+adapter is built, against real PyKMIP servers started for the run.
+
+    conformance/run [--language L]... [--scenario GLOB]... [--require-all] [--keep]
+
+Prints the scenario × language matrix (pass, FAIL, xfail = expected failure, XPASS = an expected
+failure that passes now, MISSING = no result), the details of every failure, and last the line
+`N passed, N failed`; exits 1 when anything failed. With every language and scenario, it also
+rewrites conformance/MATRIX.md, the cross-language envelope table. See conformance/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import configs
+import envelope_matrix
+import plan
+import report
+import servers
+import verdicts
+
+HERE = Path(__file__).resolve().parent.parent
+REPO = HERE.parent
+# In the order of the matrix's columns. A language joins by adding its adapter and its name here.
+LANGUAGES = ["rust", "python", "cli"]
+ADAPTER_TIMEOUT = 30 * 60  # seconds for one adapter's phase; a hang fails the run, never blocks CI
+
+
+def adapter(language: str) -> Path:
+    return HERE / "adapters" / language / "run"
+
+
+def available(language: str) -> tuple[bool, str]:
+    path = adapter(language)
+    if not os.access(path, os.X_OK):
+        return False, f"no adapter at {path.relative_to(REPO)}"
+    out = subprocess.run([str(path), "--check"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return out.returncode == 0, out.stdout.strip()
+
+
+def run_phase(language: str, phase: str, env: Path, out: Path, patterns: list[str]) -> None:
+    args = [str(adapter(language)), "--env", str(env), "--phase", phase, "--out", str(out)]
+    for p in patterns:
+        args += ["--scenario", p]
+    started = time.monotonic()
+    try:
+        code = subprocess.run(args, timeout=ADAPTER_TIMEOUT).returncode
+    except subprocess.TimeoutExpired:
+        print(f"  {language} {phase}: gave up after {ADAPTER_TIMEOUT} s", flush=True)
+        return
+    print(f"  {language} {phase}: exit {code} in {time.monotonic() - started:.1f} s", flush=True)
+
+
+def results_of(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text())
+    return {(r["scenario"], r["variant"]): r for r in data.get("results", [])}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--language", action="append", default=[], choices=LANGUAGES)
+    ap.add_argument("--scenario", action="append", default=[], help="fnmatch pattern on scenario names")
+    ap.add_argument("--require-all", action="store_true", help="an adapter that is not built is a failure")
+    ap.add_argument("--keep", action="store_true", help="leave the servers running and the run directory")
+    ap.add_argument("--dir", help="the run directory (default target/conformance, or target/conformance-LANG for one --language)")
+    ap.add_argument("--env", help="run against the servers an existing env.json names; start none")
+    opts = ap.parse_args()
+
+    wanted = opts.language or LANGUAGES
+    languages: list[str] = []
+    missing: list[str] = []
+    for language in wanted:
+        ok, why = available(language)
+        if ok:
+            languages.append(language)
+        else:
+            missing.append(f"{language}: {why}")
+    for line in missing:
+        print(f"not built, skipped: {line}")
+    if not languages:
+        print("no adapter is built\n0 passed, 1 failed")
+        return 1
+
+    scenarios = plan.load(HERE / "scenarios", languages, opts.scenario)
+    expected = verdicts.load(HERE / "expected-failures.json")
+    default_dir = "conformance" if len(opts.language) != 1 else f"conformance-{opts.language[0]}"
+    root = Path(opts.dir or REPO / "target" / default_dir).resolve()
+    # Servers a previous --keep run left in this directory are stopped before it is replaced.
+    for left in sorted((root / "servers").glob("*")):
+        subprocess.run([sys.executable, str(servers.HARNESS), "stop", "--dir", str(left)],
+                       check=False, stdout=subprocess.DEVNULL)
+    shutil.rmtree(root, ignore_errors=True)
+    for sub in ("shared", "work", "results"):
+        (root / sub).mkdir(parents=True)
+
+    fleet = servers.Servers(root / "servers")
+    try:
+        env = root / "env.json"
+        if opts.env:
+            described = json.loads(Path(opts.env).read_text())
+            env.write_text(json.dumps({**described, "languages": languages,
+                                       "shared": str(root / "shared"), "work": str(root / "work")}, indent=2))
+        else:
+            print("==> key servers (conformance/pykmip)", flush=True)
+            primary = fleet.start("primary")
+            secondary = fleet.start("secondary")
+            expired = fleet.start("expired", server_cert="expired")
+            dead = (servers.closed_port(), servers.closed_port())
+            paths = configs.write(root / "configs", configs.clients(primary, secondary, expired, dead))
+            env.write_text(json.dumps({
+                "run": secrets.token_hex(4),
+                "vectors": str(HERE / "vectors"),
+                "scenarios": str(HERE / "scenarios"),
+                "shared": str(root / "shared"),
+                "work": str(root / "work"),
+                "languages": languages,
+                "configs": paths,
+            }, indent=2))
+        print(f"environment: {env}", flush=True)
+        for phase in plan.PHASES:
+            if not any(s.phase == phase for s in scenarios):
+                continue
+            print(f"==> phase {phase}", flush=True)
+            for language in languages:
+                run_phase(language, phase, env, root / "results" / f"{language}-{phase}.json", opts.scenario)
+    finally:
+        if opts.keep:
+            print(f"--keep: servers left running; stop them with conformance/pykmip/kmip-test-server stop --dir {root}/servers/NAME")
+        else:
+            fleet.stop_all()
+
+    cells: dict[tuple[str, str, str], report.Cell] = {}
+    rows: list[tuple[str, str]] = []
+    for s in scenarios:
+        rows += [(s.name, v) for v in s.variants]
+    for language in languages:
+        got: dict[tuple[str, str], dict[str, Any]] = {}
+        for phase in plan.PHASES:
+            got.update(results_of(root / "results" / f"{language}-{phase}.json"))
+        for s in scenarios:
+            for v in s.variants:
+                result = got.get((s.name, v))
+                status, entry = verdicts.verdict(expected, language, s.name, v, result)
+                cells[(language, s.name, v)] = (status, entry, result)
+
+    print()
+    print(report.matrix(rows, languages, cells))
+    problems = report.details(cells)
+    if problems:
+        print("\n" + "\n".join(problems))
+    reasons = sorted({(e.language, e.scenario, e.reason) for e in expected if e.used})
+    if reasons:
+        print("\nexpected failures (conformance/expected-failures.json):")
+        for lang, scen, why in reasons:
+            print(f"  {lang} {scen}: {why}")
+    whole = not opts.scenario and not missing and opts.language in ([], LANGUAGES)
+    if whole:
+        stale = [e for e in expected if not e.used and e.language in languages]
+        for e in stale:
+            print(f"stale expected failure (matches nothing): {e.language} {e.scenario}")
+        opens = [(s.name, doc_of(s)) for s in scenarios if s.phase == "open"]
+        if opens:
+            (HERE / "MATRIX.md").write_text(envelope_matrix.render(languages, opens, cells))
+            print("\nwrote conformance/MATRIX.md")
+    passed, failed, xfail = report.totals(cells)
+    if opts.require_all and missing:
+        failed += len(missing)
+    print(f"\n{xfail} expected failures")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def doc_of(s: plan.Scenario) -> str:
+    for item in json.loads((HERE / "scenarios" / s.file).read_text())["scenarios"]:
+        if item["name"] == s.name:
+            return str(item.get("doc", ""))
+    return ""
