@@ -317,7 +317,8 @@ class Client:
         return QueryResult(list(r["operations"]), list(r["object_types"]), r["vendor_identification"], r["server_information"])
 
     def discover_versions(self, offered: Sequence[str] = ()) -> list[str]:
-        """Discover Versions: the versions (of ``offered``, or all) the server speaks, best first."""
+        """Discover Versions: the versions (of ``offered``, or all) the server speaks, in the order
+        it answers (its preference; PyKMIP keeps the order offered)."""
         return list(self._call("discover_versions", list(offered)))
 
 
@@ -609,5 +610,6 @@ class AsyncClient:
         return QueryResult(list(r["operations"]), list(r["object_types"]), r["vendor_identification"], r["server_information"])
 
     async def discover_versions(self, offered: Sequence[str] = ()) -> list[str]:
-        """Discover Versions: the versions (of ``offered``, or all) the server speaks, best first."""
+        """Discover Versions: the versions (of ``offered``, or all) the server speaks, in the order
+        it answers (its preference; PyKMIP keeps the order offered)."""
         return list(await self._call("discover_versions", list(offered)))

@@ -114,8 +114,9 @@ by_identifier! {
 }
 
 impl Client {
-    /// Discover Versions: the versions of `offered` the server supports, best first (all of
-    /// its versions when `offered` is empty).
+    /// Discover Versions: the versions of `offered` the server supports (all of its versions
+    /// when `offered` is empty), in the order it answers: its preference, which PyKMIP takes from
+    /// the order offered.
     pub async fn discover_versions(
         &self,
         offered: Vec<ProtocolVersion>,

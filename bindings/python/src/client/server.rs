@@ -75,7 +75,8 @@ impl NativeClient {
         )
     }
 
-    /// Discover Versions: the versions (of `offered`, or all) the server supports, best first.
+    /// Discover Versions: the versions (of `offered`, or all) the server supports, in the order
+    /// it answers (its preference; PyKMIP keeps the order offered).
     #[pyo3(signature = (offered, aio=None))]
     fn discover_versions(
         &self,
