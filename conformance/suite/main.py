@@ -3,7 +3,7 @@
 It runs the conformance suite: every scenario of conformance/scenarios/ in every language whose
 adapter is built, against real PyKMIP servers started for the run.
 
-    conformance/run [--language L]... [--scenario GLOB]... [--require-all] [--keep]
+    conformance/run [--build] [--language L]... [--scenario GLOB]... [--require-all] [--keep] [--env ENV]
 
 Prints the scenario × language matrix (pass, FAIL, xfail = expected failure, XPASS = an expected
 failure that passes now, MISSING = no result), the details of every failure, and last the line
@@ -35,6 +35,19 @@ REPO = HERE.parent
 # In the order of the matrix's columns. A language joins by adding its adapter and its name here.
 LANGUAGES = ["rust", "python", "cli"]
 ADAPTER_TIMEOUT = 30 * 60  # seconds for one adapter's phase; a hang fails the run, never blocks CI
+
+
+def build() -> None:
+    """What the adapters need, as scripts/test.sh builds it: the CLI and the Rust adapter, and
+    the Python package in target/python-venv."""
+    subprocess.run(["cargo", "build", "-q", "-p", "kmipkit-cli", "-p", "kmipkit-conformance-rust"],
+                   cwd=REPO, check=True)
+    venv = REPO / "target" / "python-venv"
+    if not (venv / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
+                    "--force-reinstall", "--no-deps", "./python"],
+                   cwd=REPO, check=True, env={**os.environ, "CARGO_TARGET_DIR": str(REPO / "target")})
 
 
 def adapter(language: str) -> Path:
@@ -74,12 +87,18 @@ def main() -> int:
     ap.add_argument("--language", action="append", default=[], choices=LANGUAGES)
     ap.add_argument("--scenario", action="append", default=[], help="fnmatch pattern on scenario names")
     ap.add_argument("--require-all", action="store_true", help="an adapter that is not built is a failure")
+    ap.add_argument("--build", action="store_true",
+                    help="build the CLI, the Rust adapter and the Python package first (minutes on a fresh clone)")
     ap.add_argument("--keep", action="store_true", help="leave the servers running and the run directory")
     ap.add_argument("--dir", help="the run directory (default target/conformance, or target/conformance-LANG for one --language)")
     ap.add_argument("--env", help="run against the servers an existing env.json names; start none")
     opts = ap.parse_args()
 
+    if opts.build:
+        print("==> building the adapters' packages", flush=True)
+        build()
     wanted = opts.language or LANGUAGES
+
     languages: list[str] = []
     missing: list[str] = []
     for language in wanted:

@@ -436,24 +436,24 @@ fn cipher_params(a: &Args<'_>) -> Result<CryptographicParameters, ActionError> {
         &algorithm,
         CryptographicAlgorithm::from_name,
     )?);
-    if let Some(mode) = a.opt_text("mode")? {
-        p.block_cipher_mode = Some(enum_value(
-            "block cipher mode",
-            &mode,
-            BlockCipherMode::from_name,
-        )?);
-    }
-    if let Some(padding) = a.opt_text("padding")? {
-        p.padding_method = Some(enum_value(
-            "padding method",
-            &padding,
-            PaddingMethod::from_name,
-        )?);
-    }
+    p.block_cipher_mode = opt_enum(a, "mode", "block cipher mode", BlockCipherMode::from_name)?;
+    p.padding_method = opt_enum(a, "padding", "padding method", PaddingMethod::from_name)?;
     if let Some(len) = a.opt_int("tag_length")? {
         p.tag_length = Some(i32::try_from(len).map_err(|_| bad("tag_length out of range"))?);
     }
     Ok(p)
+}
+
+/// The enumeration named by the optional argument `arg`, if given.
+fn opt_enum<T>(
+    a: &Args<'_>,
+    arg: &str,
+    what: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, ActionError> {
+    a.opt_text(arg)?
+        .map(|name| enum_value(what, &name, parse))
+        .transpose()
 }
 
 async fn encrypt(c: &Client, a: &Args<'_>) -> Result<Value, ActionError> {
