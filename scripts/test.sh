@@ -55,9 +55,10 @@ CARGO_TARGET_DIR="$PWD/target" "$venv/bin/pip" install --quiet --disable-pip-ver
 
 step "conformance: the shared scenarios in Rust, Python and the CLI against live PyKMIP servers (conformance/run)"
 cargo build --locked -q -p kmipkit-cli -p kmipkit-conformance-rust
-# One mypy run per folder: each is its own program, and two may both have a module named steps.
-for program in conformance/suite conformance/adapters/python conformance/adapters/cli; do
-  "$venv/bin/mypy" --strict --cache-dir target/mypy-cache "$program"
+# One mypy run per folder: each is its own program (two have a module named actions); the
+# adapters import the shared step runner, conformance/adapters/pyrunner, hence MYPYPATH.
+for program in conformance/suite conformance/adapters/pyrunner conformance/adapters/python conformance/adapters/cli; do
+  MYPYPATH=conformance/adapters "$venv/bin/mypy" --strict --cache-dir target/mypy-cache "$program"
 done
 python3 -m unittest discover -s conformance/suite -p 'test_*.py'
 conformance/run --require-all 2>&1 | tee target/conformance.log
