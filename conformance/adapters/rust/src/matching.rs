@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::values::{bytes, hex, shorten};
+use crate::values::{bytes, hex, shorten, shown_at};
 
 /// Checks `value` (absent: `None`) against `pattern`, already resolved; `Err` says where and how
 /// they differ. `vectors` is `conformance/vectors`, for `$file_hex`.
@@ -32,8 +32,8 @@ pub fn check(
         Err(format!(
             "{}: expected {}, got {}",
             here(at),
-            shorten(pattern),
-            shorten(value)
+            shown_at(at, pattern),
+            shown_at(at, value)
         ))
     };
     match (pattern, value) {
@@ -89,7 +89,7 @@ fn special(
     at: &str,
     vectors: &Path,
 ) -> Result<(), String> {
-    let shown = || value.map_or_else(|| "nothing".to_string(), shorten);
+    let shown = || value.map_or_else(|| "nothing".to_string(), |v| shown_at(at, v));
     let fail = |what: String| Err(format!("{}: expected {what}, got {}", here(at), shown()));
     match key {
         "$not" => match check(arg, value, at, vectors) {
@@ -168,7 +168,10 @@ fn special(
             let data = bytes(arg).map_err(|e| format!("{}: $bytes pattern: {e}", here(at)))?;
             match value.and_then(Value::as_str) {
                 Some(v) if v == hex(&data) => Ok(()),
-                _ => fail(format!("the bytes {}", shorten(&Value::String(hex(&data))))),
+                _ => fail(format!(
+                    "the bytes {}",
+                    shown_at(at, &Value::String(hex(&data)))
+                )),
             }
         }
         other => Err(format!("{}: unknown pattern {other}", here(at))),
@@ -226,6 +229,16 @@ mod tests {
         assert!(ok(json!({"id": {"$len": 4}}), json!({"id": "00ff"})));
         assert!(ok(json!({"$min": 2}), json!(3)));
         assert!(ok(json!({"$bytes": "abc"}), json!("616263")));
+        // Secret fields are never shown, expected or got: only a length and a digest prefix.
+        let err = check(
+            &json!({"plaintext": "73656372657421"}),
+            Some(&json!({"plaintext": "73656372657420"})),
+            "",
+            Path::new("/"),
+        )
+        .unwrap_err();
+        assert!(err.contains("<7 bytes, sha256 "), "{err}");
+        assert!(!err.contains("7365637265"), "{err}");
         assert!(
             check(
                 &json!({"k": {"$not": {"$any": true}}}),

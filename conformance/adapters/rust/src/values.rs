@@ -289,11 +289,33 @@ pub enum Context {
     Pairs(Vec<(String, String)>),
 }
 
+/// Result fields whose values failure details never show: key bytes and plaintext.
+const SECRET_FIELDS: &[&str] = &["material", "plaintext"];
+
+/// `value` of the result field at `at` (`.attributes.State`) for a failure detail: a secret
+/// field's value concealed, anything else shortened.
+pub fn shown_at(at: &str, value: &Value) -> String {
+    let field = at.rsplit('.').next().unwrap_or_default();
+    match value {
+        Value::String(s) if SECRET_FIELDS.contains(&field) => conceal(s),
+        _ => shorten(value),
+    }
+}
+
+/// A secret hex value as `<N bytes, sha256 1a2b3c4d>`: its length, and a digest prefix that
+/// tells two values apart without showing either.
+fn conceal(hex_text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let data = unhex(hex_text).unwrap_or_else(|_| hex_text.as_bytes().to_vec());
+    let digest = hex(&Sha256::digest(&data));
+    format!("<{} bytes, sha256 {}>", data.len(), &digest[..8])
+}
+
 /// Longest string shown in a failure detail.
 const SHOWN: usize = 64;
 
 /// `value` as compact JSON for a failure detail: long strings cut to 64 characters and the
-/// values of secret fields (`material`, `plaintext`) replaced by their length.
+/// values of secret fields (`material`, `plaintext`) concealed.
 pub fn shorten(value: &Value) -> String {
     let mut text = redact(value).to_string();
     if text.chars().count() > 4 * SHOWN {
@@ -313,9 +335,9 @@ fn redact(value: &Value) -> Value {
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, v)| {
-                    let v = match (k.as_str(), v) {
-                        ("material" | "plaintext", Value::String(s)) => {
-                            Value::String(format!("<{} hex digits>", s.len()))
+                    let v = match v {
+                        Value::String(s) if SECRET_FIELDS.contains(&k.as_str()) => {
+                            Value::String(conceal(s))
                         }
                         _ => redact(v),
                     };
