@@ -7,18 +7,24 @@ from report import Cell
 from verdicts import PASS, XFAIL
 
 
+SERVER_NAMES = {"pykmip": "PyKMIP 0.11", "cosmian": "Cosmian KMS 5.28"}
+
+
 def render(languages: Sequence[str], open_cases: Sequence[tuple[str, str]],
-           cells: dict[tuple[str, str, str], Cell]) -> str:
+           cells: dict[tuple[str, str, str], Cell], server: str = "pykmip") -> str:
     """`open_cases`: (scenario name, doc) of the open phase. A cell of the table is producer
     (row) × consumer (column): ✓ when the consumer read every case the producer wrote."""
+    command = "conformance/run" + ("" if server == "pykmip" else f" --server {server}")
     head = "| encrypted by ↓ · decrypted by → | " + " | ".join(languages) + " |"
     lines = [
         "# The cross-language envelope matrix",
         "",
-        "Written by `conformance/run` (do not edit by hand). Each language encrypts with its own",
-        "public API (the `seal` scenarios of `conformance/scenarios/`), then every language decrypts",
-        "every language's output (the `open` scenarios). A cell is ✓ when the column's language",
-        f"read all {len(open_cases)} cases the row's language wrote, else ✗ with the count read.",
+        f"Written by `{command}` against {SERVER_NAMES.get(server, server)} (do not edit by hand).",
+        "Each language encrypts with its own public API (the `seal` scenarios of",
+        "`conformance/scenarios/`), then every language decrypts every language's output (the `open`",
+        "scenarios). A cell is ✓ when the column's language read all "
+        f"{len(open_cases)} cases the row's language",
+        "wrote, else ✗ with the count read.",
         "",
         head,
         "|" + "---|" * (len(languages) + 1),

@@ -90,7 +90,9 @@ def main() -> int:
     ap.add_argument("--build", action="store_true",
                     help="build the CLI, the Rust adapter and the Python package first (minutes on a fresh clone)")
     ap.add_argument("--keep", action="store_true", help="leave the servers running and the run directory")
-    ap.add_argument("--dir", help="the run directory (default target/conformance, or target/conformance-LANG for one --language)")
+    ap.add_argument("--server", default="pykmip", choices=sorted(servers.HARNESSES),
+                    help="the key server family to start (default pykmip)")
+    ap.add_argument("--dir", help="the run directory (default target/conformance[-SERVER][-LANG])")
     ap.add_argument("--env", help="run against the servers an existing env.json names; start none")
     opts = ap.parse_args()
 
@@ -113,19 +115,25 @@ def main() -> int:
         print("no adapter is built\n0 passed, 1 failed")
         return 1
 
+    harness = servers.HARNESSES[opts.server]
+    if not opts.env and not os.access(harness, os.X_OK):
+        print(f"no harness for {opts.server} at {harness.relative_to(REPO)}\n0 passed, 1 failed")
+        return 1
     scenarios = plan.load(HERE / "scenarios", languages, opts.scenario)
-    expected = verdicts.load(HERE / "expected-failures.json")
-    default_dir = "conformance" if len(opts.language) != 1 else f"conformance-{opts.language[0]}"
+    expected = verdicts.load(HERE / "expected-failures.json", opts.server)
+    default_dir = "conformance" + ("" if opts.server == "pykmip" else f"-{opts.server}")
+    if len(opts.language) == 1:
+        default_dir += f"-{opts.language[0]}"
     root = Path(opts.dir or REPO / "target" / default_dir).resolve()
     # Servers a previous --keep run left in this directory are stopped before it is replaced.
     for left in sorted((root / "servers").glob("*")):
-        subprocess.run([sys.executable, str(servers.HARNESS), "stop", "--dir", str(left)],
+        subprocess.run([sys.executable, str(servers.HARNESSES[opts.server]), "stop", "--dir", str(left)],
                        check=False, stdout=subprocess.DEVNULL)
     shutil.rmtree(root, ignore_errors=True)
     for sub in ("shared", "work", "results"):
         (root / sub).mkdir(parents=True)
 
-    fleet = servers.Servers(root / "servers")
+    fleet = servers.Servers(root / "servers", opts.server)
     try:
         env = root / "env.json"
         if opts.env:
@@ -133,7 +141,7 @@ def main() -> int:
             env.write_text(json.dumps({**described, "languages": languages,
                                        "shared": str(root / "shared"), "work": str(root / "work")}, indent=2))
         else:
-            print("==> key servers (conformance/pykmip)", flush=True)
+            print(f"==> key servers (conformance/{opts.server})", flush=True)
             primary = fleet.start("primary")
             secondary = fleet.start("secondary")
             expired = fleet.start("expired", server_cert="expired")
@@ -192,8 +200,9 @@ def main() -> int:
             print(f"stale expected failure (matches nothing): {e.language} {e.scenario}")
         opens = [(s.name, doc_of(s)) for s in scenarios if s.phase == "open"]
         if opens:
-            (HERE / "MATRIX.md").write_text(envelope_matrix.render(languages, opens, cells))
-            print("\nwrote conformance/MATRIX.md")
+            matrix = "MATRIX.md" if opts.server == "pykmip" else f"MATRIX-{opts.server}.md"
+            (HERE / matrix).write_text(envelope_matrix.render(languages, opens, cells, opts.server))
+            print(f"\nwrote conformance/{matrix}")
     passed, failed, xfail = report.totals(cells)
     if opts.require_all and missing:
         failed += len(missing)

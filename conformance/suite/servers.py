@@ -1,4 +1,5 @@
-"""The key servers of a conformance run: PyKMIP servers started with conformance/pykmip."""
+"""The key servers of a conformance run, started with the harness of their family
+(conformance/pykmip, conformance/cosmian)."""
 from __future__ import annotations
 
 import json
@@ -8,32 +9,39 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HARNESS = Path(__file__).resolve().parent.parent / "pykmip" / "kmip-test-server"
+HERE = Path(__file__).resolve().parent.parent
+# The harness of each key server family: the same commands and the same `--json` keys.
+HARNESSES = {
+    "pykmip": HERE / "pykmip" / "kmip-test-server",
+    "cosmian": HERE / "cosmian" / "kms-test-server",
+}
 
 
 class Servers:
-    """Starts named PyKMIP servers and stops them (by the harness, which stops its own PID)."""
+    """Starts named key servers of one family and stops them (by the harness, which stops its
+    own PID)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, family: str) -> None:
         self.root = root
+        self.harness = HARNESSES[family]
         self.started: dict[str, dict[str, Any]] = {}
 
     def start(self, name: str, server_cert: str = "good") -> dict[str, Any]:
         directory = self.root / name
         out = subprocess.run(
-            [sys.executable, str(HARNESS), "start", "--dir", str(directory), "--port", "0",
+            [sys.executable, str(self.harness), "start", "--dir", str(directory), "--port", "0",
              "--json", "--server-cert", server_cert],
             check=False, stdout=subprocess.PIPE, text=True,
         )
         if out.returncode != 0:
-            raise RuntimeError(f"could not start the PyKMIP server {name!r} (see the harness output above)")
+            raise RuntimeError(f"could not start the key server {name!r} (see the harness output above)")
         info: dict[str, Any] = json.loads(out.stdout)
         self.started[name] = info
         return info
 
     def stop_all(self) -> None:
         for name in list(self.started):
-            subprocess.run([sys.executable, str(HARNESS), "stop", "--dir", str(self.root / name)],
+            subprocess.run([sys.executable, str(self.harness), "stop", "--dir", str(self.root / name)],
                            check=False, stdout=subprocess.DEVNULL)
             del self.started[name]
 

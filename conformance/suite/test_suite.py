@@ -49,12 +49,22 @@ class Verdicts(unittest.TestCase):
         }
         self.assertEqual(report.totals(cells), (1, 3, 1))
 
+    def test_entries_apply_to_their_server(self) -> None:
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d) / "x.json"
+            path.write_text(json.dumps({"expected_failures": [
+                {"language": "*", "scenario": "ops/query", "server": "cosmian", "reason": "vendor"},
+                {"language": "cli", "scenario": "codec/*", "reason": "no codec command"},
+            ]}))
+            self.assertEqual([e.scenario for e in verdicts.load(path, "pykmip")], ["codec/*"])
+            self.assertEqual([e.scenario for e in verdicts.load(path, "cosmian")], ["ops/query", "codec/*"])
+
     def test_an_entry_needs_a_reason(self) -> None:
         with tempfile.TemporaryDirectory() as d:
             path = Path(d) / "x.json"
             path.write_text(json.dumps({"expected_failures": [{"language": "cli", "scenario": "s"}]}))
             with self.assertRaisesRegex(ValueError, "reason"):
-                verdicts.load(path)
+                verdicts.load(path, "pykmip")
 
 
 class Plan(unittest.TestCase):
