@@ -43,8 +43,9 @@ pub(super) fn managed_object(py: Python<'_>, r: GetResponse) -> PyResult<Obj> {
                 )?;
                 d.set_item("cryptographic_length", block.cryptographic_length)?;
                 d.set_item("wrapped", block.is_wrapped())?;
-                if let Some(KeyMaterial::Bytes(b)) = block.key_material() {
-                    material = Some(Secret(b.0.as_slice().into()));
+                // Wrapped as a whole (Cosmian) or as key material (PyKMIP): the same bytes.
+                if let Some(bytes) = block.key_bytes() {
+                    material = Some(Secret(bytes.into()));
                 }
             }
         }

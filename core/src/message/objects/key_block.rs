@@ -80,6 +80,29 @@ impl KeyBlock {
         }
     }
 
+    /// The key's bytes as the server sent them: the wrapped bytes when the whole Key Value is
+    /// wrapped (a Byte String: what Cosmian KMS sends for a wrapped Get, as the specification
+    /// has it), else Byte String key material (Raw, Opaque, or key material wrapped with the No
+    /// Encoding option, as PyKMIP sends it). `None` for a transparent key's structure or when
+    /// the value is absent.
+    ///
+    /// ```
+    /// use kmipkit::message::KeyBlock;
+    /// use kmipkit::spec::CryptographicAlgorithm;
+    /// let block = KeyBlock::symmetric(CryptographicAlgorithm::AES, vec![7u8; 32]);
+    /// assert_eq!(block.key_bytes(), Some(&[7u8; 32][..]));
+    /// ```
+    pub fn key_bytes(&self) -> Option<&[u8]> {
+        match &self.key_value {
+            Some(KeyValue::Wrapped(bytes)) => Some(&bytes.0),
+            Some(KeyValue::Structure(v)) => match &v.key_material {
+                KeyMaterial::Bytes(bytes) => Some(&bytes.0),
+                _ => None,
+            },
+            None => None,
+        }
+    }
+
     /// Whether the key value is wrapped.
     pub fn is_wrapped(&self) -> bool {
         self.key_wrapping_data.is_some()
@@ -310,6 +333,7 @@ mod tests {
         let block = KeyBlock::from_item(&wrapped, &ctx).unwrap();
         assert!(matches!(&block.key_value, Some(KeyValue::Wrapped(b)) if b.0.len() == 40));
         assert_eq!(block.key_material(), None);
+        assert_eq!(block.key_bytes(), Some(&[9u8; 40][..]));
         assert_eq!(block.to_item(Tag::KeyBlock, &ctx), wrapped);
     }
 

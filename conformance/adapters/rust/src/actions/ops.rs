@@ -7,8 +7,8 @@ use kmipkit::message::{
     AddAttributeRequest, Attribute, AttributeEntry, AttributeReference, Attributes, CheckRequest,
     CreateKeyPairRequest, CreateRequest, CryptographicParameters, DateTime, DecryptRequest,
     DeleteAttributeRequest, DerivationParameters, DeriveKeyRequest, EncryptRequest, GetRequest,
-    GetResponse, KeyMaterial, KeyValue, LocateRequest, MACRequest, ModifyAttributeRequest, Object,
-    ReKeyRequest, RevokeRequest, SetAttributeRequest, SignRequest, SignatureVerifyRequest,
+    GetResponse, LocateRequest, MACRequest, ModifyAttributeRequest, Object, ReKeyRequest,
+    RevokeRequest, SetAttributeRequest, SignRequest, SignatureVerifyRequest,
 };
 use kmipkit::spec::{
     self, BlockCipherMode, CryptographicAlgorithm, DerivationMethod, DigitalSignatureAlgorithm,
@@ -325,13 +325,7 @@ fn object_json(got: &GetResponse) -> Value {
             if let Some(len) = block.cryptographic_length {
                 out.insert("length".into(), json!(len));
             }
-            match &block.key_value {
-                Some(KeyValue::Wrapped(bytes)) => Some(bytes.0.clone()),
-                _ => match block.key_material() {
-                    Some(KeyMaterial::Bytes(bytes)) => Some(bytes.0.clone()),
-                    _ => None,
-                },
-            }
+            block.key_bytes().map(<[u8]>::to_vec)
         }),
     };
     if let Some(m) = material {
