@@ -194,7 +194,10 @@ def decrypt(s: Session, a: Args) -> Result:
     return {"data": data.hex()}
 
 
-_SIGNING = {"cryptographic_algorithm": "RSA", "padding_method": "PKCS1V1_5", "hashing_algorithm": "SHA_256"}
+# The parameters the scenarios README fixes for sign / signature_verify (as PyKMIP's own client
+# sends them): RSA, PKCS#1 v1.5, SHA-256 with RSA encryption.
+_SIGNING = {"cryptographic_algorithm": "RSA", "padding_method": "PKCS1V1_5",
+            "digital_signature_algorithm": "SHA_256WithRSAEncryption"}
 
 
 def sign(s: Session, a: Args) -> Result:
