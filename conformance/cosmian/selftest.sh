@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # selftest.sh - prove the Cosmian KMS harness end to end: start one server on free ports
-# (building the binary first if the cache is empty: ~11 minutes once); over the KMIP socket
+# (building the binary first if the cache is empty: about 13 minutes, once); over the KMIP socket
 # DiscoverVersions + Query with a hand-built TTLV client and Create + Get of an AES-256 key with
 # PyKMIP's client; over HTTPS GET /health and POST /kmip (TTLV); refusal of the expired,
 # wrong-CA and no-clientAuth client certificates and of another identity's Get; then stop it
@@ -19,26 +19,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() { # check NAME COMMAND... : run COMMAND, count and report the result
-  local name=$1; shift
-  local out
-  if out=$("$@" 2>&1); then
-    PASSED=$((PASSED + 1)); echo "ok   - $name${out:+  $(tail -n 1 <<<"$out" | cut -c1-160)}"
-  else
-    FAILED=$((FAILED + 1)); echo "FAIL - $name"; sed 's/^/       /' <<<"$out" | tail -n 20
-  fi
-}
-
-field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
-
-gone() { # PID is gone (or a zombie waiting for its reaper) within 5 s
-  for _ in $(seq 50); do
-    [ -r "/proc/$1/stat" ] || return 0
-    [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ] && return 0
-    sleep 0.1
-  done
-  echo "PID $1 is still running"; return 1
-}
+# check, field, gone: shared with the other harness self-test.
+source "$HERE/../pykmip/checks.sh"
 
 json_complete() { # the PyKMIP harness's keys plus the Cosmian ones; every PEM file exists, 0600
   python3 - "$1" <<'EOF'

@@ -17,26 +17,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() { # check NAME COMMAND... : run COMMAND, count and report the result
-  local name=$1; shift
-  local out
-  if out=$("$@" 2>&1); then
-    PASSED=$((PASSED + 1)); echo "ok   - $name${out:+  $(tail -n 1 <<<"$out" | cut -c1-150)}"
-  else
-    FAILED=$((FAILED + 1)); echo "FAIL - $name"; sed 's/^/       /' <<<"$out" | tail -n 20
-  fi
-}
-
-field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
-
-gone() { # PID is gone (or a zombie waiting for its reaper) within 5 s
-  for _ in $(seq 50); do
-    [ -r "/proc/$1/stat" ] || return 0
-    [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ] && return 0
-    sleep 0.1
-  done
-  echo "PID $1 is still running"; return 1
-}
+# check, field, gone: shared with the other harness self-test.
+source "$HERE/checks.sh"
 
 json_complete() { # every documented key is there and every *_cert/*_key file exists
   python3 - "$1" <<'EOF'
