@@ -358,9 +358,20 @@ fn check_error(
     expect: &Map<String, Value>,
     outcome: Result<Value, ActionError>,
 ) -> Result<(), String> {
+    // A misspelt key would otherwise be ignored and the step pass on less than it says.
+    if let Some(key) = expect
+        .keys()
+        .find(|k| !matches!(k.as_str(), "error" | "reason" | "message_contains"))
+    {
+        return Err(format!(
+            "bad expectation: unknown key {key:?} beside \"error\""
+        ));
+    }
     let kinds: Vec<&str> = match expect.get("error") {
         Some(Value::String(k)) => vec![k.as_str()],
-        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+        Some(Value::Array(list)) if list.iter().all(Value::is_string) => {
+            list.iter().filter_map(Value::as_str).collect()
+        }
         _ => return Err("bad expectation: \"error\" must be a kind or a list of kinds".into()),
     };
     let wanted = kinds.join(" or ");
@@ -426,6 +437,7 @@ impl<F: Future> Future for CatchUnwind<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[tokio::test]
     async fn a_panicking_step_becomes_an_error() {
@@ -436,5 +448,18 @@ mod tests {
         let result: Result<(), String> = caught;
         assert_eq!(result.unwrap_err(), "boom");
         assert_eq!(CatchUnwind(Box::pin(async { 7 })).await, Ok(7));
+    }
+
+    #[test]
+    fn error_expectations_refuse_what_they_cannot_check() {
+        let misspelt = json!({"error": "Integrity", "reasn": "ItemNotFound"});
+        let err = check_error(misspelt.as_object().unwrap(), Ok(json!({}))).unwrap_err();
+        assert!(err.contains("unknown key \"reasn\""), "{err}");
+        let not_kinds = json!({"error": ["Integrity", 3]});
+        let err = check_error(not_kinds.as_object().unwrap(), Ok(json!({}))).unwrap_err();
+        assert!(err.contains("bad expectation"), "{err}");
+        let success = json!({"error": "Integrity"});
+        let err = check_error(success.as_object().unwrap(), Ok(json!({}))).unwrap_err();
+        assert!(err.contains("got success"), "{err}");
     }
 }

@@ -88,26 +88,22 @@ pub async fn run(c: &Client, action: &str, a: &Args<'_>) -> Result<Value, Action
                 .await?;
             Ok(empty())
         }
-        "activate" => c
-            .activate(&id(a)?)
-            .await
-            .map(|()| empty())
-            .map_err(Into::into),
-        "destroy" => c
-            .destroy(&id(a)?)
-            .await
-            .map(|()| empty())
-            .map_err(Into::into),
-        "archive" => c
-            .archive(&id(a)?)
-            .await
-            .map(|()| empty())
-            .map_err(Into::into),
-        "recover" => c
-            .recover(&id(a)?)
-            .await
-            .map(|()| empty())
-            .map_err(Into::into),
+        "activate" => {
+            c.activate(&id(a)?).await?;
+            Ok(empty())
+        }
+        "destroy" => {
+            c.destroy(&id(a)?).await?;
+            Ok(empty())
+        }
+        "archive" => {
+            c.archive(&id(a)?).await?;
+            Ok(empty())
+        }
+        "recover" => {
+            c.recover(&id(a)?).await?;
+            Ok(empty())
+        }
         "check" => {
             c.check(CheckRequest::new(Some(id(a)?))).await?;
             Ok(empty())
