@@ -144,6 +144,7 @@ async fn check_one(config: &Config, server: &ServerConfig) -> (Value, Option<Fai
     let mut report = json!({
         "name": server.name,
         "address": server.address(),
+        "transport": server.wire.to_string(),
         "ok": false,
     });
     let failure = match steps(config, server, &mut report).await {
@@ -258,6 +259,9 @@ fn describe(r: &Value) -> Vec<String> {
             c["days_left"]
         ));
         lines.push(format!("  sha256: {}", s(&c["sha256"])));
+    }
+    if let Some(wire) = r.get("transport") {
+        lines.push(format!("transport: {}", s(wire)));
     }
     if let Some(v) = r.get("kmip_version") {
         lines.push(format!("KMIP: version {} agreed", s(v)));
