@@ -71,7 +71,7 @@ pub const PYKMIP: ServerProfile = ServerProfile {
             adaptation: "give PyKMIP an ECDSA (P-256) server certificate; the test harness does",
         },
         Quirk {
-            behaviour: "AES-GCM Encrypt/Decrypt drops the associated data and the tag without an error at KMIP 1.0-1.3; it works at 1.4 and 2.0",
+            behaviour: "below KMIP 1.4 (which added the authenticated-encryption fields) AES-GCM Encrypt returns no tag and takes no associated data, without an error; it works at 1.4 and 2.0",
             adaptation: "kmipkit negotiates 2.0 with it; do not pin an older version for Model 1",
         },
         Quirk {
@@ -264,7 +264,7 @@ const COSMIAN_MISSING: &[Missing] = &[
 const COSMIAN_QUIRKS: &[Quirk] = &[
     Quirk {
         behaviour: "at KMIP 1.3, AES-GCM Encrypt answers with Authenticated Encryption Tag, a field that exists only from KMIP 1.4 on (1.1 and 1.2 get the tag appended to the data)",
-        adaptation: "kmipkit negotiates 2.1 with it; the decoder also reads the tag at 1.3",
+        adaptation: "kmipkit negotiates 2.1 with it; pinned to 1.3 it reads the tag, but a Decrypt cannot send one back at 1.3 (and no associated data either): Model 1 needs KMIP 1.4 or later",
     },
     Quirk {
         behaviour: "at KMIP 2.x, Get returns the object's Attributes nested inside the Key Value",
