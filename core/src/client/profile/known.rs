@@ -272,7 +272,7 @@ const COSMIAN_QUIRKS: &[Quirk] = &[
     },
     Quirk {
         behaviour: "an unknown identifier is answered with Result Reason Object Not Found, and Get of a destroyed key with Object Destroyed (KMIP 2.x reasons); PyKMIP says Item Not Found",
-        adaptation: "callers that look for Item Not Found must accept Object Not Found and Object Destroyed from it",
+        adaptation: "not yet: kmipkit's lookups across servers (`Client::find_named`) recognise Item Not Found only; the conformance suite declares the difference",
     },
     Quirk {
         behaviour: "Get Attributes still answers for a destroyed key (PyKMIP has removed it)",
@@ -288,7 +288,7 @@ const COSMIAN_QUIRKS: &[Quirk] = &[
     },
     Quirk {
         behaviour: "a GCM decryption with a wrong tag is refused with Cryptographic Failure (PyKMIP: General Failure)",
-        adaptation: "kmipkit reports both as a refused decryption",
+        adaptation: "Model 1 reports both as an integrity failure of the protected data key",
     },
     Quirk {
         behaviour: "MAC needs a Hashing Algorithm in the Cryptographic Parameters; HMAC_SHA256 as the Cryptographic Algorithm alone is not enough",
@@ -304,10 +304,10 @@ const COSMIAN_QUIRKS: &[Quirk] = &[
     },
     Quirk {
         behaviour: "Get with a Key Wrapping Specification defaults to TTLV encoding and to RFC 3394 (NIST key wrap)",
-        adaptation: "kmipkit sends Encoding Option No Encoding and Block Cipher Mode AES Key Wrap Padding (RFC 5649) explicitly",
+        adaptation: "send Encoding Option No Encoding and Block Cipher Mode AES Key Wrap Padding (RFC 5649) explicitly, as Model 1's key-wrap path has to",
     },
     Quirk {
         behaviour: "HTTPS: POST /kmip takes TTLV (application/octet-stream); KMIP JSON only at /kmip/2_1 (KMIP 2.1); text/xml is refused with HTTP 422; without a client certificate HTTP 401",
-        adaptation: "the HTTPS transport posts TTLV to /kmip",
+        adaptation: "post TTLV to /kmip, the KMIP HTTPS profile's default path",
     },
 ];
