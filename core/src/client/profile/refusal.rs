@@ -64,10 +64,11 @@ mod tests {
     use super::*;
 
     fn pykmip(listed: &[Operation]) -> Recognised {
-        let mut said = Observed::default();
-        said.vendor_identification = Some("PyKMIP 0.11.0 Software Server".into());
-        said.operations = listed.to_vec();
-        Recognised::from_observed(said)
+        Recognised::from_observed(Observed {
+            vendor_identification: Some("PyKMIP 0.11.0 Software Server".into()),
+            operations: listed.to_vec(),
+            ..Observed::default()
+        })
     }
 
     #[test]
