@@ -24,6 +24,7 @@
 
 pub mod cli;
 mod config;
+pub mod interim_cosmian;
 mod scratch;
 mod server;
 
