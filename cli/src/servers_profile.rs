@@ -49,7 +49,7 @@ pub fn profile_json(r: &Recognised) -> Value {
         "title": r.title(),
         "verified": r.is_verified(),
         "evidence": evidence,
-        "measured_versions": profile.map(|p| p.versions).unwrap_or_default(),
+        "profile_versions": profile.map(|p| p.versions).unwrap_or_default(),
         "matched_on": r.matched_on.map(|m| m.to_string()),
         "kmip_versions": profile.map(|p| p.kmip_versions.iter().map(ToString::to_string).collect::<Vec<_>>()).unwrap_or_default(),
         "capabilities": capabilities,
@@ -151,4 +151,39 @@ pub fn describe_profile(p: &Value) -> Vec<String> {
         s(&model1["reason"])
     ));
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use kmipkit::client::profile::{Observed, Recognised};
+
+    use super::*;
+
+    /// A server no profile describes: everything unknown, said so, and Model 1 to be tried.
+    #[test]
+    fn a_generic_server_is_rendered_as_unknown() {
+        let mut said = Observed::default();
+        said.vendor_identification = Some("Acme KMS 9".into());
+        let doc = profile_json(&Recognised::from_observed(said));
+        assert_eq!(doc["family"], "generic KMIP server");
+        assert_eq!(doc["verified"], false);
+        assert_eq!(doc["evidence"], Value::Null);
+        assert_eq!(doc["capabilities"]["rekey"]["support"], "unknown");
+        assert_eq!(doc["capabilities"]["rekey"]["source"], "nothing");
+        assert_eq!(doc["model1_kek_method"]["confirmed"], false);
+        let text = describe_profile(&doc).join("\n");
+        assert!(text.starts_with("profile: generic KMIP server\n"), "{text}");
+        assert!(text.contains("no known profile matches"), "{text}");
+        assert!(text.contains("ReKey: unknown (nothing)"), "{text}");
+        assert!(
+            text.contains(
+                "Model 1 KEK: AES-GCM Encrypt/Decrypt on the server (unconfirmed: tried at setup)"
+            ),
+            "{text}"
+        );
+        assert!(
+            !text.contains("operations missing") && !text.contains("quirks"),
+            "{text}"
+        );
+    }
 }
