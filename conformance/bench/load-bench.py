@@ -2,7 +2,7 @@
 """Load and latency against one Cosmian KMS server, from one kmipkit process, beside four PyKMIP
 client processes, in one run (issue 14, "Load and latency").
 
-    conformance/bench/load-bench.py [--seconds 2] [--rounds 3] [--concurrency 1,4,16]
+    conformance/bench/load-bench.py [--seconds 1.5] [--rounds 3] [--concurrency 1,4,16]
                                     [--model-concurrency 1,8] [--quiet-load 0]
 
 Builds `cargo build --release --example load_bench -p kmipkit`, starts one Cosmian KMS 5.28
@@ -54,6 +54,10 @@ WIRES = ("ttlv-socket", "https-ttlv", "https-json")
 MODEL_OPS = ("model1-seal", "model1-open", "model2-seal", "model2-open")
 PYKMIP = "pykmip ProxyKmipClient x4 processes"
 AIM = 3000
+
+
+def log(msg):
+    print(f"[load-bench] {msg}", file=sys.stderr, flush=True)
 
 
 def write_private(path, text):
@@ -171,7 +175,7 @@ def markdown(table, meta, verdict):
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--seconds", type=float, default=2.0, help="measured time per case")
+    p.add_argument("--seconds", type=float, default=1.5, help="measured time per case")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--warmup", type=int, default=20, help="operations per task before timing")
     p.add_argument("--concurrency", default="1,4,16", help="tasks for the Get cases")
@@ -186,7 +190,7 @@ def main():
     args.model_concurrency = [int(c) for c in args.model_concurrency.split(",") if c]
     OUT.mkdir(parents=True, exist_ok=True)
     if not args.no_build:
-        cb.log("cargo build --release --example load_bench -p kmipkit")
+        log("cargo build --release --example load_bench -p kmipkit")
         subprocess.run(["cargo", "build", "--release", "--example", "load_bench", "-p", "kmipkit"],
                        cwd=ROOT, check=True)
 
@@ -199,7 +203,7 @@ def main():
         paths = configs(server, Path(args.dir) / "kmipkit")
         uid = cb.run_json([str(LOAD_BENCH), "--config", paths["ttlv-socket"],
                            "--create-key", "bench-get"])["uid"]
-        cb.log(f"Cosmian PID {server['pid']}, socket {server['port']}, HTTPS "
+        log(f"Cosmian PID {server['pid']}, socket {server['port']}, HTTPS "
                f"{server['https_port']}; AES-256 key {uid}")
         quiet = cb.wait_for_quiet(args.quiet_load, args.quiet_wait)
         load_before = cb.uptime()
@@ -211,13 +215,13 @@ def main():
             for name, cmd in cases[shift:] + cases[:shift]:
                 result = pykmip_four(server, uid, args) if cmd is None else cb.run_json(cmd)
                 runs.setdefault(name, []).append(result)
-                cb.log(f"round {r + 1}/{args.rounds} {name}: {result['ops_per_s']:.0f} ops/s, "
+                log(f"round {r + 1}/{args.rounds} {name}: {result['ops_per_s']:.0f} ops/s, "
                        f"p50 {result['latency_us'].get('p50', result['latency_us']['mean']):.0f} us")
             loads.append(cb.loadavg())
         load_after = cb.uptime()
     finally:
         subprocess.run([str(HARNESS), "stop", "--dir", args.dir], capture_output=True)
-        cb.log("server stopped")
+        log("server stopped")
 
     table = {name: table_row(name, runs[name]) for name, _ in cases}
     gets = {n: t["ops_per_s"]["median"] for n, t in table.items() if n.startswith("get ")}
