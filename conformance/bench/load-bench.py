@@ -40,10 +40,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, Optional
 
 HERE = Path(__file__).resolve().parent
+# client-bench.py's helpers (load, machine, summaries): its name is not an importable one.
 _spec = importlib.util.spec_from_file_location("client_bench", HERE / "client-bench.py")
-cb = importlib.util.module_from_spec(_spec)
+assert _spec is not None and _spec.loader is not None
+cb: Any = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(cb)
 
 ROOT, OUT, PY_SIDE = cb.ROOT, cb.OUT, cb.PY_SIDE
@@ -56,18 +59,18 @@ PYKMIP = "pykmip ProxyKmipClient x4 processes"
 AIM = 3000
 
 
-def log(msg):
+def log(msg: str) -> None:
     print(f"[load-bench] {msg}", file=sys.stderr, flush=True)
 
 
-def write_private(path, text):
+def write_private(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(text)
     os.chmod(path, 0o600)
 
 
-def configs(server, directory):
+def configs(server: dict[str, Any], directory: Path) -> dict[str, str]:
     """One kmipkit.toml per wire, KMIP 2.1 pinned (Cosmian's JSON endpoint speaks 2.1)."""
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
@@ -79,7 +82,7 @@ def configs(server, directory):
         "https-ttlv": url + 'encoding = "ttlv"\n',
         "https-json": url + 'encoding = "json"\n',
     }
-    paths = {}
+    paths: dict[str, str] = {}
     for wire, text in where.items():
         path = directory / f"{wire}.toml"
         write_private(path, f'[primary]\nname = "cosmian"\n{text}{identity}'
@@ -88,10 +91,13 @@ def configs(server, directory):
     return paths
 
 
-def plan(paths, uid, pid, args):
+Case = tuple[str, Optional[list[str]]]
+
+
+def plan(paths: dict[str, str], uid: str, pid: int, args: argparse.Namespace) -> list[Case]:
     """(name, kind, command) for every kmipkit case; the PyKMIP case is run apart."""
     base = ["--seconds", str(args.seconds), "--warmup", str(args.warmup), "--server-pid", str(pid)]
-    cases = []
+    cases: list[Case] = []
     for c in args.concurrency:
         for wire in WIRES:
             cmd = [str(LOAD_BENCH), "--config", paths[wire], "--op", "get", "--uid", uid,
@@ -106,7 +112,7 @@ def plan(paths, uid, pid, args):
     return cases + [(PYKMIP, None)]
 
 
-def pykmip_four(server, uid, args):
+def pykmip_four(server: dict[str, Any], uid: str, args: argparse.Namespace) -> dict[str, Any]:
     """Four PyKMIP client processes at once; Gets/s summed, server CPU over the whole span."""
     venv_python = str(Path(server["venv"]) / "bin" / "python")
     cmd = [venv_python, str(PY_SIDE), "--config", server["client_config"], "--uid", uid,
@@ -115,7 +121,7 @@ def pykmip_four(server, uid, args):
     start = time.perf_counter()
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(4)]
-    results = []
+    results: list[dict[str, Any]] = []
     for p in procs:
         out, err = p.communicate()
         if p.returncode != 0:
@@ -136,15 +142,17 @@ def pykmip_four(server, uid, args):
     }
 
 
-def server_cpu_us(pid):
+def server_cpu_us(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as f:
         text = f.read()
     fields = text[text.rindex(")") + 2:].split()
     return (int(fields[11]) + int(fields[12])) * 1e6 / os.sysconf("SC_CLK_TCK")
 
 
-def table_row(name, results):
-    lat = lambda key: cb.summary([{"v": r["latency_us"].get(key)} for r in results], "v")
+def table_row(results: list[dict[str, Any]]) -> dict[str, Any]:
+    def lat(key: str) -> Any:
+        return cb.summary([{"v": r["latency_us"].get(key)} for r in results], "v")
+
     return {
         "ops_per_s": cb.summary(results, "ops_per_s"),
         "p50_us": lat("p50"), "p99_us": lat("p99"), "mean_us": lat("mean"),
@@ -155,7 +163,7 @@ def table_row(name, results):
     }
 
 
-def markdown(table, meta, verdict):
+def markdown(table: dict[str, Any], meta: dict[str, Any], verdict: str) -> str:
     lines = ["| case | ops/s | p50 µs | p99 µs | client CPU µs/op | server CPU µs/op | "
              "requests/op |", "|---|---:|---:|---:|---:|---:|---:|"]
     for name, t in table.items():
@@ -172,7 +180,7 @@ def markdown(table, meta, verdict):
     return "\n".join(lines)
 
 
-def main():
+def main() -> None:
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seconds", type=float, default=1.5, help="measured time per case")
@@ -209,7 +217,7 @@ def main():
         load_before = cb.uptime()
         loads = []
         cases = plan(paths, uid, server["pid"], args)
-        runs = {}
+        runs: dict[str, list[dict[str, Any]]] = {}
         for r in range(args.rounds):
             shift = r * len(cases) // args.rounds
             for name, cmd in cases[shift:] + cases[:shift]:
@@ -223,9 +231,9 @@ def main():
         subprocess.run([str(HARNESS), "stop", "--dir", args.dir], capture_output=True)
         log("server stopped")
 
-    table = {name: table_row(name, runs[name]) for name, _ in cases}
+    table = {name: table_row(runs[name]) for name, _ in cases}
     gets = {n: t["ops_per_s"]["median"] for n, t in table.items() if n.startswith("get ")}
-    best = max(gets, key=gets.get)
+    best = max(gets, key=lambda name: gets[name])
     per_round = [x["ops_per_s"] / y["ops_per_s"] for x, y in zip(runs[best], runs[PYKMIP])]
     met = gets[best] >= AIM
     verdict = (f"Aim '>= {AIM:,} Gets/s from one kmipkit process': {'met' if met else 'NOT met'} "
