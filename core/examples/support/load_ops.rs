@@ -16,6 +16,7 @@ const KEK_NAME: &str = "bench-kek";
 const MODEL2_PREFIX: &str = "bench:";
 const MODEL2_ID: &str = "load";
 
+/// The operation a run measures (`--op`; see the example's documentation for what each does).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Op {
     Get,
@@ -26,6 +27,7 @@ pub enum Op {
 }
 
 impl Op {
+    /// Every operation with its `--op` name.
     pub const ALL: [(&'static str, Op); 5] = [
         ("get", Op::Get),
         ("model1-seal", Op::Model1Seal),
@@ -34,6 +36,7 @@ impl Op {
         ("model2-open", Op::Model2Open),
     ];
 
+    /// The `--op` name.
     pub fn name(self) -> &'static str {
         Op::ALL
             .iter()
