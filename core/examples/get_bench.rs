@@ -44,9 +44,9 @@ use kmipkit::transport::{
 };
 use kmipkit::ttlv::Limits;
 
-/// Linux reports `/proc/*/stat` times in USER_HZ ticks, 100 per second on every architecture
-/// this runs on (it is fixed by the ABI, not by the kernel's CONFIG_HZ).
-const TICKS_PER_SECOND: u64 = 100;
+#[path = "support/cpu.rs"]
+mod cpu;
+use cpu::{own_cpu_ns, stat_cpu_us};
 
 struct Args {
     host: String,
@@ -144,36 +144,6 @@ fn parse_args() -> Args {
 
 fn read(path: &PathBuf) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| usage(&format!("cannot read {}: {e}", path.display())))
-}
-
-/// CPU time of this process, all live threads, in nanoseconds (first field of `schedstat`).
-fn own_cpu_ns() -> u64 {
-    let mut total = 0;
-    for task in std::fs::read_dir("/proc/self/task").expect("/proc/self/task") {
-        let path = task.expect("task entry").path().join("schedstat");
-        // A thread may end between the listing and the read; it then no longer counts.
-        if let Ok(text) = std::fs::read_to_string(path) {
-            total += text
-                .split_whitespace()
-                .next()
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(0);
-        }
-    }
-    total
-}
-
-/// utime + stime of a process (all its threads, dead ones included), in microseconds.
-fn stat_cpu_us(pid: &str) -> u64 {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .unwrap_or_else(|e| panic!("/proc/{pid}/stat: {e}"));
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    let rest = &text[text.rfind(')').expect("stat format") + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of stat, 12 and 13 after "pid (comm) ".
-    let ticks: u64 =
-        fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
-    ticks * 1_000_000 / TICKS_PER_SECOND
 }
 
 fn check(reply: &GetResponse, uid: &str) {
