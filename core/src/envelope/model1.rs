@@ -81,9 +81,12 @@
 //! ```
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::format::{self, Header, KeyRef, MAX_KEY_FIELD_LEN, Params};
+pub use super::kek_method::KekMethod;
 pub use super::kek_versions::{current_of, kek_versions};
+use super::key_wrap::Source;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::keys::{KeyCache, SecretBytes};
@@ -112,30 +115,47 @@ const MAX_IV_LEN: usize = 32;
 const MAX_TAG_LEN: usize = 32;
 const MAX_ENCRYPTED_DEK_LEN: usize = 1024;
 
-/// How a [`ProtectedDek`] was protected.
+/// How a [`ProtectedDek`] was protected: recorded in the blob, and what [`Model1::unlock`]
+/// follows (whatever [`KekMethod`] the model protects new DEKs with).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ProtectionMethod {
     /// KMIP Encrypt with AES-256-GCM under the KEK (KMIP 1.4+). Byte `0x01`.
     KmipEncryptAesGcm,
+    /// AES key wrap with padding (RFC 5649) by the key manager under the KEK: Get with a Key
+    /// Wrapping Specification; unwrapped by Register and Get Not Wrapped (KMIP 1.4+). Byte `0x02`.
+    KmipKeyWrapAesPadding,
 }
 
 impl ProtectionMethod {
     fn byte(self) -> u8 {
         match self {
             Self::KmipEncryptAesGcm => 0x01,
+            Self::KmipKeyWrapAesPadding => 0x02,
         }
     }
 
     fn from_byte(byte: u8) -> Result<Self> {
         match byte {
             0x01 => Ok(Self::KmipEncryptAesGcm),
-            0x02 => Err(blob_error(
-                "method 0x02 (AES key wrap) is not supported by this kmipkit",
-            )),
+            0x02 => Ok(Self::KmipKeyWrapAesPadding),
             other => Err(blob_error(format!(
                 "unknown protection method 0x{other:02x}"
             ))),
+        }
+    }
+
+    /// The allowed IV, tag and encrypted-DEK lengths of this method (inclusive ranges).
+    fn lengths(self) -> [(usize, usize); 3] {
+        match self {
+            Self::KmipEncryptAesGcm => [
+                (1, MAX_IV_LEN),
+                (1, MAX_TAG_LEN),
+                (1, MAX_ENCRYPTED_DEK_LEN),
+            ],
+            // Key wrap has no IV (RFC 5649's integrity block is inside the wrapped bytes) and
+            // no tag; the wrapped key is 8 bytes longer than the key, a multiple of 8.
+            Self::KmipKeyWrapAesPadding => [(0, 0), (0, 0), (16, MAX_ENCRYPTED_DEK_LEN)],
         }
     }
 }
@@ -149,11 +169,11 @@ pub struct ProtectedDek {
     pub kek: KeyRef,
     /// How the DEK was protected.
     pub method: ProtectionMethod,
-    /// The GCM IV.
+    /// The GCM IV; empty for key wrap.
     pub iv: Vec<u8>,
-    /// The GCM tag.
+    /// The GCM tag; empty for key wrap.
     pub tag: Vec<u8>,
-    /// The encrypted DEK.
+    /// The encrypted DEK: the GCM ciphertext, or the RFC 5649 wrapped key (40 bytes).
     pub encrypted_dek: Vec<u8>,
 }
 
@@ -175,14 +195,11 @@ impl std::fmt::Debug for ProtectedDek {
 impl ProtectedDek {
     /// The blob bytes (layout in the module documentation).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        check_len("IV", self.iv.len(), 1, MAX_IV_LEN)?;
-        check_len("tag", self.tag.len(), 1, MAX_TAG_LEN)?;
-        check_len(
-            "encrypted DEK",
-            self.encrypted_dek.len(),
-            1,
-            MAX_ENCRYPTED_DEK_LEN,
-        )?;
+        let [iv, tag, dek] = self.method.lengths();
+        check_len("IV", self.iv.len(), iv.0, iv.1)?;
+        check_len("tag", self.tag.len(), tag.0, tag.1)?;
+        check_len("encrypted DEK", self.encrypted_dek.len(), dek.0, dek.1)?;
+        check_wrapped_len(self.method, self.encrypted_dek.len())?;
         let mut out = bound_prefix(&self.kek, self.method)?;
         out.push(self.iv.len() as u8);
         out.extend_from_slice(&self.iv);
@@ -206,17 +223,19 @@ impl ProtectedDek {
             )));
         }
         let method = ProtectionMethod::from_byte(r.u8()?)?;
+        let [iv_range, tag_range, dek_range] = method.lengths();
         let name = r.text("KEK name")?;
         let version = u32::from_be_bytes(r.array()?);
         let uid = r.text("KEK UID")?;
         let iv_len = usize::from(r.u8()?);
-        check_len("IV", iv_len, 1, MAX_IV_LEN)?;
+        check_len("IV", iv_len, iv_range.0, iv_range.1)?;
         let iv = r.take(iv_len)?.to_vec();
         let tag_len = usize::from(r.u8()?);
-        check_len("tag", tag_len, 1, MAX_TAG_LEN)?;
+        check_len("tag", tag_len, tag_range.0, tag_range.1)?;
         let tag = r.take(tag_len)?.to_vec();
         let e = usize::from(u16::from_be_bytes(r.array()?));
-        check_len("encrypted DEK", e, 1, MAX_ENCRYPTED_DEK_LEN)?;
+        check_len("encrypted DEK", e, dek_range.0, dek_range.1)?;
+        check_wrapped_len(method, e)?;
         let encrypted_dek = r.take(e)?.to_vec();
         if !r.0.is_empty() {
             return Err(blob_error(format!(
@@ -252,6 +271,10 @@ pub struct Model1 {
     kek_version: u32,
     /// Unlocked DEKs by protected-DEK digest, when the caller asks for a cache.
     cache: Option<Arc<KeyCache>>,
+    /// How new DEKs are protected; `None`: [`super::kek_method::choose`] decides.
+    kek_method: Option<KekMethod>,
+    /// Whether the key manager was seen to wrap and unwrap under this KEK (key wrap only).
+    wrap_verified: Arc<AtomicBool>,
 }
 
 impl Model1 {
@@ -266,7 +289,32 @@ impl Model1 {
             kek_name,
             kek_version,
             cache: None,
+            kek_method: None,
+            wrap_verified: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// This model protecting new DEKs with `method` (unlocking always follows the method each
+    /// protected DEK records). Without it the default of [`KekMethod`]'s module applies
+    /// (today [`KekMethod::Encrypt`]).
+    ///
+    /// ```no_run
+    /// # async fn run(client: std::sync::Arc<kmipkit::client::Client>) -> kmipkit::error::Result<()> {
+    /// use kmipkit::envelope::model1::{KekMethod, Model1};
+    /// let model = Model1::new(client, "orders-kek", 1)?.with_kek_method(KekMethod::KeyWrap);
+    /// model.ensure_kek().await?; // refused here if the server cannot wrap and unwrap
+    /// let (dek, protected) = model.create_dek().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_kek_method(mut self, method: KekMethod) -> Self {
+        self.kek_method = Some(method);
+        self.wrap_verified = Arc::new(AtomicBool::new(false));
+        self
+    }
+
+    /// The method new DEKs are protected with.
+    pub fn kek_method(&self) -> KekMethod {
+        super::kek_method::choose(self.kek_method)
     }
 
     /// The client.
@@ -299,10 +347,51 @@ impl Model1 {
         Ok(self.key_ref(uid))
     }
 
-    /// The KEK, found by name or created (AES-256, Encrypt|Decrypt, then activated) if missing.
+    /// The KEK, found by name or created (AES-256, then activated) if missing, with the usages
+    /// of the model's [`KekMethod`] (Encrypt and Decrypt, or Wrap Key and Unwrap Key).
+    ///
+    /// With [`KekMethod::KeyWrap`] this is also the setup check: the key manager must wrap and
+    /// unwrap a throw-away key under the KEK ([`Model1::check_kek_method`]), or the model is
+    /// refused here with what failed, not at the first unlock.
     pub async fn ensure_kek(&self) -> Result<KeyRef> {
-        let uid = super::model2::find_or_create(&self.client, &self.kek_key_name()).await?;
-        Ok(self.key_ref(uid))
+        let usage = self.kek_method().kek_usage();
+        let name = self.kek_key_name();
+        let uid = super::model2::find_or_create_with(&self.client, &name, usage).await?;
+        let kek = self.key_ref(uid);
+        if self.kek_method() == KekMethod::KeyWrap {
+            self.verify_key_wrap(&kek).await?;
+        }
+        Ok(kek)
+    }
+
+    /// Checks that the key manager can protect DEKs under the KEK with the model's
+    /// [`KekMethod`]: for [`KekMethod::Encrypt`], a KMIP 1.4 or later session; for
+    /// [`KekMethod::KeyWrap`], KMIP 1.4 or later and a wrap and unwrap of a throw-away key
+    /// under the KEK (two temporary objects on the key manager, both destroyed; done once per
+    /// model). The KEK must exist.
+    pub async fn check_kek_method(&self) -> Result<()> {
+        match self.kek_method() {
+            KekMethod::Encrypt => self.needs_gcm(),
+            KekMethod::KeyWrap => self.verify_key_wrap(&self.kek().await?).await,
+        }
+    }
+
+    async fn verify_key_wrap(&self, kek: &KeyRef) -> Result<()> {
+        if self.wrap_verified.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let holder = self.holder(kek).await?;
+        super::key_wrap::verify(&self.client, &holder.server, &kek.uid).await?;
+        self.wrap_verified.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// The server holding the KEK, found by UID *and* name: another server may hold another
+    /// key under its UID.
+    async fn holder(&self, kek: &KeyRef) -> Result<crate::client::Holder> {
+        self.client
+            .find_named(&kek.uid, &kek_key_name(&kek.name, kek.version))
+            .await
     }
 
     fn key_ref(&self, uid: String) -> KeyRef {
@@ -317,8 +406,14 @@ impl Model1 {
     ///
     /// Create (AES-256) + Get its bytes into protected memory + Destroy the server object, then
     /// [`Model1::protect`]. The KEK must exist ([`Model1::ensure_kek`]).
+    ///
+    /// With [`KekMethod::KeyWrap`] the DEK is created on the server holding the KEK and fetched
+    /// both plain and wrapped in one batch before the Destroy ([`super::key_wrap`]).
     pub async fn create_dek(&self) -> Result<(SecretBytes, ProtectedDek)> {
         let kek = self.kek().await?;
+        if self.kek_method() == KekMethod::KeyWrap {
+            return self.wrap_under(Source::Create, kek).await;
+        }
         let mut attributes = Attributes::default();
         attributes.push(Attribute::CryptographicAlgorithm(
             CryptographicAlgorithm::AES,
@@ -355,10 +450,33 @@ impl Model1 {
         Ok((dek, protected))
     }
 
-    /// Protects `dek` (32 bytes) under the current KEK with KMIP Encrypt (AES-256-GCM).
+    /// Protects `dek` (32 bytes) under the model's KEK with the model's [`KekMethod`]: KMIP
+    /// Encrypt (AES-256-GCM), or Register + Get wrapped + Destroy (AES key wrap).
     pub async fn protect(&self, dek: &SecretBytes) -> Result<ProtectedDek> {
         let kek = self.kek().await?;
+        if self.kek_method() == KekMethod::KeyWrap {
+            return Ok(self.wrap_under(Source::Local(dek), kek).await?.1);
+        }
         self.protect_under(dek, kek).await
+    }
+
+    /// The DEK (from `source`) and its protected form by key wrap under `kek`.
+    async fn wrap_under(
+        &self,
+        source: Source<'_>,
+        kek: KeyRef,
+    ) -> Result<(SecretBytes, ProtectedDek)> {
+        let holder = self.holder(&kek).await?;
+        let (dek, wrapped) =
+            super::key_wrap::wrap(&self.client, &holder.server, &kek.uid, source).await?;
+        let protected = ProtectedDek {
+            kek,
+            method: ProtectionMethod::KmipKeyWrapAesPadding,
+            iv: Vec::new(),
+            tag: Vec::new(),
+            encrypted_dek: wrapped,
+        };
+        Ok((dek, protected))
     }
 
     async fn protect_under(&self, dek: &SecretBytes, kek: KeyRef) -> Result<ProtectedDek> {
@@ -376,11 +494,7 @@ impl Model1 {
         request.cryptographic_parameters = Some(gcm());
         request.iv_counter_nonce = Some(iv.clone().into());
         request.authenticated_encryption_additional_data = Some(aad(&kek, method)?.into());
-        // The KEK by UID *and* name: another server may hold another key under its UID.
-        let holder = self
-            .client
-            .find_named(&kek.uid, &kek_key_name(&kek.name, kek.version))
-            .await?;
+        let holder = self.holder(&kek).await?;
         let result = self.client.encrypt_on(&holder.server, request).await;
         let response = result?;
         let encrypted_dek = response
@@ -411,12 +525,21 @@ impl Model1 {
     }
 
     /// Sends `protected` to the key manager for decryption under the KEK UID it names and returns
-    /// the DEK in protected memory.
+    /// the DEK in protected memory, by the method the blob records (KMIP Decrypt, or Register of
+    /// the wrapped key + Get Not Wrapped + Destroy for key wrap), whatever the model's
+    /// [`KekMethod`].
     ///
     /// The blob must name this model's KEK (any version: older versions still unlock). A blob
     /// for another KEK name, a modified blob or a KEK that cannot decrypt it is an
     /// [`Error::Integrity`]; key-manager failures (connection, permission) pass through.
     pub async fn unlock(&self, protected: &ProtectedDek) -> Result<SecretBytes> {
+        if protected.method == ProtectionMethod::KmipKeyWrapAesPadding {
+            self.check_kek(protected)?;
+            let holder = self.holder(&protected.kek).await?;
+            let uid = &protected.kek.uid;
+            let wrapped = &protected.encrypted_dek;
+            return super::key_wrap::unwrap(&self.client, &holder.server, uid, wrapped).await;
+        }
         self.needs_gcm()?;
         self.check_kek(protected)?;
         let mut request = DecryptRequest::new(
@@ -427,11 +550,7 @@ impl Model1 {
         request.iv_counter_nonce = Some(protected.iv.clone().into());
         request.authenticated_encryption_additional_data = Some(protected.aad()?.into());
         request.authenticated_encryption_tag = Some(protected.tag.clone().into());
-        let kek_name = kek_key_name(&protected.kek.name, protected.kek.version);
-        let holder = self
-            .client
-            .find_named(&protected.kek.uid, &kek_name)
-            .await?;
+        let holder = self.holder(&protected.kek).await?;
         let response = match self.client.decrypt_on(&holder.server, request).await {
             Ok(response) => response,
             // PyKMIP reports a bad GCM tag as a General Failure, without more.
@@ -723,6 +842,16 @@ fn aad(kek: &KeyRef, method: ProtectionMethod) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// A key wrapped with RFC 5649 is a whole number of 8-byte blocks.
+fn check_wrapped_len(method: ProtectionMethod, len: usize) -> Result<()> {
+    if method == ProtectionMethod::KmipKeyWrapAesPadding && !len.is_multiple_of(8) {
+        return Err(blob_error(format!(
+            "a key wrapped with RFC 5649 has a multiple of 8 bytes, not {len}"
+        )));
+    }
+    Ok(())
+}
+
 fn check_len(what: &str, len: usize, min: usize, max: usize) -> Result<()> {
     if len < min || len > max {
         return Err(blob_error(format!(
@@ -827,14 +956,68 @@ mod tests {
         let mut long = blob.clone();
         long.push(0);
         assert!(ProtectedDek::from_bytes(&long).is_err());
-        let mut wrap = blob;
+        // Method 0x02 with a GCM IV and tag is refused: key wrap has neither.
+        let mut wrap = blob.clone();
         wrap[5] = 2;
-        assert!(
-            ProtectedDek::from_bytes(&wrap)
-                .unwrap_err()
-                .to_string()
-                .contains("key wrap")
-        );
+        let err = ProtectedDek::from_bytes(&wrap).unwrap_err().to_string();
+        assert!(err.contains("IV length 12"), "{err}");
+        let mut unknown = blob;
+        unknown[5] = 3;
+        let err = ProtectedDek::from_bytes(&unknown).unwrap_err().to_string();
+        assert!(err.contains("0x03"), "{err}");
+    }
+
+    fn wrapped_sample() -> ProtectedDek {
+        ProtectedDek {
+            method: ProtectionMethod::KmipKeyWrapAesPadding,
+            iv: Vec::new(),
+            tag: Vec::new(),
+            encrypted_dek: vec![4; 40],
+            ..sample()
+        }
+    }
+
+    #[test]
+    fn key_wrap_blob_has_empty_iv_and_tag_and_40_wrapped_bytes() {
+        let blob = wrapped_sample().to_bytes().unwrap();
+        assert_eq!(&blob[..6], b"KMPD\x01\x02");
+        assert_eq!(&blob[26..30], &[0, 0, 0, 40]);
+        assert_eq!(&blob[30..], &[4; 40][..]);
+        assert_eq!(blob.len(), 26 + 1 + 1 + 2 + 40);
+        assert_eq!(ProtectedDek::from_bytes(&blob).unwrap(), wrapped_sample());
+        for n in 0..blob.len() {
+            assert!(ProtectedDek::from_bytes(&blob[..n]).is_err(), "{n}");
+        }
+        // An IV or a tag, a wrapped key that is not whole 8-byte blocks or shorter than 16.
+        let bad = [
+            ProtectedDek {
+                iv: vec![1; 12],
+                ..wrapped_sample()
+            },
+            ProtectedDek {
+                tag: vec![1; 16],
+                ..wrapped_sample()
+            },
+            ProtectedDek {
+                encrypted_dek: vec![4; 39],
+                ..wrapped_sample()
+            },
+            ProtectedDek {
+                encrypted_dek: vec![4; 8],
+                ..wrapped_sample()
+            },
+        ];
+        for protected in bad {
+            assert!(protected.to_bytes().is_err(), "{protected:?}");
+        }
+        let mut odd = blob.clone();
+        odd[29] = 39;
+        odd.pop();
+        let err = ProtectedDek::from_bytes(&odd).unwrap_err().to_string();
+        assert!(err.contains("multiple of 8"), "{err}");
+        let mut with_iv = blob;
+        with_iv[26] = 1;
+        assert!(ProtectedDek::from_bytes(&with_iv).is_err());
     }
 
     #[test]
