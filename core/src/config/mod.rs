@@ -107,6 +107,10 @@ pub struct KeyConfig {
     pub name: Option<String>,
     /// The key version to use; `None` for the newest.
     pub version: Option<u32>,
+    /// How Model 1 protects new data keys under this key (`kek_method = "encrypt"` or
+    /// `"key-wrap"`); `None`: kmipkit's default
+    /// ([`crate::envelope::model1::KekMethod`]).
+    pub kek_method: Option<crate::envelope::model1::KekMethod>,
 }
 
 /// KMIP protocol settings (`[protocol]`).

@@ -2,7 +2,7 @@
 //!
 //! The method is the caller's choice ([`Model1::with_kek_method`], `kek_method` in
 //! `kmipkit.toml`'s `[key]` section, `--kek-method` on the command line, Python's
-//! `Model1(..., kek_method=...)`); without one, [`choose`] decides. Unlocking never uses the
+//! `Model1(..., kek_method=...)`); without one, `choose` decides. Unlocking never uses the
 //! choice: it follows the method recorded in each protected DEK, so DEKs protected either way
 //! unlock under one model, and rotation re-protects them with the model's method.
 //!

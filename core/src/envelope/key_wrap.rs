@@ -24,7 +24,7 @@
 //! Wrap Type and returns the key still wrapped; Import with Not Wrapped works at 1.4 and 2.1,
 //! and since the client names the object, Import, Get and Destroy fit in one round trip. Key
 //! wrap thus needs KMIP 1.4 or later (Import and Key Wrap Type are 1.4 additions) and a server
-//! with Import. PyKMIP 0.11 has no Import and cannot unwrap: [`verify`] finds that out at setup.
+//! with Import. PyKMIP 0.11 has no Import and cannot unwrap: `Model1::ensure_kek` finds that out at setup.
 
 use super::model1::{DEK_LEN, aes256_of};
 use crate::client::Client;

@@ -38,9 +38,16 @@
 //! Which version protects new DEKs: the one given to [`Model1::new`], or the current one (the
 //! highest Active version) with [`Model1::current`]; [`kek_versions`] lists them all.
 //!
-//! The AES key wrap fallback (Register the DEK, Get it wrapped under the KEK with a Key Wrapping
-//! Specification) for servers without Encrypt is **not implemented**: method byte `0x02` is
-//! reserved for it and refused when read.
+//! **Two methods** ([`KekMethod`], chosen with [`Model1::with_kek_method`] or `[key]
+//! kek_method` in `kmipkit.toml`; default [`KekMethod::Encrypt`]): steps 3 and 5 above (method
+//! byte `0x01`), or, for servers without AES-GCM Encrypt, AES key wrap with padding (RFC 5649)
+//! on the key manager (method byte `0x02`, [`super::key_wrap`]): the DEK is Created or
+//! Registered there, fetched wrapped under the KEK (Get with a Key Wrapping Specification) and
+//! destroyed; unlocking Imports the wrapped key with Key Wrap Type Not Wrapped (the server
+//! unwraps it), Gets it and destroys it, in one round trip. A KEK for key wrap is created with
+//! the Wrap Key and Unwrap Key usages, and [`Model1::ensure_kek`] checks with a throw-away key
+//! that the server can wrap and unwrap, so a server that cannot (PyKMIP 0.11) is refused at
+//! setup. Unlocking always follows the blob's method byte, whatever the model's method.
 //!
 //! # Protected-DEK blob, version 1
 //!
@@ -50,22 +57,32 @@
 //! |-------:|-----:|-------|
 //! | 0 | 4 | magic `4B 4D 50 44` (ASCII `KMPD`) |
 //! | 4 | 1 | blob version `01` |
-//! | 5 | 1 | method: `01` = KMIP Encrypt, AES-256-GCM under the KEK; `02` reserved (key wrap) |
+//! | 5 | 1 | method: `01` = KMIP Encrypt, AES-256-GCM under the KEK; `02` = AES key wrap with padding (RFC 5649) on the key manager |
 //! | 6 | 2 | n, KEK name length (≤ 1,024) |
 //! | 8 | n | KEK name (UTF-8; the caller's name, without the `/v…` suffix) |
 //! | 8+n | 4 | KEK version |
 //! | 12+n | 2 | u, KEK UID length (≤ 1,024) |
 //! | 14+n | u | KEK UID (UTF-8; the KMIP Unique Identifier) |
-//! | 14+n+u | 1 | i, IV length (1 ≤ i ≤ 32) |
+//! | 14+n+u | 1 | i, IV length (method `01`: 1 ≤ i ≤ 32; method `02`: 0) |
 //! | … | i | IV |
-//! | … | 1 | t, tag length (= 16 for method `01`) |
+//! | … | 1 | t, tag length (method `01`: 1 ≤ t ≤ 32, 16 written; method `02`: 0) |
 //! | … | t | GCM tag |
-//! | … | 2 | e, encrypted DEK length (1 ≤ e ≤ 1,024; 32 for an AES-256 DEK) |
-//! | … | e | encrypted DEK |
+//! | … | 2 | e, encrypted DEK length (method `01`: 1 ≤ e ≤ 1,024, 32 for an AES-256 DEK; method `02`: 16 ≤ e ≤ 1,024, a multiple of 8, 40 for an AES-256 DEK) |
+//! | … | e | encrypted DEK (method `02`: the RFC 5649 wrapped key, as the key manager returned it) |
 //!
-//! The GCM additional data is `"kmipkit/protected-dek/v1"` (24 ASCII bytes) followed by the blob
-//! bytes from offset 0 through the end of the KEK UID. The largest blob is 3,154 bytes, within the
-//! ciphertext format's 4,096-byte wrapped-DEK limit.
+//! Method `01`: the GCM additional data is `"kmipkit/protected-dek/v1"` (24 ASCII bytes)
+//! followed by the blob bytes from offset 0 through the end of the KEK UID. The largest blob is
+//! 3,154 bytes, within the ciphertext format's 4,096-byte wrapped-DEK limit.
+//!
+//! Method `02` has no IV (RFC 5649's integrity check value is fixed) and no additional data
+//! (KWP has none): the wrapped key is the whole of the key manager's output, 8 bytes longer than
+//! the DEK. What binds the KEK fields then: the UID is the key the server unwraps with, so a
+//! blob pointed at another KEK fails the KWP integrity check (an [`Error::Integrity`]); the
+//! name must be this model's ([`Model1::protected_dek`]) and the UID must carry the Name
+//! `name/v{version}` on the server it is sent to ([`crate::client::Client::find_named`]), so a name or version
+//! that does not belong to the UID is refused before any unwrap; and a DEK that unwraps but is
+//! not the message's fails the ciphertext's key commitment. The blob version stays `01`: `02`
+//! was reserved there, and kmipkit versions that predate it refuse it by name.
 //!
 //! ```no_run
 //! # async fn run(client: std::sync::Arc<kmipkit::client::Client>) -> kmipkit::error::Result<()> {
