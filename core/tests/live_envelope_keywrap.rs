@@ -11,11 +11,12 @@ use std::sync::Arc;
 
 use kmipkit::Error;
 use kmipkit::client::Client;
-use kmipkit::envelope::format::Header;
-use kmipkit::envelope::model1::{KekMethod, Model1, ProtectedDek, ProtectionMethod};
+use kmipkit::envelope::format::{self, Header, Params};
+use kmipkit::envelope::model1::{KekMethod, Model1, ProtectedDek, ProtectionMethod, kek_key_name};
 use kmipkit::envelope::rotation::Model1Rotation;
-use kmipkit::message::{Attributes, LocateRequest};
-use kmipkit::spec::{ProtocolVersion, State};
+use kmipkit::keys::SecretBytes;
+use kmipkit::message::{Attributes, ImportRequest, KeyBlock, LocateRequest, Object, SymmetricKey};
+use kmipkit::spec::{CryptographicAlgorithm, CryptographicUsageMask, ProtocolVersion, State};
 use support::client::saw;
 use support::cosmian::Cosmian;
 use support::pykmip::TestServer;
@@ -203,4 +204,124 @@ async fn pykmip_refuses_key_wrap_at_setup() {
     let (dek, protected) = encrypt.create_dek().await.expect("DEK");
     let unlocked = encrypt.unlock(&protected).await.expect("unlock");
     assert_eq!(unlocked.expose(), dek.expose());
+}
+
+/// The KEK of the frozen key-wrap vector, stored on a fresh Cosmian under the vector's UID
+/// (Import lets the client choose it) with the vector's Name, Wrap/Unwrap Key usage, Active.
+async fn import_vector_kek(client: &Client, vector: &serde_json::Value) {
+    let field = |name: &str| vector[name].as_str().expect(name).to_string();
+    let kek = support::client::unhex(&field("kek"));
+    let key = KeyBlock::symmetric(CryptographicAlgorithm::AES, kek);
+    let attributes = support::client::key_attributes(
+        CryptographicAlgorithm::AES,
+        256,
+        CryptographicUsageMask::WrapKey | CryptographicUsageMask::UnwrapKey,
+        &kek_key_name(&field("key_name"), 1),
+    );
+    let uid = field("key_uid");
+    let import = ImportRequest::new(
+        uid.clone(),
+        Object::SymmetricKey(SymmetricKey::new(key)),
+        attributes,
+    );
+    client
+        .batch(vec![import.into()])
+        .await
+        .expect("import")
+        .remove(0)
+        .expect("import the vector's KEK");
+    client
+        .activate(&uid)
+        .await
+        .expect("activate the vector's KEK");
+}
+
+fn vector_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../conformance/vectors/envelope/07-model1-key-wrap.json")
+}
+
+/// The frozen key-wrap vector still opens through a real key manager: its blob, wrapped once by
+/// Cosmian, is unwrapped by Cosmian again under the same KEK bytes (FORMAT.md appendix).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cosmian_opens_the_frozen_key_wrap_vector() {
+    let vector: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(vector_path()).expect("vector")).expect("JSON");
+    let server = Cosmian::start();
+    let client = Arc::new(server.client(ProtocolVersion::V2_1).await);
+    import_vector_kek(&client, &vector).await;
+    let name = vector["key_name"].as_str().unwrap();
+    let model = Model1::new(client, name, 1).unwrap();
+    let hex = |f: &str| support::client::unhex(vector[f].as_str().unwrap());
+    let plain = model
+        .open(&hex("ciphertext"), &hex("context"))
+        .await
+        .expect("open the vector");
+    assert_eq!(&plain[..], &hex("plaintext")[..]);
+}
+
+/// Writes `07-model1-key-wrap.json` (never overwrites): a known DEK protected by Cosmian with
+/// key wrap under a known KEK, sealed with a known salt. Run by hand:
+/// `cargo test -p kmipkit --test live_envelope_keywrap -- --ignored write_key_wrap_vector`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "generator: run by hand with --ignored write_key_wrap_vector"]
+async fn write_key_wrap_vector() {
+    let path = vector_path();
+    if path.exists() {
+        return;
+    }
+    let kek: Vec<u8> = (0x80u8..0xa0).collect();
+    let dek: Vec<u8> = (0x20u8..0x40).collect();
+    let salt: Vec<u8> = (0xc0u8..0xe0).collect();
+    let context = b"tenant=acme;record=17".to_vec();
+    let plaintext = b"Wrapped by the key manager, unwrapped by it too".to_vec();
+    let seed = serde_json::json!({
+        "kek": support::client::hex(&kek),
+        "key_name": "vector-kek",
+        "key_uid": "kek-0007",
+    });
+    let server = Cosmian::start();
+    let client = Arc::new(server.client(ProtocolVersion::V2_1).await);
+    import_vector_kek(&client, &seed).await;
+    let model = Model1::new(client, "vector-kek", 1)
+        .unwrap()
+        .with_kek_method(KekMethod::KeyWrap);
+    let protected = model
+        .protect(&SecretBytes::from(dek.clone()))
+        .await
+        .expect("protect");
+    let blob = protected.to_bytes().unwrap();
+    let params = Params {
+        wrapped_dek: blob.clone(),
+        ..Params::new(protected.kek.clone())
+    };
+    let dek_array: [u8; 32] = dek.clone().try_into().unwrap();
+    let salt_array: [u8; 32] = salt.clone().try_into().unwrap();
+    let ciphertext =
+        format::seal_with_salt(&dek_array, &params, &context, salt_array, &plaintext).unwrap();
+    let h = support::client::hex;
+    let vector = serde_json::json!({
+        "description": "Model 1 with a real protected DEK, method 0x02: the DEK wrapped by Cosmian KMS 5.28 with AES key wrap with padding (RFC 5649) under `kek`; `protected_dek` lists the blob's fields (FORMAT.md appendix)",
+        "dek": h(&dek),
+        "salt": h(&salt),
+        "key_name": "vector-kek",
+        "key_version": 1,
+        "key_uid": "kek-0007",
+        "wrapped_dek": h(&blob),
+        "context": h(&context),
+        "frame_size": format::DEFAULT_FRAME_SIZE,
+        "plaintext": h(&plaintext),
+        "ciphertext": h(&ciphertext),
+        "kek": h(&kek),
+        "protected_dek": {
+            "method": 2,
+            "kek_name": "vector-kek",
+            "kek_version": 1,
+            "kek_uid": "kek-0007",
+            "iv": "",
+            "tag": "",
+            "encrypted_dek": h(&protected.encrypted_dek),
+        },
+    });
+    std::fs::write(&path, serde_json::to_string_pretty(&vector).unwrap() + "\n").unwrap();
 }

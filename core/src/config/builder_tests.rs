@@ -245,5 +245,8 @@ fn kek_method_is_read_and_a_wrong_one_is_refused_with_the_choices() {
         .build()
         .unwrap_err()
         .to_string();
-    assert!(err.contains("kek_method") && err.contains("key-wrap"), "{err}");
+    assert!(
+        err.contains("kek_method") && err.contains("key-wrap"),
+        "{err}"
+    );
 }
