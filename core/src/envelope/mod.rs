@@ -12,6 +12,7 @@ pub mod key_wrap;
 pub mod lookup;
 pub mod model1;
 pub mod model2;
+mod protected_dek;
 pub mod rotation;
 pub mod streaming;
 
