@@ -17,7 +17,9 @@
 //! Cosmian KMS wraps the TTLV encoding of the whole Key Value). The Destroy always runs once the
 //! Create, Register or Import succeeded, also when a Get failed; if it fails, the step fails and
 //! names the object to destroy by hand. A wrong KEK or a modified wrapped key fails the unwrap
-//! on the server (the Import stores nothing), reported as [`Error::Integrity`].
+//! on the server (the Import stores nothing), reported as [`Error::Integrity`]. Only a
+//! connection lost after a batch was sent can leave a temporary object behind, unknown to the
+//! client: an unwrapped one has an identifier starting `kmipkit-unwrap-`.
 //!
 //! Why Import, measured against Cosmian KMS 5.28: Register of the wrapped key then Get with Key
 //! Wrap Type Not Wrapped works at KMIP 2.1 but not at 1.4, where Cosmian drops the Get's Key
