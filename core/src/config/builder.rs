@@ -251,7 +251,7 @@ impl ConfigBuilder {
     }
 
     /// How Model 1 protects new data keys under the key (`[key] kek_method`).
-    pub fn key_kek_method(self, method: crate::envelope::model1::KekMethod) -> Self {
+    pub fn key_kek_method(self, method: super::KekMethod) -> Self {
         self.set("key", "kek_method", method.as_str())
     }
 

@@ -62,7 +62,7 @@ fn the_builder_makes_the_config_the_file_makes() {
         .server(files.server("kms2.example.com").port(5697))
         .key_name("payroll-kek")
         .key_version(3)
-        .key_kek_method(crate::envelope::model1::KekMethod::KeyWrap)
+        .key_kek_method(crate::config::KekMethod::KeyWrap)
         .protocol_version(ProtocolVersion::V1_4)
         .max_response_size(1 << 20)
         .timeout("connect", Duration::from_millis(1500))
@@ -230,13 +230,13 @@ fn kek_method_is_read_and_a_wrong_one_is_refused_with_the_choices() {
     let built = ConfigBuilder::new()
         .server(files.server("kms1.example.com"))
         .key_name("k")
-        .key_kek_method(crate::envelope::model1::KekMethod::KeyWrap)
+        .key_kek_method(crate::config::KekMethod::KeyWrap)
         .base_dir(&files.0)
         .build()
         .unwrap();
     assert_eq!(
         built.key.kek_method,
-        Some(crate::envelope::model1::KekMethod::KeyWrap)
+        Some(crate::config::KekMethod::KeyWrap)
     );
     let err = ConfigBuilder::new()
         .server(files.server("kms1.example.com"))

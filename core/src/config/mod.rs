@@ -48,6 +48,7 @@
 
 mod builder;
 mod files;
+mod kek_method;
 mod parse;
 mod raw;
 mod server;
@@ -58,6 +59,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use builder::{ConfigBuilder, ServerBuilder, Setting};
+pub use kek_method::KekMethod;
 pub use server::{DEFAULT_PORT, ServerConfig};
 pub use tls_material::{TlsMaterial, TlsSources};
 
@@ -108,9 +110,8 @@ pub struct KeyConfig {
     /// The key version to use; `None` for the newest.
     pub version: Option<u32>,
     /// How Model 1 protects new data keys under this key (`kek_method = "encrypt"` or
-    /// `"key-wrap"`); `None`: kmipkit's default
-    /// ([`crate::envelope::model1::KekMethod`]).
-    pub kek_method: Option<crate::envelope::model1::KekMethod>,
+    /// `"key-wrap"`); `None`: kmipkit's default ([`KekMethod`]).
+    pub kek_method: Option<KekMethod>,
 }
 
 /// KMIP protocol settings (`[protocol]`).
