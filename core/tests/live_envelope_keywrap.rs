@@ -45,6 +45,7 @@ fn integrity(result: kmipkit::error::Result<impl std::fmt::Debug>, what: &str) -
     let err = result.expect_err(what);
     saw(&err);
     assert!(matches!(err, Error::Integrity { .. }), "{what}: {err:?}");
+    eprintln!("{what}: {err}");
     err.to_string()
 }
 

@@ -28,6 +28,7 @@
 //! wrap thus needs KMIP 1.4 or later (Import and Key Wrap Type are 1.4 additions) and a server
 //! with Import. PyKMIP 0.11 has no Import and cannot unwrap: `Model1::ensure_kek` finds that out at setup.
 
+use super::format::KeyRef;
 use super::model1::{DEK_LEN, aes256_of};
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -97,10 +98,11 @@ pub(crate) async fn wrap(
 pub(crate) async fn unwrap(
     client: &Client,
     server: &str,
-    kek_uid: &str,
+    kek: &KeyRef,
     wrapped: &[u8],
 ) -> Result<SecretBytes> {
     needs_kmip_1_4(client)?;
+    let kek_uid = kek.uid.as_str();
     let mut block = KeyBlock::symmetric(CryptographicAlgorithm::AES, Vec::new());
     block.cryptographic_length = Some((DEK_LEN * 8) as i32);
     block.key_value = Some(KeyValue::Wrapped(wrapped.to_vec().into()));
@@ -122,7 +124,9 @@ pub(crate) async fn unwrap(
         })) if unwrap_refused(reason) => {
             return Err(Error::Integrity {
                 reason: format!(
-                    "the key manager could not unwrap the protected DEK under KEK UID {kek_uid:?}: the blob was modified or belongs to another KEK ({reason}{})",
+                    "the key manager could not unwrap the protected DEK under KEK {:?} version {} (UID {kek_uid:?}): the blob was modified or belongs to another KEK ({reason}{})",
+                    kek.name,
+                    kek.version,
                     message.map(|m| format!(": {m}")).unwrap_or_default()
                 ),
             });
@@ -186,7 +190,8 @@ fn temporary_uid(client: &Client) -> Result<String> {
 /// `kek_uid`: wraps a random throw-away key and unwraps it again (two temporary objects, both
 /// destroyed). A server that cannot is refused here, with what failed, rather than at the first
 /// unlock.
-pub(crate) async fn verify(client: &Client, server: &str, kek_uid: &str) -> Result<()> {
+pub(crate) async fn verify(client: &Client, server: &str, kek: &KeyRef) -> Result<()> {
+    let kek_uid = kek.uid.as_str();
     let random = &client.platform().random;
     let probe = SecretBytes::try_init(DEK_LEN, |buf| random.fill(buf))?;
     let refused = |step: &str, e: Error| Error::Protocol {
@@ -197,7 +202,7 @@ pub(crate) async fn verify(client: &Client, server: &str, kek_uid: &str) -> Resu
     let (_, wrapped) = wrap(client, server, kek_uid, Source::Local(&probe))
         .await
         .map_err(|e| refused("wrapping a test key (Register, Get wrapped)", e))?;
-    let back = unwrap(client, server, kek_uid, &wrapped)
+    let back = unwrap(client, server, kek, &wrapped)
         .await
         .map_err(|e| refused("unwrapping it (Import Not Wrapped, Get)", e))?;
     if back.expose() != probe.expose() {

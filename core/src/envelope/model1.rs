@@ -248,7 +248,7 @@ impl Model1 {
             return Ok(());
         }
         let holder = self.holder(kek).await?;
-        super::key_wrap::verify(&self.client, &holder.server, &kek.uid).await?;
+        super::key_wrap::verify(&self.client, &holder.server, kek).await?;
         self.wrap_verified.store(true, Ordering::Release);
         Ok(())
     }
@@ -403,9 +403,8 @@ impl Model1 {
         if protected.method == ProtectionMethod::KmipKeyWrapAesPadding {
             self.check_kek(protected)?;
             let holder = self.holder(&protected.kek).await?;
-            let uid = &protected.kek.uid;
-            let wrapped = &protected.encrypted_dek;
-            return super::key_wrap::unwrap(&self.client, &holder.server, uid, wrapped).await;
+            let (kek, wrapped) = (&protected.kek, &protected.encrypted_dek);
+            return super::key_wrap::unwrap(&self.client, &holder.server, kek, wrapped).await;
         }
         self.needs_gcm()?;
         self.check_kek(protected)?;
