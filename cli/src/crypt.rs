@@ -170,9 +170,14 @@ pub async fn kek_model(
     } else {
         None
     });
-    Ok(match version {
+    let model = match version {
         Some(version) => Model1::new(client.clone(), name, version)?,
         None => Model1::current(client.clone(), name).await?,
+    };
+    // `[key] kek_method`: how new data keys are protected (unlocking follows each file).
+    Ok(match config.key.kek_method {
+        Some(method) => model.with_kek_method(method),
+        None => model,
     })
 }
 

@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
     // and report the connection instead of the mistake.
     refuse_early(&command)?;
     let out = ctx.out;
-    ctx.with_client(async move |client, _config| match command {
+    ctx.with_client(async move |client, config| match command {
         KeyCommand::Create {
             name,
             bits,
@@ -89,7 +89,10 @@ pub fn run(ctx: &Ctx, command: KeyCommand) -> CliResult {
             name,
             kek,
             retire_old,
-        } => crate::key_rotate::rotate(&client, &out, &name, kek, retire_old).await,
+        } => {
+            let method = config.key.kek_method;
+            crate::key_rotate::rotate(&client, &out, &name, kek, method, retire_old).await
+        }
     })
 }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use kmipkit::client::Client;
-use kmipkit::envelope::model1::{Model1, current_of, kek_key_name, kek_versions};
+use kmipkit::envelope::model1::{KekMethod, Model1, current_of, kek_key_name, kek_versions};
 use kmipkit::envelope::model2::Model2;
 use kmipkit::envelope::rotation::Model2Rotation;
 use kmipkit::spec::State;
@@ -18,6 +18,7 @@ pub async fn rotate(
     out: &Out,
     name: &str,
     kek: bool,
+    kek_method: Option<KekMethod>,
     retire_old: bool,
 ) -> CliResult {
     if kek {
@@ -28,7 +29,11 @@ pub async fn rotate(
         };
         // After the highest version that exists, whatever its state: a staged or retired
         // version keeps its number.
-        let next = Model1::new(client.clone(), name, newest.key.version + 1)?;
+        // `[key] kek_method` decides the new version's usages (Encrypt/Decrypt or Wrap/Unwrap Key).
+        let mut next = Model1::new(client.clone(), name, newest.key.version + 1)?;
+        if let Some(method) = kek_method {
+            next = next.with_kek_method(method);
+        }
         let key = next.ensure_kek().await?;
         let current = current_of(&versions).map_or(newest.key.version, |v| v.key.version);
         out.line(format!(

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use kmipkit::client::Client;
 use kmipkit::envelope::format::{Header, KeyRef, MAGIC, error_of};
-use kmipkit::envelope::model1::Model1;
+use kmipkit::envelope::model1::{KekMethod, Model1};
 use kmipkit::envelope::model2::{DecryptPolicy, Model2};
 use kmipkit::envelope::rotation::Model1Rotation;
 use kmipkit::envelope::streaming::{CopyError, Sealed, sealed_by};
@@ -45,6 +45,8 @@ enum Moved {
 /// Keys and rotations looked up once per run.
 struct Session {
     client: Arc<Client>,
+    /// `[key] kek_method`: how re-wrapped data keys are protected.
+    kek_method: Option<KekMethod>,
     to_version: Option<u32>,
     context: Vec<u8>,
     model1: HashMap<String, (u32, Model1Rotation)>,
@@ -64,9 +66,10 @@ pub fn run(ctx: &Ctx, args: RotateArgs, show_progress: bool) -> CliResult {
     }
     let context = context_bytes(&args.context)?;
     let out = ctx.out;
-    ctx.with_client(async move |client, _config| {
+    ctx.with_client(async move |client, config| {
         let mut session = Session {
             client,
+            kek_method: config.key.kek_method,
             to_version: args.to_version,
             context,
             model1: HashMap::new(),
@@ -236,7 +239,10 @@ impl Session {
     async fn model1_rotation(&mut self, name: &str) -> CliResult<&mut Model1Rotation> {
         if !self.model1.contains_key(name) {
             let version = target_version(&self.client, name, self.to_version).await?;
-            let target = Model1::new(self.client.clone(), name, version)?;
+            let mut target = Model1::new(self.client.clone(), name, version)?;
+            if let Some(method) = self.kek_method {
+                target = target.with_kek_method(method);
+            }
             target.kek().await.map_err(|e| {
                 Failure::from(e).hint(format!(
                     "create version {version} first: kmipkit key rotate --kek {name}"

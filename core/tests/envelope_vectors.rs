@@ -164,6 +164,35 @@ fn context_of_4_gib_is_an_integrity_failure() {
 
 /// Writes `contexts/encodings.json`, `06-context-pairs.json` and `negative/*.json`. Run once, by
 /// hand, when a vector is added; never overwrites a file.
+/// `07-model1-key-wrap.json` carries a real Model 1 protected DEK (method 0x02, made by Cosmian
+/// KMS): it reads as the fields the vector lists, writes back to the same bytes, and is what
+/// the ciphertext's header holds. (Unwrapping it needs the KEK: `decode.py` does that with
+/// RFC 5649, and `live_envelope_keywrap` through Cosmian.)
+#[test]
+fn key_wrap_vector_blob_reads_as_listed() {
+    use kmipkit::envelope::model1::{ProtectedDek, ProtectionMethod, protected_dek_of};
+    let v = load(&dir().join("07-model1-key-wrap.json"));
+    let blob = field(&v, "wrapped_dek");
+    let protected = ProtectedDek::from_bytes(&blob).unwrap();
+    let listed = &v["protected_dek"];
+    assert_eq!(listed["method"], 2);
+    assert_eq!(protected.method, ProtectionMethod::KmipKeyWrapAesPadding);
+    assert_eq!(protected.kek.name, listed["kek_name"].as_str().unwrap());
+    assert_eq!(
+        u64::from(protected.kek.version),
+        listed["kek_version"].as_u64().unwrap()
+    );
+    assert_eq!(protected.kek.uid, listed["kek_uid"].as_str().unwrap());
+    assert!(protected.iv.is_empty() && protected.tag.is_empty());
+    assert_eq!(protected.encrypted_dek, field(listed, "encrypted_dek"));
+    assert_eq!(protected.encrypted_dek.len(), 40);
+    assert_eq!(protected.to_bytes().unwrap(), blob);
+    assert_eq!(
+        protected_dek_of(&field(&v, "ciphertext")).unwrap(),
+        protected
+    );
+}
+
 #[test]
 #[ignore = "generator: run by hand with --ignored write_more_vectors"]
 fn write_more_vectors() {

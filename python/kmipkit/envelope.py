@@ -205,6 +205,11 @@ class Model1(_Sync):
     that version; after a rotation, make a new model. Decryption opens only data keys under
     ``kek_name`` (any version): a ciphertext under another KEK raises ``IntegrityError``.
 
+    ``kek_method`` is how new data keys are protected on the key manager: ``"encrypt"`` (KMIP
+    Encrypt with AES-256-GCM, the default) or ``"key-wrap"`` (AES key wrap with padding by the key
+    manager, for servers without AES-GCM Encrypt; ``ensure_kek`` checks that the server can wrap
+    and unwrap). Unlocking follows the method each protected data key records.
+
     ::
 
         model = Model1(client, "orders-kek")
@@ -214,21 +219,33 @@ class Model1(_Sync):
     """
 
     def __init__(
-        self, client: Client, kek_name: str, kek_version: Optional[int] = None, cache: Optional[KeyCache] = None
+        self,
+        client: Client,
+        kek_name: str,
+        kek_version: Optional[int] = None,
+        cache: Optional[KeyCache] = None,
+        kek_method: Optional[str] = None,
     ) -> None:
         native_cache = cache._n if cache is not None else None
         self._n: _native.Model1
         if kek_version is None:
-            self._n = _native.Model1.current(client.native, kek_name, native_cache)
+            self._n = _native.Model1.current(client.native, kek_name, native_cache, kek_method)
         else:
-            self._n = _native.Model1(client.native, kek_name, kek_version, native_cache)
+            self._n = _native.Model1(client.native, kek_name, kek_version, native_cache, kek_method)
 
     @classmethod
-    def current(cls, client: Client, kek_name: str, cache: Optional[KeyCache] = None) -> Model1:
+    def current(
+        cls, client: Client, kek_name: str, cache: Optional[KeyCache] = None, kek_method: Optional[str] = None
+    ) -> Model1:
         """The model of the KEK's current version: the highest Active one (1 when it has none).
         The same as ``Model1(client, kek_name, cache=cache)``; the twin of
         ``AsyncModel1.current``, so code moves between the two APIs unchanged."""
-        return cls(client, kek_name, None, cache)
+        return cls(client, kek_name, None, cache, kek_method)
+
+    @property
+    def kek_method(self) -> str:
+        """How new data keys are protected: ``"encrypt"`` or ``"key-wrap"``."""
+        return self._n.kek_method
 
     @property
     def native(self) -> _native.Model1:
@@ -452,14 +469,25 @@ class AsyncModel1(_Async):
         assert await model.decrypt(ciphertext, context=b"table=orders") == b"row 1"
     """
 
-    def __init__(self, client: AsyncClient, kek_name: str, kek_version: int, cache: Optional[KeyCache] = None) -> None:
-        self._n = _native.Model1(client.native, kek_name, kek_version, cache._n if cache is not None else None)
+    def __init__(
+        self,
+        client: AsyncClient,
+        kek_name: str,
+        kek_version: int,
+        cache: Optional[KeyCache] = None,
+        kek_method: Optional[str] = None,
+    ) -> None:
+        native_cache = cache._n if cache is not None else None
+        self._n = _native.Model1(client.native, kek_name, kek_version, native_cache, kek_method)
 
     @classmethod
-    async def current(cls, client: AsyncClient, kek_name: str, cache: Optional[KeyCache] = None) -> AsyncModel1:
+    async def current(
+        cls, client: AsyncClient, kek_name: str, cache: Optional[KeyCache] = None, kek_method: Optional[str] = None
+    ) -> AsyncModel1:
         """The model of the KEK's current version: the highest Active one (1 when it has none)."""
         native_cache = cache._n if cache is not None else None
-        found = await _native.Model1.current(client.native, kek_name, native_cache, aio=asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        found = await _native.Model1.current(client.native, kek_name, native_cache, kek_method, aio=loop)
         model = cls.__new__(cls)
         model._n = found
         return model
@@ -468,6 +496,11 @@ class AsyncModel1(_Async):
     def native(self) -> _native.Model1:
         """The native model."""
         return self._n
+
+    @property
+    def kek_method(self) -> str:
+        """How new data keys are protected: ``"encrypt"`` or ``"key-wrap"``."""
+        return self._n.kek_method
 
     @property
     def kek_key_name(self) -> str:

@@ -37,6 +37,18 @@ def test_model1_roundtrip_and_data_key(client: Client, unique: str) -> None:
     assert model.decrypt(local.seal(b"x"), b"") == b"x"
 
 
+def test_model1_key_wrap_is_refused_at_setup_by_a_server_that_cannot_unwrap(client: Client, unique: str) -> None:
+    # PyKMIP 0.11 has no Import and cannot unwrap on the server: key wrap is refused when the
+    # KEK is set up, not at the first unlock; the default method still works.
+    model = kmipkit.Model1(client, unique, 1, kek_method="key-wrap")
+    assert model.kek_method == "key-wrap"
+    with pytest.raises(kmipkit.ProtocolError, match="cannot protect Model 1 data keys by AES key wrap"):
+        model.ensure_kek()
+    assert kmipkit.Model1(client, unique + "-gcm", 1).kek_method == "encrypt"
+    with pytest.raises(kmipkit.ConfigError, match="key-wrap"):
+        kmipkit.Model1(client, unique, 1, kek_method="rfc3394")
+
+
 def test_model1_without_a_version_uses_the_current_kek_version(client: Client, unique: str) -> None:
     # Issue 18 item 5: after a rotation, a model made without a version encrypts under the new
     # version (before, it defaulted to version 1).

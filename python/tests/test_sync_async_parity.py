@@ -41,6 +41,7 @@ LOCAL = {
     "kek_key_name",
     "kek_name",
     "kek_version",
+    "kek_method",
     "key_name",
     "forget",
     "is_current",

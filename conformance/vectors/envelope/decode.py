@@ -6,7 +6,8 @@ Usage: python3 decode.py conformance/vectors/envelope          (needs the `crypt
 
 Given JSON files, decrypts each vector's ciphertext with its DEK and context and compares it with its
 plaintext (and, when the vector has `context_pairs`, checks that their canonical encoding of §3.1 is
-its context). Given the directory, does that for every vector in it, checks that every negative vector
+its context; when it has `kek`, reads its wrapped DEK as a Model 1 protected DEK, appendix, checks the
+fields against `protected_dek` and unwraps the DEK with the KEK: method `02`, RFC 5649). Given the directory, does that for every vector in it, checks that every negative vector
 in `negative/` fails with its error class at its stage (§6), and checks the context encodings in
 `contexts/encodings.json`.
 """
@@ -20,6 +21,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.keywrap import aes_key_unwrap_with_padding
 
 
 class FormatError(ValueError):
@@ -121,6 +123,57 @@ def check_vector(path: Path) -> None:
     assert plain == bytes.fromhex(v["plaintext"]), path
     assert ref == (v["key_name"], v["key_version"], v["key_uid"]), path
     print(f"ok {path}: {len(plain)} bytes, key {ref}")
+    if "kek" in v:
+        check_protected_dek(path, v)
+
+
+def read_protected_dek(blob: bytes) -> dict:
+    """The fields of a Model 1 protected DEK (FORMAT.md appendix); raises FormatError."""
+    pos = 0
+
+    def take(n: int) -> bytes:
+        nonlocal pos
+        if len(blob) - pos < n:
+            raise FormatError("protected DEK truncated")
+        pos += n
+        return blob[pos - n : pos]
+
+    if take(4) != b"KMPD" or take(1) != b"\x01":
+        raise FormatError("not a version 1 protected DEK")
+    method = take(1)[0]
+    if method not in (1, 2):
+        raise FormatError(f"unknown method {method}")
+    (n,) = struct.unpack(">H", take(2))
+    if n > 1024:
+        raise FormatError("KEK name too long")
+    name = utf8(take(n), "KEK name")
+    (version,) = struct.unpack(">I", take(4))
+    (u,) = struct.unpack(">H", take(2))
+    if u > 1024:
+        raise FormatError("KEK UID too long")
+    uid = utf8(take(u), "KEK UID")
+    iv = take(take(1)[0])
+    tag = take(take(1)[0])
+    (e,) = struct.unpack(">H", take(2))
+    encrypted = take(e)
+    if pos != len(blob):
+        raise FormatError("bytes after the encrypted DEK")
+    if method == 1 and not (1 <= len(iv) <= 32 and 1 <= len(tag) <= 32 and 1 <= e <= 1024):
+        raise FormatError("method 01 lengths out of range")
+    if method == 2 and (iv or tag or not 16 <= e <= 1024 or e % 8):
+        raise FormatError("method 02: no IV, no tag, 16..1024 wrapped bytes in 8-byte blocks")
+    return {"method": method, "kek_name": name, "kek_version": version, "kek_uid": uid,
+            "iv": iv.hex(), "tag": tag.hex(), "encrypted_dek": encrypted.hex()}
+
+
+def check_protected_dek(path: Path, v: dict) -> None:
+    """A vector with a `kek`: its wrapped DEK is a method 02 protected DEK that unwraps to `dek`."""
+    fields = read_protected_dek(bytes.fromhex(v["wrapped_dek"]))
+    assert fields == v["protected_dek"], (path, fields)
+    assert fields["method"] == 2 and fields["kek_name"] == v["key_name"], path
+    dek = aes_key_unwrap_with_padding(bytes.fromhex(v["kek"]), bytes.fromhex(fields["encrypted_dek"]))
+    assert dek == bytes.fromhex(v["dek"]), path
+    print(f"ok {path}: protected DEK, method 02, unwraps to the DEK under KEK {fields['kek_name']!r}")
 
 
 def check_negative(path: Path) -> None:

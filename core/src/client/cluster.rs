@@ -118,6 +118,27 @@ impl Client {
         single(self.exchange(&request, Target::Server(server)).await?)
     }
 
+    /// Sends `payloads` as one batch to `server` only: no failover, and never sent twice; one
+    /// outcome per payload, in order. What a sequence tied to one server needs, such as
+    /// Model 1's key wrap: Register a key and Get it (the ID placeholder) in one round trip.
+    ///
+    /// ```no_run
+    /// # async fn run(client: kmipkit::client::Client) -> kmipkit::error::Result<()> {
+    /// use kmipkit::message::{GetRequest, RequestPayload};
+    /// let payloads: Vec<RequestPayload> = vec![GetRequest::new(Some("7".into())).into()];
+    /// let outcomes = client.batch_on("dc1", payloads).await?;
+    /// assert_eq!(outcomes.len(), 1);
+    /// # Ok(()) }
+    /// ```
+    pub async fn batch_on(
+        &self,
+        server: &str,
+        payloads: Vec<RequestPayload>,
+    ) -> Result<Vec<crate::session::Outcome>> {
+        let request = self.lock_session().request(payloads, self.now())?;
+        self.exchange(&request, Target::Server(server)).await
+    }
+
     /// Get, on `server` only.
     pub async fn get_on(&self, server: &str, request: GetRequest) -> Result<GetResponse> {
         match self.call_on(server, request.into()).await? {

@@ -422,6 +422,7 @@ pub fn is_repeatable(operation: Operation) -> bool {
         Operation::Create
             | Operation::CreateKeyPair
             | Operation::Register
+            | Operation::Import
             | Operation::ReKey
             | Operation::ReKeyKeyPair
             | Operation::DeriveKey

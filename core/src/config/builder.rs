@@ -272,6 +272,11 @@ impl ConfigBuilder {
         self.set("key", "version", version)
     }
 
+    /// How Model 1 protects new data keys under the key (`[key] kek_method`).
+    pub fn key_kek_method(self, method: super::KekMethod) -> Self {
+        self.set("key", "kek_method", method.as_str())
+    }
+
     /// Speak only this protocol version (`[protocol] version`).
     pub fn protocol_version(self, version: ProtocolVersion) -> Self {
         self.set("protocol", "version", version)

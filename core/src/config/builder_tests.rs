@@ -62,6 +62,7 @@ fn the_builder_makes_the_config_the_file_makes() {
         .server(files.server("kms2.example.com").port(5697))
         .key_name("payroll-kek")
         .key_version(3)
+        .key_kek_method(crate::config::KekMethod::KeyWrap)
         .protocol_version(ProtocolVersion::V1_4)
         .max_response_size(1 << 20)
         .timeout("connect", Duration::from_millis(1500))
@@ -76,7 +77,7 @@ fn the_builder_makes_the_config_the_file_makes() {
     let text = format!(
         "[primary]\nname = \"dc1\"\nhost = \"kms1.example.com\"\n{SERVER}\
          [[secondary]]\nhost = \"kms2.example.com\"\nport = 5697\n{SERVER}\
-         [key]\nname = \"payroll-kek\"\nversion = 3\n\
+         [key]\nname = \"payroll-kek\"\nversion = 3\nkek_method = \"key-wrap\"\n\
          [protocol]\nversion = \"1.4\"\nmax_response_size = \"1MiB\"\n\
          [timeouts]\nconnect = \"1500ms\"\nfailover_delay = \"100ms\"\ndeadline = \"30s\"\n\
          [pool]\nmax_idle_per_server = 2\nidle_timeout = \"2500ms\"\n\
@@ -221,4 +222,31 @@ fn paths_resolve_against_the_base_dir() {
         Some(files.0.join("client.key"))
     );
     assert_eq!(config.servers[0].port, super::super::DEFAULT_PORT);
+}
+
+#[test]
+fn kek_method_is_read_and_a_wrong_one_is_refused_with_the_choices() {
+    let files = Files::new("kek-method");
+    let built = ConfigBuilder::new()
+        .server(files.server("kms1.example.com"))
+        .key_name("k")
+        .key_kek_method(crate::config::KekMethod::KeyWrap)
+        .base_dir(&files.0)
+        .build()
+        .unwrap();
+    assert_eq!(
+        built.key.kek_method,
+        Some(crate::config::KekMethod::KeyWrap)
+    );
+    let err = ConfigBuilder::new()
+        .server(files.server("kms1.example.com"))
+        .set("key", "kek_method", "gcm")
+        .base_dir(&files.0)
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("kek_method") && err.contains("key-wrap"),
+        "{err}"
+    );
 }

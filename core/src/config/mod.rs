@@ -48,6 +48,7 @@
 
 mod builder;
 mod files;
+mod kek_method;
 mod parse;
 mod raw;
 mod server;
@@ -59,6 +60,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use builder::{ConfigBuilder, ServerBuilder, Setting};
+pub use kek_method::KekMethod;
 pub use server::{DEFAULT_PORT, ServerConfig};
 pub use tls_material::{TlsMaterial, TlsSources};
 pub use wire::{HttpsEncoding, Wire};
@@ -109,6 +111,9 @@ pub struct KeyConfig {
     pub name: Option<String>,
     /// The key version to use; `None` for the newest.
     pub version: Option<u32>,
+    /// How Model 1 protects new data keys under this key (`kek_method = "encrypt"` or
+    /// `"key-wrap"`); `None`: kmipkit's default ([`KekMethod`]).
+    pub kek_method: Option<KekMethod>,
 }
 
 /// KMIP protocol settings (`[protocol]`).

@@ -401,9 +401,21 @@ impl Parser<'_> {
             })?),
             None => None,
         };
+        let kek_method = match self.string("kek_method", &raw.kek_method)? {
+            Some(text) => Some(text.parse().map_err(|e: crate::error::Error| {
+                let f = raw.kek_method.as_ref().expect("a value was read");
+                let why = match e {
+                    crate::error::Error::Config { reason, .. } => reason,
+                    other => other.to_string(),
+                };
+                self.value_error("kek_method", f, &why)
+            })?),
+            None => None,
+        };
         Ok(KeyConfig {
             name: self.string("name", &raw.name)?,
             version,
+            kek_method,
         })
     }
 

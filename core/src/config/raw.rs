@@ -41,6 +41,7 @@ pub(super) struct RawCluster {
 pub(super) struct RawKey {
     pub name: Field,
     pub version: Field,
+    pub kek_method: Field,
 }
 
 /// `[primary]`, each `[[secondary]]`, and `[defaults]`.

@@ -6,10 +6,13 @@
 //! - [`streaming`]: Model 1 and Model 2 streaming, pulled (a reader into a writer) or pushed
 //!   (chunks in, chunks out), with the checks that a ciphertext is under the caller's key.
 pub mod format;
+pub mod kek_method;
 mod kek_versions;
+pub mod key_wrap;
 pub mod lookup;
 pub mod model1;
 pub mod model2;
+mod protected_dek;
 pub mod rotation;
 pub mod streaming;
 

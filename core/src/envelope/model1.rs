@@ -38,9 +38,16 @@
 //! Which version protects new DEKs: the one given to [`Model1::new`], or the current one (the
 //! highest Active version) with [`Model1::current`]; [`kek_versions`] lists them all.
 //!
-//! The AES key wrap fallback (Register the DEK, Get it wrapped under the KEK with a Key Wrapping
-//! Specification) for servers without Encrypt is **not implemented**: method byte `0x02` is
-//! reserved for it and refused when read.
+//! **Two methods** ([`KekMethod`], chosen with [`Model1::with_kek_method`] or `[key]
+//! kek_method` in `kmipkit.toml`; default [`KekMethod::Encrypt`]): steps 3 and 5 above (method
+//! byte `0x01`), or, for servers without AES-GCM Encrypt, AES key wrap with padding (RFC 5649)
+//! on the key manager (method byte `0x02`, [`super::key_wrap`]): the DEK is Created or
+//! Registered there, fetched wrapped under the KEK (Get with a Key Wrapping Specification) and
+//! destroyed; unlocking Imports the wrapped key with Key Wrap Type Not Wrapped (the server
+//! unwraps it), Gets it and destroys it, in one round trip. A KEK for key wrap is created with
+//! the Wrap Key and Unwrap Key usages, and [`Model1::ensure_kek`] checks with a throw-away key
+//! that the server can wrap and unwrap, so a server that cannot (PyKMIP 0.11) is refused at
+//! setup. Unlocking always follows the blob's method byte, whatever the model's method.
 //!
 //! # Protected-DEK blob, version 1
 //!
@@ -50,22 +57,32 @@
 //! |-------:|-----:|-------|
 //! | 0 | 4 | magic `4B 4D 50 44` (ASCII `KMPD`) |
 //! | 4 | 1 | blob version `01` |
-//! | 5 | 1 | method: `01` = KMIP Encrypt, AES-256-GCM under the KEK; `02` reserved (key wrap) |
+//! | 5 | 1 | method: `01` = KMIP Encrypt, AES-256-GCM under the KEK; `02` = AES key wrap with padding (RFC 5649) on the key manager |
 //! | 6 | 2 | n, KEK name length (≤ 1,024) |
 //! | 8 | n | KEK name (UTF-8; the caller's name, without the `/v…` suffix) |
 //! | 8+n | 4 | KEK version |
 //! | 12+n | 2 | u, KEK UID length (≤ 1,024) |
 //! | 14+n | u | KEK UID (UTF-8; the KMIP Unique Identifier) |
-//! | 14+n+u | 1 | i, IV length (1 ≤ i ≤ 32) |
+//! | 14+n+u | 1 | i, IV length (method `01`: 1 ≤ i ≤ 32; method `02`: 0) |
 //! | … | i | IV |
-//! | … | 1 | t, tag length (= 16 for method `01`) |
+//! | … | 1 | t, tag length (method `01`: 1 ≤ t ≤ 32, 16 written; method `02`: 0) |
 //! | … | t | GCM tag |
-//! | … | 2 | e, encrypted DEK length (1 ≤ e ≤ 1,024; 32 for an AES-256 DEK) |
-//! | … | e | encrypted DEK |
+//! | … | 2 | e, encrypted DEK length (method `01`: 1 ≤ e ≤ 1,024, 32 for an AES-256 DEK; method `02`: 16 ≤ e ≤ 1,024, a multiple of 8, 40 for an AES-256 DEK) |
+//! | … | e | encrypted DEK (method `02`: the RFC 5649 wrapped key, as the key manager returned it) |
 //!
-//! The GCM additional data is `"kmipkit/protected-dek/v1"` (24 ASCII bytes) followed by the blob
-//! bytes from offset 0 through the end of the KEK UID. The largest blob is 3,154 bytes, within the
-//! ciphertext format's 4,096-byte wrapped-DEK limit.
+//! Method `01`: the GCM additional data is `"kmipkit/protected-dek/v1"` (24 ASCII bytes)
+//! followed by the blob bytes from offset 0 through the end of the KEK UID. The largest blob is
+//! 3,154 bytes, within the ciphertext format's 4,096-byte wrapped-DEK limit.
+//!
+//! Method `02` has no IV (RFC 5649's integrity check value is fixed) and no additional data
+//! (KWP has none): the wrapped key is the whole of the key manager's output, 8 bytes longer than
+//! the DEK. What binds the KEK fields then: the UID is the key the server unwraps with, so a
+//! blob pointed at another KEK fails the KWP integrity check (an [`Error::Integrity`]); the
+//! name must be this model's ([`Model1::protected_dek`]) and the UID must carry the Name
+//! `name/v{version}` on the server it is sent to ([`crate::client::Client::find_named`]), so a name or version
+//! that does not belong to the UID is refused before any unwrap; and a DEK that unwraps but is
+//! not the message's fails the ciphertext's key commitment. The blob version stays `01`: `02`
+//! was reserved there, and kmipkit versions that predate it refuse it by name.
 //!
 //! ```no_run
 //! # async fn run(client: std::sync::Arc<kmipkit::client::Client>) -> kmipkit::error::Result<()> {
@@ -81,9 +98,14 @@
 //! ```
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::format::{self, Header, KeyRef, MAX_KEY_FIELD_LEN, Params};
+use super::format::{self, Header, KeyRef, Params};
+pub use super::kek_method::KekMethod;
 pub use super::kek_versions::{current_of, kek_versions};
+use super::key_wrap::Source;
+use super::protected_dek::aad;
+pub use super::protected_dek::{BLOB_MAGIC, BLOB_VERSION, ProtectedDek, ProtectionMethod};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::keys::{KeyCache, SecretBytes};
@@ -96,148 +118,12 @@ use crate::spec::{
     ResultReason,
 };
 
-/// Magic bytes of a protected-DEK blob: ASCII `KMPD`.
-pub const BLOB_MAGIC: [u8; 4] = *b"KMPD";
-/// The blob version this code writes and reads.
-pub const BLOB_VERSION: u8 = 0x01;
-/// Prefix of the GCM additional data.
-const AAD_LABEL: &[u8] = b"kmipkit/protected-dek/v1";
 /// Length of a DEK: AES-256.
 pub const DEK_LEN: usize = 32;
 /// The IV length kmipkit sends (the server may choose another and return it).
 const IV_LEN: usize = 12;
 /// The GCM tag length.
 const TAG_LEN: usize = 16;
-const MAX_IV_LEN: usize = 32;
-const MAX_TAG_LEN: usize = 32;
-const MAX_ENCRYPTED_DEK_LEN: usize = 1024;
-
-/// How a [`ProtectedDek`] was protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ProtectionMethod {
-    /// KMIP Encrypt with AES-256-GCM under the KEK (KMIP 1.4+). Byte `0x01`.
-    KmipEncryptAesGcm,
-}
-
-impl ProtectionMethod {
-    fn byte(self) -> u8 {
-        match self {
-            Self::KmipEncryptAesGcm => 0x01,
-        }
-    }
-
-    fn from_byte(byte: u8) -> Result<Self> {
-        match byte {
-            0x01 => Ok(Self::KmipEncryptAesGcm),
-            0x02 => Err(blob_error(
-                "method 0x02 (AES key wrap) is not supported by this kmipkit",
-            )),
-            other => Err(blob_error(format!(
-                "unknown protection method 0x{other:02x}"
-            ))),
-        }
-    }
-}
-
-/// A DEK encrypted under a KEK on the key manager, with everything needed to ask for it back.
-///
-/// `Debug` shows the lengths of the IV, tag and encrypted DEK, not their bytes.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ProtectedDek {
-    /// The KEK: the caller's name, version and the KMIP Unique Identifier.
-    pub kek: KeyRef,
-    /// How the DEK was protected.
-    pub method: ProtectionMethod,
-    /// The GCM IV.
-    pub iv: Vec<u8>,
-    /// The GCM tag.
-    pub tag: Vec<u8>,
-    /// The encrypted DEK.
-    pub encrypted_dek: Vec<u8>,
-}
-
-impl std::fmt::Debug for ProtectedDek {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProtectedDek")
-            .field("kek", &self.kek)
-            .field("method", &self.method)
-            .field("iv", &format_args!("<{} bytes>", self.iv.len()))
-            .field("tag", &format_args!("<{} bytes>", self.tag.len()))
-            .field(
-                "encrypted_dek",
-                &format_args!("<{} bytes>", self.encrypted_dek.len()),
-            )
-            .finish()
-    }
-}
-
-impl ProtectedDek {
-    /// The blob bytes (layout in the module documentation).
-    pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        check_len("IV", self.iv.len(), 1, MAX_IV_LEN)?;
-        check_len("tag", self.tag.len(), 1, MAX_TAG_LEN)?;
-        check_len(
-            "encrypted DEK",
-            self.encrypted_dek.len(),
-            1,
-            MAX_ENCRYPTED_DEK_LEN,
-        )?;
-        let mut out = bound_prefix(&self.kek, self.method)?;
-        out.push(self.iv.len() as u8);
-        out.extend_from_slice(&self.iv);
-        out.push(self.tag.len() as u8);
-        out.extend_from_slice(&self.tag);
-        out.extend_from_slice(&(self.encrypted_dek.len() as u16).to_be_bytes());
-        out.extend_from_slice(&self.encrypted_dek);
-        Ok(out)
-    }
-
-    /// Parses a blob; every length is checked before it is used, and trailing bytes are refused.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader(bytes);
-        if r.take(4)? != BLOB_MAGIC {
-            return Err(blob_error("not a kmipkit protected DEK (bad magic)"));
-        }
-        let version = r.u8()?;
-        if version != BLOB_VERSION {
-            return Err(blob_error(format!(
-                "unknown protected-DEK version {version} (this kmipkit reads {BLOB_VERSION})"
-            )));
-        }
-        let method = ProtectionMethod::from_byte(r.u8()?)?;
-        let name = r.text("KEK name")?;
-        let version = u32::from_be_bytes(r.array()?);
-        let uid = r.text("KEK UID")?;
-        let iv_len = usize::from(r.u8()?);
-        check_len("IV", iv_len, 1, MAX_IV_LEN)?;
-        let iv = r.take(iv_len)?.to_vec();
-        let tag_len = usize::from(r.u8()?);
-        check_len("tag", tag_len, 1, MAX_TAG_LEN)?;
-        let tag = r.take(tag_len)?.to_vec();
-        let e = usize::from(u16::from_be_bytes(r.array()?));
-        check_len("encrypted DEK", e, 1, MAX_ENCRYPTED_DEK_LEN)?;
-        let encrypted_dek = r.take(e)?.to_vec();
-        if !r.0.is_empty() {
-            return Err(blob_error(format!(
-                "{} bytes after the encrypted DEK",
-                r.0.len()
-            )));
-        }
-        Ok(Self {
-            kek: KeyRef { name, version, uid },
-            method,
-            iv,
-            tag,
-            encrypted_dek,
-        })
-    }
-
-    /// The GCM additional data: the label and the blob's bytes through the KEK UID.
-    fn aad(&self) -> Result<Vec<u8>> {
-        aad(&self.kek, self.method)
-    }
-}
 
 /// The KMIP Name of version `version` of the KEK called `name`: `"{name}/v{version}"`.
 pub fn kek_key_name(name: &str, version: u32) -> String {
@@ -252,6 +138,10 @@ pub struct Model1 {
     kek_version: u32,
     /// Unlocked DEKs by protected-DEK digest, when the caller asks for a cache.
     cache: Option<Arc<KeyCache>>,
+    /// How new DEKs are protected; `None`: [`super::kek_method::choose`] decides.
+    kek_method: Option<KekMethod>,
+    /// Whether the key manager was seen to wrap and unwrap under this KEK (key wrap only).
+    wrap_verified: Arc<AtomicBool>,
 }
 
 impl Model1 {
@@ -266,7 +156,32 @@ impl Model1 {
             kek_name,
             kek_version,
             cache: None,
+            kek_method: None,
+            wrap_verified: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// This model protecting new DEKs with `method` (unlocking always follows the method each
+    /// protected DEK records). Without it the default of [`KekMethod`]'s module applies
+    /// (today [`KekMethod::Encrypt`]).
+    ///
+    /// ```no_run
+    /// # async fn run(client: std::sync::Arc<kmipkit::client::Client>) -> kmipkit::error::Result<()> {
+    /// use kmipkit::envelope::model1::{KekMethod, Model1};
+    /// let model = Model1::new(client, "orders-kek", 1)?.with_kek_method(KekMethod::KeyWrap);
+    /// model.ensure_kek().await?; // refused here if the server cannot wrap and unwrap
+    /// let (dek, protected) = model.create_dek().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_kek_method(mut self, method: KekMethod) -> Self {
+        self.kek_method = Some(method);
+        self.wrap_verified = Arc::new(AtomicBool::new(false));
+        self
+    }
+
+    /// The method new DEKs are protected with.
+    pub fn kek_method(&self) -> KekMethod {
+        super::kek_method::choose(self.kek_method)
     }
 
     /// The client.
@@ -299,10 +214,51 @@ impl Model1 {
         Ok(self.key_ref(uid))
     }
 
-    /// The KEK, found by name or created (AES-256, Encrypt|Decrypt, then activated) if missing.
+    /// The KEK, found by name or created (AES-256, then activated) if missing, with the usages
+    /// of the model's [`KekMethod`] (Encrypt and Decrypt, or Wrap Key and Unwrap Key).
+    ///
+    /// With [`KekMethod::KeyWrap`] this is also the setup check: the key manager must wrap and
+    /// unwrap a throw-away key under the KEK ([`Model1::check_kek_method`]), or the model is
+    /// refused here with what failed, not at the first unlock.
     pub async fn ensure_kek(&self) -> Result<KeyRef> {
-        let uid = super::model2::find_or_create(&self.client, &self.kek_key_name()).await?;
-        Ok(self.key_ref(uid))
+        let usage = self.kek_method().kek_usage();
+        let name = self.kek_key_name();
+        let uid = super::model2::find_or_create_with(&self.client, &name, usage).await?;
+        let kek = self.key_ref(uid);
+        if self.kek_method() == KekMethod::KeyWrap {
+            self.verify_key_wrap(&kek).await?;
+        }
+        Ok(kek)
+    }
+
+    /// Checks that the key manager can protect DEKs under the KEK with the model's
+    /// [`KekMethod`]: for [`KekMethod::Encrypt`], a KMIP 1.4 or later session; for
+    /// [`KekMethod::KeyWrap`], KMIP 1.4 or later and a wrap and unwrap of a throw-away key
+    /// under the KEK (two temporary objects on the key manager, both destroyed; done once per
+    /// model). The KEK must exist.
+    pub async fn check_kek_method(&self) -> Result<()> {
+        match self.kek_method() {
+            KekMethod::Encrypt => self.needs_gcm(),
+            KekMethod::KeyWrap => self.verify_key_wrap(&self.kek().await?).await,
+        }
+    }
+
+    async fn verify_key_wrap(&self, kek: &KeyRef) -> Result<()> {
+        if self.wrap_verified.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let holder = self.holder(kek).await?;
+        super::key_wrap::verify(&self.client, &holder.server, kek).await?;
+        self.wrap_verified.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// The server holding the KEK, found by UID *and* name: another server may hold another
+    /// key under its UID.
+    async fn holder(&self, kek: &KeyRef) -> Result<crate::client::Holder> {
+        self.client
+            .find_named(&kek.uid, &kek_key_name(&kek.name, kek.version))
+            .await
     }
 
     fn key_ref(&self, uid: String) -> KeyRef {
@@ -317,8 +273,14 @@ impl Model1 {
     ///
     /// Create (AES-256) + Get its bytes into protected memory + Destroy the server object, then
     /// [`Model1::protect`]. The KEK must exist ([`Model1::ensure_kek`]).
+    ///
+    /// With [`KekMethod::KeyWrap`] the DEK is created on the server holding the KEK and fetched
+    /// both plain and wrapped in one batch before the Destroy ([`super::key_wrap`]).
     pub async fn create_dek(&self) -> Result<(SecretBytes, ProtectedDek)> {
         let kek = self.kek().await?;
+        if self.kek_method() == KekMethod::KeyWrap {
+            return self.wrap_under(Source::Create, kek).await;
+        }
         let mut attributes = Attributes::default();
         attributes.push(Attribute::CryptographicAlgorithm(
             CryptographicAlgorithm::AES,
@@ -355,10 +317,33 @@ impl Model1 {
         Ok((dek, protected))
     }
 
-    /// Protects `dek` (32 bytes) under the current KEK with KMIP Encrypt (AES-256-GCM).
+    /// Protects `dek` (32 bytes) under the model's KEK with the model's [`KekMethod`]: KMIP
+    /// Encrypt (AES-256-GCM), or Register + Get wrapped + Destroy (AES key wrap).
     pub async fn protect(&self, dek: &SecretBytes) -> Result<ProtectedDek> {
         let kek = self.kek().await?;
+        if self.kek_method() == KekMethod::KeyWrap {
+            return Ok(self.wrap_under(Source::Local(dek), kek).await?.1);
+        }
         self.protect_under(dek, kek).await
+    }
+
+    /// The DEK (from `source`) and its protected form by key wrap under `kek`.
+    async fn wrap_under(
+        &self,
+        source: Source<'_>,
+        kek: KeyRef,
+    ) -> Result<(SecretBytes, ProtectedDek)> {
+        let holder = self.holder(&kek).await?;
+        let (dek, wrapped) =
+            super::key_wrap::wrap(&self.client, &holder.server, &kek.uid, source).await?;
+        let protected = ProtectedDek {
+            kek,
+            method: ProtectionMethod::KmipKeyWrapAesPadding,
+            iv: Vec::new(),
+            tag: Vec::new(),
+            encrypted_dek: wrapped,
+        };
+        Ok((dek, protected))
     }
 
     async fn protect_under(&self, dek: &SecretBytes, kek: KeyRef) -> Result<ProtectedDek> {
@@ -376,11 +361,7 @@ impl Model1 {
         request.cryptographic_parameters = Some(gcm());
         request.iv_counter_nonce = Some(iv.clone().into());
         request.authenticated_encryption_additional_data = Some(aad(&kek, method)?.into());
-        // The KEK by UID *and* name: another server may hold another key under its UID.
-        let holder = self
-            .client
-            .find_named(&kek.uid, &kek_key_name(&kek.name, kek.version))
-            .await?;
+        let holder = self.holder(&kek).await?;
         let result = self.client.encrypt_on(&holder.server, request).await;
         let response = result?;
         let encrypted_dek = response
@@ -411,12 +392,20 @@ impl Model1 {
     }
 
     /// Sends `protected` to the key manager for decryption under the KEK UID it names and returns
-    /// the DEK in protected memory.
+    /// the DEK in protected memory, by the method the blob records (KMIP Decrypt, or Register of
+    /// the wrapped key + Get Not Wrapped + Destroy for key wrap), whatever the model's
+    /// [`KekMethod`].
     ///
     /// The blob must name this model's KEK (any version: older versions still unlock). A blob
     /// for another KEK name, a modified blob or a KEK that cannot decrypt it is an
     /// [`Error::Integrity`]; key-manager failures (connection, permission) pass through.
     pub async fn unlock(&self, protected: &ProtectedDek) -> Result<SecretBytes> {
+        if protected.method == ProtectionMethod::KmipKeyWrapAesPadding {
+            self.check_kek(protected)?;
+            let holder = self.holder(&protected.kek).await?;
+            let (kek, wrapped) = (&protected.kek, &protected.encrypted_dek);
+            return super::key_wrap::unwrap(&self.client, &holder.server, kek, wrapped).await;
+        }
         self.needs_gcm()?;
         self.check_kek(protected)?;
         let mut request = DecryptRequest::new(
@@ -427,11 +416,7 @@ impl Model1 {
         request.iv_counter_nonce = Some(protected.iv.clone().into());
         request.authenticated_encryption_additional_data = Some(protected.aad()?.into());
         request.authenticated_encryption_tag = Some(protected.tag.clone().into());
-        let kek_name = kek_key_name(&protected.kek.name, protected.kek.version);
-        let holder = self
-            .client
-            .find_named(&protected.kek.uid, &kek_name)
-            .await?;
+        let holder = self.holder(&protected.kek).await?;
         let response = match self.client.decrypt_on(&holder.server, request).await {
             Ok(response) => response,
             // PyKMIP reports a bad GCM tag as a General Failure, without more.
@@ -700,78 +685,9 @@ fn gcm() -> CryptographicParameters {
     }
 }
 
-fn bound_prefix(kek: &KeyRef, method: ProtectionMethod) -> Result<Vec<u8>> {
-    let name = kek.name.as_bytes();
-    let uid = kek.uid.as_bytes();
-    check_len("KEK name", name.len(), 0, MAX_KEY_FIELD_LEN)?;
-    check_len("KEK UID", uid.len(), 0, MAX_KEY_FIELD_LEN)?;
-    let mut out = Vec::with_capacity(14 + name.len() + uid.len() + 64);
-    out.extend_from_slice(&BLOB_MAGIC);
-    out.push(BLOB_VERSION);
-    out.push(method.byte());
-    out.extend_from_slice(&(name.len() as u16).to_be_bytes());
-    out.extend_from_slice(name);
-    out.extend_from_slice(&kek.version.to_be_bytes());
-    out.extend_from_slice(&(uid.len() as u16).to_be_bytes());
-    out.extend_from_slice(uid);
-    Ok(out)
-}
-
-fn aad(kek: &KeyRef, method: ProtectionMethod) -> Result<Vec<u8>> {
-    let mut out = AAD_LABEL.to_vec();
-    out.extend_from_slice(&bound_prefix(kek, method)?);
-    Ok(out)
-}
-
-fn check_len(what: &str, len: usize, min: usize, max: usize) -> Result<()> {
-    if len < min || len > max {
-        return Err(blob_error(format!(
-            "{what} length {len} is outside {min}..={max}"
-        )));
-    }
-    Ok(())
-}
-
-fn blob_error(reason: impl Into<String>) -> Error {
-    Error::Format {
-        reason: format!("protected DEK: {}", reason.into()),
-    }
-}
-
 fn missing(operation: &str, what: &str) -> Error {
     Error::Protocol {
         reason: format!("the key manager's {operation} answer carries no {what}"),
-    }
-}
-
-/// A cursor over a blob that fails cleanly on truncation.
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        if self.0.len() < n {
-            return Err(blob_error("truncated"));
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Ok(head)
-    }
-
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let mut out = [0u8; N];
-        out.copy_from_slice(self.take(N)?);
-        Ok(out)
-    }
-
-    fn text(&mut self, what: &str) -> Result<String> {
-        let len = usize::from(u16::from_be_bytes(self.array()?));
-        check_len(what, len, 0, MAX_KEY_FIELD_LEN)?;
-        String::from_utf8(self.take(len)?.to_vec())
-            .map_err(|_| blob_error(format!("{what} is not UTF-8")))
     }
 }
 
@@ -781,87 +697,4 @@ fn cache_id(protected: &ProtectedDek) -> Result<String> {
     let digest = crate::observe::chain::sha256(&[&protected.to_bytes()?]);
     let hex = crate::ttlv::text::hex_lower(&digest);
     Ok(format!("model1:{}:{hex}", protected.kek.uid))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample() -> ProtectedDek {
-        ProtectedDek {
-            kek: KeyRef {
-                name: "orders-kek".into(),
-                version: 3,
-                uid: "17".into(),
-            },
-            method: ProtectionMethod::KmipEncryptAesGcm,
-            iv: vec![1; 12],
-            tag: vec![2; 16],
-            encrypted_dek: vec![3; 32],
-        }
-    }
-
-    #[test]
-    fn blob_round_trips_and_has_the_documented_layout() {
-        let blob = sample().to_bytes().unwrap();
-        assert_eq!(&blob[..6], b"KMPD\x01\x01");
-        assert_eq!(&blob[6..8], &[0, 10]);
-        assert_eq!(&blob[8..18], b"orders-kek");
-        assert_eq!(&blob[18..22], &[0, 0, 0, 3]);
-        assert_eq!(&blob[22..26], b"\x00\x0217");
-        assert_eq!(blob[26], 12);
-        assert_eq!(blob.len(), 26 + 1 + 12 + 1 + 16 + 2 + 32);
-        assert_eq!(ProtectedDek::from_bytes(&blob).unwrap(), sample());
-        // The AAD is the label and the blob through the UID.
-        let aad = sample().aad().unwrap();
-        assert_eq!(aad, [AAD_LABEL, &blob[..26]].concat());
-    }
-
-    #[test]
-    fn every_truncation_and_trailing_bytes_are_refused() {
-        let blob = sample().to_bytes().unwrap();
-        for n in 0..blob.len() {
-            let err = ProtectedDek::from_bytes(&blob[..n]).unwrap_err();
-            assert!(matches!(err, Error::Format { .. }), "{n}: {err:?}");
-        }
-        let mut long = blob.clone();
-        long.push(0);
-        assert!(ProtectedDek::from_bytes(&long).is_err());
-        let mut wrap = blob;
-        wrap[5] = 2;
-        assert!(
-            ProtectedDek::from_bytes(&wrap)
-                .unwrap_err()
-                .to_string()
-                .contains("key wrap")
-        );
-    }
-
-    #[test]
-    fn largest_blob_fits_the_wrapped_dek_field() {
-        let largest = ProtectedDek {
-            kek: KeyRef {
-                name: "n".repeat(MAX_KEY_FIELD_LEN),
-                version: u32::MAX,
-                uid: "u".repeat(MAX_KEY_FIELD_LEN),
-            },
-            method: ProtectionMethod::KmipEncryptAesGcm,
-            iv: vec![1; MAX_IV_LEN],
-            tag: vec![2; MAX_TAG_LEN],
-            encrypted_dek: vec![3; MAX_ENCRYPTED_DEK_LEN],
-        };
-        let blob = largest.to_bytes().unwrap();
-        assert_eq!(blob.len(), 3154);
-        assert!(blob.len() <= format::MAX_WRAPPED_DEK_LEN);
-        assert_eq!(ProtectedDek::from_bytes(&blob).unwrap(), largest);
-        let mut too_long = largest;
-        too_long.iv.push(0);
-        assert!(too_long.to_bytes().is_err());
-    }
-
-    #[test]
-    fn debug_hides_bytes() {
-        let shown = format!("{:?}", sample());
-        assert!(shown.contains("<32 bytes>") && !shown.contains("3, 3"));
-    }
 }

@@ -74,6 +74,7 @@ use super::model1::dek_array;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::keys::{KeyCache, SecretBytes};
+use crate::spec::CryptographicUsageMask;
 
 pub use naming::{MAX_ID_LEN, MAX_PREFIX_LEN, version_key_name};
 pub use state::DecryptPolicy;
@@ -400,12 +401,23 @@ pub(crate) fn canonical(mut ids: Vec<String>) -> Option<String> {
 /// The UID of the AES-256 key named `name`, created (and activated) if there is none; see the
 /// module documentation for how concurrent creators agree on one key.
 pub(crate) async fn find_or_create(client: &Client, name: &str) -> Result<String> {
+    let usage = CryptographicUsageMask::Encrypt | CryptographicUsageMask::Decrypt;
+    find_or_create_with(client, name, usage).await
+}
+
+/// [`find_or_create`] of a key that may be used as `usage` says (Model 1's KEK for key wrap
+/// gets Wrap Key and Unwrap Key only).
+pub(crate) async fn find_or_create_with(
+    client: &Client,
+    name: &str,
+    usage: CryptographicUsageMask,
+) -> Result<String> {
     // Every server is asked; with the primary unreachable and the name on no other server,
     // creating is refused unless the cluster replicates (see `super::lookup`).
     if let Some(uid) = existing_or_may_create(client, name).await? {
         return Ok(uid);
     }
-    let mine = client.create_aes_key(name, 256).await?;
+    let mine = client.create_aes_key_with_usage(name, 256, usage).await?;
     let winner = canonical(client.locate_by_name(name).await?).unwrap_or_else(|| mine.clone());
     if winner == mine {
         client.activate(&mine).await?;

@@ -6,8 +6,10 @@
 //! (`Model1::new(client, name, n + 1)` then [`Model1::ensure_kek`], which activates it); from then
 //! on [`Model1::current`] picks it for new DEKs (the highest Active version, listed by
 //! [`kek_versions`](super::model1::kek_versions)). [`Model1Rotation::rewrap`]
-//! unlocks a ciphertext's protected DEK on the key manager (KMIP Decrypt under the KEK UID the blob
-//! names, whatever its version), protects the same DEK under the new KEK (KMIP Encrypt) and
+//! unlocks a ciphertext's protected DEK on the key manager (by the method the blob records, KMIP
+//! Decrypt or key unwrap, under the KEK UID the blob names, whatever its version), protects the
+//! same DEK under the new KEK (with the target model's
+//! [`KekMethod`](super::model1::KekMethod): KMIP Encrypt or key wrap) and
 //! replaces the header's wrapped-DEK field only ([`format::rewrap`]): the body bytes are unchanged.
 //! The header's key reference is bound into the key schedule and so keeps naming the KEK version
 //! the message was first sealed under; the protected DEK names the current one

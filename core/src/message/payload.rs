@@ -98,6 +98,8 @@ operations! {
     CreateKeyPair(CreateKeyPairRequest, CreateKeyPairResponse),
     /// Register client-supplied object.
     Register(RegisterRequest, RegisterResponse),
+    /// Import an object under a client-chosen identifier, optionally unwrapping it (KMIP 1.4+).
+    Import(ImportRequest, ImportResponse),
     /// Replace a symmetric key with a new one.
     ReKey(ReKeyRequest, ReKeyResponse),
     /// Replace a key pair with a new one.

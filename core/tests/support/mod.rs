@@ -11,6 +11,8 @@ pub mod client;
 #[cfg(feature = "net")]
 pub mod cluster;
 #[cfg(feature = "net")]
+pub mod cosmian;
+#[cfg(feature = "net")]
 pub mod fake;
 #[cfg(feature = "net")]
 pub mod pykmip;

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use kmipkit::envelope::model1::{Model1, ProtectedDek};
+use kmipkit::envelope::model1::{KekMethod, Model1, ProtectedDek};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -23,32 +23,37 @@ pub struct NativeModel1 {
 #[pymethods]
 impl NativeModel1 {
     #[new]
-    #[pyo3(signature = (client, kek_name, kek_version, cache=None))]
+    #[pyo3(signature = (client, kek_name, kek_version, cache=None, kek_method=None))]
     fn new(
         client: &NativeClient,
         kek_name: String,
         kek_version: u32,
         cache: Option<&NativeKeyCache>,
+        kek_method: Option<&str>,
     ) -> PyResult<Self> {
         let mut inner = Model1::new(client.client()?, kek_name, kek_version).py()?;
         if let Some(c) = cache {
             inner = inner.with_cache(c.inner.clone());
         }
-        Ok(Self { inner })
+        Ok(Self {
+            inner: with_method(inner, kek_method)?,
+        })
     }
 
     /// Model 1 with the KEK's current version (the highest Active one; 1 when it has none yet).
     #[staticmethod]
-    #[pyo3(signature = (client, kek_name, cache=None, aio=None))]
+    #[pyo3(signature = (client, kek_name, cache=None, kek_method=None, aio=None))]
     fn current(
         py: Python<'_>,
         client: &NativeClient,
         kek_name: String,
         cache: Option<&NativeKeyCache>,
+        kek_method: Option<&str>,
         aio: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Obj> {
         let client = client.client()?;
         let cache = cache.map(|c| c.inner.clone());
+        let method = kek_method.map(str::parse::<KekMethod>).transpose().py()?;
         run(
             py,
             aio.as_ref(),
@@ -57,10 +62,19 @@ impl NativeModel1 {
                 if let Some(c) = cache {
                     inner = inner.with_cache(c);
                 }
+                if let Some(method) = method {
+                    inner = inner.with_kek_method(method);
+                }
                 Ok(inner)
             },
             |py, inner| Ok(Py::new(py, NativeModel1 { inner })?.into_any()),
         )
+    }
+
+    /// How new data keys are protected: `"encrypt"` or `"key-wrap"`.
+    #[getter]
+    fn kek_method(&self) -> &'static str {
+        self.inner.kek_method().as_str()
     }
 
     /// The KEK's name (the only KEK whose data keys this model unlocks).
@@ -247,4 +261,12 @@ impl NativeModel1 {
     fn __repr__(&self) -> String {
         format!("<Model1 kek={:?}>", self.inner.kek_key_name())
     }
+}
+
+/// `model` protecting new data keys with `method` (`"encrypt"` or `"key-wrap"`), when given.
+fn with_method(model: Model1, method: Option<&str>) -> PyResult<Model1> {
+    Ok(match method {
+        Some(text) => model.with_kek_method(text.parse::<KekMethod>().py()?),
+        None => model,
+    })
 }
