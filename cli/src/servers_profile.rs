@@ -60,13 +60,9 @@ pub fn profile_json(r: &Recognised) -> Value {
     })
 }
 
+/// The method as `[key] kek_method` spells it.
 fn method_key(method: kmipkit::client::profile::KekMethod) -> &'static str {
-    use kmipkit::client::profile::KekMethod;
-    match method {
-        KekMethod::ServerSideGcm => "server_side_gcm",
-        KekMethod::KeyWrap => "key_wrap",
-        _ => "other",
-    }
+    method.as_str()
 }
 
 /// The profile JSON of [`profile_json`] as lines for people.
@@ -137,8 +133,8 @@ pub fn describe_profile(p: &Value) -> Vec<String> {
     }
     let model1 = &p["model1_kek_method"];
     let method = match model1["method"].as_str() {
-        Some("server_side_gcm") => "AES-GCM Encrypt/Decrypt on the server",
-        Some("key_wrap") => "AES key wrap (RFC 5649) with unwrap on the server",
+        Some("encrypt") => "AES-GCM Encrypt/Decrypt on the server",
+        Some("key-wrap") => "AES key wrap (RFC 5649) with unwrap on the server",
         Some(_) => "another method",
         None => "not possible",
     };

@@ -99,7 +99,7 @@ fn servers_check_prints_each_server_profile() {
     assert_eq!(missing(&co), ["Archive", "Recover", "Poll", "Cancel"]);
     assert!(co["quirks"].as_array().unwrap().len() >= 10);
     for p in [&py, &co] {
-        assert_eq!(p["model1_kek_method"]["method"], "server_side_gcm");
+        assert_eq!(p["model1_kek_method"]["method"], "encrypt");
         assert_eq!(
             p["listing_differences"]["no_longer_listed"],
             Value::Array(vec![])

@@ -150,7 +150,7 @@ async fn pykmip_0_11_is_what_its_profile_says() {
     let profile = matches_profile(&client, "PyKMIP", Support::No).await;
     assert_eq!(
         profile.model1_kek_method().unwrap().method,
-        KekMethod::ServerSideGcm
+        KekMethod::Encrypt
     );
 
     // A client that never asked: the refusal still says what the profile says.
@@ -248,7 +248,7 @@ async fn cosmian_kms_5_28_is_what_its_profile_says() {
     assert_eq!(recognised.title(), "Cosmian KMS 5.28.0");
     assert_eq!(
         profile.model1_kek_method().unwrap().method,
-        KekMethod::ServerSideGcm
+        KekMethod::Encrypt
     );
 
     // At KMIP 1.4 it answers no Server Information: recognised by its vendor string.

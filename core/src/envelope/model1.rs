@@ -140,6 +140,8 @@ pub struct Model1 {
     cache: Option<Arc<KeyCache>>,
     /// How new DEKs are protected; `None`: [`super::kek_method::choose`] decides.
     kek_method: Option<KekMethod>,
+    /// The method [`Model1::ensure_kek`] chose from the server's profile, without an explicit one.
+    profiled: Arc<std::sync::OnceLock<KekMethod>>,
     /// Whether the key manager was seen to wrap and unwrap under this KEK (key wrap only).
     wrap_verified: Arc<AtomicBool>,
 }
@@ -157,13 +159,15 @@ impl Model1 {
             kek_version,
             cache: None,
             kek_method: None,
+            profiled: Arc::new(std::sync::OnceLock::new()),
             wrap_verified: Arc::new(AtomicBool::new(false)),
         })
     }
 
     /// This model protecting new DEKs with `method` (unlocking always follows the method each
-    /// protected DEK records). Without it the default of [`KekMethod`]'s module applies
-    /// (today [`KekMethod::Encrypt`]).
+    /// protected DEK records). Without it, [`Model1::ensure_kek`] chooses from the key
+    /// manager's profile (AES-GCM Encrypt where it can, key wrap where it only wraps and
+    /// unwraps), and [`KekMethod::Encrypt`] applies before that.
     ///
     /// ```no_run
     /// # async fn run(client: std::sync::Arc<kmipkit::client::Client>) -> kmipkit::error::Result<()> {
@@ -181,7 +185,7 @@ impl Model1 {
 
     /// The method new DEKs are protected with.
     pub fn kek_method(&self) -> KekMethod {
-        super::kek_method::choose(self.kek_method)
+        super::kek_method::choose(self.kek_method, self.profiled.get().copied())
     }
 
     /// The client.
@@ -219,8 +223,14 @@ impl Model1 {
     ///
     /// With [`KekMethod::KeyWrap`] this is also the setup check: the key manager must wrap and
     /// unwrap a throw-away key under the KEK ([`Model1::check_kek_method`]), or the model is
-    /// refused here with what failed, not at the first unlock.
+    /// refused here with what failed, not at the first unlock. Without an explicit method it
+    /// first chooses one from the key manager's profile (one Query), and refuses a server
+    /// that can neither encrypt with AES-GCM nor wrap and unwrap ([`crate::ErrorKind::Config`]).
     pub async fn ensure_kek(&self) -> Result<KeyRef> {
+        if self.kek_method.is_none() && self.profiled.get().is_none() {
+            let method = super::kek_method::from_profile(&self.client).await?;
+            let _ = self.profiled.set(method);
+        }
         let usage = self.kek_method().kek_usage();
         let name = self.kek_key_name();
         let uid = super::model2::find_or_create_with(&self.client, &name, usage).await?;

@@ -10,15 +10,9 @@ use std::fmt;
 
 use super::{Capabilities, Recognised, ServerProfile, Support};
 
-/// How Model 1 protects its data key with the KEK.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum KekMethod {
-    /// KMIP Encrypt / Decrypt with AES-GCM on the server.
-    ServerSideGcm,
-    /// Get wrapped with AES key wrap with padding (RFC 5649), unwrapped on the server.
-    KeyWrap,
-}
+/// How Model 1 protects its data key with the KEK: the same type the configuration's
+/// `[key] kek_method` and [`crate::envelope::model1::Model1::with_kek_method`] take.
+pub use crate::config::KekMethod;
 
 /// The chosen method, whether the capabilities it needs are known (not merely possible), and
 /// why it was chosen.
@@ -56,7 +50,7 @@ impl ServerProfile {
     /// ```
     /// use kmipkit::client::profile::{KekMethod, ServerProfile};
     /// let cosmian = ServerProfile::named("Cosmian KMS").unwrap();
-    /// assert_eq!(cosmian.model1_kek_method().unwrap().method, KekMethod::ServerSideGcm);
+    /// assert_eq!(cosmian.model1_kek_method().unwrap().method, KekMethod::Encrypt);
     /// let townsend = ServerProfile::named("Townsend Alliance Key Manager").unwrap();
     /// assert!(townsend.model1_kek_method().is_err());
     /// ```
@@ -104,7 +98,7 @@ pub fn choose(family: &str, capabilities: &Capabilities) -> Result<KekMethodChoi
     };
     if gcm == Support::Yes {
         return pick(
-            KekMethod::ServerSideGcm,
+            KekMethod::Encrypt,
             true,
             format!("{family} encrypts with AES-GCM on the server"),
         );
@@ -120,7 +114,7 @@ pub fn choose(family: &str, capabilities: &Capabilities) -> Result<KekMethodChoi
     }
     if gcm == Support::Unknown {
         return pick(
-            KekMethod::ServerSideGcm,
+            KekMethod::Encrypt,
             false,
             format!(
                 "whether {family} encrypts with AES-GCM on the server is not known: try it once at setup"
@@ -173,9 +167,9 @@ mod tests {
                     let got =
                         choose("X", &caps(gcm, wrap, unwrap)).map(|c| (c.method, c.confirmed));
                     let want = match (gcm, wrap, unwrap) {
-                        (Yes, _, _) => Ok((ServerSideGcm, true)),
+                        (Yes, _, _) => Ok((Encrypt, true)),
                         (_, Yes, Yes) => Ok((KeyWrap, true)),
-                        (Unknown, _, _) => Ok((ServerSideGcm, false)),
+                        (Unknown, _, _) => Ok((Encrypt, false)),
                         (No, No, _) | (No, _, No) => Err(()),
                         (No, _, _) => Ok((KeyWrap, false)),
                     };
@@ -192,7 +186,7 @@ mod tests {
                 .unwrap()
                 .model1_kek_method()
                 .unwrap();
-            assert_eq!(choice.method, KekMethod::ServerSideGcm, "{family}");
+            assert_eq!(choice.method, KekMethod::Encrypt, "{family}");
             assert!(choice.confirmed);
         }
         let err = choose("Townsend AKM", &caps(Support::No, Support::No, Support::No)).unwrap_err();
