@@ -307,7 +307,7 @@ const COSMIAN_QUIRKS: &[Quirk] = &[
         adaptation: "send Encoding Option No Encoding and Block Cipher Mode AES Key Wrap Padding (RFC 5649) explicitly, as Model 1's key-wrap path has to",
     },
     Quirk {
-        behaviour: "HTTPS: POST /kmip takes TTLV (application/octet-stream); KMIP JSON only at /kmip/2_1 (KMIP 2.1); text/xml is refused with HTTP 422; without a client certificate HTTP 401",
-        adaptation: "post TTLV to /kmip, the KMIP HTTPS profile's default path",
+        behaviour: "HTTPS: POST /kmip takes TTLV (application/octet-stream) at every version and KMIP JSON (application/json, no charset parameter) at 1.4 and 2.1 only (Invalid Message otherwise); its JSON names enumerations its own way (\"Item_Not_Found\", \"PKCS11\") and dates in nanoseconds; text/xml is refused with HTTP 422; without a client certificate HTTP 401",
+        adaptation: "kmipkit's HTTPS transport (url = \"https://host:port/kmip\", encoding = \"ttlv\" or \"json\") posts to /kmip; JSON requests carry numeric masks and enumerations, and replies' names are read without regard to underscores; pin KMIP 1.4 or 2.1 for JSON",
     },
 ];
