@@ -1,8 +1,11 @@
-"""Fixtures: live PyKMIP 0.11 servers started by the project's harness, and configurations.
+"""Fixtures: live key servers started by the project's harnesses, and configurations.
 
-Each server is started with ``conformance/pykmip/kmip-test-server start --port 0 --json`` in its
-own directory and stopped through the harness (by the PID it started) when the test session or
-test ends. The last pytest line is repeated as ``test result: ... N passed; N failed`` so that
+``KMIPKIT_TEST_SERVER`` chooses the server family: ``pykmip`` (PyKMIP 0.11, the default) or
+``cosmian`` (Cosmian KMS 5.28). Each server is started with ``conformance/pykmip/kmip-test-server``
+or ``conformance/cosmian/kms-test-server`` ``start --port 0 --json`` in its own directory and
+stopped through the harness (by the PID it started) when the test session or test ends. Where
+the servers answer differently, the tests consult the one table of differences,
+``server_differences.py``. The last pytest line is repeated as ``test result: ... N passed; N failed`` so that
 ``scripts/test.sh`` counts it with the Rust tests.
 """
 
@@ -23,23 +26,33 @@ import pytest
 
 import kmipkit
 
+from server_differences import FAMILY
+
 REPO = Path(__file__).resolve().parents[2]
-HARNESS = REPO / "conformance" / "pykmip" / "kmip-test-server"
+HARNESSES = {
+    "pykmip": REPO / "conformance" / "pykmip" / "kmip-test-server",
+    "cosmian": REPO / "conformance" / "cosmian" / "kms-test-server",
+}
+HARNESS = HARNESSES[FAMILY]
 
 
 class TestServer:
-    """A running PyKMIP server on 127.0.0.1."""
+    """A running key server of the chosen family (``FAMILY``) on 127.0.0.1."""
 
     __test__ = False
 
     def __init__(self, directory: Path, server_cert: str = "good") -> None:
         self.dir = directory
+        self.family = FAMILY
         out = subprocess.run(
             [str(HARNESS), "start", "--dir", str(directory), "--port", "0", "--json", "--server-cert", server_cert],
-            check=True,
             stdout=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
         )
+        if out.returncode == 3:
+            pytest.exit(f"{HARNESS} start: this machine cannot build the {FAMILY} server (the reason "
+                        "is above); run the tests against PyKMIP (unset KMIPKIT_TEST_SERVER)", returncode=1)
+        out.check_returncode()
         self.info: dict[str, Any] = json.loads(out.stdout)
         self.running = True
 

@@ -1,8 +1,12 @@
-//! Live PyKMIP servers from the shared test kit (`conformance/testkit`), and the core's TLS
-//! material from their PKI files (the kit does not depend on the core; see its Cargo.toml).
+//! Live key servers from the shared test kit (`conformance/testkit`): PyKMIP, or Cosmian KMS
+//! with `KMIPKIT_TEST_SERVER=cosmian`, with the kit's table of their measured differences
+//! (`differs`, `excluded`); and the core's TLS material from their PKI files (the kit does not
+//! depend on the core; see its Cargo.toml).
 
 use kmipkit::config::TlsMaterial;
-pub use kmipkit_testkit::{ServerCert, TestServer, free_port, wait_listening};
+pub use kmipkit_testkit::{
+    Family, ServerCert, TestServer, differs, excluded, free_port, wait_listening,
+};
 
 /// [`TlsMaterial`] from a [`TestServer`]'s report.
 pub trait TlsIdentity {

@@ -1,0 +1,140 @@
+//! The one table of the Rust live tests' measured differences between key server families.
+//!
+//! A live test runs against every family; where a server answers differently from PyKMIP, the
+//! test asks [`difference`] and asserts *that server's* answer (a refusal, another reason code).
+//! A test that is about PyKMIP itself (its process, its TLS 1.2-only quirks) is [`excluded`]
+//! for the other family — only through this table, and the reason is printed when it runs.
+//! Nothing here is skipped silently: a test of a family without an entry runs unchanged.
+
+use crate::Family;
+
+/// What differs for one test against one family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The server answers differently; the test asserts the answer this family gives.
+    Differs,
+    /// The test is PyKMIP-specific by nature and does not run against this family.
+    Excluded,
+}
+
+/// One row: `test` (`file::function`) against `server` differs as `kind`, because `reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Difference {
+    /// `live_file::test_function`.
+    pub test: &'static str,
+    /// The family that answers differently.
+    pub server: Family,
+    /// Asserted differently, or excluded.
+    pub kind: Kind,
+    /// What the server does and why, as measured.
+    pub reason: &'static str,
+}
+
+/// Every declared difference (measured against Cosmian KMS 5.28.0 with
+/// `KMIPKIT_TEST_SERVER=cosmian`; PyKMIP 0.11 is the reference the tests were written for).
+pub const DIFFERENCES: &[Difference] = &[
+    Difference {
+        test: "live_client_operations::every_operation",
+        server: Family::Cosmian,
+        kind: Kind::Differs,
+        reason: "the tour asserts Cosmian's answers: its refusal wording; Activate twice and \
+                 Destroy of an Active key are WrongKeyLifecycleState; a destroyed object is \
+                 ObjectDestroyed and Destroy again succeeds; required attributes are \
+                 AttributeReadOnly; at 2.x Delete Attribute deletes only by value and answers \
+                 success to a reference (even State); Set Attribute takes a second Name; Query \
+                 lists 34 operations (38 at 2.x) and vendor `cosmian`, versions 2.1..1.0; opaque \
+                 type 0x80000000 refused (0x80000001 used); wrapped Get wraps the whole Key \
+                 Value, TTLV encoding accepted; Derive Key has no HMAC/HASH methods; a bad GCM \
+                 tag is CryptographicFailure; GCM at 1.2 appends the tag to the ciphertext; MAC \
+                 needs the hashing algorithm; it has ReKey, Check, Add Attribute, Hash, RNG \
+                 Retrieve, MAC Verify and cannot decode Archive, Recover, Poll, Cancel, RNG Seed",
+    },
+    Difference {
+        test: "live_client_operations::negotiation_settles_on_what_pykmip_speaks",
+        server: Family::Cosmian,
+        kind: Kind::Differs,
+        reason: "Cosmian speaks KMIP 2.1: asked for 2.1 the client stays there",
+    },
+    Difference {
+        test: "live_client_operations::another_identity_cannot_use_my_keys",
+        server: Family::Cosmian,
+        kind: Kind::Differs,
+        reason: "Cosmian hides another identity's objects: Get, Activate and Destroy answer \
+                 ObjectNotFound, not PermissionDenied",
+    },
+    Difference {
+        test: "live_client_operations::secrets_never_appear_in_debug_or_errors",
+        server: Family::Cosmian,
+        kind: Kind::Differs,
+        reason: "Destroy of an Active key is WrongKeyLifecycleState and an unknown id \
+                 ObjectNotFound (PyKMIP: PermissionDenied, ItemNotFound)",
+    },
+];
+
+/// The difference declared for `test` against the family the tests run against, printed to
+/// stderr (which the test harness shows with the test's output) when there is one.
+///
+/// ```
+/// // No row names this test, so it runs unchanged against every family.
+/// assert!(kmipkit_testkit::difference("doc::no_such_test").is_none());
+/// ```
+pub fn difference(test: &str) -> Option<&'static Difference> {
+    difference_for(test, Family::current())
+}
+
+/// The row for `test` against `family`, printed when there is one.
+pub fn difference_for(test: &str, family: Family) -> Option<&'static Difference> {
+    let row = DIFFERENCES
+        .iter()
+        .find(|row| row.test == test && row.server == family)?;
+    let what = match row.kind {
+        Kind::Differs => "asserts this server's answer",
+        Kind::Excluded => "EXCLUDED for this server",
+    };
+    eprintln!("{test} against {}: {what}: {}", family.name(), row.reason);
+    Some(row)
+}
+
+/// True when the family under test answers `test` differently (the reason is printed): the
+/// test then asserts that family's answer.
+///
+/// ```
+/// assert!(!kmipkit_testkit::differs("doc::no_such_test"));
+/// ```
+pub fn differs(test: &str) -> bool {
+    matches!(difference(test), Some(row) if row.kind == Kind::Differs)
+}
+
+/// True when `test` is excluded for the family under test (the reason is printed): the test
+/// returns at once.
+///
+/// ```
+/// assert!(!kmipkit_testkit::excluded("doc::no_such_test"));
+/// ```
+pub fn excluded(test: &str) -> bool {
+    matches!(difference(test), Some(row) if row.kind == Kind::Excluded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_unique_and_give_reasons() {
+        for (i, row) in DIFFERENCES.iter().enumerate() {
+            assert!(row.test.contains("::"), "{row:?}: name it file::function");
+            assert!(row.reason.len() > 20, "{row:?}: say what the server does");
+            assert_ne!(
+                row.server,
+                Family::PyKmip,
+                "{row:?}: PyKMIP is the reference"
+            );
+            assert!(
+                !DIFFERENCES[..i]
+                    .iter()
+                    .any(|r| r.test == row.test && r.server == row.server),
+                "{row:?} is declared twice"
+            );
+        }
+    }
+}
