@@ -69,6 +69,81 @@ pub const DIFFERENCES: &[Difference] = &[
         reason: "Destroy of an Active key is WrongKeyLifecycleState and an unknown id \
                  ObjectNotFound (PyKMIP: PermissionDenied, ItemNotFound)",
     },
+    Difference {
+        test: "live_client_catalog::get_many_keeps_order_and_refusals",
+        server: Family::Cosmian,
+        kind: Kind::Differs,
+        reason: "a Get of an unknown id is ObjectNotFound at every version (PyKMIP: ItemNotFound)",
+    },
+    Difference {
+        test: "live_observe::no_level_or_format_ever_logs_a_secret",
+        server: Family::Cosmian,
+        kind: Kind::Differs,
+        reason: "the audit row of the failed Get says ObjectNotFound (PyKMIP: ItemNotFound)",
+    },
+    Difference {
+        test: "live_client_blocking::an_application_without_async_creates_uses_and_destroys_a_key",
+        server: Family::Cosmian,
+        kind: Kind::Differs,
+        reason: "Cosmian speaks KMIP 2.1: the loader's default negotiation settles there, not on 2.0",
+    },
+    Difference {
+        test: "live_host_link::operations_models_and_rotation_run_over_a_host_transport",
+        server: Family::Cosmian,
+        kind: Kind::Differs,
+        reason: "Cosmian speaks KMIP 2.1: negotiating from 2.1 stays there, not 2.0",
+    },
+    Difference {
+        test: "live_transport_blocking::a_hundred_gets_share_one_connection",
+        server: Family::Cosmian,
+        kind: Kind::Differs,
+        reason: "Cosmian's socket speaks TLS 1.3 (PyKMIP: TLS 1.2 only) and KMIP 2.1 (PyKMIP: 2.0)",
+    },
+    Difference {
+        test: "live_transport_refusals::tls12_without_the_extended_master_secret_is_refused",
+        server: Family::Cosmian,
+        kind: Kind::Differs,
+        reason: "Cosmian's socket speaks TLS 1.3 (PyKMIP: TLS 1.2 only); the EMS-less servers are \
+                 Python's either way",
+    },
+    Difference {
+        test: "live_transport_blocking::refusals_by_the_server_pins_and_limits",
+        server: Family::Cosmian,
+        kind: Kind::Differs,
+        reason: "without a client certificate Cosmian's socket completes the TLS 1.3 handshake, \
+                 reads the request and closes without answer or alert: ConnectionLost, not a \
+                 certificate error (nothing on the wire names the certificate)",
+    },
+    Difference {
+        test: "live_client_failover::the_primary_stops_mid_run_and_comes_back",
+        server: Family::Cosmian,
+        kind: Kind::Excluded,
+        reason: "needs replicas under one UID on independent servers; Cosmian names objects with \
+                 random UUIDs and ignores a client-chosen Unique Identifier (measured: Register \
+                 with the attribute, KMIP 1.0-2.1); kill/restart failover against Cosmian runs \
+                 in live_transport_failover and this file's other tests",
+    },
+    Difference {
+        test: "live_cluster_failover::the_primary_dies_and_comes_back_during_model1_and_model2_traffic",
+        server: Family::Cosmian,
+        kind: Kind::Excluded,
+        reason: "needs the KEK under one UID on three independent servers; Cosmian gives random \
+                 UUIDs and ignores a client-chosen Unique Identifier (measured, KMIP 1.0-2.1)",
+    },
+    Difference {
+        test: "live_cluster_lookup::keys_are_found_by_uid_and_name_on_the_server_that_holds_them",
+        server: Family::Cosmian,
+        kind: Kind::Excluded,
+        reason: "makes two servers give one integer UID to different keys, as PyKMIP numbers \
+                 them 1, 2, 3...; Cosmian's random UUIDs never collide",
+    },
+    Difference {
+        test: "live_cluster_lookup::a_cache_over_the_cluster_keeps_keys_of_one_uid_apart",
+        server: Family::Cosmian,
+        kind: Kind::Excluded,
+        reason: "makes two servers give one integer UID to different keys, as PyKMIP numbers \
+                 them 1, 2, 3...; Cosmian's random UUIDs never collide",
+    },
 ];
 
 /// The difference declared for `test` against the family the tests run against, printed to
