@@ -76,8 +76,12 @@ elif [ "$cosmian" != 0 ]; then
   exit "$cosmian"
 else
   conformance/cosmian/selftest.sh
-  conformance/run --server cosmian --require-all 2>&1 | tee target/conformance-cosmian.log
-  tail -1 target/conformance-cosmian.log | awk '{ printf "test result: conformance (Cosmian). %d passed; %d failed;\n", $1, $3 }' >> "$log"
+  # Every scenario again through Cosmian's KMIP-over-HTTPS endpoint, with TTLV and with JSON bodies.
+  for wire in ttlv https https-json; do
+    conformance/run --server cosmian --wire "$wire" --require-all 2>&1 | tee "target/conformance-cosmian-$wire.log"
+    tail -1 "target/conformance-cosmian-$wire.log" \
+      | awk -v wire="$wire" '{ printf "test result: conformance (Cosmian, %s). %d passed; %d failed;\n", wire, $1, $3 }' >> "$log"
+  done
 fi
 
 step "the live suites against Cosmian KMS: core/tests/live_*.rs and pytest with KMIPKIT_TEST_SERVER=cosmian"

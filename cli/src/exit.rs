@@ -261,6 +261,7 @@ mod tests {
                     operation: None,
                     reason: kmipkit::spec::ResultReason::ItemNotFound,
                     message: None,
+                    explanation: None,
                 },
                 Exit::Refused,
             ),

@@ -24,6 +24,7 @@ mod progress;
 mod rotate;
 mod rotate_files;
 mod servers;
+mod servers_profile;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

@@ -1,7 +1,9 @@
 //! `kmipkit servers check`: each configured key server, one by one, step by step.
 //!
 //! Per server: TCP connect and TLS handshake (version, cipher suite, the server's certificate),
-//! KMIP version negotiation, Query (vendor, server information, operations), and round-trip time.
+//! KMIP version negotiation, Query (vendor, server information, operations), round-trip time, and
+//! the server's profile (family, verified or documented, capabilities, missing operations,
+//! quirks, Model 1's KEK method; see `servers_profile.rs`).
 //! Each server is checked on its own transport, so failover cannot hide a broken one. A failed
 //! step ends that server's check with the error and advice; the others are still checked.
 //! With more than one server, a probe key then tells whether the servers share keys
@@ -17,6 +19,7 @@ use serde_json::{Value, json};
 use crate::ctx::{Ctx, runtime};
 use crate::exit::{CliResult, Exit, Failure};
 use crate::output::millis;
+use crate::servers_profile::{describe_profile, profile_json};
 
 /// Checks every server (or only `only`); fails with the first failing server's exit code.
 pub fn check(ctx: &Ctx, only: Option<&str>) -> CliResult {
@@ -144,6 +147,7 @@ async fn check_one(config: &Config, server: &ServerConfig) -> (Value, Option<Fai
     let mut report = json!({
         "name": server.name,
         "address": server.address(),
+        "transport": server.wire.to_string(),
         "ok": false,
     });
     let failure = match steps(config, server, &mut report).await {
@@ -186,17 +190,19 @@ async fn steps(config: &Config, server: &ServerConfig, report: &mut Value) -> Cl
     }
     report["round_trip_ms"] = json!(millis(best));
 
+    // One Query (operations, objects, server information), recognised as a server profile.
     let t0 = Instant::now();
-    let query = client.query_all().await?;
+    let recognised = client.server_profile_on(&server.name).await?;
     report["query_ms"] = json!(millis(t0.elapsed()));
-    let info = query.server_information.as_ref();
+    let seen = &recognised.observed;
     report["server"] = json!({
-        "vendor": query.vendor_identification,
-        "name": info.and_then(|i| i.server_name.clone()),
-        "version": info.and_then(|i| i.server_version.clone()),
-        "operations": query.operation.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "object_types": query.object_type.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "vendor": seen.vendor_identification,
+        "name": seen.server_name,
+        "version": seen.server_version,
+        "operations": seen.operations.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "object_types": seen.object_types.iter().map(ToString::to_string).collect::<Vec<_>>(),
     });
+    report["profile"] = profile_json(&recognised);
     Ok(())
 }
 
@@ -259,6 +265,9 @@ fn describe(r: &Value) -> Vec<String> {
         ));
         lines.push(format!("  sha256: {}", s(&c["sha256"])));
     }
+    if let Some(wire) = r.get("transport") {
+        lines.push(format!("transport: {}", s(wire)));
+    }
     if let Some(v) = r.get("kmip_version") {
         lines.push(format!("KMIP: version {} agreed", s(v)));
     }
@@ -272,6 +281,9 @@ fn describe(r: &Value) -> Vec<String> {
             "server: {vendor}; {ops} operations supported (Query took {} ms)",
             r["query_ms"]
         ));
+    }
+    if let Some(profile) = r.get("profile") {
+        lines.extend(describe_profile(profile));
     }
     lines
 }

@@ -23,6 +23,7 @@ fn servers_check_and_connection_failures() {
         "KMIP: version 2.0",
         "round trip",
         "PyKMIP",
+        "profile: PyKMIP 0.11.0",
         "OK",
     ] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
@@ -39,6 +40,10 @@ fn servers_check_and_connection_failures() {
         95
     );
     assert!(s["round_trip_ms"].as_f64().unwrap() > 0.0);
+    // Its measured profile (the details: live_servers_profiles.rs).
+    assert_eq!(s["profile"]["family"], "PyKMIP");
+    assert_eq!(s["profile"]["verified"], true);
+    assert_eq!(s["profile"]["capabilities"]["rekey"]["support"], "no");
 
     // No server: a port nobody listens on (bound, then released).
     let closed = TcpListener::bind("127.0.0.1:0")

@@ -12,16 +12,29 @@ VERSIONS = ("1.2", "1.4", "2.0")
 TIMEOUTS = '\n[timeouts]\nconnect = "2s"\nrequest = "15s"\ndeadline = "6s"\nfailover_delay = "50ms"\n'
 
 
-def _server(section: str, name: str, port: int, ca: str, cert: str, key: str) -> str:
-    return (f'\n{section}\nname = "{name}"\nhost = "127.0.0.1"\nport = {port}\n'
+# How the clients reach the servers (conformance/run --wire): KMIP's TTLV stream, or KMIP over
+# HTTPS with TTLV or JSON bodies (each server's `https_port`).
+WIRES = ("ttlv", "https", "https-json")
+
+
+def _server(section: str, name: str, port: int, ca: str, cert: str, key: str, wire: str) -> str:
+    if wire == "ttlv":
+        where = f'host = "127.0.0.1"\nport = {port}\n'
+    else:
+        encoding = "json" if wire == "https-json" else "ttlv"
+        where = f'url = "https://127.0.0.1:{port}/kmip"\nencoding = "{encoding}"\n'
+    return (f'\n{section}\nname = "{name}"\n{where}'
             f'ca = "{ca}"\nclient_cert = "{cert}"\nclient_key = "{key}"\n')
 
 
 def clients(primary: dict[str, Any], secondary: dict[str, Any], expired: dict[str, Any],
-            dead: tuple[int, int]) -> dict[str, list[tuple[str, int, str, str, str]]]:
-    """Each client: its servers as (name, port, ca, client cert, client key), primary first."""
+            dead: tuple[int, int], wire: str = "ttlv") -> dict[str, list[tuple[str, int, str, str, str]]]:
+    """Each client: its servers as (name, port, ca, client cert, client key), primary first;
+    the port is the one `wire` uses."""
+    port_key = "port" if wire == "ttlv" else "https_port"
+
     def good(name: str, s: dict[str, Any]) -> tuple[str, int, str, str, str]:
-        return (name, int(s["port"]), s["ca"], s["client_cert"], s["client_key"])
+        return (name, int(s[port_key]), s["ca"], s["client_cert"], s["client_key"])
 
     p = good("primary", primary)
     return {
@@ -37,7 +50,8 @@ def clients(primary: dict[str, Any], secondary: dict[str, Any], expired: dict[st
     }
 
 
-def write(directory: Path, all_clients: dict[str, list[tuple[str, int, str, str, str]]]) -> dict[str, str]:
+def write(directory: Path, all_clients: dict[str, list[tuple[str, int, str, str, str]]],
+          wire: str = "ttlv") -> dict[str, str]:
     """Writes every file (mode 0600, as the loader demands); returns {client[@version]: path}."""
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
@@ -46,15 +60,15 @@ def write(directory: Path, all_clients: dict[str, list[tuple[str, int, str, str,
         for version in (None, *VERSIONS):
             label = client if version is None else f"{client}@{version}"
             path = directory / f"{label}.toml"
-            _write_private(path, _toml(servers, version))
+            _write_private(path, _toml(servers, version, wire))
             paths[label] = str(path)
     return paths
 
 
-def _toml(servers: list[tuple[str, int, str, str, str]], version: Optional[str]) -> str:
+def _toml(servers: list[tuple[str, int, str, str, str]], version: Optional[str], wire: str) -> str:
     text = ""
     for i, (name, port, ca, cert, key) in enumerate(servers):
-        text += _server("[primary]" if i == 0 else "[[secondary]]", name, port, ca, cert, key)
+        text += _server("[primary]" if i == 0 else "[[secondary]]", name, port, ca, cert, key, wire)
     if version is not None:
         text += f'\n[protocol]\nversion = "{version}"\n'
     return text + TIMEOUTS

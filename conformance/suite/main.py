@@ -92,7 +92,10 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="leave the servers running and the run directory")
     ap.add_argument("--server", default="pykmip", choices=sorted(servers.HARNESSES),
                     help="the key server family to start (default pykmip)")
-    ap.add_argument("--dir", help="the run directory (default target/conformance[-SERVER][-LANG])")
+    ap.add_argument("--wire", default="ttlv", choices=configs.WIRES,
+                    help="how clients reach the servers: KMIP's TTLV stream (default), or KMIP over "
+                         "HTTPS with TTLV or JSON bodies (a server family with an HTTPS endpoint)")
+    ap.add_argument("--dir", help="the run directory (default target/conformance[-SERVER][-WIRE][-LANG])")
     ap.add_argument("--env", help="run against the servers an existing env.json names; start none")
     opts = ap.parse_args()
 
@@ -120,8 +123,9 @@ def main() -> int:
         print(f"no harness for {opts.server} at {harness.relative_to(REPO)}\n0 passed, 1 failed")
         return 1
     scenarios = plan.load(HERE / "scenarios", languages, opts.scenario)
-    expected = verdicts.load(HERE / "expected-failures.json", opts.server)
+    expected = verdicts.load(HERE / "expected-failures.json", opts.server, opts.wire)
     default_dir = "conformance" + ("" if opts.server == "pykmip" else f"-{opts.server}")
+    default_dir += "" if opts.wire == "ttlv" else f"-{opts.wire}"
     if len(opts.language) == 1:
         default_dir += f"-{opts.language[0]}"
     root = Path(opts.dir or REPO / "target" / default_dir).resolve()
@@ -146,7 +150,11 @@ def main() -> int:
             secondary = fleet.start("secondary")
             expired = fleet.start("expired", server_cert="expired")
             dead = (servers.closed_port(), servers.closed_port())
-            paths = configs.write(root / "configs", configs.clients(primary, secondary, expired, dead))
+            if opts.wire != "ttlv" and "https_port" not in primary:
+                print(f"{opts.server} has no HTTPS endpoint: --wire {opts.wire} needs one\n0 passed, 1 failed")
+                return 1
+            paths = configs.write(root / "configs",
+                                  configs.clients(primary, secondary, expired, dead, opts.wire), opts.wire)
             env.write_text(json.dumps({
                 "run": secrets.token_hex(4),
                 "vectors": str(HERE / "vectors"),
@@ -199,7 +207,8 @@ def main() -> int:
         for e in stale:
             print(f"stale expected failure (matches nothing): {e.language} {e.scenario}")
         opens = [(s.name, doc_of(s)) for s in scenarios if s.phase == "open"]
-        if opens:
+        # The matrix is of the envelope, whatever carries KMIP: one per server family.
+        if opens and opts.wire == "ttlv":
             matrix = "MATRIX.md" if opts.server == "pykmip" else f"MATRIX-{opts.server}.md"
             (HERE / matrix).write_text(envelope_matrix.render(languages, opens, cells, opts.server))
             print(f"\nwrote conformance/{matrix}")

@@ -24,14 +24,15 @@ class Expected:
                 and fnmatch.fnmatchcase(variant, self.variant))
 
 
-def load(path: Path, server: str) -> list[Expected]:
-    """The entries that apply to `server` (an entry without `server` applies to every one)."""
+def load(path: Path, server: str, wire: str = "ttlv") -> list[Expected]:
+    """The entries that apply to `server` reached over `wire` (an entry without `server` or
+    `wire` applies to every one)."""
     data: dict[str, Any] = json.loads(path.read_text())
     out = []
     for e in data["expected_failures"]:
         if not e.get("reason"):
             raise ValueError(f"{path.name}: every expected failure needs a reason: {e}")
-        if fnmatch.fnmatchcase(server, e.get("server", "*")):
+        if fnmatch.fnmatchcase(server, e.get("server", "*")) and fnmatch.fnmatchcase(wire, e.get("wire", "*")):
             out.append(Expected(e["language"], e["scenario"], e.get("variant", "*"), e["reason"]))
     return out
 

@@ -148,7 +148,7 @@ pub enum Error {
         attempts: Vec<Attempt>,
     },
     /// The key server refused an operation; carries the KMIP Result Reason.
-    #[error("key server refused {}: {reason}{}", operation.map_or_else(|| "the request".to_string(), |o| o.to_string()), message.as_ref().map(|m| format!(" ({m})")).unwrap_or_default())]
+    #[error("key server refused {}: {reason}{}{}", operation.map_or_else(|| "the request".to_string(), |o| o.to_string()), message.as_ref().map(|m| format!(" ({m})")).unwrap_or_default(), explanation.as_ref().map(|e| format!("; {e}")).unwrap_or_default())]
     Server {
         /// The operation refused (absent in message-level errors).
         operation: Option<Operation>,
@@ -156,6 +156,11 @@ pub enum Error {
         reason: ResultReason,
         /// The server's Result Message, as sent.
         message: Option<String>,
+        /// What the server's profile says about this refusal and what to do instead, when the
+        /// client knows the server's family and the profile predicts the refusal (see
+        /// [`Recognised::explain`](crate::client::profile::Recognised::explain)); never a
+        /// parsed server message.
+        explanation: Option<String>,
     },
     /// A response does not fit the request (batch items, identifiers, payload types).
     #[error("protocol error: {reason}")]

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use kmipkit::config::{Config, ConfigBuilder, EXAMPLE_TOML, ServerBuilder, ServerConfig};
 use kmipkit::spec::ProtocolVersion;
+use kmipkit::transport::{HttpsEncoding, Wire};
 use kmipkit::{Error, ErrorKind};
 
 const PASSWORD: &str = "s3cret-Passw0rd!";
@@ -327,9 +328,18 @@ fn example_file_parses() {
     assert_eq!(on_disk, EXAMPLE_TOML);
     let config = Config::from_toml(EXAMPLE_TOML, Path::new("/etc/kmipkit")).unwrap();
     let names: Vec<_> = config.servers.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["dc1", "dc2", "secondary-2"]);
+    assert_eq!(names, ["dc1", "dc2", "secondary-2", "dc4"]);
     assert!(config.servers[0].fingerprint_sha256.is_some());
     assert_eq!(config.servers[2].port, 5697);
+    assert_eq!(
+        (config.servers[3].host.as_str(), config.servers[3].port),
+        ("kms4.example.com", 9998)
+    );
+    assert_eq!(
+        config.servers[3].wire,
+        Wire::https("/kmip", HttpsEncoding::Ttlv)
+    );
+    assert_eq!(config.servers[0].wire, Wire::Ttlv);
     // Every server takes the cluster's one credential from [defaults].
     for server in &config.servers {
         assert_eq!(server.username.as_deref(), Some("payroll"));
@@ -892,4 +902,43 @@ fn cluster_policy_defaults_to_refusing_creates_while_the_primary_is_down() {
     let text = format!("{PRIMARY}\n[cluster]\nreplicated = true\n");
     let err = Config::from_toml(&text, base).unwrap_err().to_string();
     assert!(err.contains("unknown key `replicated`"), "{err}");
+}
+
+#[test]
+fn https_servers_take_a_url_instead_of_host_and_port() {
+    let https = |lines: &str| {
+        format!(
+            "[primary]\n{lines}\nca = \"certs/ca.pem\"\nclient_cert = \"certs/client.pem\"\nclient_key = \"certs/client.key\"\n"
+        )
+    };
+    let config = Config::from_toml(
+        &https("url = \"https://[::1]/kmip/2_1\"\nencoding = \"json\""),
+        Path::new("/cfg"),
+    )
+    .unwrap();
+    let server = &config.servers[0];
+    assert_eq!((server.host.as_str(), server.port), ("::1", 443));
+    assert_eq!(server.wire, Wire::https("/kmip/2_1", HttpsEncoding::Json));
+    for (lines, words) in [
+        (
+            "url = \"https://kms/kmip\"\nhost = \"kms\"",
+            "host = \"kms\": set together with url",
+        ),
+        (
+            "url = \"https://kms/kmip\"\nport = 9998",
+            "port = 9998: set together with url",
+        ),
+        (
+            "host = \"kms\"\nencoding = \"json\"",
+            "only for KMIP over HTTPS",
+        ),
+        ("url = \"http://kms/kmip\"", "in clear"),
+        (
+            "url = \"https://kms/kmip\"\nencoding = \"xml\"",
+            "`xml` is not an encoding",
+        ),
+    ] {
+        let (_, reason) = parse_error(&https(lines));
+        assert!(reason.contains(words), "{lines}: {reason}");
+    }
 }

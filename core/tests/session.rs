@@ -108,10 +108,12 @@ fn a_refused_item_is_a_server_error_with_its_reason() {
     )
     .unwrap();
     match &outcomes[0] {
+        // The sans-IO session explains nothing: that takes the server's profile (the client).
         Err(Error::Server {
             operation,
             reason,
             message,
+            explanation: None,
         }) => {
             assert_eq!(*operation, Some(Operation::Get));
             assert_eq!(*reason, ResultReason::ItemNotFound);

@@ -294,11 +294,10 @@ fn date_times() {
             .contains(r#"type="DateTimeExtended" value="2008-03-14T11:56:40.000001+00:00""#)
     );
     assert_eq!(read_xml(&write_xml(&ext)), ext);
-    let fraction = xml::from_str(
-        r#"<ActivationDate type="DateTime" value="2008-03-14T11:56:40.5Z"/>"#,
-        &mut Placeholders::new(),
-    );
-    assert!(fraction.unwrap_err().to_string().contains("fraction"));
+    // A Date-Time counts whole seconds; the fraction some servers write (Cosmian KMS:
+    // nanoseconds) is dropped when read, never written.
+    let fraction = read_xml(r#"<ActivationDate type="DateTime" value="2008-03-14T11:56:40.5Z"/>"#);
+    assert_eq!(fraction.value, Value::DateTime(0x47DA67F8));
 }
 
 #[test]

@@ -25,10 +25,15 @@ class Server:
 
     Either ``client_cert`` + ``client_key`` (PEM) or ``pkcs12`` (+ ``pkcs12_password_file``).
     Passwords are never given inline: ``password_file`` or ``password_env`` name where they are.
+    ``host`` and ``port`` (default 5696) reach KMIP's own TTLV port; for KMIP over HTTPS give
+    ``url="https://kms.example.com:9998/kmip"`` instead (``encoding="json"`` for JSON bodies)::
+
+        Server(url="https://kms.example.com/kmip", ca="ca.pem",
+               client_cert="client.pem", client_key="client.key")
     """
 
-    host: str
-    port: int = 5696
+    host: Optional[str] = None
+    port: Optional[int] = None
     ca: Optional[PathLike] = None
     client_cert: Optional[PathLike] = None
     client_key: Optional[PathLike] = None
@@ -39,6 +44,8 @@ class Server:
     password_env: Optional[str] = None
     name: Optional[str] = None
     fingerprint_sha256: Optional[str] = None
+    url: Optional[str] = None
+    encoding: Optional[str] = None
 
 
 class Config:

@@ -10,7 +10,7 @@ core's message (which never contains key bytes, passwords or plaintext), a stabl
     ├── ConnectionError_: ConnectionFailed, TlsError, CertificateError, TimeoutError_,
     │                      ConnectionLost, AllServersFailed
     ├── AuthenticationError
-    ├── ServerError (.result_reason, .operation, .result_message)
+    ├── ServerError (.result_reason, .operation, .result_message, .explanation)
     ├── ProtocolError
     ├── ConfigError (.file, .line)
     ├── CiphertextError: IntegrityError, FormatError
@@ -156,6 +156,8 @@ class ServerError(KmipError):
     """The operation refused (absent for message-level refusals)."""
     result_message: Optional[str]
     """The server's Result Message, as sent."""
+    explanation: Optional[str]
+    """What the server's profile says about the refusal and what to do instead, if known."""
 
 
 class ProtocolError(KmipError):

@@ -59,7 +59,7 @@ impl NativeConfig {
     ) -> PyResult<Self> {
         let mut builder = ConfigBuilder::new().base_dir(base_dir);
         for server in servers {
-            let mut built = ServerBuilder::new(server.getattr("host")?.extract::<String>()?);
+            let mut built = ServerBuilder::default();
             for key in ServerBuilder::KEYS {
                 if let Some(value) = setting(&server.getattr(key)?)? {
                     built = built.set(key, value);

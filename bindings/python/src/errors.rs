@@ -32,7 +32,7 @@ pub fn error_kinds() -> Vec<(&'static str, u32, &'static str)> {
 }
 
 /// The Python exception for `err`: its class from `kmipkit.errors`, its message, `code`, `kind`,
-/// and for server refusals `result_reason`, `operation` and `result_message`.
+/// and for server refusals `result_reason`, `operation`, `result_message` and `explanation`.
 pub fn to_py(err: Error) -> PyErr {
     Python::attach(|py| build(py, &err).unwrap_or_else(|e| e))
 }
@@ -50,10 +50,12 @@ fn build(py: Python<'_>, err: &Error) -> Result<PyErr, PyErr> {
             operation,
             reason,
             message,
+            explanation,
         } => {
             extra.set_item("result_reason", reason.to_string())?;
             extra.set_item("operation", operation.and_then(|o| o.name()))?;
             extra.set_item("result_message", message.as_deref())?;
+            extra.set_item("explanation", explanation.as_deref())?;
         }
         Error::Config { file, line, .. } => {
             extra.set_item("file", file.as_deref())?;

@@ -31,6 +31,7 @@ pub mod cli;
 mod config;
 mod differences;
 mod family;
+pub mod interim_cosmian;
 mod scratch;
 mod server;
 

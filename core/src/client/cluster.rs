@@ -243,6 +243,7 @@ impl Client {
                 "no key server holds key `{name}` as {uid} (destroyed, or the reference names a key it was not made with): {}{retry}",
                 passed.join("; ")
             )),
+            explanation: None,
         })
     }
 

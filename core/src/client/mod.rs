@@ -26,7 +26,9 @@ mod blocking;
 pub mod catalog;
 mod cluster;
 mod events;
+mod known_servers;
 mod operations;
+pub mod profile;
 mod reconcile;
 mod scope;
 #[cfg(feature = "net")]
@@ -78,6 +80,8 @@ pub struct Client {
     user: Option<String>,
     scope: crate::keys::CacheScope,
     cluster_settings: ClusterSettings,
+    /// The servers recognised so far (to explain their refusals).
+    known_servers: known_servers::KnownServers,
 }
 
 /// How a client speaks: version choice, credential, limits and logger (see [`Client::over`]).
@@ -208,6 +212,7 @@ impl Client {
             user,
             scope,
             cluster_settings: ClusterSettings::default(),
+            known_servers: Default::default(),
         };
         if let VersionChoice::Negotiate(highest) = version {
             let agreed = client.negotiate(highest).await?;
@@ -345,11 +350,25 @@ impl Client {
         let checked = check_reply(request, &reply.bytes, &self.limits);
         // The reply may carry key material; the typed payload now holds what is needed.
         reply.bytes.zeroize();
-        let outcomes = checked.map_err(|e| with_server(e, &reply.server))?;
-        Ok(outcomes
-            .into_iter()
-            .map(|o| o.map_err(|e| with_server(e, &reply.server)))
-            .collect())
+        let server = reply.server;
+        let outcomes = match checked {
+            Ok(outcomes) => outcomes,
+            Err(e) => {
+                let e = with_server(e, &server);
+                return Err(self.explained(e, &server, request).await);
+            }
+        };
+        let mut checked = Vec::with_capacity(outcomes.len());
+        for outcome in outcomes {
+            checked.push(match outcome {
+                Ok(payload) => Ok(payload),
+                Err(e) => {
+                    let e = with_server(e, &server);
+                    Err(self.explained(e, &server, request).await)
+                }
+            });
+        }
+        Ok(checked)
     }
 
     /// Sends one operation and returns its payload (or the server's refusal).

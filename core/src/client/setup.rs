@@ -74,12 +74,10 @@ fn prepare_servers<T>(
         .servers
         .iter()
         .map(|s| {
-            Ok(Endpoint::new(
-                s.name.clone(),
-                s.host.clone(),
-                s.port,
-                material_for(s)?,
-            ))
+            Ok(
+                Endpoint::new(s.name.clone(), s.host.clone(), s.port, material_for(s)?)
+                    .with_wire(s.wire.clone()),
+            )
         })
         .collect::<Result<Vec<_>>>()?;
     let t = &config.timeouts;

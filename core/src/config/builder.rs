@@ -83,15 +83,17 @@ impl Table {
 ///     .client_cert("client.pem")
 ///     .client_key("client.key");
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ServerBuilder(Table);
 
 impl ServerBuilder {
     /// The settings a server takes, by the names the file uses; bindings read their keyword
     /// arguments by these names.
-    pub const KEYS: [&'static str; 12] = [
+    pub const KEYS: [&'static str; 14] = [
         "host",
         "port",
+        "url",
+        "encoding",
         "name",
         "ca",
         "client_cert",
@@ -107,6 +109,26 @@ impl ServerBuilder {
     /// A server at `host` (a host name or IP address); port 5696 unless set.
     pub fn new(host: impl Into<String>) -> Self {
         Self(Table::default()).set("host", host.into())
+    }
+
+    /// A server reached by KMIP over HTTPS at `url` (`https://host[:port][/path]`; the path is
+    /// `/kmip` unless given), binary TTLV bodies unless [`ServerBuilder::encoding`] says JSON.
+    ///
+    /// ```
+    /// use kmipkit::config::ServerBuilder;
+    /// let server = ServerBuilder::https("https://kms.example.com:9998/kmip")
+    ///     .encoding("json")
+    ///     .ca("ca.pem")
+    ///     .client_cert("client.pem")
+    ///     .client_key("client.key");
+    /// ```
+    pub fn https(url: impl Into<String>) -> Self {
+        Self(Table::default()).set("url", url.into())
+    }
+
+    /// The body encoding of KMIP over HTTPS: `"ttlv"` (the default) or `"json"`.
+    pub fn encoding(self, encoding: impl Into<String>) -> Self {
+        self.set("encoding", encoding.into())
     }
 
     /// Sets `key` (one of [`ServerBuilder::KEYS`]; any other is refused by

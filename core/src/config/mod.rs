@@ -53,6 +53,7 @@ mod raw;
 mod server;
 mod tls_material;
 mod values;
+mod wire;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -60,6 +61,7 @@ use std::time::Duration;
 pub use builder::{ConfigBuilder, ServerBuilder, Setting};
 pub use server::{DEFAULT_PORT, ServerConfig};
 pub use tls_material::{TlsMaterial, TlsSources};
+pub use wire::{HttpsEncoding, Wire};
 
 use crate::error::{Error, Result};
 use crate::observe::{AuditSettings, LogSettings};

@@ -19,6 +19,7 @@ use super::{
     Config, KeyConfig, MAX_SERVER_NAME, MAX_SERVERS, PoolConfig, ProtocolSettings, TimeoutSettings,
     values,
 };
+use super::{HttpsEncoding, Wire};
 use crate::error::{Error, Result, shown};
 use crate::spec::ProtocolVersion;
 
@@ -126,6 +127,7 @@ impl Parser<'_> {
         for (key, field) in [
             ("name", &defaults.name),
             ("host", &defaults.host),
+            ("url", &defaults.url),
             ("fingerprint_sha256", &defaults.fingerprint_sha256),
         ] {
             if let Some(f) = field {
@@ -233,17 +235,46 @@ impl Parser<'_> {
         let header = self.line(&table.span());
         let missing =
             |what: &str| self.error(Some(header), format!("key server {name} has no {what}"));
-        let host = match &own.host {
-            Some(f) => self.checked("host", f, values::host)?,
-            None => {
-                return Err(missing(
-                    "host; add host = \"kms.example.com\" (or its IP address)",
-                ));
+        let (host, port, wire) = match &own.url {
+            Some(url) => {
+                for (key, field) in [("host", &own.host), ("port", &own.port)] {
+                    if let Some(f) = field {
+                        return Err(self.value_error(
+                            key,
+                            f,
+                            "set together with url, which names the host and port; keep one",
+                        ));
+                    }
+                }
+                let (host, port, path) = self.checked("url", url, values::https_url)?;
+                let encoding = match &own.encoding {
+                    Some(f) => self.checked("encoding", f, values::https_encoding)?,
+                    None => HttpsEncoding::Ttlv,
+                };
+                (host, port, Wire::https(path, encoding))
             }
-        };
-        let port = match own.port.as_ref().or(defaults.port.as_ref()) {
-            Some(f) => self.port(f)?,
-            None => DEFAULT_PORT,
+            None => {
+                if let Some(f) = &own.encoding {
+                    return Err(self.value_error(
+                        "encoding",
+                        f,
+                        "only for KMIP over HTTPS; add url = \"https://host:port/kmip\" instead of host",
+                    ));
+                }
+                let host = match &own.host {
+                    Some(f) => self.checked("host", f, values::host)?,
+                    None => {
+                        return Err(missing(
+                            "host; add host = \"kms.example.com\" (or its IP address), or url = \"https://kms.example.com/kmip\" for KMIP over HTTPS",
+                        ));
+                    }
+                };
+                let port = match own.port.as_ref().or(defaults.port.as_ref()) {
+                    Some(f) => self.port(f)?,
+                    None => DEFAULT_PORT,
+                };
+                (host, port, Wire::Ttlv)
+            }
         };
         let ca_field = own.ca.as_ref().or(defaults.ca.as_ref());
         let Some(ca) = self.path("ca", ca_field, Protection::Public)? else {
@@ -315,6 +346,7 @@ impl Parser<'_> {
             name,
             host,
             port,
+            wire,
             ca,
             client_cert,
             client_key,

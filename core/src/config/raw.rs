@@ -50,6 +50,8 @@ pub(super) struct RawServer {
     pub name: Field,
     pub host: Field,
     pub port: Field,
+    pub url: Field,
+    pub encoding: Field,
     pub ca: Field,
     pub client_cert: Field,
     pub client_key: Field,

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
+use super::Wire;
 use super::files::{self, FileProblem, Protection};
 use super::{TlsMaterial, TlsSources};
 use crate::error::{Error, Result, shown, shown_path};
@@ -23,8 +24,10 @@ pub struct ServerConfig {
     pub name: String,
     /// Host name or IP address; also the name the server's certificate must carry.
     pub host: String,
-    /// TCP port (default 5696).
+    /// TCP port (default 5696; 443 for an https URL without one).
     pub port: u16,
+    /// KMIP's TTLV stream, or KMIP over HTTPS when the file sets `url = "https://…"`.
+    pub wire: Wire,
     /// PEM CA certificate(s) that sign the server's certificate.
     pub ca: PathBuf,
     /// PEM client certificate chain (with `client_key`), unless `pkcs12` is used.
@@ -52,6 +55,7 @@ impl Default for ServerConfig {
             name: "primary".into(),
             host: "localhost".into(),
             port: DEFAULT_PORT,
+            wire: Wire::Ttlv,
             ca: PathBuf::new(),
             client_cert: None,
             client_key: None,

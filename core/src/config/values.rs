@@ -136,6 +136,76 @@ pub(super) fn fingerprint(text: &str) -> Result<[u8; 32], String> {
         .ok_or_else(|| format!("not hex; {HINT}"))
 }
 
+/// `https://host[:port][/path]` of a KMIP-over-HTTPS endpoint: its host, port (443 unless
+/// given, as for any https URL) and target path (`/kmip`, the KMIP profile's, unless given).
+pub(super) fn https_url(text: &str) -> Result<(String, u16, String), String> {
+    const HINT: &str = "write it as url = \"https://kms.example.com:5696/kmip\"";
+    let text = text.trim();
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return Err(format!("not a URL; {HINT}"));
+    };
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => {}
+        "http" => {
+            return Err(
+                "plain http would send keys and credentials in clear; kmipkit speaks KMIP over \
+                 https only"
+                    .into(),
+            );
+        }
+        _ => {
+            return Err(format!(
+                "the scheme `{}` is not https; {HINT}",
+                shown(scheme)
+            ));
+        }
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(at) => rest.split_at(at),
+        None => (rest, "/kmip"),
+    };
+    if authority.contains('@') {
+        return Err(
+            "no user name or password in the URL; set username and password_file instead".into(),
+        );
+    }
+    if authority.contains(['?', '#']) || authority.is_empty() {
+        return Err(format!("no host in the URL; {HINT}"));
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        // `[::1]` alone: the colon is inside the brackets.
+        Some((host, port)) if !port.contains(']') => {
+            let port = port
+                .parse::<i64>()
+                .map_err(|_| format!("the port `{}` is not a number", shown(port)))?;
+            (host, self::port(port)?)
+        }
+        _ => (authority, 443),
+    };
+    let host = self::host(host)?;
+    let printable = path.bytes().all(|b| b.is_ascii_graphic() && b != b'#');
+    if !printable || path.len() > 1024 {
+        return Err(
+            "the path must be visible ASCII without spaces or #, at most 1024 bytes \
+             (percent-encode anything else)"
+                .into(),
+        );
+    }
+    Ok((host, port, path.to_string()))
+}
+
+/// The body encoding of KMIP over HTTPS: `ttlv` or `json`.
+pub(super) fn https_encoding(text: &str) -> Result<super::HttpsEncoding, String> {
+    match text.trim() {
+        "ttlv" => Ok(super::HttpsEncoding::Ttlv),
+        "json" => Ok(super::HttpsEncoding::Json),
+        other => Err(format!(
+            "`{}` is not an encoding; use \"ttlv\" (binary, the default) or \"json\"",
+            shown(other)
+        )),
+    }
+}
+
 /// The longest DNS name (RFC 1035, in its dotted text form).
 const MAX_HOST: usize = 253;
 
@@ -233,6 +303,36 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn https_urls() {
+        assert_eq!(
+            https_url("https://kms.example.com:9998/kmip").unwrap(),
+            ("kms.example.com".into(), 9998, "/kmip".into())
+        );
+        assert_eq!(
+            https_url("https://127.0.0.1").unwrap(),
+            ("127.0.0.1".into(), 443, "/kmip".into())
+        );
+        assert_eq!(
+            https_url("HTTPS://[::1]:5696/kmip/2_1").unwrap(),
+            ("::1".into(), 5696, "/kmip/2_1".into())
+        );
+        assert_eq!(https_url("https://[::1]").unwrap().1, 443);
+        for (bad, why) in [
+            ("http://kms/kmip", "clear"),
+            ("kms.example.com", "not a URL"),
+            ("ftp://kms", "not https"),
+            ("https://user:pw@kms/kmip", "password_file"),
+            ("https://kms:0/kmip", "not a port"),
+            ("https://kms:x/kmip", "not a number"),
+            ("https:///kmip", "no host"),
+            ("https://kms/a b", "visible ASCII"),
+        ] {
+            let err = https_url(bad).unwrap_err();
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
 
     #[test]
     fn durations() {

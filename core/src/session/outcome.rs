@@ -143,6 +143,7 @@ fn outcome(operation: Operation, item: ResponseBatchItem) -> Outcome {
                 item.result_message
                     .unwrap_or_else(|| "undone because another item of the batch failed".into()),
             ),
+            explanation: None,
         }),
         other => Err(Error::Protocol {
             reason: format!(
@@ -169,6 +170,7 @@ fn refusal(item: &ResponseBatchItem, operation: Option<Operation>) -> Error {
         operation: operation.or(item.operation),
         reason,
         message: item.result_message.clone(),
+        explanation: None,
     }
 }
 

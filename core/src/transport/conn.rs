@@ -16,7 +16,7 @@ use tokio_rustls::client::TlsStream;
 use super::pool::{OpenGuard, Server};
 use super::tls;
 use super::tls_link::{
-    Failure, ReplyReader, describe_connect_error, probe_request, request_version,
+    Failure, Frame, ReplyReader, describe_connect_error, probe_request, request_version,
 };
 use crate::error::{Error, Result};
 use crate::spec::ProtocolVersion;
@@ -31,6 +31,8 @@ pub(super) struct Conn {
     pub(super) last_used: Instant,
     /// Protocol version of the last request, reused by the idle probe.
     version: Option<ProtocolVersion>,
+    /// The server said it closes the connection after its last reply (HTTPS).
+    retired: bool,
     /// Counts the connection in [`super::ServerStats`] while it is open.
     _open: OpenGuard,
 }
@@ -83,6 +85,7 @@ pub(super) async fn connect(
         created: start,
         last_used: now,
         version: None,
+        retired: false,
         _open: server.track_open(),
     };
     Ok(Connected {
@@ -129,12 +132,13 @@ impl Conn {
             self.version = Some(version);
         }
         let written_before = self.stream.get_ref().0.written;
-        let outcome = timeout(bound, exchange(&mut self.stream, request, limits)).await;
+        let outcome = timeout(bound, exchange(&mut self.stream, server, request, limits)).await;
         let sent = self.stream.get_ref().0.written > written_before;
         match outcome {
             Err(_) => Err(server.timeout("response", bound)),
-            Ok(Ok(reply)) => {
+            Ok(Ok((reply, keep))) => {
                 self.last_used = Instant::now();
+                self.retired |= !keep;
                 Ok(reply)
             }
             Ok(Err(failure)) => Err(failure.into_error(server, sent)),
@@ -146,6 +150,9 @@ impl Conn {
     /// A close (TCP FIN or reset), or bytes nobody asked for (a TLS close_notify alert, stray
     /// data), make the connection unusable.
     pub(super) fn looks_open(&self) -> bool {
+        if self.retired {
+            return false;
+        }
         let tcp = &self.stream.get_ref().0.tcp;
         // One non-blocking `recv(MSG_PEEK)` on the socket itself (tokio keeps it non-blocking):
         // no descriptor duplication, so a reused connection costs one system call here.
@@ -176,14 +183,35 @@ impl Conn {
     }
 }
 
+/// One request and its reply, as TTLV on the stream or as an HTTPS POST; `true` when the
+/// connection may carry another request.
 async fn exchange(
     stream: &mut TlsStream<CountingIo>,
+    server: &Server,
     request: &[u8],
     limits: &Limits,
-) -> Result<Vec<u8>, Failure> {
-    stream.write_all(request).await.map_err(Failure::Write)?;
+) -> Result<(Vec<u8>, bool), Failure> {
+    let Some(https) = &server.https else {
+        stream.write_all(request).await.map_err(Failure::Write)?;
+        stream.flush().await.map_err(Failure::Write)?;
+        let mut frame = ReplyReader::new();
+        read_frame(stream, &mut frame, limits).await?;
+        return Ok((frame.finish(), true));
+    };
+    let framed = https.request(request, limits).map_err(Failure::Frame)?;
+    stream.write_all(&framed).await.map_err(Failure::Write)?;
     stream.flush().await.map_err(Failure::Write)?;
-    let mut frame = ReplyReader::new();
+    let mut reader = https.reader(limits);
+    read_frame(stream, &mut reader, limits).await?;
+    https.finish(&server.name, reader, limits)
+}
+
+/// Reads into `frame` until it is complete.
+async fn read_frame(
+    stream: &mut TlsStream<CountingIo>,
+    frame: &mut impl Frame,
+    limits: &Limits,
+) -> Result<(), Failure> {
     loop {
         match stream.read(frame.space()).await {
             Ok(0) => {
@@ -193,7 +221,7 @@ async fn exchange(
             }
             Ok(n) => {
                 if frame.advance(n, limits).map_err(Failure::Frame)? {
-                    return Ok(frame.finish());
+                    return Ok(());
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

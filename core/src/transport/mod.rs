@@ -3,6 +3,10 @@
 //! - [`Link`] (`seam.rs`): send one request to server *i*, get its reply. Everything above it
 //!   is transport-independent.
 //! - [`Cluster`] (`cluster.rs`): failover, back-off and the call's deadline, over any link.
+//! - How each server is reached, its [`Wire`]: KMIP's TTLV stream on the TLS connection, or
+//!   KMIP over HTTPS (`http.rs`, OASIS KMIP Profiles §5.3: one HTTP/1.1 POST per request on the
+//!   same pooled, kept-open connections, with TTLV or JSON bodies, `https_body.rs`). Both TLS
+//!   pools below speak both; timeouts, failover and the pool's rules are the same.
 //! - Implementations: [`Transport`] (feature `net`), the tokio mutual-TLS pool;
 //!   [`BlockingTransport`] (feature `net`), the same on `std::net` with no async runtime;
 //!   [`HostLink`], I/O done by the embedder (C callbacks, JavaScript async functions).
@@ -22,6 +26,7 @@
 
 mod cluster;
 mod host;
+mod https_body;
 mod seam;
 mod settings;
 
@@ -34,6 +39,8 @@ mod cert_info;
 #[cfg(feature = "net")]
 mod conn;
 #[cfg(feature = "net")]
+mod http;
+#[cfg(feature = "net")]
 mod identity;
 #[cfg(feature = "net")]
 mod pool;
@@ -44,8 +51,9 @@ mod tls_link;
 
 pub use cluster::Cluster;
 pub use host::{HostLink, HostPause, HostSend};
+pub use https_body::{JSON_EXPANSION, https_reply_ttlv, https_request_body};
 pub use seam::{Call, Link, Peer, Sent, ServerStats};
-pub use settings::{Endpoint, PoolSettings, Reply, Retry, Timeouts};
+pub use settings::{Endpoint, HttpsEncoding, PoolSettings, Reply, Retry, Timeouts, Wire};
 
 #[cfg(feature = "net")]
 pub use async_pool::{TlsPool, Transport};

@@ -6,6 +6,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use crate::config::TlsMaterial;
+pub use crate::config::{HttpsEncoding, Wire};
 use crate::error::Attempt;
 
 /// One key server.
@@ -21,6 +22,8 @@ pub struct Endpoint {
     /// CA, client certificate and key, optional pin. A client certificate and key that are both
     /// empty mean "no client certificate" (for the rare server that does not require one).
     pub tls: TlsMaterial,
+    /// How requests travel: KMIP's own TTLV stream (the default) or KMIP over HTTPS.
+    pub wire: Wire,
 }
 
 impl Endpoint {
@@ -36,7 +39,23 @@ impl Endpoint {
             host: host.into(),
             port,
             tls,
+            wire: Wire::Ttlv,
         }
+    }
+
+    /// The same server reached the way `wire` says.
+    ///
+    /// ```
+    /// use kmipkit::config::TlsMaterial;
+    /// use kmipkit::transport::{Endpoint, HttpsEncoding, Wire};
+    /// let material = TlsMaterial::new(Vec::new(), Vec::new(), Vec::new(), None);
+    /// let kms = Endpoint::new("kms", "kms.example.com", 9998, material)
+    ///     .with_wire(Wire::https("/kmip", HttpsEncoding::Ttlv));
+    /// assert_eq!(kms.wire.to_string(), "HTTPS POST /kmip (TTLV)");
+    /// ```
+    pub fn with_wire(mut self, wire: Wire) -> Self {
+        self.wire = wire;
+        self
     }
 }
 
@@ -147,6 +166,10 @@ pub(crate) fn endpoints_digest(endpoints: &[Endpoint]) -> [u8; 32] {
             e.tls.pinned_sha256.as_ref().map_or(&[][..], |p| &p[..]),
         ));
         parts.push(field(&e.tls.client_cert_pem));
+        // Another path on the same host and port may be another key manager behind a proxy.
+        if let Wire::Https { path, .. } = &e.wire {
+            parts.push(field(path.as_bytes()));
+        }
     }
     let borrowed: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
     crate::observe::chain::sha256(&borrowed)

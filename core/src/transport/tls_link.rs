@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use super::cert_info::{self, TlsInfo};
 use super::cluster::check_peers;
+use super::http::Https;
 use super::seam::Peer;
 use super::settings::endpoints_digest;
 use super::tls::{self, ClientTls};
-use super::{Endpoint, PoolSettings};
+use super::{Endpoint, PoolSettings, Wire};
 use crate::error::{Error, Result, shown};
 use crate::message::{DiscoverVersionsRequest, RequestBatchItem, RequestMessage};
 use crate::spec::ProtocolVersion;
@@ -79,6 +80,8 @@ pub(super) struct Target {
     /// `host:port` (`[v6]:port`), as error messages print it.
     pub(super) address: String,
     pub(super) tls: ClientTls,
+    /// KMIP over HTTPS, when the endpoint's wire says so; else TTLV on the stream.
+    pub(super) https: Option<Https>,
 }
 
 impl Target {
@@ -90,6 +93,7 @@ impl Target {
             host,
             port,
             tls,
+            wire,
         } = endpoint;
         if port == 0 {
             return Err(Error::Config {
@@ -100,11 +104,22 @@ impl Target {
                 ),
             });
         }
-        let tls = tls::client_tls(&name, &host, &tls)?;
+        let mut tls = tls::client_tls(&name, &host, &tls)?;
         let address = if host.contains(':') {
             format!("[{host}]:{port}")
         } else {
             format!("{host}:{port}")
+        };
+        let https = match wire {
+            Wire::Ttlv => None,
+            Wire::Https { path, encoding } => {
+                check_path(&name, &path)?;
+                // Offer HTTP/1.1 only: a server that would pick HTTP/2 by ALPN must not.
+                let mut config = (*tls.config).clone();
+                config.alpn_protocols = vec![b"http/1.1".to_vec()];
+                tls.config = std::sync::Arc::new(config);
+                Some(Https::new(&address, &path, encoding))
+            }
         };
         Ok(Self {
             name,
@@ -112,8 +127,27 @@ impl Target {
             port,
             address,
             tls,
+            https,
         })
     }
+}
+
+/// Refuses an HTTPS target path that could not go on a request line as it is.
+fn check_path(server: &str, path: &str) -> Result<()> {
+    let printable = path.bytes().all(|b| b.is_ascii_graphic() && b != b'#');
+    if path.starts_with('/') && printable && path.len() <= 1024 {
+        return Ok(());
+    }
+    Err(Error::Config {
+        file: None,
+        line: None,
+        reason: format!(
+            "key server `{server}`: the HTTPS path `{}` must start with / and hold only visible \
+             ASCII, no spaces or #, at most 1024 bytes (percent-encode anything else); KMIP's \
+             usual path is /kmip",
+            shown(path)
+        ),
+    })
 }
 
 /// What a new connection's handshake came to (for `kmipkit servers check`): TLS version,
@@ -274,40 +308,6 @@ impl ReplyReader {
         }
     }
 
-    /// Where the next bytes go; never empty before the message is complete.
-    pub(super) fn space(&mut self) -> &mut [u8] {
-        match &mut self.body {
-            None => &mut self.header[self.received..],
-            Some((reply, total)) => {
-                if self.received == reply.0.len() {
-                    reply.make_room(*total);
-                    // Each byte written once as a zero, then filled by reads.
-                    let end = reply.0.capacity().min(*total);
-                    reply.0.resize(end, 0);
-                }
-                &mut reply.0[self.received..]
-            }
-        }
-    }
-
-    /// Counts `n` bytes just read into [`ReplyReader::space`]; `true` once the message is
-    /// complete. Fails when the header announces more than `limits` allow or is not TTLV.
-    pub(super) fn advance(&mut self, n: usize, limits: &Limits) -> Result<bool> {
-        self.received += n;
-        if self.body.is_none() && self.received == self.header.len() {
-            let total = message_len(&self.header, limits)?;
-            let mut reply = ReplyBuf(Vec::with_capacity(total.min(64 * 1024)));
-            reply.0.extend_from_slice(&self.header);
-            self.body = Some((reply, total));
-        }
-        Ok(matches!(&self.body, Some((_, total)) if self.received == *total))
-    }
-
-    /// Bytes received so far.
-    pub(super) fn received(&self) -> usize {
-        self.received
-    }
-
     /// The complete message (call once [`ReplyReader::advance`] returned `true`).
     pub(super) fn finish(mut self) -> Vec<u8> {
         match &mut self.body {
@@ -317,9 +317,58 @@ impl ReplyReader {
     }
 }
 
+impl Frame for ReplyReader {
+    fn space(&mut self) -> &mut [u8] {
+        match &mut self.body {
+            None => &mut self.header[self.received..],
+            Some((reply, total)) => reply.space(self.received, *total),
+        }
+    }
+
+    fn advance(&mut self, n: usize, limits: &Limits) -> Result<bool> {
+        self.received += n;
+        if self.body.is_none() && self.received == self.header.len() {
+            let total = message_len(&self.header, limits)?;
+            let mut reply = ReplyBuf::with_capacity(total.min(64 * 1024));
+            reply.0.extend_from_slice(&self.header);
+            self.body = Some((reply, total));
+        }
+        Ok(matches!(&self.body, Some((_, total)) if self.received == *total))
+    }
+
+    fn received(&self) -> usize {
+        self.received
+    }
+}
+
+/// What reads one reply off a connection, a TTLV message ([`ReplyReader`]) or an HTTP response
+/// ([`super::http::HttpReader`]): the caller reads into [`Frame::space`] and reports the count
+/// to [`Frame::advance`] until it says the reply is complete.
+pub(super) trait Frame {
+    /// Where the next bytes go; never empty before the reply is complete.
+    fn space(&mut self) -> &mut [u8];
+
+    /// Counts `n` bytes just read into [`Frame::space`]; `true` once the reply is complete.
+    /// Fails when the reply announces more than `limits` allow or is not what was expected.
+    fn advance(&mut self, n: usize, limits: &Limits) -> Result<bool>;
+
+    /// Bytes received so far.
+    fn received(&self) -> usize;
+}
+
 /// Reads exactly one TTLV message from a blocking reader.
 pub(super) fn read_reply(reader: &mut impl io::Read, limits: &Limits) -> Result<Vec<u8>, Failure> {
     let mut frame = ReplyReader::new();
+    read_frame(reader, &mut frame, limits)?;
+    Ok(frame.finish())
+}
+
+/// Reads into `frame` from a blocking reader until it is complete.
+pub(super) fn read_frame(
+    reader: &mut impl io::Read,
+    frame: &mut impl Frame,
+    limits: &Limits,
+) -> Result<(), Failure> {
     loop {
         match reader.read(frame.space()) {
             Ok(0) => {
@@ -329,7 +378,7 @@ pub(super) fn read_reply(reader: &mut impl io::Read, limits: &Limits) -> Result<
             }
             Ok(n) => {
                 if frame.advance(n, limits).map_err(Failure::Frame)? {
-                    return Ok(frame.finish());
+                    return Ok(());
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -345,9 +394,42 @@ pub(super) fn read_reply(reader: &mut impl io::Read, limits: &Limits) -> Result<
 
 /// A reply being read. It may hold key material (a Get), so it is wiped when an error drops it
 /// and whenever it outgrows its memory; `Vec`'s own growth would free the old buffer unwiped.
-struct ReplyBuf(Vec<u8>);
+pub(super) struct ReplyBuf(Vec<u8>);
 
 impl ReplyBuf {
+    pub(super) fn with_capacity(capacity: usize) -> Self {
+        Self(Vec::with_capacity(capacity))
+    }
+
+    /// Where bytes after the first `received` go, growing the buffer towards `total` (doubling,
+    /// so a length announced but never sent costs nothing); never empty while `received` is
+    /// below `total`.
+    pub(super) fn space(&mut self, received: usize, total: usize) -> &mut [u8] {
+        if received == self.0.len() {
+            self.make_room(total);
+            // Each byte written once as a zero, then filled by reads.
+            let end = self.0.capacity().min(total);
+            self.0.resize(end, 0);
+        }
+        &mut self.0[received..]
+    }
+
+    /// Everything the buffer holds: bytes received, then zeros.
+    pub(super) fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Drops the first `n` of the `received` bytes, moving the rest to the front.
+    pub(super) fn drop_front(&mut self, n: usize, received: usize) {
+        self.0.copy_within(n..received, 0);
+        zeroize::Zeroize::zeroize(&mut self.0[received - n..received]);
+    }
+
+    /// Shortens the buffer to `end` bytes if it is longer (the bytes cut are unfilled zeros).
+    pub(super) fn fit(&mut self, end: usize) {
+        self.0.truncate(end);
+    }
+
     /// Doubles the capacity (up to `total`) when full, moving the bytes and wiping the old buffer.
     fn make_room(&mut self, total: usize) {
         if self.0.len() < self.0.capacity() {

@@ -100,7 +100,7 @@ pub fn from_str_with(
 /// line, two spaces a level, ending in a newline.
 pub fn to_string(item: &Item<'_>, placeholders: &Placeholders) -> String {
     let mut out = String::new();
-    write_item(&mut out, item, None, placeholders, Some(0));
+    write_item(&mut out, item, None, placeholders, Some(0), Numbers::Named);
     out.push('\n');
     out
 }
@@ -108,8 +108,39 @@ pub fn to_string(item: &Item<'_>, placeholders: &Placeholders) -> String {
 /// Writes `item` as JSON without any whitespace.
 pub fn to_string_compact(item: &Item<'_>, placeholders: &Placeholders) -> String {
     let mut out = String::new();
-    write_item(&mut out, item, None, placeholders, None);
+    write_item(&mut out, item, None, placeholders, None, Numbers::Named);
     out
+}
+
+/// Writes `item` as compact JSON for a peer to read rather than a person: masks as JSON numbers
+/// and enumerations as `0x` and 8 hex digits, the forms every reader of the KMIP JSON encoding
+/// accepts (some servers know only their own spelling of the names, and no bit names).
+/// [`from_str`] reads it back identical.
+///
+/// ```
+/// use kmipkit::spec::Tag;
+/// use kmipkit::ttlv::{Item, Value, json};
+/// let item = Item::structure(Tag::Attributes, vec![
+///     Item::new(Tag::CryptographicAlgorithm, Value::Enumeration(3)),
+///     Item::new(Tag::CryptographicUsageMask, Value::Integer(12)),
+/// ]);
+/// let text = json::to_string_numeric(&item);
+/// assert!(text.contains(r#""value":"0x00000003""#) && text.contains(r#""value":12"#));
+/// ```
+pub fn to_string_numeric(item: &Item<'_>) -> String {
+    let mut out = String::new();
+    let none = Placeholders::new();
+    write_item(&mut out, item, None, &none, None, Numbers::Numeric);
+    out
+}
+
+/// How [`write_item`] writes masks and enumerations.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Numbers {
+    /// By their names (`"Encrypt|Decrypt"`, `"AES"`), for people.
+    Named,
+    /// As a number and as hex, for peers.
+    Numeric,
 }
 
 /// `item`'s value as plain JSON, for reports and bindings rather than for exchange (the KMIP
@@ -180,6 +211,7 @@ fn write_item(
     attribute_name: Option<&str>,
     placeholders: &Placeholders,
     indent: Option<usize>,
+    numbers: Numbers,
 ) {
     let space = if indent.is_some() { " " } else { "" };
     out.push_str("{\"tag\":");
@@ -205,6 +237,7 @@ fn write_item(
                 siblings.attribute_name(),
                 placeholders,
                 indent.map(|l| l + 1),
+                numbers,
             );
             siblings.saw(child);
         }
@@ -223,7 +256,7 @@ fn write_item(
     out.push_str(space);
     out.push_str("\"value\":");
     out.push_str(space);
-    write_value(out, item, attribute_name, placeholders);
+    write_value(out, item, attribute_name, placeholders, numbers);
     out.push('}');
 }
 
@@ -232,6 +265,7 @@ fn write_value(
     item: &Item<'_>,
     attribute_name: Option<&str>,
     placeholders: &Placeholders,
+    numbers: Numbers,
 ) {
     if let Some(name) = placeholders.name_of(&item.value) {
         push_string(out, name);
@@ -240,9 +274,14 @@ fn write_value(
     let names = names_for(item.tag, item.item_type(), attribute_name);
     match &item.value {
         Value::Integer(v) => match names {
-            Names::Mask(_) => push_string(out, &format_integer(*v, names, "|")),
+            Names::Mask(_) if numbers == Numbers::Named => {
+                push_string(out, &format_integer(*v, names, "|"));
+            }
             _ => out.push_str(&v.to_string()),
         },
+        Value::Enumeration(v) if numbers == Numbers::Numeric => {
+            push_string(out, &format!("0x{v:08X}"));
+        }
         Value::LongInteger(v) if v.unsigned_abs() < MAX_JSON_INTEGER as u64 => {
             out.push_str(&v.to_string());
         }

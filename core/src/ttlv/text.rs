@@ -70,10 +70,8 @@ pub(crate) fn parse_value_text(
         }
         ItemType::DateTime => match strip_hex_prefix(text) {
             Some(_) => Value::DateTime(parse_i64(text).ok_or_else(|| bad_hex_date(text))?),
-            None => match parse_date_time(text)? {
-                (secs, 0) => Value::DateTime(secs),
-                _ => return Err(format!("`{text}`: a Date-Time has no fraction of a second")),
-            },
+            // A Date-Time counts whole seconds: a fraction some servers write is dropped.
+            None => Value::DateTime(parse_date_time(text)?.0),
         },
         ItemType::DateTimeExtended => match strip_hex_prefix(text) {
             Some(_) => Value::DateTimeExtended(parse_i64(text).ok_or_else(|| bad_hex_date(text))?),

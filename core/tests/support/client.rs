@@ -211,6 +211,7 @@ pub fn refused_as<T: std::fmt::Debug>(
             operation: op,
             reason: got,
             message,
+            ..
         } if got == reason && op == operation => message,
         other => panic!("expected a server refusal {operation:?}/{reason}, got {other:?}"),
     }

@@ -11,7 +11,7 @@ use rustls::{ClientConnection, StreamOwned};
 use super::super::pool::OpenGuard;
 use super::super::tls;
 use super::super::tls_link::{
-    Failure, describe_connect_error, probe_request, read_reply, request_version,
+    Failure, describe_connect_error, probe_request, read_frame, read_reply, request_version,
 };
 use super::slots::Server;
 use crate::error::{Error, Result};
@@ -27,6 +27,8 @@ pub(super) struct Conn {
     pub(super) last_used: Instant,
     /// Protocol version of the last request, reused by the idle probe.
     version: Option<ProtocolVersion>,
+    /// The server said it closes the connection after its last reply (HTTPS).
+    retired: bool,
     /// Counts the connection in [`crate::transport::ServerStats`] while it is open.
     _open: OpenGuard,
 }
@@ -73,6 +75,7 @@ pub(super) fn connect(server: &Server, bound: Duration, deadline: Instant) -> Re
         created: start,
         last_used: now,
         version: None,
+        retired: false,
         _open: server.track_open(),
     };
     Ok(Connected {
@@ -127,11 +130,12 @@ impl Conn {
         let sock = &mut self.stream.sock;
         sock.deadline = Instant::now() + bound;
         let written_before = sock.written;
-        let outcome = exchange(&mut self.stream, request, limits);
+        let outcome = exchange(&mut self.stream, server, request, limits);
         let sent = self.stream.sock.written > written_before;
         match outcome {
-            Ok(reply) => {
+            Ok((reply, keep)) => {
                 self.last_used = Instant::now();
+                self.retired |= !keep;
                 Ok(reply)
             }
             Err(Failure::Write(e) | Failure::Read { error: e, .. }) if is_timeout(&e) => {
@@ -145,6 +149,9 @@ impl Conn {
     /// nothing. A close (TCP FIN or reset), or bytes nobody asked for (a TLS close_notify
     /// alert, stray data), make the connection unusable.
     pub(super) fn looks_open(&self) -> bool {
+        if self.retired {
+            return false;
+        }
         let tcp = &self.stream.sock.tcp;
         if tcp.set_nonblocking(true).is_err() {
             return false;
@@ -167,14 +174,25 @@ impl Conn {
     }
 }
 
+/// One request and its reply, as TTLV on the stream or as an HTTPS POST; `true` when the
+/// connection may carry another request.
 fn exchange(
     stream: &mut StreamOwned<ClientConnection, Sock>,
+    server: &Server,
     request: &[u8],
     limits: &Limits,
-) -> Result<Vec<u8>, Failure> {
-    stream.write_all(request).map_err(Failure::Write)?;
+) -> Result<(Vec<u8>, bool), Failure> {
+    let Some(https) = &server.https else {
+        stream.write_all(request).map_err(Failure::Write)?;
+        stream.flush().map_err(Failure::Write)?;
+        return Ok((read_reply(stream, limits)?, true));
+    };
+    let framed = https.request(request, limits).map_err(Failure::Frame)?;
+    stream.write_all(&framed).map_err(Failure::Write)?;
     stream.flush().map_err(Failure::Write)?;
-    read_reply(stream, limits)
+    let mut reader = https.reader(limits);
+    read_frame(stream, &mut reader, limits)?;
+    https.finish(&server.name, reader, limits)
 }
 
 /// Whether an I/O error is a socket timeout (`WouldBlock` on Unix, `TimedOut` elsewhere and

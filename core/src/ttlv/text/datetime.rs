@@ -22,8 +22,8 @@ pub(crate) fn format_date_time_extended(micros: i64) -> Option<String> {
 }
 
 /// Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` as seconds since the epoch and the
-/// microseconds of the fraction. A zone is required; a fraction finer than a microsecond is not
-/// accepted.
+/// microseconds of the fraction. A zone is required; a fraction finer than a microsecond is cut
+/// to the microsecond (servers write nanoseconds; KMIP keeps at most microseconds).
 pub(crate) fn parse_date_time(text: &str) -> Result<(i64, i64), String> {
     let fail = |what: &str| {
         format!("`{text}` is not an ISO 8601 date-time like 2012-04-27T08:12:23+00:00: {what}")
@@ -60,9 +60,6 @@ pub(crate) fn parse_date_time(text: &str) -> Result<(i64, i64), String> {
         }
         let mut nanos = digits(&after[..len]).ok_or_else(|| fail("bad fraction"))?;
         nanos *= 10i64.pow(9 - len as u32);
-        if nanos % 1000 != 0 {
-            return Err(fail("finer than a microsecond"));
-        }
         micros = nanos / 1000;
         rest = &after[len..];
     }
@@ -200,7 +197,12 @@ mod tests {
             parse_date_time("1970-01-01T00:00:00.000001Z").unwrap(),
             (0, 1)
         );
-        assert!(parse_date_time("1970-01-01T00:00:00.0000001Z").is_err());
+        // Nanoseconds, as Cosmian KMS writes them, are cut to the microsecond.
+        assert_eq!(
+            parse_date_time("2026-12-03T13:37:49.939484989Z").unwrap().1,
+            939_484
+        );
+        assert!(parse_date_time("1970-01-01T00:00:00.0000000001Z").is_err());
         assert_eq!(
             format_date_time_extended(-1).unwrap(),
             "1969-12-31T23:59:59.999999+00:00"

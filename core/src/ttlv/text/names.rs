@@ -116,10 +116,22 @@ pub(crate) fn format_enumeration(value: u32, names: Names) -> String {
 }
 
 /// Reads an enumeration value: a name for the tag, `0x` hex, or a decimal number.
+/// The value of `info` whose name equals `text` once underscores are left out of both, if
+/// exactly one does.
+fn loosely(info: &EnumInfo, text: &str) -> Option<u32> {
+    let bare = |name: &str| name.chars().filter(|&c| c != '_').collect::<String>();
+    let wanted = bare(text);
+    let mut found = info.values.iter().filter(|v| bare(v.name) == wanted);
+    let first = found.next()?;
+    found.all(|v| v.value == first.value).then_some(first.value)
+}
+
 pub(crate) fn parse_enumeration(text: &str, names: Names) -> Result<u32, String> {
     let text = text.trim();
     let named = match names {
-        Names::Enumeration(info) => info.value_of(text),
+        // Servers differ in where they put underscores ("Item_Not_Found", "PKCS11"): a name
+        // that matches none exactly may match one letter for letter without them.
+        Names::Enumeration(info) => info.value_of(text).or_else(|| loosely(info, text)),
         Names::Tags => Tag::from_name(text).map(|t| t.0),
         Names::Plain | Names::Mask(_) => None,
     };
