@@ -31,7 +31,6 @@ pub mod cli;
 mod config;
 mod differences;
 mod family;
-pub mod interim_cosmian;
 mod scratch;
 mod server;
 

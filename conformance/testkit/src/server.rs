@@ -68,7 +68,44 @@ impl TestServer {
     /// Starts a server presenting `server_cert` (the refusals of a wrong host name or an
     /// expired certificate are tested against [`ServerCert::WrongHost`] and [`ServerCert::Expired`]).
     pub fn start_with(port: u16, server_cert: ServerCert) -> Self {
-        let family = Family::current();
+        Self::start_family(Family::current(), port, server_cert)
+    }
+
+    /// Starts a server of `family` whatever `KMIPKIT_TEST_SERVER` says, for the tests that need
+    /// both families in one run (server profiles, KMIP over HTTPS on Cosmian). Panics when the
+    /// family cannot be built here; [`TestServer::try_start_family`] says so instead.
+    ///
+    /// ```no_run
+    /// use kmipkit_testkit::{Family, ServerCert, TestServer};
+    /// let cosmian = TestServer::start_family(Family::Cosmian, 0, ServerCert::Good);
+    /// assert!(cosmian.value("https_url").starts_with("https://127.0.0.1:"));
+    /// ```
+    pub fn start_family(family: Family, port: u16, server_cert: ServerCert) -> Self {
+        Self::try_start_family(family, port, server_cert).unwrap_or_else(|why| {
+            panic!(
+                "{why}; run the live tests against PyKMIP (unset {})",
+                crate::SERVER_VARIABLE
+            )
+        })
+    }
+
+    /// As [`TestServer::start_family`], but `Err` with the harness's reason when it says this
+    /// machine cannot build the family's server (exit status 3), so a test that starts a
+    /// second family explicitly can skip with that reason printed.
+    ///
+    /// ```no_run
+    /// use kmipkit_testkit::{Family, ServerCert, TestServer};
+    /// let cosmian = match TestServer::try_start_family(Family::Cosmian, 0, ServerCert::Good) {
+    ///     Ok(server) => server,
+    ///     Err(why) => return eprintln!("SKIP: {why}"),
+    /// };
+    /// # let _ = cosmian;
+    /// ```
+    pub fn try_start_family(
+        family: Family,
+        port: u16,
+        server_cert: ServerCert,
+    ) -> Result<Self, String> {
         let dir = crate::scratch(family.name());
         let harness = family.harness();
         let output = Command::new(&harness)
@@ -82,16 +119,19 @@ impl TestServer {
                 server_cert.flag(),
             ])
             .stdin(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .output()
             .unwrap_or_else(|e| panic!("run {}: {e}", harness.display()));
-        assert!(
-            output.status.code() != Some(3),
-            "{} start: this machine cannot build the {} server (the reason is above); \
-             run the live tests against PyKMIP (unset KMIPKIT_TEST_SERVER)",
-            harness.display(),
-            family.name()
-        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        eprint!("{stderr}");
+        if output.status.code() == Some(3) {
+            return Err(format!(
+                "{} start: this machine cannot build the {} server: {}",
+                harness.display(),
+                family.name(),
+                stderr.trim()
+            ));
+        }
         assert!(
             output.status.success(),
             "{} start failed ({}); see the lines above",
@@ -112,7 +152,7 @@ impl TestServer {
             "no pid in {}",
             server.info
         );
-        server
+        Ok(server)
     }
 
     /// The family of this server.

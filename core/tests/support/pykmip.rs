@@ -25,3 +25,19 @@ impl TlsIdentity for TestServer {
         TlsMaterial::new(self.pem("ca"), self.pem(cert_key), self.pem(key_key), None)
     }
 }
+
+/// Asserts Cosmian KMS's refusal to Get a Deactivated key (measured on 5.28: Revoke with
+/// Cessation of Operation, then Get → Wrong Key Lifecycle State, "DENIED"): data sealed under a
+/// Deactivated Model 2 version cannot be decrypted there (Cosmian hands revoked keys out only
+/// through Export). Declared per test in the kit's table of differences.
+pub fn assert_deactivated_get_refused<T: std::fmt::Debug>(result: kmipkit::error::Result<T>) {
+    use kmipkit::spec::{Operation, ResultReason};
+    match result {
+        Err(kmipkit::Error::Server {
+            operation: Some(Operation::Get),
+            reason: ResultReason::WrongKeyLifecycleState,
+            ..
+        }) => {}
+        other => panic!("expected Cosmian's refusal to Get a Deactivated key, got {other:?}"),
+    }
+}
