@@ -7,22 +7,22 @@
 
 mod support;
 
-use kmipkit_testkit::interim_cosmian::CosmianServer;
+use kmipkit_testkit::{Family, ServerCert};
 use serde_json::Value;
 use support::{Entry, TestServer, kmipkit, scratch, write_config};
 
 #[test]
 fn servers_check_prints_each_server_profile() {
-    let cosmian = match CosmianServer::start() {
+    let cosmian = match TestServer::try_start_family(Family::Cosmian, 0, ServerCert::Good) {
         Ok(server) => server,
         Err(why) => {
             eprintln!("SKIPPED: {why}");
             return;
         }
     };
-    let pykmip = TestServer::start(0);
+    let pykmip = TestServer::start_family(Family::PyKmip, 0, ServerCert::Good);
     let dir = scratch("servers-profiles");
-    let entries = [Entry::of("pykmip", &pykmip), cosmian.entry("cosmian")];
+    let entries = [Entry::of("pykmip", &pykmip), Entry::of("cosmian", &cosmian)];
     let config = write_config(&dir, "kmipkit.toml", &entries, "");
 
     let text = kmipkit(&config, &dir, &["servers", "check"], b"")

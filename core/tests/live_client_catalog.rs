@@ -18,7 +18,7 @@ use kmipkit::spec::{
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use support::client::{PASSWORD, client, known_key, material, one, refused, saw};
-use support::pykmip::TestServer;
+use support::pykmip::{TestServer, differs};
 
 fn named(name: &str) -> Attributes {
     let mut attributes = Attributes::default();
@@ -52,14 +52,19 @@ async fn get_many_keeps_order_and_refusals(client: &Client, version: ProtocolVer
         panic!("no-such-object was found: {:?}", got[1])
     };
     saw(missing);
+    let reason = if differs("live_client_catalog::get_many_keeps_order_and_refusals") {
+        ResultReason::ObjectNotFound
+    } else {
+        ResultReason::ItemNotFound
+    };
     assert!(
         matches!(
             missing,
             Error::Server {
                 operation: Some(Operation::Get),
-                reason: ResultReason::ItemNotFound,
+                reason: r,
                 ..
-            }
+            } if *r == reason
         ),
         "{missing:?}"
     );
@@ -113,11 +118,29 @@ async fn register_defaults_round_trip(
         None,
         format!("blob-{version}"),
     );
-    let got = get(id.await.expect("register opaque")).await;
-    let Object::OpaqueObject(opaque) = &got.object else {
-        panic!("{got:?}")
-    };
-    assert_eq!(opaque.opaque_data_value.0, blob);
+    if differs("live_client_catalog::register_defaults_round_trip") {
+        // The default Opaque Data Type 0x80000000 does not parse there: the whole message fails.
+        let refused = id
+            .await
+            .expect_err("Cosmian refuses opaque type 0x80000000");
+        assert!(
+            matches!(
+                &refused,
+                Error::Server {
+                    reason: ResultReason::InvalidMessage,
+                    message: Some(m),
+                    ..
+                } if m.contains("OpaqueDataType")
+            ),
+            "{refused:?}"
+        );
+    } else {
+        let got = get(id.await.expect("register opaque")).await;
+        let Object::OpaqueObject(opaque) = &got.object else {
+            panic!("{got:?}")
+        };
+        assert_eq!(opaque.opaque_data_value.0, blob);
+    }
 
     let der = CertificateDer::from_pem_slice(&server.pem("ca")).expect("CA certificate");
     let id = register(
@@ -186,7 +209,9 @@ async fn wrapped_and_usage(client: &Client, version: ProtocolVersion) {
         .expect("get wrapped");
     let block = got.object.key_block().expect("key block");
     assert!(block.is_wrapped());
-    let wrapped = material(block);
+    // PyKMIP wraps the key material inside the Key Value structure, Cosmian sends the whole
+    // Key Value as the wrapped byte string (as the specification has it): both are the bytes.
+    let wrapped = block.key_bytes().expect("wrapped bytes");
     assert_eq!(wrapped.len(), 40, "RFC 3394 adds 8 bytes");
     let local = AesKek::new(&AES_256, &kek_bytes).expect("kek");
     let mut out = [0u8; 40];
@@ -194,10 +219,12 @@ async fn wrapped_and_usage(client: &Client, version: ProtocolVersion) {
     assert_eq!(unwrapped, known_key().as_slice());
 
     // A wrapping key that does not exist is the server's refusal, not a panic.
-    refused(
-        client.get_wrapped(&target, "no-such-kek").await,
-        ResultReason::ItemNotFound,
-    );
+    let reason = if differs("live_client_catalog::wrapped_and_usage") {
+        ResultReason::OperationNotSupported
+    } else {
+        ResultReason::ItemNotFound
+    };
+    refused(client.get_wrapped(&target, "no-such-kek").await, reason);
 }
 
 /// A batch with an item on the ID placeholder keeps KMIP's Stop: PyKMIP drops the items after
@@ -209,6 +236,12 @@ async fn a_dependent_batch_stops_at_a_failure(client: &Client) {
     ];
     let outcomes = client.batch(payloads).await.expect("an answer per item");
     assert_eq!(outcomes.len(), 2);
+    if differs("live_client_catalog::a_dependent_batch_stops_at_a_failure") {
+        // No Stop there: each item is answered, the one on the placeholder refused.
+        refused(outcomes[0].clone(), ResultReason::ObjectNotFound);
+        refused(outcomes[1].clone(), ResultReason::OperationNotSupported);
+        return;
+    }
     refused(outcomes[0].clone(), ResultReason::ItemNotFound);
     let Err(Error::Protocol { reason }) = &outcomes[1] else {
         panic!("{:?}", outcomes[1])

@@ -92,6 +92,9 @@ fn requests_served(client: &Client, server: usize) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_primary_stops_mid_run_and_comes_back() {
+    if support::pykmip::excluded("live_client_failover::the_primary_stops_mid_run_and_comes_back") {
+        return;
+    }
     let mut servers: Vec<TestServer> = (0..3).map(|_| TestServer::start(0)).collect();
     let names = ["primary", "secondary-1", "secondary-2"];
     let mut ids = None;

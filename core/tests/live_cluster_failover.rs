@@ -94,6 +94,11 @@ struct Models {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_primary_dies_and_comes_back_during_model1_and_model2_traffic() {
+    if support::pykmip::excluded(
+        "live_cluster_failover::the_primary_dies_and_comes_back_during_model1_and_model2_traffic",
+    ) {
+        return;
+    }
     let mut servers: Vec<TestServer> = (0..3).map(|_| TestServer::start(0)).collect();
     let members: Vec<(&str, &TestServer)> = NAMES.iter().copied().zip(&servers).collect();
     let mut kek_uids = BTreeSet::new();

@@ -29,8 +29,7 @@ use kmipkit::config::TlsMaterial;
 use kmipkit::spec::{Operation, ProtocolVersion, ResultReason};
 use kmipkit::transport::{Endpoint, PoolSettings, Timeouts, Transport};
 use kmipkit::ttlv::Limits;
-use kmipkit_testkit::interim_cosmian::CosmianServer;
-use support::pykmip::{TestServer, TlsIdentity};
+use support::pykmip::{Family, ServerCert, TestServer, TlsIdentity};
 
 async fn client_of(name: &str, port: u16, tls: TlsMaterial, version: VersionChoice) -> Client {
     let timeouts = Timeouts {
@@ -51,15 +50,6 @@ async fn client_of(name: &str, port: u16, tls: TlsMaterial, version: VersionChoi
     Client::with_transport(transport, version, None, Limits::default())
         .await
         .expect("client")
-}
-
-fn cosmian_tls(server: &CosmianServer) -> TlsMaterial {
-    TlsMaterial::new(
-        server.pem("ca"),
-        server.pem("client_cert"),
-        server.pem("client_key"),
-        None,
-    )
 }
 
 /// Every claim of `family`'s profile against the server `client` speaks to (negotiated).
@@ -137,7 +127,7 @@ async fn matches_profile(client: &Client, family: &str, https: Support) -> &'sta
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pykmip_0_11_is_what_its_profile_says() {
-    let server = TestServer::start(0);
+    let server = TestServer::start_family(Family::PyKmip, 0, ServerCert::Good);
     let port = server.port();
     let client = client_of(
         "pykmip",
@@ -219,7 +209,7 @@ async fn pykmip_0_11_is_what_its_profile_says() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cosmian_kms_5_28_is_what_its_profile_says() {
-    let server = match CosmianServer::start() {
+    let server = match TestServer::try_start_family(Family::Cosmian, 0, ServerCert::Good) {
         Ok(server) => server,
         Err(why) => {
             eprintln!("SKIPPED: {why}");
@@ -230,7 +220,7 @@ async fn cosmian_kms_5_28_is_what_its_profile_says() {
     let client = client_of(
         "cosmian",
         server.port(),
-        cosmian_tls(&server),
+        server.client_material(),
         VersionChoice::Negotiate(ProtocolVersion::V2_1),
     )
     .await;
@@ -255,7 +245,7 @@ async fn cosmian_kms_5_28_is_what_its_profile_says() {
     let old = client_of(
         "cosmian",
         server.port(),
-        cosmian_tls(&server),
+        server.client_material(),
         VersionChoice::Pinned(ProtocolVersion::V1_4),
     )
     .await;
@@ -268,7 +258,7 @@ async fn cosmian_kms_5_28_is_what_its_profile_says() {
     let v13 = client_of(
         "cosmian",
         server.port(),
-        cosmian_tls(&server),
+        server.client_material(),
         VersionChoice::Pinned(ProtocolVersion::V1_3),
     )
     .await;

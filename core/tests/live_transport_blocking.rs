@@ -18,7 +18,7 @@ use kmipkit::transport::{BlockingTransport, Cluster, Endpoint, PoolSettings, Ret
 use kmipkit::ttlv::Limits;
 use kmipkit::{Error, ErrorKind, Party};
 use support::fake;
-use support::pykmip::{ServerCert, TestServer, TlsIdentity, free_port};
+use support::pykmip::{ServerCert, TestServer, TlsIdentity, differs, free_port};
 
 fn discover_versions() -> Vec<u8> {
     let item = RequestBatchItem::new(DiscoverVersionsRequest::new(Vec::new()));
@@ -207,12 +207,28 @@ fn refusals_by_the_server_pins_and_limits() {
 
     let no_cert = TlsMaterial::new(server.pem("ca"), Vec::new(), Vec::new(), None);
     let err = refusal(server.port(), no_cert);
-    let (party, reason) = certificate_error(&err);
-    assert_eq!(party, Party::Server);
-    assert!(
-        reason.contains("no client certificate is configured") || reason.contains("none was sent"),
-        "{reason}"
-    );
+    if differs("live_transport_blocking::refusals_by_the_server_pins_and_limits") {
+        // Cosmian completes the handshake without a client certificate and then closes the
+        // connection without an answer or an alert: nothing says it was the certificate.
+        assert!(
+            matches!(
+                &err,
+                Error::ConnectionLost {
+                    request_sent: true,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    } else {
+        let (party, reason) = certificate_error(&err);
+        assert_eq!(party, Party::Server);
+        assert!(
+            reason.contains("no client certificate is configured")
+                || reason.contains("none was sent"),
+            "{reason}"
+        );
+    }
 
     // With TLS 1.3 the client's handshake is over before the server checks its certificate:
     // the refusal arrives as an alert on the first read and must still be told as such.
@@ -498,7 +514,12 @@ fn a_hundred_gets_share_one_connection() {
     )
     .expect("transport");
     let info = transport.tls_info("kms").expect("handshake");
-    assert_eq!(info.protocol_version, "TLS 1.2");
+    let tls = if differs("live_transport_blocking::a_hundred_gets_share_one_connection") {
+        "TLS 1.3"
+    } else {
+        "TLS 1.2"
+    };
+    assert_eq!(info.protocol_version, tls);
     assert_eq!(info.server, "kms");
     let client = BlockingClient::over(
         transport.into_cluster().expect("cluster"),
@@ -506,7 +527,12 @@ fn a_hundred_gets_share_one_connection() {
         Options::default(),
     )
     .expect("negotiate");
-    assert_eq!(client.client().version(), ProtocolVersion::V2_0);
+    let newest = if tls == "TLS 1.3" {
+        ProtocolVersion::V2_1 // Cosmian, as declared above
+    } else {
+        ProtocolVersion::V2_0
+    };
+    assert_eq!(client.client().version(), newest);
     let id = client
         .run(|c| c.create_aes_key("blocking-reuse", 256))
         .expect("create");

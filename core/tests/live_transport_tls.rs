@@ -19,7 +19,7 @@ use kmipkit::{Error, ErrorKind, Party};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use support::fake;
-use support::pykmip::{ServerCert, TestServer, TlsIdentity, free_port};
+use support::pykmip::{ServerCert, TestServer, TlsIdentity, differs, free_port};
 
 fn discover_versions() -> Vec<u8> {
     let item = RequestBatchItem::new(DiscoverVersionsRequest::new(Vec::new()));
@@ -113,15 +113,25 @@ async fn tls_info_reports_the_handshake() {
     let server = TestServer::start(0);
     let transport = transport("127.0.0.1", server.port(), server.client_material());
     let info = transport.tls_info("kms").await.expect("handshake");
-    assert_eq!(
-        info.protocol_version, "TLS 1.2",
-        "PyKMIP speaks TLS 1.2 only"
-    );
-    assert!(
-        info.cipher_suite.contains("ECDSA") && info.cipher_suite.contains("GCM"),
-        "{}",
-        info.cipher_suite
-    );
+    if differs("live_transport_tls::tls_info_reports_the_handshake") {
+        // TLS 1.3 suites do not name the signature algorithm.
+        assert_eq!(info.protocol_version, "TLS 1.3");
+        assert!(
+            info.cipher_suite.starts_with("TLS13_") && info.cipher_suite.contains("GCM"),
+            "{}",
+            info.cipher_suite
+        );
+    } else {
+        assert_eq!(
+            info.protocol_version, "TLS 1.2",
+            "PyKMIP speaks TLS 1.2 only"
+        );
+        assert!(
+            info.cipher_suite.contains("ECDSA") && info.cipher_suite.contains("GCM"),
+            "{}",
+            info.cipher_suite
+        );
+    }
     assert!(
         info.certificate
             .subject_alt_names
@@ -260,6 +270,21 @@ async fn no_client_certificate_is_refused_by_the_server() {
     let server = TestServer::start(0);
     let tls = TlsMaterial::new(server.pem("ca"), Vec::new(), Vec::new(), None);
     let err = ask("127.0.0.1", server.port(), tls).await.unwrap_err();
+    if differs("live_transport_tls::no_client_certificate_is_refused_by_the_server") {
+        // Cosmian completes the TLS 1.3 handshake without a client certificate, reads the
+        // request and closes without an answer or an alert: nothing names the certificate.
+        assert!(
+            matches!(
+                &err,
+                Error::ConnectionLost {
+                    request_sent: true,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        return;
+    }
     let (party, reason) = certificate_error(&err);
     assert_eq!(party, Party::Server);
     assert!(

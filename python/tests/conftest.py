@@ -1,8 +1,11 @@
-"""Fixtures: live PyKMIP 0.11 servers started by the project's harness, and configurations.
+"""Fixtures: live key servers started by the project's harnesses, and configurations.
 
-Each server is started with ``conformance/pykmip/kmip-test-server start --port 0 --json`` in its
-own directory and stopped through the harness (by the PID it started) when the test session or
-test ends. The last pytest line is repeated as ``test result: ... N passed; N failed`` so that
+``KMIPKIT_TEST_SERVER`` chooses the server family: ``pykmip`` (PyKMIP 0.11, the default) or
+``cosmian`` (Cosmian KMS 5.28). Each server is started with ``conformance/pykmip/kmip-test-server``
+or ``conformance/cosmian/kms-test-server`` ``start --port 0 --json`` in its own directory and
+stopped through the harness (by the PID it started) when the test session or test ends. Where
+the servers answer differently, the tests consult the one table of differences,
+``server_differences.py``. The last pytest line is repeated as ``test result: ... N passed; N failed`` so that
 ``scripts/test.sh`` counts it with the Rust tests.
 """
 
@@ -23,23 +26,43 @@ import pytest
 
 import kmipkit
 
+from server_differences import FAMILY
+
 REPO = Path(__file__).resolve().parents[2]
-HARNESS = REPO / "conformance" / "pykmip" / "kmip-test-server"
+HARNESSES = {
+    "pykmip": REPO / "conformance" / "pykmip" / "kmip-test-server",
+    "cosmian": REPO / "conformance" / "cosmian" / "kms-test-server",
+}
+HARNESS = HARNESSES[FAMILY]
 
 
 class TestServer:
-    """A running PyKMIP server on 127.0.0.1."""
+    """A running key server of the chosen family (``FAMILY``) on 127.0.0.1."""
 
     __test__ = False
 
-    def __init__(self, directory: Path, server_cert: str = "good") -> None:
+    def __init__(self, directory: Path, server_cert: str = "good", family: Optional[str] = None) -> None:
+        """Starts a server of ``family`` (default: the one ``KMIPKIT_TEST_SERVER`` chooses). A
+        family asked for explicitly that this machine cannot build skips the test, with the
+        harness's reason; the chosen family ends the session instead."""
         self.dir = directory
+        self.family = family or FAMILY
+        harness = HARNESSES[self.family]
+        self.harness = harness
         out = subprocess.run(
-            [str(HARNESS), "start", "--dir", str(directory), "--port", "0", "--json", "--server-cert", server_cert],
-            check=True,
+            [str(harness), "start", "--dir", str(directory), "--port", "0", "--json", "--server-cert", server_cert],
             stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
+            text=True,
         )
+        if out.returncode == 3:
+            why = f"{harness} start: this machine cannot build the {self.family} server: {out.stderr.strip()}"
+            if family is not None:
+                pytest.skip(why)
+            pytest.exit(f"{why}; run the tests against PyKMIP (unset KMIPKIT_TEST_SERVER)", returncode=1)
+        if out.returncode != 0:
+            raise AssertionError(f"{harness} start failed ({out.returncode}): {out.stderr}")
         self.info: dict[str, Any] = json.loads(out.stdout)
         self.running = True
 
@@ -90,7 +113,7 @@ class TestServer:
     def stop(self) -> None:
         if self.running:
             self.running = False
-            subprocess.run([str(HARNESS), "stop", "--dir", str(self.dir)], check=True,
+            subprocess.run([str(self.harness), "stop", "--dir", str(self.dir)], check=True,
                            stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
 
 
@@ -107,9 +130,9 @@ def start_server(workdir: Path) -> Iterator[Callable[..., TestServer]]:
     started: list[TestServer] = []
     count = [0]
 
-    def start(server_cert: str = "good") -> TestServer:
+    def start(server_cert: str = "good", family: Optional[str] = None) -> TestServer:
         count[0] += 1
-        s = TestServer(workdir / f"server-{count[0]}", server_cert)
+        s = TestServer(workdir / f"server-{count[0]}", server_cert, family)
         started.append(s)
         return s
 

@@ -10,13 +10,16 @@ import pytest
 import kmipkit
 from kmipkit import Client
 
+from server_differences import differs
+
 
 def test_version_and_query(client: Client) -> None:
-    assert client.version == "2.0"
+    newest = "2.1" if differs("test_version_and_query") else "2.0"
+    assert client.version == newest
     q = client.query()
     assert "Create" in q.operations and "Get" in q.operations
     assert q.vendor_identification
-    assert client.discover_versions()[0] == "2.0"
+    assert client.discover_versions()[0] == newest
     assert client.discover_versions(["1.4", "1.2"]) == ["1.4", "1.2"]
 
 
@@ -40,7 +43,8 @@ def test_create_get_locate_lifecycle(client: Client, unique: str) -> None:
     client.destroy(uid)
     with pytest.raises(kmipkit.ServerError) as err:
         client.get(uid)
-    assert err.value.result_reason == "ItemNotFound"
+    gone = "ObjectDestroyed" if differs("test_create_get_locate_lifecycle") else "ItemNotFound"
+    assert err.value.result_reason == gone
     assert err.value.operation == "Get"
     assert err.value.code == 0x0301
 
@@ -72,7 +76,8 @@ def test_attributes_change(client: Client, unique: str) -> None:
     assert client.locate_by_name(unique + "-renamed") == [uid]
     assert client.locate_by_name(unique) == []
     client.delete_attribute(uid, "name")
-    assert "name" not in client.get_attributes(uid)
+    # Cosmian at 2.x deletes only by value: a reference is answered success, the name stays.
+    assert ("name" in client.get_attributes(uid)) == differs("test_attributes_change")
 
 
 def test_mac_secret_data_rng_keypair(client: Client, unique: str) -> None:
@@ -80,12 +85,21 @@ def test_mac_secret_data_rng_keypair(client: Client, unique: str) -> None:
     uid = client.register(mac_key, algorithm="HMAC_SHA256",
                           attributes={"name": unique, "cryptographic_usage_mask": ["MACGenerate"]})
     client.activate(uid)
-    assert client.mac(uid, b"data", "HMAC_SHA256") == hmac.new(mac_key, b"data", hashlib.sha256).digest()
+    cosmian = differs("test_mac_secret_data_rng_keypair")
+    if cosmian:
+        with pytest.raises(kmipkit.ServerError, match="Hashing algorithm is required") as err:
+            client.mac(uid, b"data", "HMAC_SHA256")
+        assert err.value.result_reason == "OperationNotSupported"
+    else:
+        assert client.mac(uid, b"data", "HMAC_SHA256") == hmac.new(mac_key, b"data", hashlib.sha256).digest()
     sid = client.register(b"hunter2", object_type="SecretData", attributes={"name": unique + "-s"})
     assert client.get(sid).material() == b"hunter2"
-    with pytest.raises(kmipkit.ServerError) as err:  # PyKMIP 0.11 has no RNG Retrieve
-        client.rng_retrieve(16)
-    assert err.value.result_reason == "InvalidMessage"
+    if cosmian:
+        assert len(client.rng_retrieve(16)) == 16
+    else:
+        with pytest.raises(kmipkit.ServerError) as err:  # PyKMIP 0.11 has no RNG Retrieve
+            client.rng_retrieve(16)
+        assert err.value.result_reason == "InvalidMessage"
     pair = client.create_key_pair(
         common={"cryptographic_algorithm": "RSA", "cryptographic_length": 2048},
         private_key={"cryptographic_usage_mask": ["Sign"], "name": unique + "-priv"},
@@ -101,6 +115,12 @@ def test_mac_secret_data_rng_keypair(client: Client, unique: str) -> None:
 
 def test_unsupported_operations_are_server_errors(client: Client, unique: str) -> None:
     uid = client.create_aes_key(unique)
+    if differs("test_unsupported_operations_are_server_errors"):
+        # Cosmian has Check and ReKey: the same calls succeed.
+        assert client.check(uid) == uid
+        client.activate(uid)
+        assert client.rekey(uid) not in ("", uid)
+        return
     with pytest.raises(kmipkit.ServerError) as err:
         client.check(uid)
     assert err.value.result_reason == "OperationNotSupported"
@@ -119,7 +139,8 @@ def test_get_many_in_one_batch(client: Client, unique: str) -> None:
     got = client.get_many(uids + ["no-such-object"])
     assert [g.material() for g in got[:5] if isinstance(g, kmipkit.ManagedObject)] == keys
     missing = got[5]
-    assert isinstance(missing, kmipkit.ServerError) and missing.result_reason == "ItemNotFound"
+    reason = "ObjectNotFound" if differs("test_get_many_in_one_batch") else "ItemNotFound"
+    assert isinstance(missing, kmipkit.ServerError) and missing.result_reason == reason
 
 
 def test_get_wrapped_under_a_kek(client: Client, unique: str) -> None:
@@ -142,6 +163,13 @@ def test_derive_key_hkdf(client: Client, unique: str) -> None:
     base_key = bytes(range(32))
     base = client.register(base_key, attributes={"name": unique, "cryptographic_usage_mask": ["DeriveKey"]})
     salt, info = b"kmipkit salt", b"kmipkit derivation context"
+    if differs("test_derive_key_hkdf"):
+        with pytest.raises(kmipkit.ServerError, match="Unsupported derivation method") as err:
+            client.derive_key([base], "HMAC", info,
+                              attributes={"cryptographic_algorithm": "AES", "cryptographic_length": 256},
+                              params={"hashing_algorithm": "SHA_256"}, salt=salt)
+        assert err.value.result_reason == "OperationNotSupported"
+        return
     # PyKMIP's "HMAC" derivation is HKDF (RFC 5869) with the derivation data as info.
     derived = client.derive_key(
         [base], "HMAC", info,

@@ -12,6 +12,7 @@ import kmipkit
 from kmipkit import Client
 
 from conftest import TestServer
+from server_differences import differs
 
 
 def test_get_many_answers_every_id_past_a_refusal(client: Client, unique: str) -> None:
@@ -22,7 +23,8 @@ def test_get_many_answers_every_id_past_a_refusal(client: Client, unique: str) -
     got = client.get_many([uids[2], "no-such-object", uids[0], uids[1], uids[2]])
     assert len(got) == 5
     missing = got[1]
-    assert isinstance(missing, kmipkit.ServerError) and missing.result_reason == "ItemNotFound"
+    reason = "ObjectNotFound" if differs("test_get_many_answers_every_id_past_a_refusal") else "ItemNotFound"
+    assert isinstance(missing, kmipkit.ServerError) and missing.result_reason == reason
     found = [g for i, g in enumerate(got) if i != 1]
     assert all(isinstance(g, kmipkit.ManagedObject) for g in found)
     assert [g.material() for g in found if isinstance(g, kmipkit.ManagedObject)] == [
@@ -44,8 +46,13 @@ def test_create_aes_key_for_a_usage(client: Client, unique: str) -> None:
 
 def test_register_defaults_of_each_kind(client: Client, server: TestServer, unique: str) -> None:
     blob = bytes(range(256))
-    opaque = client.get(client.register(blob, object_type="OpaqueObject", attributes={"name": unique + "-o"}))
-    assert opaque.object_type == "OpaqueObject" and opaque.material() == blob
+    if differs("test_register_defaults_of_each_kind"):
+        with pytest.raises(kmipkit.ServerError, match="OpaqueDataType") as err:
+            client.register(blob, object_type="OpaqueObject", attributes={"name": unique + "-o"})
+        assert err.value.result_reason == "InvalidMessage"
+    else:
+        opaque = client.get(client.register(blob, object_type="OpaqueObject", attributes={"name": unique + "-o"}))
+        assert opaque.object_type == "OpaqueObject" and opaque.material() == blob
 
     pem = Path(server.path("ca")).read_text()
     from cryptography import x509
@@ -63,15 +70,17 @@ def test_register_defaults_of_each_kind(client: Client, server: TestServer, uniq
 
 def test_rekey_key_pair_is_refused_by_pykmip(client: Client, server: TestServer, unique: str) -> None:
     uid = client.create_aes_key(unique)
+    # Cosmian has Re-Key Key Pair, and refuses an id that is no private key as ItemNotFound.
+    refusal = "ItemNotFound" if differs("test_rekey_key_pair_is_refused_by_pykmip") else "OperationNotSupported"
     with pytest.raises(kmipkit.ServerError) as err:
         client.rekey_key_pair(uid)
-    assert err.value.result_reason == "OperationNotSupported"
+    assert err.value.result_reason == refusal
 
     async def main() -> None:
         async with kmipkit.AsyncClient(server.config()) as aclient:
             with pytest.raises(kmipkit.ServerError) as err:
                 await aclient.rekey_key_pair(uid)
-            assert err.value.result_reason == "OperationNotSupported"
+            assert err.value.result_reason == refusal
             got = await aclient.get_many([uid, "no-such-object", uid])
             assert isinstance(got[1], kmipkit.ServerError)
             assert isinstance(got[0], kmipkit.ManagedObject) and isinstance(got[2], kmipkit.ManagedObject)

@@ -14,6 +14,7 @@ import kmipkit
 from kmipkit import Client
 
 from conftest import TestServer
+from server_differences import differs
 
 FAST: dict[str, Union[float, str]] = {"connect": 2, "request": 5, "deadline": 3, "failover_delay": "50ms"}
 
@@ -112,8 +113,13 @@ def test_secrets_never_in_repr(client: Client, unique: str) -> None:
     assert repr(secret) == "<Secret 32 bytes>"
     with pytest.raises(TypeError):
         hash(secret)
-    with pytest.raises(kmipkit.ServerError) as err:
-        client.register(key, attributes={"name": unique, "cryptographic_length": 7})
+    if differs("test_secrets_never_in_repr"):
+        # Cosmian accepts the length; its refusal of an extension Opaque Data Type carries the key.
+        with pytest.raises(kmipkit.ServerError) as err:
+            client.register(key, object_type="OpaqueObject", attributes={"name": unique + "-o"})
+    else:
+        with pytest.raises(kmipkit.ServerError) as err:
+            client.register(key, attributes={"name": unique, "cryptographic_length": 7})
     assert key.hex() not in str(err.value)
 
 

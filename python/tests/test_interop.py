@@ -13,10 +13,12 @@ import kmipkit
 from kmipkit import Client
 
 from conftest import TestServer
+from server_differences import excluded
 
 
 @pytest.fixture
-def pykmip(server: TestServer) -> Iterator[pykmip_client.ProxyKmipClient]:
+def pykmip(request: pytest.FixtureRequest, server: TestServer) -> Iterator[pykmip_client.ProxyKmipClient]:
+    excluded(request.node.name)
     c = pykmip_client.ProxyKmipClient(
         hostname="127.0.0.1",
         port=server.port,

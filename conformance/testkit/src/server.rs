@@ -1,4 +1,5 @@
-//! Live PyKMIP servers through `conformance/pykmip/kmip-test-server`.
+//! Live key servers through their harness: `conformance/pykmip/kmip-test-server` (PyKMIP, the
+//! default) or `conformance/cosmian/kms-test-server` (Cosmian KMS), as [`Family::current`] says.
 //!
 //! The server is stopped when the [`TestServer`] is dropped (also when a test panics), by the PID
 //! the harness started. Each server gets its own [`scratch`](crate::scratch) directory.
@@ -10,6 +11,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+use crate::Family;
 
 /// Which certificate a [`TestServer`] presents (the harness's `--server-cert`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,9 +35,10 @@ impl ServerCert {
     }
 }
 
-/// A running PyKMIP 0.11 server on 127.0.0.1, with the harness's JSON report: its port, PID and
-/// the PKI files (`ca`, `client_cert`, `client_key`, `wrong_ca`, ... see
-/// conformance/pykmip/README.md).
+/// A running key server on 127.0.0.1 of the [`Family`] the environment chooses (PyKMIP 0.11 by
+/// default, Cosmian KMS 5.28 with `KMIPKIT_TEST_SERVER=cosmian`), with its harness's JSON report:
+/// its port, PID and the PKI files (`ca`, `client_cert`, `client_key`, `wrong_ca`, ... see
+/// conformance/pykmip/README.md; Cosmian's report has the same keys and `https_url`).
 ///
 /// ```no_run
 /// use kmipkit_testkit::{ServerCert, TestServer};
@@ -47,6 +51,7 @@ impl ServerCert {
 /// # let _ = (ca_pem, refusing);
 /// ```
 pub struct TestServer {
+    family: Family,
     info: Value,
     dir: PathBuf,
     running: bool,
@@ -63,8 +68,47 @@ impl TestServer {
     /// Starts a server presenting `server_cert` (the refusals of a wrong host name or an
     /// expired certificate are tested against [`ServerCert::WrongHost`] and [`ServerCert::Expired`]).
     pub fn start_with(port: u16, server_cert: ServerCert) -> Self {
-        let dir = crate::scratch("pykmip");
-        let output = Command::new(harness())
+        Self::start_family(Family::current(), port, server_cert)
+    }
+
+    /// Starts a server of `family` whatever `KMIPKIT_TEST_SERVER` says, for the tests that need
+    /// both families in one run (server profiles, KMIP over HTTPS on Cosmian). Panics when the
+    /// family cannot be built here; [`TestServer::try_start_family`] says so instead.
+    ///
+    /// ```no_run
+    /// use kmipkit_testkit::{Family, ServerCert, TestServer};
+    /// let cosmian = TestServer::start_family(Family::Cosmian, 0, ServerCert::Good);
+    /// assert!(cosmian.value("https_url").starts_with("https://127.0.0.1:"));
+    /// ```
+    pub fn start_family(family: Family, port: u16, server_cert: ServerCert) -> Self {
+        Self::try_start_family(family, port, server_cert).unwrap_or_else(|why| {
+            panic!(
+                "{why}; run the live tests against PyKMIP (unset {})",
+                crate::SERVER_VARIABLE
+            )
+        })
+    }
+
+    /// As [`TestServer::start_family`], but `Err` with the harness's reason when it says this
+    /// machine cannot build the family's server (exit status 3), so a test that starts a
+    /// second family explicitly can skip with that reason printed.
+    ///
+    /// ```no_run
+    /// use kmipkit_testkit::{Family, ServerCert, TestServer};
+    /// let cosmian = match TestServer::try_start_family(Family::Cosmian, 0, ServerCert::Good) {
+    ///     Ok(server) => server,
+    ///     Err(why) => return eprintln!("SKIP: {why}"),
+    /// };
+    /// # let _ = cosmian;
+    /// ```
+    pub fn try_start_family(
+        family: Family,
+        port: u16,
+        server_cert: ServerCert,
+    ) -> Result<Self, String> {
+        let dir = crate::scratch(family.name());
+        let harness = family.harness();
+        let output = Command::new(&harness)
             .args(["start", "--dir"])
             .arg(&dir)
             .args([
@@ -75,29 +119,45 @@ impl TestServer {
                 server_cert.flag(),
             ])
             .stdin(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .output()
-            .expect("run conformance/pykmip/kmip-test-server");
+            .unwrap_or_else(|e| panic!("run {}: {e}", harness.display()));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        eprint!("{stderr}");
+        if output.status.code() == Some(3) {
+            return Err(format!(
+                "{} start: this machine cannot build the {} server: {}",
+                harness.display(),
+                family.name(),
+                stderr.trim()
+            ));
+        }
         assert!(
             output.status.success(),
-            "kmip-test-server start failed ({}); see the lines above",
+            "{} start failed ({}); see the lines above",
+            harness.display(),
             output.status
         );
         // The guard exists before anything else can panic, so the server is always stopped.
         let mut server = Self {
+            family,
             info: Value::Null,
             dir,
             running: true,
             child: None,
         };
-        server.info =
-            serde_json::from_slice(&output.stdout).expect("kmip-test-server --json output");
+        server.info = serde_json::from_slice(&output.stdout).expect("the harness's --json output");
         assert!(
             server.info["pid"].as_u64().is_some(),
             "no pid in {}",
             server.info
         );
-        server
+        Ok(server)
+    }
+
+    /// The family of this server.
+    pub fn family(&self) -> Family {
+        self.family
     }
 
     /// The TCP port.
@@ -133,13 +193,14 @@ impl TestServer {
         &self.dir
     }
 
-    /// Stops the server (SIGINT by PID, through the harness); idempotent.
+    /// Stops the server (by PID, through the harness: SIGINT for PyKMIP, SIGTERM for Cosmian);
+    /// idempotent.
     pub fn stop(&mut self) {
         if !self.running {
             return;
         }
         self.running = false;
-        let status = Command::new(harness())
+        let status = Command::new(self.family.harness())
             .args(["stop", "--dir"])
             .arg(&self.dir)
             .stdin(Stdio::null())
@@ -147,7 +208,8 @@ impl TestServer {
             .status();
         if !matches!(status, Ok(s) if s.success()) {
             let why = format!(
-                "kmip-test-server stop --dir {} failed: {status:?}",
+                "{} stop --dir {} failed: {status:?}",
+                self.family.harness().display(),
                 self.dir.display()
             );
             // A server left running must fail the test, but a second panic while one is
@@ -196,42 +258,85 @@ impl TestServer {
     /// `stop` and the harness's `stop` work on it as before.
     pub fn restart(&mut self) {
         self.kill();
-        let venv = self.path("venv");
         let log = self.dir.join("logs").join("restart-stdout.log");
-        let stdout = std::fs::File::create(log).expect("log file");
-        let child = Command::new(venv.join("bin").join("pykmip-server"))
-            .arg("-f")
-            .arg(self.path("config"))
-            .arg("-l")
-            .arg(self.path("log"))
+        let stdout = std::fs::File::options()
+            .create(true)
+            .append(true)
+            .open(log)
+            .expect("log file");
+        let mut command = match self.family {
+            Family::PyKmip => {
+                let mut command = Command::new(self.path("venv").join("bin").join("pykmip-server"));
+                command
+                    .arg("-f")
+                    .arg(self.path("config"))
+                    .arg("-l")
+                    .arg(self.path("log"))
+                    .env("PYTHONWARNINGS", "ignore");
+                command
+            }
+            Family::Cosmian => {
+                let mut command = Command::new(self.path("binary"));
+                command.arg("-c").arg(self.path("config"));
+                // As the harness launches it: with `-c` these are ignored anyway.
+                for (key, _) in std::env::vars_os() {
+                    if key.to_string_lossy().starts_with("KMS_") {
+                        command.env_remove(key);
+                    }
+                }
+                command.env_remove("RUST_LOG");
+                command
+            }
+        };
+        let child = command
             .current_dir(&self.dir)
-            .env("PYTHONWARNINGS", "ignore")
             .stdin(Stdio::null())
             .stdout(stdout.try_clone().expect("log file"))
             .stderr(stdout)
             .process_group(0)
             .spawn()
-            .expect("start pykmip-server");
+            .unwrap_or_else(|e| panic!("start the {} server again: {e}", self.family.name()));
         let pid = child.id();
         std::fs::write(self.dir.join("server.pid"), format!("{pid}\n")).expect("write server.pid");
         self.info["pid"] = pid.into();
         self.child = Some(child);
         self.running = true;
         // Ready when a mutual-TLS round trip works, checked as the harness does it.
-        let probe = Command::new(venv.join("bin").join("python"))
-            .arg(harness().with_file_name("probe.py"))
-            .arg("--config")
-            .arg(self.path("client_config"))
-            .args(["--section", "probe", "--wait", "30"])
+        let probe = self
+            .probe_command()
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .status()
-            .expect("run probe.py");
+            .status();
         assert!(
-            probe.success(),
-            "the restarted server did not answer; see {}",
+            matches!(probe, Ok(status) if status.success()),
+            "the restarted server did not answer ({probe:?}); see {}",
             self.dir.display()
         );
+    }
+
+    /// The harness's readiness check: a DiscoverVersions over mutual TLS, retried for 30 s.
+    fn probe_command(&self) -> Command {
+        let probe = self.family.harness().with_file_name("probe.py");
+        match self.family {
+            Family::PyKmip => {
+                let mut command = Command::new(self.path("venv").join("bin").join("python"));
+                command
+                    .arg(probe)
+                    .arg("--config")
+                    .arg(self.path("client_config"))
+                    .args(["--section", "probe", "--wait", "30"]);
+                command
+            }
+            Family::Cosmian => {
+                let mut command = Command::new("python3");
+                command
+                    .arg(probe)
+                    .arg("--info")
+                    .arg(self.dir.join("server.json"))
+                    .args(["--wait", "30"]);
+                command
+            }
+        }
     }
 }
 
@@ -251,11 +356,6 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-/// The harness launcher, from this crate's directory.
-fn harness() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../pykmip/kmip-test-server")
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago.

@@ -13,6 +13,7 @@ use tokio::time::{Instant, timeout};
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
+use super::idle::drain_idle;
 use super::pool::{OpenGuard, Server};
 use super::tls;
 use super::tls_link::{
@@ -145,22 +146,21 @@ impl Conn {
         }
     }
 
-    /// Whether the connection still looks open: a non-blocking peek at the socket itself (not
-    /// the runtime's cached readiness, which may not have seen a close yet) must find nothing.
-    /// A close (TCP FIN or reset), or bytes nobody asked for (a TLS close_notify alert, stray
-    /// data), make the connection unusable.
-    pub(super) fn looks_open(&self) -> bool {
+    /// Whether the connection still looks open: what the server sent while it was idle is
+    /// read from the socket itself (not through the runtime's cached readiness, which may not
+    /// have seen a close yet) into the TLS session ([`drain_idle`]). TLS 1.3 session tickets are
+    /// fine; a close (TCP FIN or reset, TLS close_notify) or bytes nobody asked for make the
+    /// connection unusable.
+    pub(super) fn looks_open(&mut self) -> bool {
         if self.retired {
             return false;
         }
-        let tcp = &self.stream.get_ref().0.tcp;
-        // One non-blocking `recv(MSG_PEEK)` on the socket itself (tokio keeps it non-blocking):
-        // no descriptor duplication, so a reused connection costs one system call here.
-        let mut byte = [std::mem::MaybeUninit::<u8>::uninit()];
-        match socket2::SockRef::from(tcp).peek(&mut byte) {
-            Err(e) => e.kind() == io::ErrorKind::WouldBlock,
-            Ok(_) => false,
-        }
+        let (io, session) = self.stream.get_mut();
+        // Non-blocking reads on the socket tokio keeps non-blocking: when nothing waits, one
+        // system call, as the peek it replaces.
+        let socket = socket2::SockRef::from(&io.tcp);
+        let mut reader: &socket2::Socket = &socket;
+        drain_idle(session, &mut reader)
     }
 
     /// A real round trip: the DiscoverVersions probe ([`probe_request`]) in the version the

@@ -43,6 +43,8 @@ mod http;
 #[cfg(feature = "net")]
 mod identity;
 #[cfg(feature = "net")]
+mod idle;
+#[cfg(feature = "net")]
 mod pool;
 #[cfg(feature = "net")]
 mod tls;

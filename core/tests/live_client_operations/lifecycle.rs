@@ -22,7 +22,7 @@ pub async fn run(client: &Client, version: ProtocolVersion) {
     modify_and_delete(client, &id, &name, version).await;
     set_attribute(client, &id, version).await;
     query_and_versions(client, version).await;
-    revoke_and_destroy(client, &id).await;
+    revoke_and_destroy(client, &id, version).await;
 }
 
 async fn state(client: &Client, id: &str) -> State {
@@ -57,8 +57,10 @@ pub const PARSE_ERROR: &str =
 pub const GENERAL_FAILURE: &str = "Operation failed. See the server logs for more information.";
 
 /// A reference PyKMIP's Delete Attribute reads: the 1.x name, or the 2.0 structure form.
+/// Cosmian reads the Tag form at every version (it accepts the structure form at 2.x but deletes
+/// nothing).
 fn reference(tag: Tag, version: ProtocolVersion) -> AttributeReference {
-    if version < ProtocolVersion::V2_0 {
+    if version < ProtocolVersion::V2_0 || crate::tour_differs() {
         return AttributeReference::Tag(tag);
     }
     AttributeReference::Named {
@@ -104,22 +106,29 @@ async fn create_and_activate(client: &Client, name: &str) -> String {
     assert_eq!(names(&attributes), [name.to_string()]);
     assert_eq!(state(client, &id).await, State::PreActive);
 
-    // Pre-active keys do not encrypt; PyKMIP says why.
+    // Pre-active keys do not encrypt; the server says why.
     let mut encrypt = EncryptRequest::new(Some(id.clone()), b"x".as_slice());
     encrypt.cryptographic_parameters = Some(crate::crypto::cbc_pkcs5());
     let message = refused(
         client.encrypt(encrypt).await,
         ResultReason::PermissionDenied,
     );
-    assert_eq!(
-        message.as_deref(),
-        Some("The encryption key must be in the Active state to be used for encryption.")
-    );
+    let why = if crate::tour_differs() {
+        format!("Encrypt: key {id} is in state PreActive but operation requires one of [Active]")
+    } else {
+        "The encryption key must be in the Active state to be used for encryption.".into()
+    };
+    assert_eq!(message, Some(why));
 
     client.activate(&id).await.expect("activate");
     assert_eq!(state(client, &id).await, State::Active);
-    // PyKMIP activates from PreActive only.
-    refused(client.activate(&id).await, ResultReason::PermissionDenied);
+    // Both activate from PreActive only; Cosmian's reason is the lifecycle state.
+    let reason = if crate::tour_differs() {
+        ResultReason::WrongKeyLifecycleState
+    } else {
+        ResultReason::PermissionDenied
+    };
+    refused(client.activate(&id).await, reason);
     id
 }
 
@@ -206,17 +215,31 @@ async fn modify_and_delete(client: &Client, id: &str, name: &str, version: Proto
 
     // Required attributes cannot be deleted.
     let state = DeleteAttributeRequest::new(Some(id.into()), reference(Tag::State, version));
-    let message = refused(
-        client.delete_attribute(state).await,
-        ResultReason::PermissionDenied,
-    );
-    assert_eq!(
-        message.as_deref(),
-        Some("Cannot delete a required attribute.")
-    );
+    let (reason, why) = if crate::tour_differs() {
+        (
+            ResultReason::AttributeReadOnly,
+            "DENIED: this attribute is server-managed and cannot be deleted by the user",
+        )
+    } else {
+        (
+            ResultReason::PermissionDenied,
+            "Cannot delete a required attribute.",
+        )
+    };
+    if crate::tour_differs() && version >= ProtocolVersion::V2_0 {
+        // Cosmian refuses it at 1.x but answers success at 2.x (the State stays: see below).
+        client
+            .delete_attribute(state)
+            .await
+            .expect("delete State at 2.x");
+    } else {
+        let message = refused(client.delete_attribute(state).await, reason);
+        assert_eq!(message.as_deref(), Some(why));
+    }
 
     let delete = DeleteAttributeRequest::new(Some(id.into()), reference(Tag::Name, version));
-    if version >= ProtocolVersion::V2_0 {
+    // PyKMIP's 2.0 quirks (Cosmian reads both reference forms).
+    if version >= ProtocolVersion::V2_0 && !crate::tour_differs() {
         // PyKMIP reads a 2.0 Delete Attribute's Attribute Reference only in its structure
         // form (Vendor Identification + Attribute Name); the Tag enumeration form, which its
         // Get Attributes does accept, fails the whole message.
@@ -241,6 +264,14 @@ async fn modify_and_delete(client: &Client, id: &str, name: &str, version: Proto
             ResultReason::GeneralFailure,
         );
         assert_eq!(message.as_deref(), Some(GENERAL_FAILURE));
+    }
+    let mut delete = delete;
+    if crate::tour_differs() && version >= ProtocolVersion::V2_0 {
+        // Cosmian at 2.x answers success to a reference but deletes only by value.
+        delete.attribute_reference = None;
+        delete.current_attribute = Some(AttributeEntry::from(Attribute::Name(Name::text(
+            renamed.clone(),
+        ))));
     }
     let deleted = client.delete_attribute(delete).await.expect("delete");
     assert_eq!(deleted.unique_identifier, id);
@@ -297,6 +328,17 @@ async fn set_attribute(client: &Client, id: &str, version: ProtocolVersion) {
         .expect("set Sensitive");
     assert_eq!(done.unique_identifier, id);
     assert!(sensitive().await);
+    if crate::tour_differs() {
+        // Cosmian sets a second Name without complaint; the State it refuses to set.
+        set(Attribute::Name(Name::text("second-name")))
+            .await
+            .expect("set Name");
+        refused(
+            set(Attribute::State(State::Deactivated)).await,
+            ResultReason::AttributeReadOnly,
+        );
+        return;
+    }
     refused(
         set(Attribute::Name(Name::text("second-name"))).await,
         ResultReason::MultiValuedAttribute,
@@ -335,18 +377,11 @@ async fn query_and_versions(client: &Client, version: ProtocolVersion) {
             query.operation
         );
     }
-    // PyKMIP does not list what it lacks (nor, oddly, the attribute operations it has).
-    assert!(!query.operation.contains(&Operation::ReKey));
-    assert_eq!(
-        query.vendor_identification.as_deref(),
-        Some("PyKMIP 0.11.0 Software Server")
-    );
-
     let all = client
         .discover_versions(Vec::new())
         .await
         .expect("discover");
-    let expected = [
+    let mut expected = vec![
         ProtocolVersion::V2_0,
         ProtocolVersion::V1_4,
         ProtocolVersion::V1_3,
@@ -354,29 +389,81 @@ async fn query_and_versions(client: &Client, version: ProtocolVersion) {
         ProtocolVersion::V1_1,
         ProtocolVersion::V1_0,
     ];
-    assert_eq!(all, expected);
     let offered = vec![ProtocolVersion::V2_1, version, ProtocolVersion::V1_1];
     let common = client.discover_versions(offered).await.expect("discover");
+    if crate::tour_differs() {
+        // Cosmian lists 34 operations, the attribute ones and those PyKMIP lacks among them,
+        // and speaks 2.1 too.
+        for operation in [
+            Operation::ReKey,
+            Operation::Check,
+            Operation::Hash,
+            Operation::RNGRetrieve,
+            Operation::MACVerify,
+            Operation::Import,
+            Operation::Export,
+            Operation::AddAttribute,
+        ] {
+            assert!(query.operation.contains(&operation), "{operation}");
+        }
+        // 34 at 1.x, 38 at 2.x.
+        assert!(query.operation.len() >= 34, "{:?}", query.operation);
+        assert_eq!(query.vendor_identification.as_deref(), Some("cosmian"));
+        expected.insert(0, ProtocolVersion::V2_1);
+        assert_eq!(all, expected);
+        assert_eq!(
+            common,
+            [ProtocolVersion::V2_1, version, ProtocolVersion::V1_1]
+        );
+        return;
+    }
+    // PyKMIP does not list what it lacks (nor, oddly, the attribute operations it has).
+    assert!(!query.operation.contains(&Operation::ReKey));
+    assert_eq!(
+        query.vendor_identification.as_deref(),
+        Some("PyKMIP 0.11.0 Software Server")
+    );
+    assert_eq!(all, expected);
     assert_eq!(common, [version, ProtocolVersion::V1_1]);
 }
 
-async fn revoke_and_destroy(client: &Client, id: &str) {
+async fn revoke_and_destroy(client: &Client, id: &str, version: ProtocolVersion) {
+    let cosmian = crate::tour_differs();
     // An active key cannot be destroyed.
-    let message = refused(client.destroy(id).await, ResultReason::PermissionDenied);
-    assert_eq!(
-        message.as_deref(),
-        Some("Object is active and cannot be destroyed.")
-    );
+    let (reason, why) = if cosmian {
+        (ResultReason::WrongKeyLifecycleState, "DENIED")
+    } else {
+        (
+            ResultReason::PermissionDenied,
+            "Object is active and cannot be destroyed.",
+        )
+    };
+    let message = refused(client.destroy(id).await, reason);
+    assert_eq!(message.as_deref(), Some(why));
     client
         .revoke_for(id, RevocationReasonCode::CessationOfOperation)
         .await
         .expect("revoke");
     assert_eq!(state(client, id).await, State::Deactivated);
     client.destroy(id).await.expect("destroy");
-    let message = refused(
-        client.get(GetRequest::new(Some(id.into()))).await,
-        ResultReason::ItemNotFound,
-    );
+    // Cosmian keeps the destroyed object's record and says so.
+    let gone = if cosmian {
+        ResultReason::ObjectDestroyed
+    } else {
+        ResultReason::ItemNotFound
+    };
+    // Cosmian: at 2.x the key was made Sensitive (set_attribute), which its Get says first.
+    let get_gone = if cosmian && version >= ProtocolVersion::V2_0 {
+        ResultReason::Sensitive
+    } else {
+        gone
+    };
+    let message = refused(client.get(GetRequest::new(Some(id.into()))).await, get_gone);
     assert!(message.is_some());
-    refused(client.destroy(id).await, ResultReason::ItemNotFound);
+    if cosmian {
+        // Destroying it again is accepted (idempotent).
+        client.destroy(id).await.expect("destroy again");
+    } else {
+        refused(client.destroy(id).await, gone);
+    }
 }

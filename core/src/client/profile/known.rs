@@ -310,4 +310,20 @@ const COSMIAN_QUIRKS: &[Quirk] = &[
         behaviour: "HTTPS: POST /kmip takes TTLV (application/octet-stream) at every version and KMIP JSON (application/json, no charset parameter) at 1.4 and 2.1 only (Invalid Message otherwise); its JSON names enumerations its own way (\"Item_Not_Found\", \"PKCS11\") and dates in nanoseconds; text/xml is refused with HTTP 422; without a client certificate HTTP 401",
         adaptation: "kmipkit's HTTPS transport (url = \"https://host:port/kmip\", encoding = \"ttlv\" or \"json\") posts to /kmip; JSON requests carry numeric masks and enumerations, and replies' names are read without regard to underscores; pin KMIP 1.4 or 2.1 for JSON",
     },
+    Quirk {
+        behaviour: "Get of a Deactivated key (revoked with Cessation of Operation) is refused with Wrong Key Lifecycle State (\"DENIED\"); only Export hands out revoked keys. PyKMIP returns the key",
+        adaptation: "not yet: Model 2 decrypts by Get, so data sealed under a deactivated version does not decrypt here. kmipkit never deactivates on its own: promote the new version, re-encrypt (Model2Rotation::reencrypt_all), and only then deactivate the old one",
+    },
+    Quirk {
+        behaviour: "the KMIP socket speaks TLS 1.3 and sends session tickets after the handshake, which wait unread on a connection that has made no request yet",
+        adaptation: "an idle pooled connection hands waiting records to its TLS session: tickets keep it open, data or a close retire it",
+    },
+    Quirk {
+        behaviour: "a batch is not stopped at a failed item and keeps no ID placeholder: an item without a Unique Identifier is refused with Operation Not Supported (\"the unique identifier is required\")",
+        adaptation: "name the object in every batch item",
+    },
+    Quirk {
+        behaviour: "a Get wrapped under a wrapping key that does not exist is refused with Operation Not Supported (PyKMIP: Item Not Found)",
+        adaptation: "check the wrapping key first (Model 1 creates or finds its KEK before it wraps)",
+    },
 ];

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use rustls::{ClientConnection, StreamOwned};
 
+use super::super::idle::drain_idle;
 use super::super::pool::OpenGuard;
 use super::super::tls;
 use super::super::tls_link::{
@@ -145,20 +146,22 @@ impl Conn {
         }
     }
 
-    /// Whether the connection still looks open: a non-blocking peek at the socket must find
-    /// nothing. A close (TCP FIN or reset), or bytes nobody asked for (a TLS close_notify
-    /// alert, stray data), make the connection unusable.
-    pub(super) fn looks_open(&self) -> bool {
+    /// Whether the connection still looks open: what the server sent while it was idle is
+    /// read, without blocking, into the TLS session ([`drain_idle`]). TLS 1.3 session tickets
+    /// are fine; a close (TCP FIN or reset, TLS close_notify) or bytes nobody asked for make
+    /// the connection unusable.
+    pub(super) fn looks_open(&mut self) -> bool {
         if self.retired {
             return false;
         }
-        let tcp = &self.stream.sock.tcp;
-        if tcp.set_nonblocking(true).is_err() {
+        let StreamOwned { conn, sock } = &mut self.stream;
+        if sock.tcp.set_nonblocking(true).is_err() {
             return false;
         }
-        let peeked = tcp.peek(&mut [0u8; 1]);
-        let restored = tcp.set_nonblocking(false).is_ok();
-        restored && matches!(peeked, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+        let mut reader: &TcpStream = &sock.tcp;
+        let open = drain_idle(conn, &mut reader);
+        let restored = sock.tcp.set_nonblocking(false).is_ok();
+        restored && open
     }
 
     /// A real round trip: the DiscoverVersions probe in the version the connection last used.
