@@ -29,6 +29,7 @@ use kmipkit::config::TlsMaterial;
 use kmipkit::spec::{Operation, ProtocolVersion, ResultReason};
 use kmipkit::transport::{Endpoint, PoolSettings, Timeouts, Transport};
 use kmipkit::ttlv::Limits;
+use support::cosmian::cosmian;
 use support::pykmip::{Family, ServerCert, TestServer, TlsIdentity};
 
 async fn client_of(name: &str, port: u16, tls: TlsMaterial, version: VersionChoice) -> Client {
@@ -209,13 +210,7 @@ async fn pykmip_0_11_is_what_its_profile_says() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cosmian_kms_5_28_is_what_its_profile_says() {
-    let server = match TestServer::try_start_family(Family::Cosmian, 0, ServerCert::Good) {
-        Ok(server) => server,
-        Err(why) => {
-            eprintln!("SKIPPED: {why}");
-            return;
-        }
-    };
+    let Some(server) = cosmian() else { return };
     assert!(server.value("https_url").ends_with("/kmip"));
     let client = client_of(
         "cosmian",

@@ -25,24 +25,14 @@ use kmipkit::transport::{
 use kmipkit::ttlv::Limits;
 use kmipkit::{Error, ErrorKind};
 use kmipkit_testkit::{scratch, write_private};
-use support::pykmip::{Family, ServerCert, TestServer, TlsIdentity, free_port};
+use support::cosmian::cosmian;
+use support::pykmip::{TestServer, TlsIdentity, free_port};
 
 /// Cosmian's two HTTPS encodings and the path that takes each.
 const ENCODINGS: [(&str, HttpsEncoding); 2] = [
     ("/kmip", HttpsEncoding::Ttlv),
     ("/kmip/2_1", HttpsEncoding::Json),
 ];
-
-/// A Cosmian KMS, or `None` (the reason printed) when this machine cannot build it.
-fn cosmian() -> Option<TestServer> {
-    match TestServer::try_start_family(Family::Cosmian, 0, ServerCert::Good) {
-        Ok(server) => Some(server),
-        Err(why) => {
-            eprintln!("SKIPPED: {why}");
-            None
-        }
-    }
-}
 
 /// The HTTPS port, from the report's `https_url` (`https://127.0.0.1:PORT/kmip`).
 fn https_port(server: &TestServer) -> u16 {
