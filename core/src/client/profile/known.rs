@@ -326,4 +326,20 @@ const COSMIAN_QUIRKS: &[Quirk] = &[
         behaviour: "a Get wrapped under a wrapping key that does not exist is refused with Operation Not Supported (PyKMIP: Item Not Found)",
         adaptation: "check the wrapping key first (Model 1 creates or finds its KEK before it wraps)",
     },
+    Quirk {
+        behaviour: "a Unique Identifier the client gives (Register, Create) is ignored: every object gets a random UUID, so two independent servers never share a UID",
+        adaptation: "kmipkit finds keys by UID and name across servers; tests that need one UID on several servers are excluded for Cosmian (conformance/testkit/src/differences.rs)",
+    },
+    Quirk {
+        behaviour: "Destroy of an Active key is refused with Wrong Key Lifecycle State (revoke it first); a second Destroy of a destroyed key succeeds",
+        adaptation: "revoke an active key before destroying it (the CLI: `kmipkit key destroy --revoke`)",
+    },
+    Quirk {
+        behaviour: "at KMIP 2.x Delete Attribute by reference (the attribute's name) answers success and deletes nothing; deleting by value works",
+        adaptation: "delete attributes by value",
+    },
+    Quirk {
+        behaviour: "without a client certificate the KMIP socket completes the TLS 1.3 handshake, then closes the connection without an answer",
+        adaptation: "reported as Connection Lost: nothing on the wire names the certificate; check client_cert and client_key",
+    },
 ];
