@@ -19,7 +19,7 @@ use kmipkit::message::{Attributes, ImportRequest, KeyBlock, LocateRequest, Objec
 use kmipkit::spec::{CryptographicAlgorithm, CryptographicUsageMask, ProtocolVersion, State};
 use support::client::saw;
 use support::cosmian::{cosmian, pinned};
-use support::pykmip::TestServer;
+use support::pykmip::{Family, ServerCert, TestServer};
 
 /// Every object the client's identity can see that still holds key material. Cosmian keeps a
 /// destroyed object's metadata (state Destroyed, KMIP's Destroy) and lists it in Locate;
@@ -181,7 +181,8 @@ async fn cosmian_unlock_follows_the_blob_method() {
 /// message that says so and what to use instead, and leaves nothing behind but the KEK.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pykmip_refuses_key_wrap_at_setup() {
-    let server = TestServer::start(0);
+    // PyKMIP whatever KMIPKIT_TEST_SERVER says: this is its refusal.
+    let server = TestServer::start_family(Family::PyKmip, 0, ServerCert::Good);
     let client = Arc::new(support::client::client(&server, ProtocolVersion::V2_0).await);
     let model = Model1::new(client.clone(), "kw", 1)
         .unwrap()
