@@ -43,8 +43,13 @@ def test_model1_key_wrap_is_refused_at_setup_by_a_server_that_cannot_unwrap(clie
     # KEK is set up, not at the first unlock; the default method still works.
     model = kmipkit.Model1(client, unique, 1, kek_method="key-wrap")
     assert model.kek_method == "key-wrap"
-    with pytest.raises(kmipkit.ProtocolError, match="cannot protect Model 1 data keys by AES key wrap"):
+    if differs("test_model1_key_wrap_is_refused_at_setup_by_a_server_that_cannot_unwrap"):
         model.ensure_kek()
+        dek = model.create_dek()
+        assert model.unlock(dek.protected).expose() == dek.expose()
+    else:
+        with pytest.raises(kmipkit.ProtocolError, match="cannot protect Model 1 data keys by AES key wrap"):
+            model.ensure_kek()
     assert kmipkit.Model1(client, unique + "-gcm", 1).kek_method == "encrypt"
     with pytest.raises(kmipkit.ConfigError, match="key-wrap"):
         kmipkit.Model1(client, unique, 1, kek_method="rfc3394")
