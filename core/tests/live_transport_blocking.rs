@@ -209,12 +209,17 @@ fn refusals_by_the_server_pins_and_limits() {
     let err = refusal(server.port(), no_cert);
     if differs("live_transport_blocking::refusals_by_the_server_pins_and_limits") {
         // Cosmian completes the handshake without a client certificate and then closes the
-        // connection without an answer or an alert: nothing says it was the certificate.
+        // connection without an answer or an alert: nothing says it was the certificate. A lost
+        // connection is retried until the deadline, so under load the last attempt may be the
+        // one the deadline cut short instead (measured in CI: Timeout, response, 0 ms left).
         assert!(
             matches!(
                 &err,
                 Error::ConnectionLost {
                     request_sent: true,
+                    ..
+                } | Error::Timeout {
+                    phase: "response",
                     ..
                 }
             ),
