@@ -17,8 +17,9 @@ use kmipkit::envelope::rotation::Model1Rotation;
 use kmipkit::keys::SecretBytes;
 use kmipkit::message::{Attributes, ImportRequest, KeyBlock, LocateRequest, Object, SymmetricKey};
 use kmipkit::spec::{CryptographicAlgorithm, CryptographicUsageMask, ProtocolVersion, State};
+use support::client::client as pinned;
 use support::client::saw;
-use support::cosmian::{cosmian, pinned};
+use support::cosmian::cosmian;
 use support::pykmip::{Family, ServerCert, TestServer};
 
 /// Every object the client's identity can see that still holds key material. Cosmian keeps a

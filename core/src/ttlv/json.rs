@@ -128,7 +128,10 @@ pub fn to_string_compact(item: &Item<'_>, placeholders: &Placeholders) -> String
 /// assert!(text.contains(r#""value":"0x00000003""#) && text.contains(r#""value":12"#));
 /// ```
 pub fn to_string_numeric(item: &Item<'_>) -> String {
-    let mut out = String::new();
+    // Sized so that it never grows: a request may carry key material, and a String that grows
+    // leaves the old buffer behind unwiped. The worst item (an empty Text String with a long
+    // tag name) is under 12x its 8 TTLV bytes; key bytes themselves are 2x (hex).
+    let mut out = String::with_capacity(item.encoded_len().saturating_mul(12) + 64);
     let none = Placeholders::new();
     write_item(&mut out, item, None, &none, None, Numbers::Numeric);
     out

@@ -3,12 +3,7 @@
 //! kit's [`TestServer::try_start_family`], so it is stopped by PID when dropped; when this
 //! machine cannot build Cosmian, `None` with the reason printed.
 
-use kmipkit::client::{Client, VersionChoice};
-use kmipkit::spec::ProtocolVersion;
 use kmipkit_testkit::{Family, ServerCert, TestServer};
-
-use super::client::client_with;
-use super::pykmip::TlsIdentity;
 
 /// A fresh Cosmian KMS (new PKI, empty database) on free ports, or `None` with the reason
 /// printed when it cannot be built here.
@@ -20,16 +15,4 @@ pub fn cosmian() -> Option<TestServer> {
             None
         }
     }
-}
-
-/// A client of `server` with the good identity, pinned to `version`.
-pub async fn pinned(server: &TestServer, version: ProtocolVersion) -> Client {
-    let client = client_with(
-        server,
-        server.client_material(),
-        VersionChoice::Pinned(version),
-    )
-    .await;
-    assert_eq!(client.version(), version);
-    client
 }
