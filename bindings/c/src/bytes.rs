@@ -1,0 +1,90 @@
+//! `kmipkit_bytes`: bytes kmipkit returns (key material, plaintext, ciphertext, encodings),
+//! owned by the caller until `kmipkit_bytes_free`, and wiped when freed.
+
+use zeroize::Zeroizing;
+
+use crate::boundary::{ffi_value, give, take_back};
+
+/// Bytes returned by kmipkit. Read them with `kmipkit_bytes_data` and `kmipkit_bytes_len`;
+/// free them with `kmipkit_bytes_free`, which overwrites them with zeros first (they may be key
+/// material or plaintext).
+///
+/// Thread safety: immutable; may be read from many threads at once, freed once.
+///
+/// ```c
+/// kmipkit_bytes *plain = NULL;
+/// if (kmipkit_model1_decrypt(m1, ct, ct_len, NULL, 0, &plain) == KMIPKIT_RESULT_OK) {
+///     fwrite(kmipkit_bytes_data(plain), 1, kmipkit_bytes_len(plain), stdout);
+///     kmipkit_bytes_free(plain);
+/// }
+/// ```
+pub struct kmipkit_bytes {
+    data: Zeroizing<Vec<u8>>,
+}
+
+impl kmipkit_bytes {
+    /// Wraps bytes for the caller.
+    pub(crate) fn give(data: impl Into<Zeroizing<Vec<u8>>>) -> *mut kmipkit_bytes {
+        give(kmipkit_bytes { data: data.into() })
+    }
+}
+
+/// The first byte of `bytes` (valid until `kmipkit_bytes_free`), or NULL when `bytes` is NULL.
+/// An empty value has a non-NULL pointer that must not be read.
+#[unsafe(no_mangle)]
+pub extern "C" fn kmipkit_bytes_data(bytes: *const kmipkit_bytes) -> *const u8 {
+    ffi_value(std::ptr::null(), || {
+        // SAFETY: NULL or a live kmipkit_bytes this library returned (the header's contract).
+        unsafe { bytes.as_ref() }.map_or(std::ptr::null(), |b| b.data.as_ptr())
+    })
+}
+
+/// The number of bytes in `bytes`; 0 when `bytes` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn kmipkit_bytes_len(bytes: *const kmipkit_bytes) -> usize {
+    ffi_value(0, || {
+        // SAFETY: NULL or a live kmipkit_bytes this library returned (the header's contract).
+        unsafe { bytes.as_ref() }.map_or(0, |b| b.data.len())
+    })
+}
+
+/// Wipes and frees `bytes`. NULL is accepted and ignored.
+#[unsafe(no_mangle)]
+pub extern "C" fn kmipkit_bytes_free(bytes: *mut kmipkit_bytes) {
+    ffi_value((), || take_back(bytes));
+}
+
+/// Frees a string kmipkit returned (`char **out` outputs such as unique identifiers). NULL is
+/// accepted and ignored. Only for strings from kmipkit: never for the caller's own.
+///
+/// ```c
+/// char *uid = NULL;
+/// if (kmipkit_client_create_aes_key(client, "payments", 256, &uid) == KMIPKIT_RESULT_OK) {
+///     puts(uid);
+///     kmipkit_string_free(uid);
+/// }
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn kmipkit_string_free(string: *mut std::ffi::c_char) {
+    ffi_value((), || {
+        if !string.is_null() {
+            // SAFETY: not NULL; the caller promises a string this library returned through
+            // `give_string`, i.e. from CString::into_raw, not yet freed.
+            drop(unsafe { std::ffi::CString::from_raw(string) });
+        }
+    });
+}
+
+/// Hands a string to C as `char *` (freed by `kmipkit_string_free`). Interior NULs, which KMIP
+/// text never holds in practice, are dropped so the string is not cut short silently.
+pub(crate) fn give_string(text: impl Into<String>) -> *mut std::ffi::c_char {
+    let bytes: Vec<u8> = text
+        .into()
+        .into_bytes()
+        .into_iter()
+        .filter(|b| *b != 0)
+        .collect();
+    std::ffi::CString::new(bytes)
+        .map(std::ffi::CString::into_raw)
+        .unwrap_or(std::ptr::null_mut())
+}
