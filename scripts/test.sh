@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of kmipkit from a fresh clone: formatting, lints, unit/integration/property
-# tests, the OASIS conformance runner, fuzz regression fixtures, the wasm32 build check and the
+# tests, the OASIS conformance runner, fuzz regression fixtures, the wasm32 build check, the C
+# library (C tests plain, under sanitizers and valgrind) and the
 # Python package (built from source, tested against PyKMIP, type-checked), the conformance suite
 # (conformance/run: every scenario in every built language).
 # Packages the core crate and tests it unpacked, and checks the dependency graph with cargo deny.
@@ -9,6 +10,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+# need_debian_package COMMAND PACKAGE: installs Debian's PACKAGE when COMMAND is missing.
+need_debian_package() {
+  command -v "$1" >/dev/null && return 0
+  local sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo -n)
+  "${sudo[@]}" apt-get install -y -q "$2" >/dev/null || { "${sudo[@]}" apt-get update -q >/dev/null && "${sudo[@]}" apt-get install -y -q "$2" >/dev/null; }
+}
 
 step "toolchain"
 cargo --version
@@ -42,6 +50,12 @@ step "tests"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --locked 2>&1 | tee "$log"
+
+step "C: libkmipkit (bindings/c) and kmipkit.h, the C tests against live PyKMIP: plain, ASan+UBSan, valgrind"
+# The header's freshness is checked by `cargo test` above (bindings/c/tests/header.rs).
+need_debian_package valgrind valgrind
+c-header/tests/run.sh 2>&1 | tee target/c-tests.log
+tail -1 target/c-tests.log | awk '{ printf "test result: C. %d passed; %d failed;\n", $3, $5 }' >> "$log"
 
 step "Python: pip install ./python (release, abi3), pytest against live PyKMIP servers, stubtest, mypy --strict"
 venv=target/python-venv
