@@ -30,6 +30,7 @@ trap cleanup EXIT
 for s in "${servers[@]}"; do
   conformance/pykmip/kmip-test-server start --dir "$work/$s" --port 0 --json > "$work/$s.json"
 done
+# Generous timeouts: under valgrind a TLS handshake takes seconds on a busy machine.
 python3 - "$work" <<'PY'
 import json, os, sys
 work = sys.argv[1]
@@ -39,7 +40,7 @@ def entry(table, name):
             f'ca = "{info["ca"]}"\nclient_cert = "{info["client_cert"]}"\nclient_key = "{info["client_key"]}"\n')
 text = ('[key]\nname = "c-tests-kek"\n'
         + entry("primary", "kms1") + entry("[secondary]", "kms2")
-        + '\n[timeouts]\nconnect = "2s"\nrequest = "10s"\ndeadline = "5s"\nfailover_delay = "50ms"\n')
+        + '\n[timeouts]\nconnect = "15s"\nrequest = "30s"\ndeadline = "60s"\nfailover_delay = "50ms"\n')
 path = os.path.join(work, "kmipkit.toml")
 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 os.write(fd, text.encode())
