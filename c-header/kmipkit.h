@@ -989,6 +989,80 @@ kmipkit_result kmipkit_client_rng_seed(const kmipkit_client *client,
                                        size_t len);
 
 /**
+ * Locate: the identifiers of the objects matching every one of `attributes` (NULL matches
+ * all), at most `maximum_items` of them (0 for no limit) after skipping `offset_items`, as
+ * `*out_uids` (freed with `kmipkit_strings_free`).
+ *
+ * ```c
+ * kmipkit_strings *uids = NULL;
+ * if (kmipkit_client_locate(client, attrs, 0, 0, &uids) == KMIPKIT_RESULT_OK) {
+ *     printf("%zu found\n", kmipkit_strings_count(uids));
+ *     kmipkit_strings_free(uids);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_client_locate(const kmipkit_client *client,
+                                     const kmipkit_attributes *attributes,
+                                     int32_t maximum_items,
+                                     int32_t offset_items,
+                                     kmipkit_strings **out_uids);
+
+/**
+ * The identifiers of the objects named `name` (a Locate by Name), as `*out_uids`.
+ *
+ * ```c
+ * kmipkit_strings *uids = NULL;
+ * kmipkit_client_locate_by_name(client, "payments-kek", &uids);
+ * ```
+ */
+kmipkit_result kmipkit_client_locate_by_name(const kmipkit_client *client,
+                                             const char *name,
+                                             kmipkit_strings **out_uids);
+
+/**
+ * Check: asks the server whether the object `uid` can be used; the identifier it checked goes
+ * to `*out_uid`.
+ *
+ * ```c
+ * char *checked = NULL;
+ * kmipkit_client_check(client, uid, &checked);
+ * ```
+ */
+kmipkit_result kmipkit_client_check(const kmipkit_client *client, const char *uid, char **out_uid);
+
+/**
+ * Get: the bytes of the object `uid` — a key's material, secret data, opaque data, a
+ * certificate's DER — as `*out_material` (wiped when freed by `kmipkit_bytes_free`). Its type,
+ * algorithm and length are read with `kmipkit_client_get_attributes`. An object without bytes
+ * (a template) is `KMIPKIT_RESULT_INVALID_ARGUMENT`.
+ *
+ * ```c
+ * kmipkit_bytes *key = NULL;
+ * if (kmipkit_client_get(client, uid, &key) == KMIPKIT_RESULT_OK) {
+ *     use_key(kmipkit_bytes_data(key), kmipkit_bytes_len(key));
+ *     kmipkit_bytes_free(key);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_client_get(const kmipkit_client *client,
+                                  const char *uid,
+                                  kmipkit_bytes **out_material);
+
+/**
+ * Get of the key `uid` wrapped (AES key wrap, RFC 3394) under the key `wrapping_uid`, which
+ * must be active and allowed to wrap: the wrapped bytes go to `*out_wrapped`.
+ *
+ * ```c
+ * kmipkit_bytes *wrapped = NULL;
+ * kmipkit_client_get_wrapped(client, uid, kek_uid, &wrapped);
+ * ```
+ */
+kmipkit_result kmipkit_client_get_wrapped(const kmipkit_client *client,
+                                          const char *uid,
+                                          const char *wrapping_uid,
+                                          kmipkit_bytes **out_wrapped);
+
+/**
  * Revoke: moves the object `uid` to Deactivated (or Compromised) for `reason`, a revocation
  * reason code name (`"CessationOfOperation"`, `"KeyCompromise"`, `"Superseded"`, ...), with an
  * optional `message` (NULL for none). `compromise_date` (Unix seconds, 0 for none) is required
@@ -1131,80 +1205,6 @@ kmipkit_result kmipkit_client_derive_key(const kmipkit_client *client,
                                          int32_t iterations,
                                          const kmipkit_attributes *attributes,
                                          char **out_uid);
-
-/**
- * Locate: the identifiers of the objects matching every one of `attributes` (NULL matches
- * all), at most `maximum_items` of them (0 for no limit) after skipping `offset_items`, as
- * `*out_uids` (freed with `kmipkit_strings_free`).
- *
- * ```c
- * kmipkit_strings *uids = NULL;
- * if (kmipkit_client_locate(client, attrs, 0, 0, &uids) == KMIPKIT_RESULT_OK) {
- *     printf("%zu found\n", kmipkit_strings_count(uids));
- *     kmipkit_strings_free(uids);
- * }
- * ```
- */
-kmipkit_result kmipkit_client_locate(const kmipkit_client *client,
-                                     const kmipkit_attributes *attributes,
-                                     int32_t maximum_items,
-                                     int32_t offset_items,
-                                     kmipkit_strings **out_uids);
-
-/**
- * The identifiers of the objects named `name` (a Locate by Name), as `*out_uids`.
- *
- * ```c
- * kmipkit_strings *uids = NULL;
- * kmipkit_client_locate_by_name(client, "payments-kek", &uids);
- * ```
- */
-kmipkit_result kmipkit_client_locate_by_name(const kmipkit_client *client,
-                                             const char *name,
-                                             kmipkit_strings **out_uids);
-
-/**
- * Check: asks the server whether the object `uid` can be used; the identifier it checked goes
- * to `*out_uid`.
- *
- * ```c
- * char *checked = NULL;
- * kmipkit_client_check(client, uid, &checked);
- * ```
- */
-kmipkit_result kmipkit_client_check(const kmipkit_client *client, const char *uid, char **out_uid);
-
-/**
- * Get: the bytes of the object `uid` — a key's material, secret data, opaque data, a
- * certificate's DER — as `*out_material` (wiped when freed by `kmipkit_bytes_free`). Its type,
- * algorithm and length are read with `kmipkit_client_get_attributes`. An object without bytes
- * (a template) is `KMIPKIT_RESULT_INVALID_ARGUMENT`.
- *
- * ```c
- * kmipkit_bytes *key = NULL;
- * if (kmipkit_client_get(client, uid, &key) == KMIPKIT_RESULT_OK) {
- *     use_key(kmipkit_bytes_data(key), kmipkit_bytes_len(key));
- *     kmipkit_bytes_free(key);
- * }
- * ```
- */
-kmipkit_result kmipkit_client_get(const kmipkit_client *client,
-                                  const char *uid,
-                                  kmipkit_bytes **out_material);
-
-/**
- * Get of the key `uid` wrapped (AES key wrap, RFC 3394) under the key `wrapping_uid`, which
- * must be active and allowed to wrap: the wrapped bytes go to `*out_wrapped`.
- *
- * ```c
- * kmipkit_bytes *wrapped = NULL;
- * kmipkit_client_get_wrapped(client, uid, kek_uid, &wrapped);
- * ```
- */
-kmipkit_result kmipkit_client_get_wrapped(const kmipkit_client *client,
-                                          const char *uid,
-                                          const char *wrapping_uid,
-                                          kmipkit_bytes **out_wrapped);
 
 /**
  * Query: what the server offers, as JSON text in `*out_json` (freed with

@@ -158,6 +158,20 @@ static void derive_key_hkdf(kmipkit_client *client) {
     kmipkit_crypto_params_free(sha256);
 }
 
+/* Locate's limit: by then this run has registered several symmetric keys. */
+static void locate_limits(kmipkit_client *client) {
+    kmipkit_attributes *keys = kmipkit_attributes_new();
+    CHECK_OK(kmipkit_attributes_add_enum(keys, "ObjectType", "SymmetricKey"));
+    kmipkit_strings *all = NULL, *first = NULL;
+    CHECK_OK(kmipkit_client_locate(client, keys, 0, 0, &all));
+    CHECK(kmipkit_strings_count(all) >= 3);
+    CHECK_OK(kmipkit_client_locate(client, keys, 1, 0, &first));
+    CHECK(kmipkit_strings_count(first) == 1);
+    kmipkit_strings_free(all);
+    kmipkit_strings_free(first);
+    kmipkit_attributes_free(keys);
+}
+
 /* What PyKMIP 0.11 does not implement is refused, and the profile says what to do instead. */
 static void refused_by_pykmip(kmipkit_client *client) {
     char *uid = NULL;
@@ -229,6 +243,7 @@ int main(void) {
     create_locate_lifecycle(client);
     register_and_get_wrapped(client);
     derive_key_hkdf(client);
+    locate_limits(client);
     refused_by_pykmip(client);
     argument_refusals(client);
     kmipkit_client_free(client);

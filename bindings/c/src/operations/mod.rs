@@ -10,6 +10,7 @@
 
 mod attribute_ops;
 mod crypto;
+mod find;
 mod lifecycle;
 mod objects;
 mod server;
