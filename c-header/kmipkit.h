@@ -320,11 +320,14 @@ kmipkit_result kmipkit_attributes_add_date_time(kmipkit_attributes *attributes,
                                                 int64_t unix_seconds);
 
 /**
- * Adds a byte-string attribute (`len` bytes at `data`; NULL only when `len` is 0).
+ * Adds a byte-string attribute (`len` bytes at `data`; NULL only when `len` is 0), such as
+ * KMIP 2.0's `"Short Unique Identifier"`. A vendor (`x-`, `y-`) attribute's value is text, a
+ * whole number or a boolean, never bytes: for one this is `KMIPKIT_RESULT_INVALID_ARGUMENT`
+ * (add hex or base64 text with `kmipkit_attributes_add_text` instead).
  *
  * ```c
- * static const uint8_t digest[4] = {1, 2, 3, 4};
- * kmipkit_attributes_add_bytes(attrs, "x-digest", digest, sizeof digest);
+ * static const uint8_t short_id[4] = {1, 2, 3, 4};
+ * kmipkit_attributes_add_bytes(attrs, "Short Unique Identifier", short_id, sizeof short_id);
  * ```
  */
 kmipkit_result kmipkit_attributes_add_bytes(kmipkit_attributes *attributes,

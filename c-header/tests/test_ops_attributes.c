@@ -107,18 +107,24 @@ static void list_refusals(void) {
     CHECK_MESSAGE_HAS("argument `value` is not valid UTF-8");
     CHECK_RC(kmipkit_attributes_add_text(NULL, "Name", "x"), KMIPKIT_RESULT_NULL_ARGUMENT);
     CHECK_MESSAGE_HAS("argument `attributes` is NULL");
-    CHECK_RC(kmipkit_attributes_add_bytes(list, "x-digest", NULL, 4), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kmipkit_attributes_add_bytes(list, "Short Unique Identifier", NULL, 4), KMIPKIT_RESULT_NULL_ARGUMENT);
     CHECK_MESSAGE_HAS("argument `data` is NULL");
+    CHECK_RC(kmipkit_attributes_add_bytes(list, "x-digest", (const uint8_t *)"ab", 2), KMIPKIT_RESULT_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("attribute \"x-digest\": a vendor attribute's value is text");
     /* Nothing refused was added. */
     CHECK(kmipkit_attributes_count(list) == 0);
 
     /* What is added reads back as name and plain JSON. */
-    const uint8_t digest[3] = {0xab, 0x01, 0xff};
-    CHECK_OK(kmipkit_attributes_add_bytes(list, "x-digest", digest, sizeof digest));
+    const uint8_t short_id[3] = {0xab, 0x01, 0xff};
+    CHECK_OK(kmipkit_attributes_add_bytes(list, "Short Unique Identifier", short_id, sizeof short_id));
     CHECK_OK(kmipkit_attributes_add_long(list, "x-generation", 7));
     CHECK_OK(kmipkit_attributes_add_date_time(list, "Activation Date", 1700000000));
     CHECK(kmipkit_attributes_count(list) == 3);
     char *name = NULL, *value = NULL;
+    CHECK_OK(kmipkit_attributes_get(list, 0, &name, &value));
+    CHECK(name != NULL && strcmp(name, "ShortUniqueIdentifier") == 0 && strcmp(value, "\"ab01ff\"") == 0);
+    kmipkit_string_free(name);
+    kmipkit_string_free(value);
     CHECK_OK(kmipkit_attributes_get(list, 1, &name, &value));
     CHECK(name != NULL && strcmp(name, "x-generation") == 0 && strcmp(value, "7") == 0);
     kmipkit_string_free(name);

@@ -193,11 +193,14 @@ pub extern "C" fn kmipkit_attributes_add_date_time(
     })
 }
 
-/// Adds a byte-string attribute (`len` bytes at `data`; NULL only when `len` is 0).
+/// Adds a byte-string attribute (`len` bytes at `data`; NULL only when `len` is 0), such as
+/// KMIP 2.0's `"Short Unique Identifier"`. A vendor (`x-`, `y-`) attribute's value is text, a
+/// whole number or a boolean, never bytes: for one this is `KMIPKIT_RESULT_INVALID_ARGUMENT`
+/// (add hex or base64 text with `kmipkit_attributes_add_text` instead).
 ///
 /// ```c
-/// static const uint8_t digest[4] = {1, 2, 3, 4};
-/// kmipkit_attributes_add_bytes(attrs, "x-digest", digest, sizeof digest);
+/// static const uint8_t short_id[4] = {1, 2, 3, 4};
+/// kmipkit_attributes_add_bytes(attrs, "Short Unique Identifier", short_id, sizeof short_id);
 /// ```
 #[unsafe(no_mangle)]
 pub extern "C" fn kmipkit_attributes_add_bytes(
@@ -207,6 +210,16 @@ pub extern "C" fn kmipkit_attributes_add_bytes(
     len: usize,
 ) -> kmipkit_result {
     ffi("kmipkit_attributes_add_bytes", || {
+        let vendor = text(name, "name")?;
+        if vendor.starts_with("x-") || vendor.starts_with("y-") {
+            return fail(
+                kmipkit_result::KMIPKIT_RESULT_INVALID_ARGUMENT,
+                format!(
+                    "attribute {vendor:?}: a vendor attribute's value is text, a whole number or \
+                     a boolean, not bytes; add them as hex text with kmipkit_attributes_add_text"
+                ),
+            );
+        }
         add(attributes, name, || {
             Ok(Json::from(hex(bytes(data, len, "data")?)))
         })
