@@ -137,6 +137,10 @@ static void list_refusals(void) {
     CHECK_RC(kmipkit_attributes_get(list, 3, &name, &value), KMIPKIT_RESULT_INVALID_ARGUMENT);
     CHECK_MESSAGE_HAS("argument `index` 3 is past the end: the list has 3 attributes");
     CHECK(name == NULL && value == NULL);
+    value = (char *)1;
+    CHECK_RC(kmipkit_attributes_get(list, 0, NULL, &value), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_MESSAGE_HAS("argument `out_name` is NULL");
+    CHECK(value == NULL);
     kmipkit_attributes_free(list);
     kmipkit_attributes_free(NULL);
     CHECK(kmipkit_attributes_count(NULL) == 0);

@@ -172,6 +172,23 @@ static void locate_limits(kmipkit_client *client) {
     kmipkit_attributes_free(keys);
 }
 
+/* A structure attribute reads back as a JSON object keyed by tag names: kmipkit marks what it
+ * creates with Application Specific Information (its failover marker), which PyKMIP keeps. */
+static void structured_attribute(kmipkit_client *client) {
+    char name[64];
+    ops_name(name, sizeof name, "structured");
+    char *uid = NULL;
+    CHECK_OK(kmipkit_client_create_aes_key(client, name, 128, &uid));
+    if (uid == NULL)
+        return;
+    char *info = ops_server_attribute(client, uid, "ApplicationSpecificInformation");
+    CHECK(info != NULL && info[0] == '{' && strstr(info, "\"ApplicationNamespace\":\"") != NULL &&
+          strstr(info, "\"ApplicationData\":\"") != NULL);
+    kmipkit_string_free(info);
+    CHECK_SERVER_ATTRIBUTE(client, uid, "CryptographicLength", "128");
+    kmipkit_string_free(uid);
+}
+
 /* What PyKMIP 0.11 does not implement is refused, and the profile says what to do instead. */
 static void refused_by_pykmip(kmipkit_client *client) {
     char *uid = NULL;
@@ -231,6 +248,16 @@ static void argument_refusals(kmipkit_client *client) {
     CHECK_RC(kmipkit_client_derive_key(client, bases, 1, "Magic", NULL, 0, NULL, NULL, 0, 0, NULL, &uid),
              KMIPKIT_RESULT_INVALID_ARGUMENT);
     CHECK_MESSAGE_HAS("unknown derivation method \"Magic\"");
+    /* A NULL output does not leave the other outputs as garbage. */
+    char *public_uid = (char *)1;
+    CHECK_RC(kmipkit_client_create_key_pair(client, NULL, NULL, NULL, NULL, &public_uid),
+             KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_MESSAGE_HAS("argument `out_private_uid` is NULL");
+    CHECK(public_uid == NULL);
+    kmipkit_bytes *iv = (kmipkit_bytes *)1, *tag = (kmipkit_bytes *)1;
+    CHECK_RC(kmipkit_client_encrypt(client, "1", NULL, NULL, 0, NULL, 0, NULL, 0, NULL, &iv, &tag),
+             KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK(iv == NULL && tag == NULL);
     /* NULLs are accepted by every _free and count as empty. */
     kmipkit_strings_free(NULL);
     CHECK(kmipkit_strings_count(NULL) == 0 && kmipkit_strings_at(NULL, 0) == NULL);
@@ -244,6 +271,7 @@ int main(void) {
     register_and_get_wrapped(client);
     derive_key_hkdf(client);
     locate_limits(client);
+    structured_attribute(client);
     refused_by_pykmip(client);
     argument_refusals(client);
     kmipkit_client_free(client);

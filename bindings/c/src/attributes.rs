@@ -283,10 +283,14 @@ pub extern "C" fn kmipkit_attributes_get(
     out_value_json: *mut *mut c_char,
 ) -> kmipkit_result {
     ffi("kmipkit_attributes_get", || {
-        let name_slot = out(out_name, "out_name")?;
-        *name_slot = std::ptr::null_mut();
-        let value_slot = out(out_value_json, "out_value_json")?;
-        *value_slot = std::ptr::null_mut();
+        // Both outputs are cleared before either can fail, so neither is left as garbage.
+        fn cleared(slot: &mut *mut c_char) -> &mut *mut c_char {
+            *slot = std::ptr::null_mut();
+            slot
+        }
+        let name_slot = out(out_name, "out_name").map(cleared);
+        let value_slot = out(out_value_json, "out_value_json").map(cleared);
+        let (name_slot, value_slot) = (name_slot?, value_slot?);
         let list = handle(attributes, "attributes")?;
         let Some(attribute) = list.inner.iter().nth(index) else {
             return fail(

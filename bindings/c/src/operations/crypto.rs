@@ -45,9 +45,12 @@ pub extern "C" fn kmipkit_client_encrypt(
     out_tag: *mut *mut kmipkit_bytes,
 ) -> kmipkit_result {
     ffi("kmipkit_client_encrypt", || {
+        // Every output is cleared before any can fail, so none is left as garbage.
+        let (iv_slot, tag_slot) = (
+            optional_cleared(out_iv, "out_iv")?,
+            optional_cleared(out_tag, "out_tag")?,
+        );
         let data_slot = cleared(out_data, "out_data")?;
-        let iv_slot = optional_cleared(out_iv, "out_iv")?;
-        let tag_slot = optional_cleared(out_tag, "out_tag")?;
         let mut request =
             EncryptRequest::new(uid_arg(uid)?, bytes(data, data_len, "data")?.to_vec());
         request.cryptographic_parameters = optional_params(params);

@@ -69,8 +69,12 @@ pub extern "C" fn kmipkit_client_create_key_pair(
     out_public_uid: *mut *mut c_char,
 ) -> kmipkit_result {
     ffi("kmipkit_client_create_key_pair", || {
-        let private_slot = cleared(out_private_uid, "out_private_uid")?;
-        let public_slot = cleared(out_public_uid, "out_public_uid")?;
+        // Both outputs are cleared before either can fail, so neither is left as garbage.
+        let (private_slot, public_slot) = (
+            cleared(out_private_uid, "out_private_uid"),
+            cleared(out_public_uid, "out_public_uid"),
+        );
+        let (private_slot, public_slot) = (private_slot?, public_slot?);
         let request = CreateKeyPairRequest::new(
             optional_list(common),
             optional_list(private_key),
@@ -167,8 +171,12 @@ pub extern "C" fn kmipkit_client_rekey_key_pair(
     out_public_uid: *mut *mut c_char,
 ) -> kmipkit_result {
     ffi("kmipkit_client_rekey_key_pair", || {
-        let private_slot = cleared(out_private_uid, "out_private_uid")?;
-        let public_slot = cleared(out_public_uid, "out_public_uid")?;
+        // Both outputs are cleared before either can fail, so neither is left as garbage.
+        let (private_slot, public_slot) = (
+            cleared(out_private_uid, "out_private_uid"),
+            cleared(out_public_uid, "out_public_uid"),
+        );
+        let (private_slot, public_slot) = (private_slot?, public_slot?);
         let request = ReKeyKeyPairRequest::new(Some(text(private_uid, "private_uid")?.to_string()));
         let r = blocking(client)?.run(move |c| c.rekey_key_pair(request))?;
         *private_slot = give_string(r.private_key_unique_identifier);
