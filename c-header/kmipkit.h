@@ -155,6 +155,14 @@ typedef uint32_t kmipkit_result;
 #endif // __cplusplus
 
 /**
+ * A list of attributes, in order.
+ *
+ * Thread safety: adding to a list needs exclusive use (one thread at a time); a list that no
+ * longer changes may be passed to calls on many threads at once. Free it once.
+ */
+typedef struct kmipkit_attributes kmipkit_attributes;
+
+/**
  * Bytes returned by kmipkit. Read them with `kmipkit_bytes_data` and `kmipkit_bytes_len`;
  * free them with `kmipkit_bytes_free`, which overwrites them with zeros first (they may be key
  * material or plaintext).
@@ -197,14 +205,175 @@ typedef struct kmipkit_config kmipkit_config;
 typedef struct kmipkit_config_builder kmipkit_config_builder;
 
 /**
+ * Cryptographic Parameters being built.
+ *
+ * Thread safety: setting a field needs exclusive use; parameters that no longer change may be
+ * passed to calls on many threads at once. Free them once.
+ */
+typedef struct kmipkit_crypto_params kmipkit_crypto_params;
+
+/**
  * One key server for `kmipkit_config_builder_add_server`: the settings of a `[primary]` or
  * `[[secondary]]` table. Thread safety: one thread at a time.
  */
 typedef struct kmipkit_server_builder kmipkit_server_builder;
 
+/**
+ * A list of strings returned by kmipkit. Read it with `kmipkit_strings_count` and
+ * `kmipkit_strings_at`; free it with `kmipkit_strings_free`.
+ *
+ * Thread safety: immutable; may be read from many threads at once, freed once.
+ */
+typedef struct kmipkit_strings kmipkit_strings;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * A new, empty attribute list, freed with `kmipkit_attributes_free`.
+ *
+ * ```c
+ * kmipkit_attributes *attrs = kmipkit_attributes_new();
+ * kmipkit_attributes_add_enum(attrs, "Cryptographic Algorithm", "AES");
+ * kmipkit_attributes_add_int(attrs, "Cryptographic Length", 256);
+ * kmipkit_attributes_add_text(attrs, "Name", "payments-kek");
+ * // ... kmipkit_client_create(client, "SymmetricKey", attrs, &uid) ...
+ * kmipkit_attributes_free(attrs);
+ * ```
+ */
+kmipkit_attributes *kmipkit_attributes_new(void);
+
+/**
+ * Frees a list. NULL is accepted and ignored.
+ */
+void kmipkit_attributes_free(kmipkit_attributes *attributes);
+
+/**
+ * Adds a text attribute (`"Name"`, `"Object Group"`, `"x-team"`, ...). A date may also be
+ * given as ISO 8601 text. An unknown name is `KMIPKIT_RESULT_INVALID_ARGUMENT`.
+ *
+ * ```c
+ * kmipkit_attributes_add_text(attrs, "Name", "orders-2026");
+ * ```
+ */
+kmipkit_result kmipkit_attributes_add_text(kmipkit_attributes *attributes,
+                                           const char *name,
+                                           const char *value);
+
+/**
+ * Adds an enumeration attribute by the value's KMIP name (`"Cryptographic Algorithm"` =
+ * `"AES"`, `"Object Type"` = `"SymmetricKey"`, `"State"` = `"Active"`). An unknown attribute
+ * name or value name is `KMIPKIT_RESULT_INVALID_ARGUMENT`, the message naming it.
+ *
+ * ```c
+ * kmipkit_attributes_add_enum(attrs, "Cryptographic Algorithm", "AES");
+ * ```
+ */
+kmipkit_result kmipkit_attributes_add_enum(kmipkit_attributes *attributes,
+                                           const char *name,
+                                           const char *value);
+
+/**
+ * Adds a 32-bit integer attribute (`"Cryptographic Length"`), or a mask as its bits
+ * (`"Cryptographic Usage Mask"` = 12 for Encrypt|Decrypt).
+ *
+ * ```c
+ * kmipkit_attributes_add_int(attrs, "Cryptographic Length", 256);
+ * ```
+ */
+kmipkit_result kmipkit_attributes_add_int(kmipkit_attributes *attributes,
+                                          const char *name,
+                                          int32_t value);
+
+/**
+ * Adds a long integer attribute (`"Usage Limits Total"`, a vendor `x-` number).
+ *
+ * ```c
+ * kmipkit_attributes_add_long(attrs, "x-generation", 7);
+ * ```
+ */
+kmipkit_result kmipkit_attributes_add_long(kmipkit_attributes *attributes,
+                                           const char *name,
+                                           int64_t value);
+
+/**
+ * Adds a boolean attribute (`"Sensitive"`, `"Extractable"`).
+ *
+ * ```c
+ * kmipkit_attributes_add_bool(attrs, "Sensitive", true);
+ * ```
+ */
+kmipkit_result kmipkit_attributes_add_bool(kmipkit_attributes *attributes,
+                                           const char *name,
+                                           bool value);
+
+/**
+ * Adds a date-time attribute (`"Activation Date"`) as Unix seconds.
+ *
+ * ```c
+ * kmipkit_attributes_add_date_time(attrs, "Activation Date", (int64_t)time(NULL) + 3600);
+ * ```
+ */
+kmipkit_result kmipkit_attributes_add_date_time(kmipkit_attributes *attributes,
+                                                const char *name,
+                                                int64_t unix_seconds);
+
+/**
+ * Adds a byte-string attribute (`len` bytes at `data`; NULL only when `len` is 0), such as
+ * KMIP 2.0's `"Short Unique Identifier"`. A vendor (`x-`, `y-`) attribute's value is text, a
+ * whole number or a boolean, never bytes: for one this is `KMIPKIT_RESULT_INVALID_ARGUMENT`
+ * (add hex or base64 text with `kmipkit_attributes_add_text` instead).
+ *
+ * ```c
+ * static const uint8_t short_id[4] = {1, 2, 3, 4};
+ * kmipkit_attributes_add_bytes(attrs, "Short Unique Identifier", short_id, sizeof short_id);
+ * ```
+ */
+kmipkit_result kmipkit_attributes_add_bytes(kmipkit_attributes *attributes,
+                                            const char *name,
+                                            const uint8_t *data,
+                                            size_t len);
+
+/**
+ * Adds an attribute whose value is given as plain JSON text, for values the other adders do
+ * not cover: a mask as bit names (`["Encrypt","Decrypt"]`), a structure as an object keyed by
+ * tag names (`{"LinkType":"ReplacementObjectLink","LinkedObjectIdentifier":"42"}`). JSON that
+ * does not parse is `KMIPKIT_RESULT_INVALID_ARGUMENT`.
+ *
+ * ```c
+ * kmipkit_attributes_add_json(attrs, "Cryptographic Usage Mask", "[\"Encrypt\",\"Decrypt\"]");
+ * ```
+ */
+kmipkit_result kmipkit_attributes_add_json(kmipkit_attributes *attributes,
+                                           const char *name,
+                                           const char *value_json);
+
+/**
+ * The number of attributes in the list; 0 when `attributes` is NULL.
+ */
+size_t kmipkit_attributes_count(const kmipkit_attributes *attributes);
+
+/**
+ * The attribute at `index`: its tag name (`"CryptographicAlgorithm"`, or a vendor attribute's
+ * own name) as `*out_name`, and its value as plain JSON text as `*out_value_json` (`"AES"`,
+ * `256`, `true`, `["Encrypt","Decrypt"]`, dates as Unix seconds), both freed with
+ * `kmipkit_string_free`. An index past the end is `KMIPKIT_RESULT_INVALID_ARGUMENT`.
+ *
+ * ```c
+ * for (size_t i = 0; i < kmipkit_attributes_count(attrs); i++) {
+ *     char *name = NULL, *value = NULL;
+ *     if (kmipkit_attributes_get(attrs, i, &name, &value) == KMIPKIT_RESULT_OK)
+ *         printf("%s = %s\n", name, value);
+ *     kmipkit_string_free(name);
+ *     kmipkit_string_free(value);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_attributes_get(const kmipkit_attributes *attributes,
+                                      size_t index,
+                                      char **out_name,
+                                      char **out_value_json);
 
 /**
  * The first byte of `bytes` (valid until `kmipkit_bytes_free`), or NULL when `bytes` is NULL.
@@ -482,6 +651,60 @@ kmipkit_result kmipkit_server_builder_set_int(kmipkit_server_builder *server,
                                               int64_t value);
 
 /**
+ * New, empty Cryptographic Parameters, freed with `kmipkit_crypto_params_free`.
+ *
+ * ```c
+ * kmipkit_crypto_params *gcm = kmipkit_crypto_params_new();
+ * kmipkit_crypto_params_set_text(gcm, "CryptographicAlgorithm", "AES");
+ * kmipkit_crypto_params_set_text(gcm, "BlockCipherMode", "GCM");
+ * kmipkit_crypto_params_set_int(gcm, "TagLength", 16);
+ * // ... kmipkit_client_encrypt(client, uid, gcm, ...) ...
+ * kmipkit_crypto_params_free(gcm);
+ * ```
+ */
+kmipkit_crypto_params *kmipkit_crypto_params_new(void);
+
+/**
+ * Frees parameters. NULL is accepted and ignored.
+ */
+void kmipkit_crypto_params_free(kmipkit_crypto_params *params);
+
+/**
+ * Sets an enumeration field by the value's name (`"BlockCipherMode"` = `"GCM"`,
+ * `"HashingAlgorithm"` = `"SHA_256"`, `"PaddingMethod"` = `"PKCS1V1_5"`). An unknown field or
+ * value is `KMIPKIT_RESULT_INVALID_ARGUMENT`, the message naming it.
+ *
+ * ```c
+ * kmipkit_crypto_params_set_text(params, "HashingAlgorithm", "SHA_256");
+ * ```
+ */
+kmipkit_result kmipkit_crypto_params_set_text(kmipkit_crypto_params *params,
+                                              const char *field,
+                                              const char *value);
+
+/**
+ * Sets an integer field (`"TagLength"` in bytes, `"IVLength"` in bits, `"SaltLength"`).
+ *
+ * ```c
+ * kmipkit_crypto_params_set_int(params, "TagLength", 16);
+ * ```
+ */
+kmipkit_result kmipkit_crypto_params_set_int(kmipkit_crypto_params *params,
+                                             const char *field,
+                                             int32_t value);
+
+/**
+ * Sets a boolean field (`"RandomIV"`: the server picks the IV and returns it).
+ *
+ * ```c
+ * kmipkit_crypto_params_set_bool(params, "RandomIV", true);
+ * ```
+ */
+kmipkit_result kmipkit_crypto_params_set_bool(kmipkit_crypto_params *params,
+                                              const char *field,
+                                              bool value);
+
+/**
  * Copies the message of the last failure on this thread into `buf`, NUL-terminated, and
  * writes its length including the NUL to `*out_len`.
  *
@@ -534,6 +757,515 @@ uint32_t kmipkit_last_error_reason(void);
 void kmipkit_last_error_clear(void);
 
 /**
+ * Get Attributes: the attributes of the object `uid` named in `names` (`count` names: tag
+ * names or 1.x names; 0 for all), as `*out_attributes` (read with `kmipkit_attributes_count`
+ * and `kmipkit_attributes_get`, freed with `kmipkit_attributes_free`).
+ *
+ * ```c
+ * const char *names[] = {"State"};
+ * kmipkit_attributes *attrs = NULL;
+ * if (kmipkit_client_get_attributes(client, uid, names, 1, &attrs) == KMIPKIT_RESULT_OK) {
+ *     char *name = NULL, *value = NULL;
+ *     kmipkit_attributes_get(attrs, 0, &name, &value); // "State", "\"Active\""
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_client_get_attributes(const kmipkit_client *client,
+                                             const char *uid,
+                                             const char *const *names,
+                                             size_t count,
+                                             kmipkit_attributes **out_attributes);
+
+/**
+ * Get Attribute List: the tag names of the attributes the object `uid` has, as
+ * `*out_names` (freed with `kmipkit_strings_free`).
+ *
+ * ```c
+ * kmipkit_strings *names = NULL;
+ * kmipkit_client_get_attribute_list(client, uid, &names);
+ * ```
+ */
+kmipkit_result kmipkit_client_get_attribute_list(const kmipkit_client *client,
+                                                 const char *uid,
+                                                 kmipkit_strings **out_names);
+
+/**
+ * Add Attribute: adds the one attribute of `attribute` (a list holding exactly one; any other
+ * length is `KMIPKIT_RESULT_INVALID_ARGUMENT`) to the object `uid`.
+ *
+ * ```c
+ * kmipkit_attributes *one = kmipkit_attributes_new();
+ * kmipkit_attributes_add_text(one, "x-owner", "payments");
+ * kmipkit_client_add_attribute(client, uid, one);
+ * kmipkit_attributes_free(one);
+ * ```
+ */
+kmipkit_result kmipkit_client_add_attribute(const kmipkit_client *client,
+                                            const char *uid,
+                                            const kmipkit_attributes *attribute);
+
+/**
+ * Modify Attribute: gives the object `uid` the one attribute of `attribute` as its new value.
+ * `current` (NULL for none) holds the value being replaced, which KMIP 2.x needs for an
+ * attribute an object may have several of, such as Name.
+ *
+ * ```c
+ * // new_name holds Name = "orders-v2", old_name holds Name = "orders"
+ * kmipkit_client_modify_attribute(client, uid, new_name, old_name);
+ * ```
+ */
+kmipkit_result kmipkit_client_modify_attribute(const kmipkit_client *client,
+                                               const char *uid,
+                                               const kmipkit_attributes *attribute,
+                                               const kmipkit_attributes *current);
+
+/**
+ * Set Attribute (KMIP 2.x): sets the one attribute of `attribute` on the object `uid`,
+ * adding it or replacing its value.
+ *
+ * ```c
+ * kmipkit_attributes *one = kmipkit_attributes_new();
+ * kmipkit_attributes_add_bool(one, "Sensitive", true);
+ * kmipkit_client_set_attribute(client, uid, one);
+ * kmipkit_attributes_free(one);
+ * ```
+ */
+kmipkit_result kmipkit_client_set_attribute(const kmipkit_client *client,
+                                            const char *uid,
+                                            const kmipkit_attributes *attribute);
+
+/**
+ * Delete Attribute: deletes the attribute `name` (tag name, 1.x name or vendor name) from the
+ * object `uid`.
+ *
+ * ```c
+ * kmipkit_client_delete_attribute(client, uid, "Name");
+ * ```
+ */
+kmipkit_result kmipkit_client_delete_attribute(const kmipkit_client *client,
+                                               const char *uid,
+                                               const char *name);
+
+/**
+ * Encrypt on the server with the key `uid`: `data` (`data_len` bytes) under `params` (NULL
+ * for the key's defaults), with the caller's `iv` and `aad` (NULL and 0 for none). The
+ * ciphertext goes to `*out_data`; the IV the server picked (with `RandomIV`) to `*out_iv` and
+ * the authentication tag (GCM) to `*out_tag`, or NULL when the server returned none.
+ * `out_iv` and `out_tag` may be NULL when not wanted.
+ *
+ * ```c
+ * kmipkit_bytes *ct = NULL, *tag = NULL;
+ * kmipkit_client_encrypt(client, uid, gcm, msg, msg_len, iv, 12, aad, aad_len, &ct, NULL, &tag);
+ * ```
+ */
+kmipkit_result kmipkit_client_encrypt(const kmipkit_client *client,
+                                      const char *uid,
+                                      const kmipkit_crypto_params *params,
+                                      const uint8_t *data,
+                                      size_t data_len,
+                                      const uint8_t *iv,
+                                      size_t iv_len,
+                                      const uint8_t *aad,
+                                      size_t aad_len,
+                                      kmipkit_bytes **out_data,
+                                      kmipkit_bytes **out_iv,
+                                      kmipkit_bytes **out_tag);
+
+/**
+ * Decrypt on the server with the key `uid`: `data` under `params`, with `iv`, `aad` and the
+ * authentication `tag` (each NULL and 0 when absent). The plaintext goes to `*out_data`
+ * (wiped when freed). A tag that does not verify is the server's refusal,
+ * `KMIPKIT_RESULT_SERVER`.
+ *
+ * ```c
+ * kmipkit_bytes *plain = NULL;
+ * kmipkit_client_decrypt(client, uid, gcm, ct, ct_len, iv, 12, aad, aad_len, tag, 16, &plain);
+ * ```
+ */
+kmipkit_result kmipkit_client_decrypt(const kmipkit_client *client,
+                                      const char *uid,
+                                      const kmipkit_crypto_params *params,
+                                      const uint8_t *data,
+                                      size_t data_len,
+                                      const uint8_t *iv,
+                                      size_t iv_len,
+                                      const uint8_t *aad,
+                                      size_t aad_len,
+                                      const uint8_t *tag,
+                                      size_t tag_len,
+                                      kmipkit_bytes **out_data);
+
+/**
+ * Sign `data` on the server with the private key `uid` under `params` (e.g.
+ * `DigitalSignatureAlgorithm` = `SHA_256WithRSAEncryption`); the signature goes to
+ * `*out_signature`.
+ *
+ * ```c
+ * kmipkit_bytes *sig = NULL;
+ * kmipkit_client_sign(client, private_uid, rsa_params, msg, msg_len, &sig);
+ * ```
+ */
+kmipkit_result kmipkit_client_sign(const kmipkit_client *client,
+                                   const char *uid,
+                                   const kmipkit_crypto_params *params,
+                                   const uint8_t *data,
+                                   size_t data_len,
+                                   kmipkit_bytes **out_signature);
+
+/**
+ * Signature Verify on the server with the public key `uid`: `*out_valid` is true only when
+ * the server answers Valid for `signature` over `data`. An invalid signature is not an error.
+ *
+ * ```c
+ * bool valid = false;
+ * kmipkit_client_signature_verify(client, public_uid, rsa_params, msg, msg_len,
+ *                                 kmipkit_bytes_data(sig), kmipkit_bytes_len(sig), &valid);
+ * ```
+ */
+kmipkit_result kmipkit_client_signature_verify(const kmipkit_client *client,
+                                               const char *uid,
+                                               const kmipkit_crypto_params *params,
+                                               const uint8_t *data,
+                                               size_t data_len,
+                                               const uint8_t *signature,
+                                               size_t signature_len,
+                                               bool *out_valid);
+
+/**
+ * MAC of `data` on the server with the key `uid` under `params` (NULL for the key's
+ * algorithm); the MAC goes to `*out_mac`.
+ *
+ * ```c
+ * kmipkit_bytes *mac = NULL;
+ * kmipkit_client_mac(client, hmac_uid, NULL, msg, msg_len, &mac);
+ * ```
+ */
+kmipkit_result kmipkit_client_mac(const kmipkit_client *client,
+                                  const char *uid,
+                                  const kmipkit_crypto_params *params,
+                                  const uint8_t *data,
+                                  size_t data_len,
+                                  kmipkit_bytes **out_mac);
+
+/**
+ * MAC Verify on the server with the key `uid`: `*out_valid` is true only when the server
+ * answers Valid for `mac` over `data`.
+ *
+ * ```c
+ * bool valid = false;
+ * kmipkit_client_mac_verify(client, hmac_uid, NULL, msg, msg_len, mac, mac_len, &valid);
+ * ```
+ */
+kmipkit_result kmipkit_client_mac_verify(const kmipkit_client *client,
+                                         const char *uid,
+                                         const kmipkit_crypto_params *params,
+                                         const uint8_t *data,
+                                         size_t data_len,
+                                         const uint8_t *mac,
+                                         size_t mac_len,
+                                         bool *out_valid);
+
+/**
+ * Hash `data` on the server with `algorithm` (a hashing algorithm name: `"SHA_256"`, ...);
+ * the digest goes to `*out_digest`.
+ *
+ * ```c
+ * kmipkit_bytes *digest = NULL;
+ * kmipkit_client_hash(client, "SHA_256", msg, msg_len, &digest);
+ * ```
+ */
+kmipkit_result kmipkit_client_hash(const kmipkit_client *client,
+                                   const char *algorithm,
+                                   const uint8_t *data,
+                                   size_t data_len,
+                                   kmipkit_bytes **out_digest);
+
+/**
+ * RNG Seed: offers `seed` (`len` bytes) to the server's random number generator.
+ *
+ * ```c
+ * kmipkit_client_rng_seed(client, entropy, sizeof entropy);
+ * ```
+ */
+kmipkit_result kmipkit_client_rng_seed(const kmipkit_client *client,
+                                       const uint8_t *seed,
+                                       size_t len);
+
+/**
+ * Locate: the identifiers of the objects matching every one of `attributes` (NULL matches
+ * all), at most `maximum_items` of them (0 for no limit) after skipping `offset_items`, as
+ * `*out_uids` (freed with `kmipkit_strings_free`).
+ *
+ * ```c
+ * kmipkit_strings *uids = NULL;
+ * if (kmipkit_client_locate(client, attrs, 0, 0, &uids) == KMIPKIT_RESULT_OK) {
+ *     printf("%zu found\n", kmipkit_strings_count(uids));
+ *     kmipkit_strings_free(uids);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_client_locate(const kmipkit_client *client,
+                                     const kmipkit_attributes *attributes,
+                                     int32_t maximum_items,
+                                     int32_t offset_items,
+                                     kmipkit_strings **out_uids);
+
+/**
+ * The identifiers of the objects named `name` (a Locate by Name), as `*out_uids`.
+ *
+ * ```c
+ * kmipkit_strings *uids = NULL;
+ * kmipkit_client_locate_by_name(client, "payments-kek", &uids);
+ * ```
+ */
+kmipkit_result kmipkit_client_locate_by_name(const kmipkit_client *client,
+                                             const char *name,
+                                             kmipkit_strings **out_uids);
+
+/**
+ * Check: asks the server whether the object `uid` can be used; the identifier it checked goes
+ * to `*out_uid`.
+ *
+ * ```c
+ * char *checked = NULL;
+ * kmipkit_client_check(client, uid, &checked);
+ * ```
+ */
+kmipkit_result kmipkit_client_check(const kmipkit_client *client, const char *uid, char **out_uid);
+
+/**
+ * Get: the bytes of the object `uid` — a key's material, secret data, opaque data, a
+ * certificate's DER — as `*out_material` (wiped when freed by `kmipkit_bytes_free`). Its type,
+ * algorithm and length are read with `kmipkit_client_get_attributes`. An object without bytes
+ * (a template) is `KMIPKIT_RESULT_INVALID_ARGUMENT`.
+ *
+ * ```c
+ * kmipkit_bytes *key = NULL;
+ * if (kmipkit_client_get(client, uid, &key) == KMIPKIT_RESULT_OK) {
+ *     use_key(kmipkit_bytes_data(key), kmipkit_bytes_len(key));
+ *     kmipkit_bytes_free(key);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_client_get(const kmipkit_client *client,
+                                  const char *uid,
+                                  kmipkit_bytes **out_material);
+
+/**
+ * Get of the key `uid` wrapped (AES key wrap, RFC 3394) under the key `wrapping_uid`, which
+ * must be active and allowed to wrap: the wrapped bytes go to `*out_wrapped`.
+ *
+ * ```c
+ * kmipkit_bytes *wrapped = NULL;
+ * kmipkit_client_get_wrapped(client, uid, kek_uid, &wrapped);
+ * ```
+ */
+kmipkit_result kmipkit_client_get_wrapped(const kmipkit_client *client,
+                                          const char *uid,
+                                          const char *wrapping_uid,
+                                          kmipkit_bytes **out_wrapped);
+
+/**
+ * Revoke: moves the object `uid` to Deactivated (or Compromised) for `reason`, a revocation
+ * reason code name (`"CessationOfOperation"`, `"KeyCompromise"`, `"Superseded"`, ...), with an
+ * optional `message` (NULL for none). `compromise_date` (Unix seconds, 0 for none) is required
+ * by KMIP when the reason is a compromise.
+ *
+ * ```c
+ * kmipkit_client_revoke(client, uid, "CessationOfOperation", "rotated", 0);
+ * ```
+ */
+kmipkit_result kmipkit_client_revoke(const kmipkit_client *client,
+                                     const char *uid,
+                                     const char *reason,
+                                     const char *message,
+                                     int64_t compromise_date);
+
+/**
+ * Archive: moves the object `uid` to archival storage (Recover brings it back).
+ *
+ * ```c
+ * kmipkit_client_archive(client, uid);
+ * ```
+ */
+kmipkit_result kmipkit_client_archive(const kmipkit_client *client, const char *uid);
+
+/**
+ * Recover: brings the archived object `uid` back.
+ *
+ * ```c
+ * kmipkit_client_recover(client, uid);
+ * ```
+ */
+kmipkit_result kmipkit_client_recover(const kmipkit_client *client, const char *uid);
+
+/**
+ * Create: a new object of `object_type` (`"SymmetricKey"`, `"SecretData"`, ...) with
+ * `attributes` (NULL for none); its unique identifier goes to `*out_uid` (freed with
+ * `kmipkit_string_free`).
+ *
+ * ```c
+ * kmipkit_attributes *attrs = kmipkit_attributes_new();
+ * kmipkit_attributes_add_enum(attrs, "Cryptographic Algorithm", "AES");
+ * kmipkit_attributes_add_int(attrs, "Cryptographic Length", 256);
+ * kmipkit_attributes_add_json(attrs, "Cryptographic Usage Mask", "[\"Encrypt\",\"Decrypt\"]");
+ * char *uid = NULL;
+ * kmipkit_result rc = kmipkit_client_create(client, "SymmetricKey", attrs, &uid);
+ * kmipkit_attributes_free(attrs);
+ * ```
+ */
+kmipkit_result kmipkit_client_create(const kmipkit_client *client,
+                                     const char *object_type,
+                                     const kmipkit_attributes *attributes,
+                                     char **out_uid);
+
+/**
+ * Create Key Pair: `common` attributes for both keys, `private_key` and `public_key` for each
+ * (any may be NULL); the new keys' identifiers go to `*out_private_uid` and `*out_public_uid`.
+ *
+ * ```c
+ * kmipkit_attributes *common = kmipkit_attributes_new();
+ * kmipkit_attributes_add_enum(common, "Cryptographic Algorithm", "RSA");
+ * kmipkit_attributes_add_int(common, "Cryptographic Length", 2048);
+ * char *private_uid = NULL, *public_uid = NULL;
+ * kmipkit_client_create_key_pair(client, common, NULL, NULL, &private_uid, &public_uid);
+ * ```
+ */
+kmipkit_result kmipkit_client_create_key_pair(const kmipkit_client *client,
+                                              const kmipkit_attributes *common,
+                                              const kmipkit_attributes *private_key,
+                                              const kmipkit_attributes *public_key,
+                                              char **out_private_uid,
+                                              char **out_public_uid);
+
+/**
+ * Register: stores `material` (`len` bytes: key bytes, secret data, ...) as an object of
+ * `object_type`, with the core's Register defaults (`algorithm`, e.g. `"AES"` or
+ * `"HMAC_SHA256"`, may be NULL for the default of the type) and `attributes` (NULL for none).
+ * The unique identifier goes to `*out_uid`.
+ *
+ * ```c
+ * uint8_t key[32] = {0};
+ * char *uid = NULL;
+ * kmipkit_client_register(client, "SymmetricKey", key, sizeof key, NULL, attrs, &uid);
+ * ```
+ */
+kmipkit_result kmipkit_client_register(const kmipkit_client *client,
+                                       const char *object_type,
+                                       const uint8_t *material,
+                                       size_t len,
+                                       const char *algorithm,
+                                       const kmipkit_attributes *attributes,
+                                       char **out_uid);
+
+/**
+ * Re-Key: a replacement for the symmetric key `uid`; the new key's identifier goes to
+ * `*out_uid`.
+ *
+ * ```c
+ * char *next = NULL;
+ * kmipkit_client_rekey(client, uid, &next);
+ * ```
+ */
+kmipkit_result kmipkit_client_rekey(const kmipkit_client *client, const char *uid, char **out_uid);
+
+/**
+ * Re-Key Key Pair: a replacement for the key pair of the private key `private_uid`; the new
+ * keys' identifiers go to `*out_private_uid` and `*out_public_uid`.
+ *
+ * ```c
+ * char *private_uid = NULL, *public_uid = NULL;
+ * kmipkit_client_rekey_key_pair(client, old_private, &private_uid, &public_uid);
+ * ```
+ */
+kmipkit_result kmipkit_client_rekey_key_pair(const kmipkit_client *client,
+                                             const char *private_uid,
+                                             char **out_private_uid,
+                                             char **out_public_uid);
+
+/**
+ * Derive Key: a new symmetric key derived from the `base_count` objects `base_uids` by
+ * `method` (`"PBKDF2"`, `"HASH"`, `"HMAC"`, ...) with `data` as the derivation data, `params`
+ * (NULL for none), `salt` (NULL and 0 for none), `iterations` (0 for none) and the new key's
+ * `attributes`; its identifier goes to `*out_uid`.
+ *
+ * ```c
+ * const char *base[] = {base_uid};
+ * char *derived = NULL;
+ * kmipkit_client_derive_key(client, base, 1, "HMAC", info, info_len, sha256, salt, salt_len,
+ *                           0, attrs, &derived);
+ * ```
+ */
+kmipkit_result kmipkit_client_derive_key(const kmipkit_client *client,
+                                         const char *const *base_uids,
+                                         size_t base_count,
+                                         const char *method,
+                                         const uint8_t *data,
+                                         size_t data_len,
+                                         const kmipkit_crypto_params *params,
+                                         const uint8_t *salt,
+                                         size_t salt_len,
+                                         int32_t iterations,
+                                         const kmipkit_attributes *attributes,
+                                         char **out_uid);
+
+/**
+ * Query: what the server offers, as JSON text in `*out_json` (freed with
+ * `kmipkit_string_free`): `{"operations": [names], "object_types": [names],
+ * "vendor_identification": text or null, "server_information": text or null}` — the same
+ * fields as Python's `Client.query()`.
+ *
+ * ```c
+ * char *json = NULL;
+ * if (kmipkit_client_query(client, &json) == KMIPKIT_RESULT_OK) {
+ *     puts(json);
+ *     kmipkit_string_free(json);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_client_query(const kmipkit_client *client, char **out_json);
+
+/**
+ * Discover Versions: the protocol versions (of the `count` versions in `offered`, e.g.
+ * `"1.4"`; 0 for all) the server supports, in the order it answers (its preference), as
+ * `*out_versions` (`"2.0"`, `"1.4"`, ...; freed with `kmipkit_strings_free`).
+ *
+ * ```c
+ * kmipkit_strings *versions = NULL;
+ * kmipkit_client_discover_versions(client, NULL, 0, &versions);
+ * printf("newest: %s\n", kmipkit_strings_at(versions, 0));
+ * kmipkit_strings_free(versions);
+ * ```
+ */
+kmipkit_result kmipkit_client_discover_versions(const kmipkit_client *client,
+                                                const char *const *offered,
+                                                size_t count,
+                                                kmipkit_strings **out_versions);
+
+/**
+ * Poll: asks about the asynchronous operation whose correlation value is `correlation`
+ * (`len` bytes, from the server's earlier answer).
+ *
+ * ```c
+ * kmipkit_client_poll(client, correlation, correlation_len);
+ * ```
+ */
+kmipkit_result kmipkit_client_poll(const kmipkit_client *client,
+                                   const uint8_t *correlation,
+                                   size_t len);
+
+/**
+ * Cancel: cancels the asynchronous operation whose correlation value is `correlation`.
+ *
+ * ```c
+ * kmipkit_client_cancel(client, correlation, correlation_len);
+ * ```
+ */
+kmipkit_result kmipkit_client_cancel(const kmipkit_client *client,
+                                     const uint8_t *correlation,
+                                     size_t len);
+
+/**
  * The stable name of a result value (`"Server"`, `"NullArgument"`, ...) as a static
  * NUL-terminated string that the caller must not free; `"Unknown"` for a number that is not a
  * `kmipkit_result`. Never fails, never NULL. Thread-safe.
@@ -545,6 +1277,28 @@ void kmipkit_last_error_clear(void);
  * ```
  */
 const char *kmipkit_result_name(uint32_t result);
+
+/**
+ * The number of strings; 0 when `strings` is NULL.
+ */
+size_t kmipkit_strings_count(const kmipkit_strings *strings);
+
+/**
+ * The string at `index`, valid until `kmipkit_strings_free` (do not free it on its own), or
+ * NULL when `strings` is NULL or `index` is past the end.
+ *
+ * ```c
+ * for (size_t i = 0; i < kmipkit_strings_count(uids); i++)
+ *     puts(kmipkit_strings_at(uids, i));
+ * kmipkit_strings_free(uids);
+ * ```
+ */
+const char *kmipkit_strings_at(const kmipkit_strings *strings, size_t index);
+
+/**
+ * Frees a list and its strings. NULL is accepted and ignored.
+ */
+void kmipkit_strings_free(kmipkit_strings *strings);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -18,9 +18,13 @@
 // and every dereference goes through the checked readers of `boundary`.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+pub mod attributes;
 mod boundary;
 pub mod bytes;
 pub mod client;
 pub mod config;
+pub mod crypto_params;
 pub mod last_error;
+pub mod operations;
 pub mod result;
+pub mod strings;
