@@ -182,6 +182,16 @@ typedef struct kmipkit_bytes kmipkit_bytes;
 typedef struct kmipkit_client kmipkit_client;
 
 /**
+ * A codec: the decoding limits, and the test-case placeholders (`$NOW`,
+ * `$UNIQUE_IDENTIFIER_0`, ...) read from KMIP XML or JSON so far, which map to stand-in values
+ * and are written back as the same placeholders.
+ *
+ * Thread safety: reading text records placeholders, so a codec is used by one thread at a
+ * time; make one per thread.
+ */
+typedef struct kmipkit_codec kmipkit_codec;
+
+/**
  * A checked configuration: servers, TLS file paths, key name, timeouts, logging and audit.
  * Holds paths and settings, never a secret (keys and passwords are read from their files when
  * a client connects).
@@ -223,8 +233,9 @@ size_t kmipkit_bytes_len(const kmipkit_bytes *bytes);
 void kmipkit_bytes_free(kmipkit_bytes *bytes);
 
 /**
- * Frees a string kmipkit returned (`char **out` outputs such as unique identifiers). NULL is
- * accepted and ignored. Only for strings from kmipkit: never for the caller's own.
+ * Frees a string kmipkit returned (`char **out` outputs such as unique identifiers), wiping
+ * it first (a KMIP JSON or XML text may show key material in hex). NULL is accepted and
+ * ignored. Only for strings from kmipkit: never for the caller's own.
  *
  * ```c
  * char *uid = NULL;
@@ -312,6 +323,115 @@ kmipkit_result kmipkit_client_destroy(const kmipkit_client *client, const char *
 kmipkit_result kmipkit_client_rng_retrieve(const kmipkit_client *client,
                                            size_t length,
                                            kmipkit_bytes **out_bytes);
+
+/**
+ * A new codec with the default limits (16 MiB messages, 64 levels, 1,000,000 items); never
+ * NULL. Freed with `kmipkit_codec_free`.
+ *
+ * ```c
+ * kmipkit_codec *codec = kmipkit_codec_new();
+ * char *json = NULL;
+ * if (kmipkit_codec_ttlv_to_json(codec, ttlv, ttlv_len, false, &json) == KMIPKIT_RESULT_OK) {
+ *     puts(json);
+ *     kmipkit_string_free(json);
+ * }
+ * kmipkit_codec_free(codec);
+ * ```
+ */
+kmipkit_codec *kmipkit_codec_new(void);
+
+/**
+ * Frees a codec. NULL is accepted and ignored.
+ */
+void kmipkit_codec_free(kmipkit_codec *codec);
+
+/**
+ * Sets the limits input is decoded under: the largest message in bytes (for text: its
+ * length), the deepest nesting, the most items. 0 keeps that limit as it is. Input over a
+ * limit is refused with `KMIPKIT_RESULT_LIMIT_EXCEEDED`.
+ *
+ * ```c
+ * kmipkit_codec_set_limits(codec, 64 * 1024, 0, 0); // messages up to 64 KiB
+ * ```
+ */
+kmipkit_result kmipkit_codec_set_limits(kmipkit_codec *codec,
+                                        size_t max_message_size,
+                                        size_t max_depth,
+                                        size_t max_items);
+
+/**
+ * TTLV bytes to KMIP JSON (indented, or one line when `compact`), as `*out_json` (freed with
+ * `kmipkit_string_free`). Bytes that are not one well-formed TTLV item give
+ * `KMIPKIT_RESULT_DECODE`.
+ */
+kmipkit_result kmipkit_codec_ttlv_to_json(const kmipkit_codec *codec,
+                                          const uint8_t *ttlv,
+                                          size_t ttlv_len,
+                                          bool compact,
+                                          char **out_json);
+
+/**
+ * KMIP JSON text (one item) to TTLV bytes, as `*out_ttlv` (freed with `kmipkit_bytes_free`).
+ * Text that is not JSON gives `KMIPKIT_RESULT_SYNTAX`; JSON that is not a KMIP item,
+ * `KMIPKIT_RESULT_MODEL` or `KMIPKIT_RESULT_DECODE`.
+ *
+ * ```c
+ * kmipkit_bytes *ttlv = NULL;
+ * kmipkit_result rc = kmipkit_codec_json_to_ttlv(codec,
+ *     "{\"tag\": \"ProtocolVersionMajor\", \"type\": \"Integer\", \"value\": 1}", &ttlv);
+ * ```
+ */
+kmipkit_result kmipkit_codec_json_to_ttlv(kmipkit_codec *codec,
+                                          const char *json_text,
+                                          kmipkit_bytes **out_ttlv);
+
+/**
+ * TTLV bytes to KMIP XML (indented), as `*out_xml` (freed with `kmipkit_string_free`).
+ */
+kmipkit_result kmipkit_codec_ttlv_to_xml(const kmipkit_codec *codec,
+                                         const uint8_t *ttlv,
+                                         size_t ttlv_len,
+                                         char **out_xml);
+
+/**
+ * One KMIP XML element to TTLV bytes, as `*out_ttlv` (freed with `kmipkit_bytes_free`).
+ * Text that is not well-formed XML gives `KMIPKIT_RESULT_SYNTAX`.
+ *
+ * ```c
+ * kmipkit_bytes *ttlv = NULL;
+ * kmipkit_result rc = kmipkit_codec_xml_to_ttlv(codec,
+ *     "<ProtocolVersionMajor type=\"Integer\" value=\"1\"/>", &ttlv);
+ * ```
+ */
+kmipkit_result kmipkit_codec_xml_to_ttlv(kmipkit_codec *codec,
+                                         const char *xml_text,
+                                         kmipkit_bytes **out_ttlv);
+
+/**
+ * A readable tree of TTLV bytes (one item a line, indented; byte strings show only their
+ * length, so key material is not printed), as `*out_text` (freed with `kmipkit_string_free`).
+ *
+ * ```c
+ * char *tree = NULL;
+ * if (kmipkit_codec_dump(codec, reply, reply_len, &tree) == KMIPKIT_RESULT_OK) {
+ *     fputs(tree, stderr);
+ *     kmipkit_string_free(tree);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_codec_dump(const kmipkit_codec *codec,
+                                  const uint8_t *ttlv,
+                                  size_t ttlv_len,
+                                  char **out_text);
+
+/**
+ * Checks that TTLV bytes are one well-formed item and writes them re-encoded (the canonical
+ * form) as `*out_ttlv` (freed with `kmipkit_bytes_free`).
+ */
+kmipkit_result kmipkit_codec_normalize(const kmipkit_codec *codec,
+                                       const uint8_t *ttlv,
+                                       size_t ttlv_len,
+                                       kmipkit_bytes **out_ttlv);
 
 /**
  * Reads, permission-checks and parses the `kmipkit.toml` at `path` into `*out`, which the

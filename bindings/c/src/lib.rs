@@ -21,6 +21,7 @@
 mod boundary;
 pub mod bytes;
 pub mod client;
+pub mod codec;
 pub mod config;
 pub mod last_error;
 pub mod result;
