@@ -207,6 +207,14 @@ typedef struct kmipkit_config kmipkit_config;
 typedef struct kmipkit_config_builder kmipkit_config_builder;
 
 /**
+ * What `kmipkit_log_verify` found: the counts and every problem (a deleted, inserted,
+ * altered or reordered line, a missing tail, a restarted chain), in the order found.
+ *
+ * Thread safety: immutable; may be read from many threads at once, freed once.
+ */
+typedef struct kmipkit_log_report kmipkit_log_report;
+
+/**
  * One key server for `kmipkit_config_builder_add_server`: the settings of a `[primary]` or
  * `[[secondary]]` table. Thread safety: one thread at a time.
  */
@@ -652,6 +660,97 @@ uint32_t kmipkit_last_error_reason(void);
  * Forgets the last failure on this thread. Never fails.
  */
 void kmipkit_last_error_clear(void);
+
+/**
+ * Checks the hash chain of a log and its rotated files (`paths`: `count` file names, in any
+ * order) and writes the report to `*out_report` (freed with `kmipkit_log_report_free`).
+ * `state_file` names the chain state file to compare the end of the log with; NULL looks for
+ * `<newest file>.state` beside the log, and `""` checks without one (a removed tail then goes
+ * unnoticed).
+ *
+ * A broken chain is not a failure of the call: the result is `KMIPKIT_RESULT_OK` and the
+ * report says what was found. A file that cannot be read gives `KMIPKIT_RESULT_LOG`.
+ *
+ * ```c
+ * const char *files[] = {"/var/log/kmipkit.log", "/var/log/kmipkit.log.1"};
+ * kmipkit_log_report *report = NULL;
+ * if (kmipkit_log_verify(files, 2, NULL, &report) == KMIPKIT_RESULT_OK) {
+ *     if (!kmipkit_log_report_intact(report)) {
+ *         char *text = NULL;
+ *         kmipkit_log_report_text(report, &text);
+ *         fputs(text, stderr);
+ *         kmipkit_string_free(text);
+ *     }
+ *     kmipkit_log_report_free(report);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_log_verify(const char *const *paths,
+                                  size_t count,
+                                  const char *state_file,
+                                  kmipkit_log_report **out_report);
+
+/**
+ * Frees a report. NULL is accepted and ignored.
+ */
+void kmipkit_log_report_free(kmipkit_log_report *report);
+
+/**
+ * Whether the chain is intact (nothing found); false when `report` is NULL.
+ */
+bool kmipkit_log_report_intact(const kmipkit_log_report *report);
+
+/**
+ * The number of non-empty lines read; 0 when `report` is NULL.
+ */
+size_t kmipkit_log_report_lines(const kmipkit_log_report *report);
+
+/**
+ * The number of problems found; 0 when `report` is NULL or the chain is intact.
+ */
+size_t kmipkit_log_report_finding_count(const kmipkit_log_report *report);
+
+/**
+ * The lowest and highest serial seen, as `*out_first` and `*out_last` (0 for both when the
+ * log has no serial line).
+ */
+kmipkit_result kmipkit_log_report_serials(const kmipkit_log_report *report,
+                                          uint64_t *out_first,
+                                          uint64_t *out_last);
+
+/**
+ * Problem `index` (from 0) as a sentence naming its kind, serial, file and line (`"altered:
+ * serial 3 (kmipkit.log line 3): ..."`), and its kind alone (`deleted`, `inserted`,
+ * `altered`, `reordered`, `tail-missing`, `restarted`) as `*out_kind` when that is not NULL.
+ * Both are freed with `kmipkit_string_free`. `KMIPKIT_RESULT_INVALID_ARGUMENT` past the last.
+ *
+ * ```c
+ * for (size_t i = 0; i < kmipkit_log_report_finding_count(report); i++) {
+ *     char *sentence = NULL;
+ *     kmipkit_log_report_finding(report, i, &sentence, NULL);
+ *     puts(sentence);
+ *     kmipkit_string_free(sentence);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_log_report_finding(const kmipkit_log_report *report,
+                                          size_t index,
+                                          char **out_sentence,
+                                          char **out_kind);
+
+/**
+ * The whole report as `kmipkit log verify` prints it (counts, then one line a problem, or
+ * `chain intact`), as `*out_text` (freed with `kmipkit_string_free`).
+ */
+kmipkit_result kmipkit_log_report_text(const kmipkit_log_report *report, char **out_text);
+
+/**
+ * The report as a JSON object, the document of `kmipkit log verify --json`: `intact`,
+ * `files`, `lines`, `first_serial`, `last_serial`, `state_serial` and `findings` (each with
+ * `kind`, `serial`, `last_serial`, `file`, `line`, `detail`), as `*out_json` (freed with
+ * `kmipkit_string_free`).
+ */
+kmipkit_result kmipkit_log_report_json(const kmipkit_log_report *report, char **out_json);
 
 /**
  * The stable name of a result value (`"Server"`, `"NullArgument"`, ...) as a static

@@ -18,10 +18,12 @@
 // and every dereference goes through the checked readers of `boundary`.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+mod arrays;
 mod boundary;
 pub mod bytes;
 pub mod client;
 pub mod codec;
 pub mod config;
 pub mod last_error;
+pub mod observe;
 pub mod result;
