@@ -17,6 +17,42 @@
 #include <stdint.h>
 
 /**
+ * The send callback delivered the reply (written with `kmipkit_reply_write`).
+ */
+#define KMIPKIT_SEND_OK 0
+
+/**
+ * The server could not be reached (name resolution, TCP connect, TLS handshake refused):
+ * nothing was sent. The call fails over to the next server (`KMIPKIT_RESULT_CONNECT`).
+ */
+#define KMIPKIT_SEND_CONNECT_FAILED 1
+
+/**
+ * The connection broke before any byte of the request was written: the call fails over
+ * (`KMIPKIT_RESULT_CONNECTION_LOST`).
+ */
+#define KMIPKIT_SEND_LOST_NOT_SENT 2
+
+/**
+ * The connection broke after some of the request was written: the server may have acted on
+ * it, so a create is looked up on the next server before it is sent again
+ * (`KMIPKIT_RESULT_CONNECTION_LOST`).
+ */
+#define KMIPKIT_SEND_LOST_SENT 3
+
+/**
+ * No whole reply came within `time_left_ms` (`KMIPKIT_RESULT_TIMEOUT`; the call fails over
+ * while its deadline allows).
+ */
+#define KMIPKIT_SEND_TIMEOUT 4
+
+/**
+ * Any other failure of the callback: the call ends at once, without failover, with
+ * `KMIPKIT_RESULT_CALLBACK_FAILED`. Any value not listed here counts as this.
+ */
+#define KMIPKIT_SEND_FAILED 5
+
+/**
  * What a kmipkit function did: `KMIPKIT_RESULT_OK`, or why it failed. The message of the
  * failure is kept for the calling thread (`kmipkit_last_error_message`).
  *
@@ -215,10 +251,39 @@ typedef struct kmipkit_config_builder kmipkit_config_builder;
 typedef struct kmipkit_log_report kmipkit_log_report;
 
 /**
+ * Where a send callback writes the reply (`kmipkit_reply_write`) or why it failed
+ * (`kmipkit_reply_set_reason`). It lives for one callback invocation only: do not keep it.
+ *
+ * Thread safety: used only by the callback invocation it was given to.
+ */
+typedef struct kmipkit_reply kmipkit_reply;
+
+/**
  * One key server for `kmipkit_config_builder_add_server`: the settings of a `[primary]` or
  * `[[secondary]]` table. Thread safety: one thread at a time.
  */
 typedef struct kmipkit_server_builder kmipkit_server_builder;
+
+/**
+ * Sends one KMIP request (TTLV) to server `server` (its index in the names given to
+ * `kmipkit_client_over_host`, 0 first) and reads exactly one whole TTLV reply, within
+ * `time_left_ms` milliseconds, writing it with `kmipkit_reply_write(reply, ...)`. Returns
+ * `KMIPKIT_SEND_OK` or one of the `KMIPKIT_SEND_*` failures, which decide the failover.
+ *
+ * The request may carry key material (a Register): do not log it; its memory is wiped after
+ * the callback returns, so do not keep the pointer.
+ *
+ * Threading: the callback runs on the thread that called the client function (no thread is
+ * started), and it is called concurrently when several threads use one client at once — for
+ * the same server too. `user_data` is passed back untouched on every thread; what it points
+ * to must be safe to use from all of them (a mutex, a pool of connections).
+ */
+typedef uint32_t (*kmipkit_send_callback)(void *user_data,
+                                          size_t server,
+                                          const uint8_t *request,
+                                          size_t request_len,
+                                          uint64_t time_left_ms,
+                                          kmipkit_reply *reply);
 
 #ifdef __cplusplus
 extern "C" {
@@ -608,6 +673,60 @@ kmipkit_result kmipkit_server_builder_set_text(kmipkit_server_builder *server,
 kmipkit_result kmipkit_server_builder_set_int(kmipkit_server_builder *server,
                                               const char *key,
                                               int64_t value);
+
+/**
+ * A client whose bytes the caller carries: `server_names` (`server_count` distinct names, the
+ * first the primary, the others tried in order after it) name the servers in messages and the
+ * log; `send` is called with a server's index for every request (see
+ * `kmipkit_send_callback`, including its threading rules) and `user_data` is passed back to
+ * it untouched. `deadline_ms` bounds each call, failover included, and `failover_delay_ms` is
+ * the pause before the next server is tried (0: the defaults, 60 s and 250 ms).
+ *
+ * The version is negotiated here (the first request goes through `send`), so this blocks like
+ * `kmipkit_client_connect`. The result is an ordinary client (`kmipkit_client_create_aes_key`,
+ * ...), freed with `kmipkit_client_free`; after that `send` is no longer called.
+ *
+ * ```c
+ * static uint32_t send(void *conns, size_t server, const uint8_t *request, size_t len,
+ *                      uint64_t time_left_ms, kmipkit_reply *reply) {
+ *     SSL *ssl = connect_to(conns, server, time_left_ms);
+ *     if (ssl == NULL) {
+ *         kmipkit_reply_set_reason(reply, "TCP connect refused");
+ *         return KMIPKIT_SEND_CONNECT_FAILED;
+ *     }
+ *     // ... write the request, read the 8-byte header and the body into buf ...
+ *     kmipkit_reply_write(reply, buf, n);
+ *     return KMIPKIT_SEND_OK;
+ * }
+ * const char *names[] = {"kms1", "kms2"};
+ * kmipkit_client *client = NULL;
+ * kmipkit_result rc = kmipkit_client_over_host(names, 2, send, &conns, 0, 0, &client);
+ * ```
+ */
+kmipkit_result kmipkit_client_over_host(const char *const *server_names,
+                                        size_t server_count,
+                                        kmipkit_send_callback send,
+                                        void *user_data,
+                                        uint64_t deadline_ms,
+                                        uint64_t failover_delay_ms,
+                                        kmipkit_client **out_client);
+
+/**
+ * Appends `len` bytes of the reply (call it once with the whole reply, or once a chunk).
+ * The bytes are copied; memory the reply outgrows is wiped.
+ *
+ * ```c
+ * kmipkit_reply_write(reply, header, 8);
+ * kmipkit_reply_write(reply, body, body_len);
+ * ```
+ */
+kmipkit_result kmipkit_reply_write(kmipkit_reply *reply, const uint8_t *data, size_t len);
+
+/**
+ * Says why the send failed, for the error message of the call (`"connection refused"`).
+ * NULL clears it. Never put secrets in it.
+ */
+kmipkit_result kmipkit_reply_set_reason(kmipkit_reply *reply, const char *reason);
 
 /**
  * Copies the message of the last failure on this thread into `buf`, NUL-terminated, and

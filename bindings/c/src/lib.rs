@@ -24,6 +24,7 @@ pub mod bytes;
 pub mod client;
 pub mod codec;
 pub mod config;
+pub mod host_transport;
 pub mod last_error;
 pub mod observe;
 pub mod result;
