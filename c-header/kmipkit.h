@@ -265,6 +265,14 @@ typedef struct kmipkit_reply kmipkit_reply;
 typedef struct kmipkit_server_builder kmipkit_server_builder;
 
 /**
+ * The TTLV messages of a KMIP XML test case, in document order (from
+ * `kmipkit_codec_xml_messages_to_ttlv`). Freed, and wiped, by `kmipkit_ttlv_list_free`.
+ *
+ * Thread safety: immutable; may be read from many threads at once, freed once.
+ */
+typedef struct kmipkit_ttlv_list kmipkit_ttlv_list;
+
+/**
  * Sends one KMIP request (TTLV) to server `server` (its index in the names given to
  * `kmipkit_client_over_host`, 0 first) and reads exactly one whole TTLV reply, within
  * `time_left_ms` milliseconds, writing it with `kmipkit_reply_write(reply, ...)`. Returns
@@ -479,6 +487,49 @@ kmipkit_result kmipkit_codec_ttlv_to_xml(const kmipkit_codec *codec,
 kmipkit_result kmipkit_codec_xml_to_ttlv(kmipkit_codec *codec,
                                          const char *xml_text,
                                          kmipkit_bytes **out_ttlv);
+
+/**
+ * Every message of a KMIP XML test case (each element directly inside the `<KMIP>` root, or
+ * the root itself when it is not `<KMIP>`) as TTLV, in `*out_list` (freed with
+ * `kmipkit_ttlv_list_free`). Placeholders such as `$UNIQUE_IDENTIFIER_0` are recorded in the
+ * codec, so writing the messages back with it restores them.
+ *
+ * ```c
+ * kmipkit_ttlv_list *messages = NULL;
+ * if (kmipkit_codec_xml_messages_to_ttlv(codec, test_case_xml, &messages) == KMIPKIT_RESULT_OK) {
+ *     for (size_t i = 0; i < kmipkit_ttlv_list_len(messages); i++) {
+ *         const uint8_t *data;
+ *         size_t len;
+ *         kmipkit_ttlv_list_get(messages, i, &data, &len);
+ *         send_message(data, len);
+ *     }
+ *     kmipkit_ttlv_list_free(messages);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_codec_xml_messages_to_ttlv(kmipkit_codec *codec,
+                                                  const char *xml_text,
+                                                  kmipkit_ttlv_list **out_list);
+
+/**
+ * The number of messages in `list`; 0 when `list` is NULL.
+ */
+size_t kmipkit_ttlv_list_len(const kmipkit_ttlv_list *list);
+
+/**
+ * Message `index` (from 0) of `list`: `*out_data` points into the list (valid until
+ * `kmipkit_ttlv_list_free`, not to be freed alone) and `*out_len` is its length.
+ * `KMIPKIT_RESULT_INVALID_ARGUMENT` past the last.
+ */
+kmipkit_result kmipkit_ttlv_list_get(const kmipkit_ttlv_list *list,
+                                     size_t index,
+                                     const uint8_t **out_data,
+                                     size_t *out_len);
+
+/**
+ * Wipes and frees a message list. NULL is accepted and ignored.
+ */
+void kmipkit_ttlv_list_free(kmipkit_ttlv_list *list);
 
 /**
  * A readable tree of TTLV bytes (one item a line, indented; byte strings show only their

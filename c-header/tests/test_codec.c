@@ -1,6 +1,7 @@
 /*
  * The codec: every PyKMIP capture in conformance/vectors/pykmip-0.11 goes TTLV -> KMIP JSON ->
- * TTLV and TTLV -> KMIP XML -> TTLV byte for byte; the dump names the message; and the
+ * TTLV and TTLV -> KMIP XML -> TTLV byte for byte; every message of the OASIS KMIP 1.4 and 2.0
+ * XML test cases goes XML -> TTLV -> XML -> TTLV unchanged; the dump names the message; and the
  * refusals give their exact codes (truncated TTLV: Decode, bad XML or JSON: Syntax, over a
  * limit: LimitExceeded, bad arguments: NullArgument / InvalidUtf8).
  */
@@ -108,6 +109,82 @@ static void every_vector_round_trips(void) {
     kmipkit_codec_free(codec);
 }
 
+static char *read_text(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)size + 1);
+    size_t n = fread(text, 1, (size_t)size, f);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* One OASIS test case: every message, written back as XML by the codec that read it (so its
+ * placeholders are restored) and read again, gives the same TTLV. Returns its message count. */
+static size_t oasis_case(const char *path) {
+    char *xml = read_text(path);
+    CHECK(xml != NULL);
+    if (xml == NULL)
+        return 0;
+    kmipkit_codec *codec = kmipkit_codec_new();
+    kmipkit_ttlv_list *messages = NULL;
+    int before = check_failures;
+    CHECK_OK(kmipkit_codec_xml_messages_to_ttlv(codec, xml, &messages));
+    size_t count = kmipkit_ttlv_list_len(messages);
+    for (size_t i = 0; i < count; i++) {
+        const uint8_t *data = NULL;
+        size_t len = 0;
+        CHECK_OK(kmipkit_ttlv_list_get(messages, i, &data, &len));
+        char *again = NULL;
+        CHECK_OK(kmipkit_codec_ttlv_to_xml(codec, data, len, &again));
+        kmipkit_bytes *back = NULL;
+        if (again != NULL)
+            CHECK_OK(kmipkit_codec_xml_to_ttlv(codec, again, &back));
+        CHECK(same(back, data, len));
+        kmipkit_bytes_free(back);
+        kmipkit_string_free(again);
+    }
+    const uint8_t *data = (const uint8_t *)1;
+    size_t len = 1;
+    CHECK_RC(kmipkit_ttlv_list_get(messages, count, &data, &len), KMIPKIT_RESULT_INVALID_ARGUMENT);
+    CHECK(data == NULL && len == 0);
+    if (check_failures != before)
+        fprintf(stderr, "    in test case %s\n", path);
+    kmipkit_ttlv_list_free(messages);
+    kmipkit_codec_free(codec);
+    free(xml);
+    return count;
+}
+
+static void oasis_test_cases_round_trip(void) {
+    const char *dirs[] = {"conformance/vectors/oasis-xml/v1.4", "conformance/vectors/oasis-xml/v2.0"};
+    size_t cases = 0, messages = 0;
+    for (size_t d = 0; d < 2; d++) {
+        DIR *dir = opendir(dirs[d]);
+        CHECK(dir != NULL);
+        if (dir == NULL)
+            continue;
+        struct dirent *entry;
+        while ((entry = readdir(dir)) != NULL) {
+            size_t n = strlen(entry->d_name);
+            if (n > 4 && strcmp(entry->d_name + n - 4, ".xml") == 0) {
+                char path[1024];
+                snprintf(path, sizeof path, "%s/%s", dirs[d], entry->d_name);
+                cases++;
+                messages += oasis_case(path);
+            }
+        }
+        closedir(dir);
+    }
+    /* Every test case has a request and a response at least. */
+    CHECK(cases >= 100 && messages >= 2 * cases);
+    printf("test_codec: %zu OASIS test cases, %zu messages\n", cases, messages);
+}
+
 /* Protocol Version Major 1, as TTLV, JSON and XML. */
 static const unsigned char MAJOR_TTLV[] = {0x42, 0x00, 0x6a, 0x02, 0x00, 0x00, 0x00, 0x04,
                                            0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00};
@@ -178,6 +255,7 @@ static void refusals(void) {
 int main(void) {
     (void)check_env; /* no server needed: the vectors are read from the repository */
     every_vector_round_trips();
+    oasis_test_cases_round_trip();
     text_inputs();
     refusals();
     return check_summary("test_codec");

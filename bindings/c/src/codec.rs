@@ -8,8 +8,10 @@ use std::ffi::c_char;
 
 use kmipkit::ttlv::{Item, Limits, Placeholders, dump, json, xml};
 
+use zeroize::Zeroizing;
+
 use crate::boundary::{
-    Outcome, bytes, ffi, ffi_value, give, handle, handle_mut, out, take_back, text,
+    Outcome, bytes, fail, ffi, ffi_value, give, handle, handle_mut, out, take_back, text,
 };
 use crate::bytes::{give_string, kmipkit_bytes};
 use crate::result::kmipkit_result;
@@ -171,6 +173,95 @@ pub extern "C" fn kmipkit_codec_xml_to_ttlv(
         *slot = kmipkit_bytes::give(item.to_bytes());
         Ok(())
     })
+}
+
+/// The TTLV messages of a KMIP XML test case, in document order (from
+/// `kmipkit_codec_xml_messages_to_ttlv`). Freed, and wiped, by `kmipkit_ttlv_list_free`.
+///
+/// Thread safety: immutable; may be read from many threads at once, freed once.
+pub struct kmipkit_ttlv_list {
+    messages: Vec<Zeroizing<Vec<u8>>>,
+}
+
+/// Every message of a KMIP XML test case (each element directly inside the `<KMIP>` root, or
+/// the root itself when it is not `<KMIP>`) as TTLV, in `*out_list` (freed with
+/// `kmipkit_ttlv_list_free`). Placeholders such as `$UNIQUE_IDENTIFIER_0` are recorded in the
+/// codec, so writing the messages back with it restores them.
+///
+/// ```c
+/// kmipkit_ttlv_list *messages = NULL;
+/// if (kmipkit_codec_xml_messages_to_ttlv(codec, test_case_xml, &messages) == KMIPKIT_RESULT_OK) {
+///     for (size_t i = 0; i < kmipkit_ttlv_list_len(messages); i++) {
+///         const uint8_t *data;
+///         size_t len;
+///         kmipkit_ttlv_list_get(messages, i, &data, &len);
+///         send_message(data, len);
+///     }
+///     kmipkit_ttlv_list_free(messages);
+/// }
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn kmipkit_codec_xml_messages_to_ttlv(
+    codec: *mut kmipkit_codec,
+    xml_text: *const c_char,
+    out_list: *mut *mut kmipkit_ttlv_list,
+) -> kmipkit_result {
+    ffi("kmipkit_codec_xml_messages_to_ttlv", || {
+        let slot = out(out_list, "out_list")?;
+        *slot = std::ptr::null_mut();
+        let source = text(xml_text, "xml_text")?;
+        let codec = handle_mut(codec, "codec")?;
+        let items = xml::messages_from_str_with(source, &mut codec.placeholders, &codec.limits)?;
+        let messages = items.iter().map(|i| Zeroizing::new(i.to_bytes())).collect();
+        *slot = give(kmipkit_ttlv_list { messages });
+        Ok(())
+    })
+}
+
+/// The number of messages in `list`; 0 when `list` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn kmipkit_ttlv_list_len(list: *const kmipkit_ttlv_list) -> usize {
+    ffi_value(0, || {
+        // SAFETY: NULL or a live list this library returned (the header's contract).
+        unsafe { list.as_ref() }.map_or(0, |l| l.messages.len())
+    })
+}
+
+/// Message `index` (from 0) of `list`: `*out_data` points into the list (valid until
+/// `kmipkit_ttlv_list_free`, not to be freed alone) and `*out_len` is its length.
+/// `KMIPKIT_RESULT_INVALID_ARGUMENT` past the last.
+#[unsafe(no_mangle)]
+pub extern "C" fn kmipkit_ttlv_list_get(
+    list: *const kmipkit_ttlv_list,
+    index: usize,
+    out_data: *mut *const u8,
+    out_len: *mut usize,
+) -> kmipkit_result {
+    ffi("kmipkit_ttlv_list_get", || {
+        let data = out(out_data, "out_data")?;
+        *data = std::ptr::null();
+        let len = out(out_len, "out_len")?;
+        *len = 0;
+        let messages = &handle(list, "list")?.messages;
+        let Some(message) = messages.get(index) else {
+            return fail(
+                kmipkit_result::KMIPKIT_RESULT_INVALID_ARGUMENT,
+                format!(
+                    "argument `index`: {index} is past the last message (the list has {})",
+                    messages.len()
+                ),
+            );
+        };
+        *data = message.as_ptr();
+        *len = message.len();
+        Ok(())
+    })
+}
+
+/// Wipes and frees a message list. NULL is accepted and ignored.
+#[unsafe(no_mangle)]
+pub extern "C" fn kmipkit_ttlv_list_free(list: *mut kmipkit_ttlv_list) {
+    ffi_value((), || take_back(list));
 }
 
 /// A readable tree of TTLV bytes (one item a line, indented; byte strings show only their
