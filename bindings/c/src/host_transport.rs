@@ -249,3 +249,84 @@ pub extern "C" fn kmipkit_reply_set_reason(
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A callback that answers with the status `user_data` points to, writing the request
+    /// back in two chunks as the reply.
+    extern "C" fn echo(
+        user_data: *mut c_void,
+        _server: usize,
+        request: *const u8,
+        request_len: usize,
+        _time_left_ms: u64,
+        reply: *mut kmipkit_reply,
+    ) -> u32 {
+        let half = request_len / 2;
+        kmipkit_reply_write(reply, request, half);
+        // SAFETY: `request_len` bytes at `request`, as the caller of a send callback promises.
+        kmipkit_reply_write(reply, unsafe { request.add(half) }, request_len - half);
+        kmipkit_reply_set_reason(reply, c"told to".as_ptr());
+        // SAFETY: the tests pass a pointer to a live u32.
+        unsafe { *user_data.cast::<u32>() }
+    }
+
+    fn host(status: &mut u32) -> Host {
+        Host {
+            send: echo,
+            user_data: std::ptr::from_mut(status).cast(),
+            names: vec!["kms1".into()],
+        }
+    }
+
+    #[test]
+    fn the_reply_is_the_chunks_written() {
+        let mut status = KMIPKIT_SEND_OK;
+        let request: Vec<u8> = (0..=255).collect();
+        let reply = host(&mut status).send(0, &request, Duration::from_secs(1));
+        assert_eq!(reply.unwrap(), request);
+    }
+
+    #[test]
+    fn each_status_is_its_error() {
+        let cases = [
+            (KMIPKIT_SEND_CONNECT_FAILED, kmipkit::ErrorKind::Connect),
+            (
+                KMIPKIT_SEND_LOST_NOT_SENT,
+                kmipkit::ErrorKind::ConnectionLost,
+            ),
+            (KMIPKIT_SEND_LOST_SENT, kmipkit::ErrorKind::ConnectionLost),
+            (KMIPKIT_SEND_TIMEOUT, kmipkit::ErrorKind::Timeout),
+        ];
+        for (mut status, kind) in cases {
+            let error = host(&mut status)
+                .send(0, b"x", Duration::from_millis(5))
+                .unwrap_err();
+            assert_eq!(error.kind(), kind, "status {status}");
+            assert!(error.to_string().contains("kms1"), "{error}");
+            assert_eq!(
+                error.request_not_sent(),
+                status != KMIPKIT_SEND_LOST_SENT && status != KMIPKIT_SEND_TIMEOUT
+            );
+        }
+    }
+
+    #[test]
+    fn another_status_is_a_callback_failure() {
+        for mut status in [KMIPKIT_SEND_FAILED, 99] {
+            let result = ffi("test", || {
+                host(&mut status).send(0, b"x", Duration::from_millis(5))?;
+                Ok(())
+            });
+            assert_eq!(result, kmipkit_result::KMIPKIT_RESULT_CALLBACK_FAILED);
+        }
+        // The next call on the thread is not marked.
+        let result = ffi(
+            "test",
+            || Err(Error::Protocol { reason: "x".into() }.into()),
+        );
+        assert_eq!(result, kmipkit_result::KMIPKIT_RESULT_PROTOCOL);
+    }
+}
