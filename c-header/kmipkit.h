@@ -23,26 +23,26 @@
 
 /**
  * The server could not be reached (name resolution, TCP connect, TLS handshake refused):
- * nothing was sent. The call fails over to the next server (`KMIPKIT_RESULT_CONNECT`).
+ * nothing was sent. The call fails over to the next server (a `Connect` failure).
  */
 #define KMIPKIT_SEND_CONNECT_FAILED 1
 
 /**
- * The connection broke before any byte of the request was written: the call fails over
- * (`KMIPKIT_RESULT_CONNECTION_LOST`).
+ * The connection broke before any byte of the request was written: the call fails over (a
+ * `ConnectionLost` failure, request not sent).
  */
 #define KMIPKIT_SEND_LOST_NOT_SENT 2
 
 /**
  * The connection broke after some of the request was written: the server may have acted on
- * it, so a create is looked up on the next server before it is sent again
- * (`KMIPKIT_RESULT_CONNECTION_LOST`).
+ * it, so a create is looked up on the next server before it is sent again (a
+ * `ConnectionLost` failure, request sent).
  */
 #define KMIPKIT_SEND_LOST_SENT 3
 
 /**
- * No whole reply came within `time_left_ms` (`KMIPKIT_RESULT_TIMEOUT`; the call fails over
- * while its deadline allows).
+ * No whole reply came within `time_left_ms` (a `Timeout` failure; the request may have
+ * arrived, so it is treated as sent). The call fails over while its deadline allows.
  */
 #define KMIPKIT_SEND_TIMEOUT 4
 
@@ -276,7 +276,11 @@ typedef struct kmipkit_ttlv_list kmipkit_ttlv_list;
  * Sends one KMIP request (TTLV) to server `server` (its index in the names given to
  * `kmipkit_client_over_host`, 0 first) and reads exactly one whole TTLV reply, within
  * `time_left_ms` milliseconds, writing it with `kmipkit_reply_write(reply, ...)`. Returns
- * `KMIPKIT_SEND_OK` or one of the `KMIPKIT_SEND_*` failures, which decide the failover.
+ * `KMIPKIT_SEND_OK` or one of the `KMIPKIT_SEND_*` failures, which decide the failover:
+ * when no server answers before the deadline, the call ends with
+ * `KMIPKIT_RESULT_ALL_SERVERS_FAILED`, whose message names each server's failure
+ * (`cannot connect to key server kms1 ...`, `... did not complete the response within ...`);
+ * `kmipkit_reply_set_reason` adds the callback's own words to it.
  *
  * The request may carry key material (a Register): do not log it; its memory is wiped after
  * the callback returns, so do not keep the pointer.
@@ -284,7 +288,8 @@ typedef struct kmipkit_ttlv_list kmipkit_ttlv_list;
  * Threading: the callback runs on the thread that called the client function (no thread is
  * started), and it is called concurrently when several threads use one client at once — for
  * the same server too. `user_data` is passed back untouched on every thread; what it points
- * to must be safe to use from all of them (a mutex, a pool of connections).
+ * to must be safe to use from all of them (a mutex, a pool of connections). The callback may
+ * call kmipkit functions that do not use this client (the codec, say), but not this client.
  */
 typedef uint32_t (*kmipkit_send_callback)(void *user_data,
                                           size_t server,
