@@ -17,6 +17,42 @@
 #include <stdint.h>
 
 /**
+ * The send callback delivered the reply (written with `kmipkit_reply_write`).
+ */
+#define KMIPKIT_SEND_OK 0
+
+/**
+ * The server could not be reached (name resolution, TCP connect, TLS handshake refused):
+ * nothing was sent. The call fails over to the next server (a `Connect` failure).
+ */
+#define KMIPKIT_SEND_CONNECT_FAILED 1
+
+/**
+ * The connection broke before any byte of the request was written: the call fails over (a
+ * `ConnectionLost` failure, request not sent).
+ */
+#define KMIPKIT_SEND_LOST_NOT_SENT 2
+
+/**
+ * The connection broke after some of the request was written: the server may have acted on
+ * it, so a create is looked up on the next server before it is sent again (a
+ * `ConnectionLost` failure, request sent).
+ */
+#define KMIPKIT_SEND_LOST_SENT 3
+
+/**
+ * No whole reply came within `time_left_ms` (a `Timeout` failure; the request may have
+ * arrived, so it is treated as sent). The call fails over while its deadline allows.
+ */
+#define KMIPKIT_SEND_TIMEOUT 4
+
+/**
+ * Any other failure of the callback: the call ends at once, without failover, with
+ * `KMIPKIT_RESULT_CALLBACK_FAILED`. Any value not listed here counts as this.
+ */
+#define KMIPKIT_SEND_FAILED 5
+
+/**
  * What a kmipkit function did: `KMIPKIT_RESULT_OK`, or why it failed. The message of the
  * failure is kept for the calling thread (`kmipkit_last_error_message`).
  *
@@ -190,6 +226,16 @@ typedef struct kmipkit_bytes kmipkit_bytes;
 typedef struct kmipkit_client kmipkit_client;
 
 /**
+ * A codec: the decoding limits, and the test-case placeholders (`$NOW`,
+ * `$UNIQUE_IDENTIFIER_0`, ...) read from KMIP XML or JSON so far, which map to stand-in values
+ * and are written back as the same placeholders.
+ *
+ * Thread safety: reading text records placeholders, so a codec is used by one thread at a
+ * time; make one per thread.
+ */
+typedef struct kmipkit_codec kmipkit_codec;
+
+/**
  * A checked configuration: servers, TLS file paths, key name, timeouts, logging and audit.
  * Holds paths and settings, never a secret (keys and passwords are read from their files when
  * a client connects).
@@ -213,6 +259,22 @@ typedef struct kmipkit_config_builder kmipkit_config_builder;
 typedef struct kmipkit_crypto_params kmipkit_crypto_params;
 
 /**
+ * What `kmipkit_log_verify` found: the counts and every problem (a deleted, inserted,
+ * altered or reordered line, a missing tail, a restarted chain), in the order found.
+ *
+ * Thread safety: immutable; may be read from many threads at once, freed once.
+ */
+typedef struct kmipkit_log_report kmipkit_log_report;
+
+/**
+ * Where a send callback writes the reply (`kmipkit_reply_write`) or why it failed
+ * (`kmipkit_reply_set_reason`). It lives for one callback invocation only: do not keep it.
+ *
+ * Thread safety: used only by the callback invocation it was given to.
+ */
+typedef struct kmipkit_reply kmipkit_reply;
+
+/**
  * One key server for `kmipkit_config_builder_add_server`: the settings of a `[primary]` or
  * `[[secondary]]` table. Thread safety: one thread at a time.
  */
@@ -225,6 +287,40 @@ typedef struct kmipkit_server_builder kmipkit_server_builder;
  * Thread safety: immutable; may be read from many threads at once, freed once.
  */
 typedef struct kmipkit_strings kmipkit_strings;
+
+/**
+ * The TTLV messages of a KMIP XML test case, in document order (from
+ * `kmipkit_codec_xml_messages_to_ttlv`). Freed, and wiped, by `kmipkit_ttlv_list_free`.
+ *
+ * Thread safety: immutable; may be read from many threads at once, freed once.
+ */
+typedef struct kmipkit_ttlv_list kmipkit_ttlv_list;
+
+/**
+ * Sends one KMIP request (TTLV) to server `server` (its index in the names given to
+ * `kmipkit_client_over_host`, 0 first) and reads exactly one whole TTLV reply, within
+ * `time_left_ms` milliseconds, writing it with `kmipkit_reply_write(reply, ...)`. Returns
+ * `KMIPKIT_SEND_OK` or one of the `KMIPKIT_SEND_*` failures, which decide the failover:
+ * when no server answers before the deadline, the call ends with
+ * `KMIPKIT_RESULT_ALL_SERVERS_FAILED`, whose message names each server's failure
+ * (`cannot connect to key server kms1 ...`, `... did not complete the response within ...`);
+ * `kmipkit_reply_set_reason` adds the callback's own words to it.
+ *
+ * The request may carry key material (a Register): do not log it; its memory is wiped after
+ * the callback returns, so do not keep the pointer.
+ *
+ * Threading: the callback runs on the thread that called the client function (no thread is
+ * started), and it is called concurrently when several threads use one client at once — for
+ * the same server too. `user_data` is passed back untouched on every thread; what it points
+ * to must be safe to use from all of them (a mutex, a pool of connections). The callback may
+ * call kmipkit functions that do not use this client (the codec, say), but not this client.
+ */
+typedef uint32_t (*kmipkit_send_callback)(void *user_data,
+                                          size_t server,
+                                          const uint8_t *request,
+                                          size_t request_len,
+                                          uint64_t time_left_ms,
+                                          kmipkit_reply *reply);
 
 #ifdef __cplusplus
 extern "C" {
@@ -392,8 +488,9 @@ size_t kmipkit_bytes_len(const kmipkit_bytes *bytes);
 void kmipkit_bytes_free(kmipkit_bytes *bytes);
 
 /**
- * Frees a string kmipkit returned (`char **out` outputs such as unique identifiers). NULL is
- * accepted and ignored. Only for strings from kmipkit: never for the caller's own.
+ * Frees a string kmipkit returned (`char **out` outputs such as unique identifiers), wiping
+ * it first (a KMIP JSON or XML text may show key material in hex). NULL is accepted and
+ * ignored. Only for strings from kmipkit: never for the caller's own.
  *
  * ```c
  * char *uid = NULL;
@@ -481,6 +578,158 @@ kmipkit_result kmipkit_client_destroy(const kmipkit_client *client, const char *
 kmipkit_result kmipkit_client_rng_retrieve(const kmipkit_client *client,
                                            size_t length,
                                            kmipkit_bytes **out_bytes);
+
+/**
+ * A new codec with the default limits (16 MiB messages, 64 levels, 1,000,000 items); never
+ * NULL. Freed with `kmipkit_codec_free`.
+ *
+ * ```c
+ * kmipkit_codec *codec = kmipkit_codec_new();
+ * char *json = NULL;
+ * if (kmipkit_codec_ttlv_to_json(codec, ttlv, ttlv_len, false, &json) == KMIPKIT_RESULT_OK) {
+ *     puts(json);
+ *     kmipkit_string_free(json);
+ * }
+ * kmipkit_codec_free(codec);
+ * ```
+ */
+kmipkit_codec *kmipkit_codec_new(void);
+
+/**
+ * Frees a codec. NULL is accepted and ignored.
+ */
+void kmipkit_codec_free(kmipkit_codec *codec);
+
+/**
+ * Sets the limits input is decoded under: the largest message in bytes (for text: its
+ * length), the deepest nesting, the most items. 0 keeps that limit as it is. Input over a
+ * limit is refused with `KMIPKIT_RESULT_LIMIT_EXCEEDED`.
+ *
+ * ```c
+ * kmipkit_codec_set_limits(codec, 64 * 1024, 0, 0); // messages up to 64 KiB
+ * ```
+ */
+kmipkit_result kmipkit_codec_set_limits(kmipkit_codec *codec,
+                                        size_t max_message_size,
+                                        size_t max_depth,
+                                        size_t max_items);
+
+/**
+ * TTLV bytes to KMIP JSON (indented, or one line when `compact`), as `*out_json` (freed with
+ * `kmipkit_string_free`). Bytes that are not one well-formed TTLV item give
+ * `KMIPKIT_RESULT_DECODE`.
+ */
+kmipkit_result kmipkit_codec_ttlv_to_json(const kmipkit_codec *codec,
+                                          const uint8_t *ttlv,
+                                          size_t ttlv_len,
+                                          bool compact,
+                                          char **out_json);
+
+/**
+ * KMIP JSON text (one item) to TTLV bytes, as `*out_ttlv` (freed with `kmipkit_bytes_free`).
+ * Text that is not JSON gives `KMIPKIT_RESULT_SYNTAX`; JSON that is not a KMIP item,
+ * `KMIPKIT_RESULT_MODEL` or `KMIPKIT_RESULT_DECODE`.
+ *
+ * ```c
+ * kmipkit_bytes *ttlv = NULL;
+ * kmipkit_result rc = kmipkit_codec_json_to_ttlv(codec,
+ *     "{\"tag\": \"ProtocolVersionMajor\", \"type\": \"Integer\", \"value\": 1}", &ttlv);
+ * ```
+ */
+kmipkit_result kmipkit_codec_json_to_ttlv(kmipkit_codec *codec,
+                                          const char *json_text,
+                                          kmipkit_bytes **out_ttlv);
+
+/**
+ * TTLV bytes to KMIP XML (indented), as `*out_xml` (freed with `kmipkit_string_free`).
+ */
+kmipkit_result kmipkit_codec_ttlv_to_xml(const kmipkit_codec *codec,
+                                         const uint8_t *ttlv,
+                                         size_t ttlv_len,
+                                         char **out_xml);
+
+/**
+ * One KMIP XML element to TTLV bytes, as `*out_ttlv` (freed with `kmipkit_bytes_free`).
+ * Text that is not well-formed XML gives `KMIPKIT_RESULT_SYNTAX`.
+ *
+ * ```c
+ * kmipkit_bytes *ttlv = NULL;
+ * kmipkit_result rc = kmipkit_codec_xml_to_ttlv(codec,
+ *     "<ProtocolVersionMajor type=\"Integer\" value=\"1\"/>", &ttlv);
+ * ```
+ */
+kmipkit_result kmipkit_codec_xml_to_ttlv(kmipkit_codec *codec,
+                                         const char *xml_text,
+                                         kmipkit_bytes **out_ttlv);
+
+/**
+ * Every message of a KMIP XML test case (each element directly inside the `<KMIP>` root, or
+ * the root itself when it is not `<KMIP>`) as TTLV, in `*out_list` (freed with
+ * `kmipkit_ttlv_list_free`). Placeholders such as `$UNIQUE_IDENTIFIER_0` are recorded in the
+ * codec, so writing the messages back with it restores them.
+ *
+ * ```c
+ * kmipkit_ttlv_list *messages = NULL;
+ * if (kmipkit_codec_xml_messages_to_ttlv(codec, test_case_xml, &messages) == KMIPKIT_RESULT_OK) {
+ *     for (size_t i = 0; i < kmipkit_ttlv_list_len(messages); i++) {
+ *         const uint8_t *data;
+ *         size_t len;
+ *         kmipkit_ttlv_list_get(messages, i, &data, &len);
+ *         send_message(data, len);
+ *     }
+ *     kmipkit_ttlv_list_free(messages);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_codec_xml_messages_to_ttlv(kmipkit_codec *codec,
+                                                  const char *xml_text,
+                                                  kmipkit_ttlv_list **out_list);
+
+/**
+ * The number of messages in `list`; 0 when `list` is NULL.
+ */
+size_t kmipkit_ttlv_list_len(const kmipkit_ttlv_list *list);
+
+/**
+ * Message `index` (from 0) of `list`: `*out_data` points into the list (valid until
+ * `kmipkit_ttlv_list_free`, not to be freed alone) and `*out_len` is its length.
+ * `KMIPKIT_RESULT_INVALID_ARGUMENT` past the last.
+ */
+kmipkit_result kmipkit_ttlv_list_get(const kmipkit_ttlv_list *list,
+                                     size_t index,
+                                     const uint8_t **out_data,
+                                     size_t *out_len);
+
+/**
+ * Wipes and frees a message list. NULL is accepted and ignored.
+ */
+void kmipkit_ttlv_list_free(kmipkit_ttlv_list *list);
+
+/**
+ * A readable tree of TTLV bytes (one item a line, indented; byte strings show only their
+ * length, so key material is not printed), as `*out_text` (freed with `kmipkit_string_free`).
+ *
+ * ```c
+ * char *tree = NULL;
+ * if (kmipkit_codec_dump(codec, reply, reply_len, &tree) == KMIPKIT_RESULT_OK) {
+ *     fputs(tree, stderr);
+ *     kmipkit_string_free(tree);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_codec_dump(const kmipkit_codec *codec,
+                                  const uint8_t *ttlv,
+                                  size_t ttlv_len,
+                                  char **out_text);
+
+/**
+ * Checks that TTLV bytes are one well-formed item and writes them re-encoded (the canonical
+ * form) as `*out_ttlv` (freed with `kmipkit_bytes_free`).
+ */
+kmipkit_result kmipkit_codec_normalize(const kmipkit_codec *codec,
+                                       const uint8_t *ttlv,
+                                       size_t ttlv_len,
+                                       kmipkit_bytes **out_ttlv);
 
 /**
  * Reads, permission-checks and parses the `kmipkit.toml` at `path` into `*out`, which the
@@ -705,6 +954,60 @@ kmipkit_result kmipkit_crypto_params_set_bool(kmipkit_crypto_params *params,
                                               bool value);
 
 /**
+ * A client whose bytes the caller carries: `server_names` (`server_count` distinct names, the
+ * first the primary, the others tried in order after it) name the servers in messages and the
+ * log; `send` is called with a server's index for every request (see
+ * `kmipkit_send_callback`, including its threading rules) and `user_data` is passed back to
+ * it untouched. `deadline_ms` bounds each call, failover included, and `failover_delay_ms` is
+ * the pause before the next server is tried (0: the defaults, 60 s and 250 ms).
+ *
+ * The version is negotiated here (the first request goes through `send`), so this blocks like
+ * `kmipkit_client_connect`. The result is an ordinary client (`kmipkit_client_create_aes_key`,
+ * ...), freed with `kmipkit_client_free`; after that `send` is no longer called.
+ *
+ * ```c
+ * static uint32_t send(void *conns, size_t server, const uint8_t *request, size_t len,
+ *                      uint64_t time_left_ms, kmipkit_reply *reply) {
+ *     SSL *ssl = connect_to(conns, server, time_left_ms);
+ *     if (ssl == NULL) {
+ *         kmipkit_reply_set_reason(reply, "TCP connect refused");
+ *         return KMIPKIT_SEND_CONNECT_FAILED;
+ *     }
+ *     // ... write the request, read the 8-byte header and the body into buf ...
+ *     kmipkit_reply_write(reply, buf, n);
+ *     return KMIPKIT_SEND_OK;
+ * }
+ * const char *names[] = {"kms1", "kms2"};
+ * kmipkit_client *client = NULL;
+ * kmipkit_result rc = kmipkit_client_over_host(names, 2, send, &conns, 0, 0, &client);
+ * ```
+ */
+kmipkit_result kmipkit_client_over_host(const char *const *server_names,
+                                        size_t server_count,
+                                        kmipkit_send_callback send,
+                                        void *user_data,
+                                        uint64_t deadline_ms,
+                                        uint64_t failover_delay_ms,
+                                        kmipkit_client **out_client);
+
+/**
+ * Appends `len` bytes of the reply (call it once with the whole reply, or once a chunk).
+ * The bytes are copied; memory the reply outgrows is wiped.
+ *
+ * ```c
+ * kmipkit_reply_write(reply, header, 8);
+ * kmipkit_reply_write(reply, body, body_len);
+ * ```
+ */
+kmipkit_result kmipkit_reply_write(kmipkit_reply *reply, const uint8_t *data, size_t len);
+
+/**
+ * Says why the send failed, for the error message of the call (`"connection refused"`).
+ * NULL clears it. Never put secrets in it.
+ */
+kmipkit_result kmipkit_reply_set_reason(kmipkit_reply *reply, const char *reason);
+
+/**
  * Copies the message of the last failure on this thread into `buf`, NUL-terminated, and
  * writes its length including the NUL to `*out_len`.
  *
@@ -755,6 +1058,97 @@ uint32_t kmipkit_last_error_reason(void);
  * Forgets the last failure on this thread. Never fails.
  */
 void kmipkit_last_error_clear(void);
+
+/**
+ * Checks the hash chain of a log and its rotated files (`paths`: `count` file names, in any
+ * order) and writes the report to `*out_report` (freed with `kmipkit_log_report_free`).
+ * `state_file` names the chain state file to compare the end of the log with; NULL looks for
+ * `<newest file>.state` beside the log, and `""` checks without one (a removed tail then goes
+ * unnoticed).
+ *
+ * A broken chain is not a failure of the call: the result is `KMIPKIT_RESULT_OK` and the
+ * report says what was found. A file that cannot be read gives `KMIPKIT_RESULT_LOG`.
+ *
+ * ```c
+ * const char *files[] = {"/var/log/kmipkit.log", "/var/log/kmipkit.log.1"};
+ * kmipkit_log_report *report = NULL;
+ * if (kmipkit_log_verify(files, 2, NULL, &report) == KMIPKIT_RESULT_OK) {
+ *     if (!kmipkit_log_report_intact(report)) {
+ *         char *text = NULL;
+ *         kmipkit_log_report_text(report, &text);
+ *         fputs(text, stderr);
+ *         kmipkit_string_free(text);
+ *     }
+ *     kmipkit_log_report_free(report);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_log_verify(const char *const *paths,
+                                  size_t count,
+                                  const char *state_file,
+                                  kmipkit_log_report **out_report);
+
+/**
+ * Frees a report. NULL is accepted and ignored.
+ */
+void kmipkit_log_report_free(kmipkit_log_report *report);
+
+/**
+ * Whether the chain is intact (nothing found); false when `report` is NULL.
+ */
+bool kmipkit_log_report_intact(const kmipkit_log_report *report);
+
+/**
+ * The number of non-empty lines read; 0 when `report` is NULL.
+ */
+size_t kmipkit_log_report_lines(const kmipkit_log_report *report);
+
+/**
+ * The number of problems found; 0 when `report` is NULL or the chain is intact.
+ */
+size_t kmipkit_log_report_finding_count(const kmipkit_log_report *report);
+
+/**
+ * The lowest and highest serial seen, as `*out_first` and `*out_last` (0 for both when the
+ * log has no serial line).
+ */
+kmipkit_result kmipkit_log_report_serials(const kmipkit_log_report *report,
+                                          uint64_t *out_first,
+                                          uint64_t *out_last);
+
+/**
+ * Problem `index` (from 0) as a sentence naming its kind, serial, file and line (`"altered:
+ * serial 3 (kmipkit.log line 3): ..."`), and its kind alone (`deleted`, `inserted`,
+ * `altered`, `reordered`, `tail-missing`, `restarted`) as `*out_kind` when that is not NULL.
+ * Both are freed with `kmipkit_string_free`. `KMIPKIT_RESULT_INVALID_ARGUMENT` past the last.
+ *
+ * ```c
+ * for (size_t i = 0; i < kmipkit_log_report_finding_count(report); i++) {
+ *     char *sentence = NULL;
+ *     kmipkit_log_report_finding(report, i, &sentence, NULL);
+ *     puts(sentence);
+ *     kmipkit_string_free(sentence);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_log_report_finding(const kmipkit_log_report *report,
+                                          size_t index,
+                                          char **out_sentence,
+                                          char **out_kind);
+
+/**
+ * The whole report as `kmipkit log verify` prints it (counts, then one line a problem, or
+ * `chain intact`), as `*out_text` (freed with `kmipkit_string_free`).
+ */
+kmipkit_result kmipkit_log_report_text(const kmipkit_log_report *report, char **out_text);
+
+/**
+ * The report as a JSON object, the document of `kmipkit log verify --json`: `intact`,
+ * `files`, `lines`, `first_serial`, `last_serial`, `state_serial` and `findings` (each with
+ * `kind`, `serial`, `last_serial`, `file`, `line`, `detail`), as `*out_json` (freed with
+ * `kmipkit_string_free`).
+ */
+kmipkit_result kmipkit_log_report_json(const kmipkit_log_report *report, char **out_json);
 
 /**
  * Get Attributes: the attributes of the object `uid` named in `names` (`count` names: tag

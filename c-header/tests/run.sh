@@ -60,9 +60,11 @@ record() { # name status
   if [ "$2" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $1"; fi
 }
 for t in "${tests[@]}"; do
-  gcc "${cflags[@]}" "$here/$t.c" -o "$work/bin/$t" "${ldflags[@]}"
+  # A test that needs more libraries names them in a first line "/* link: -lssl -lcrypto */".
+  read -r -a extra <<< "$(sed -n '1s|^/\* link: \(.*\) \*/$|\1|p' "$here/$t.c")"
+  gcc "${cflags[@]}" "$here/$t.c" -o "$work/bin/$t" "${ldflags[@]}" ${extra[@]+"${extra[@]}"}
   gcc "${cflags[@]}" -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
-    "$here/$t.c" -o "$work/bin/$t-asan" "${ldflags[@]}"
+    "$here/$t.c" -o "$work/bin/$t-asan" "${ldflags[@]}" ${extra[@]+"${extra[@]}"}
   status=0; "$work/bin/$t" || status=$?; record "$t" "$status"
   status=0; ASAN_OPTIONS=detect_leaks=1 "$work/bin/$t-asan" || status=$?; record "$t (asan+ubsan)" "$status"
   if [ "$valgrind" = 1 ]; then

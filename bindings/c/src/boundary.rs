@@ -37,8 +37,19 @@ pub(crate) fn fail<T>(result: kmipkit_result, message: impl Into<String>) -> Out
 /// Runs `body` as the exported function `function`: catches a panic, stores a failure as the
 /// last error, and returns the result the C caller sees.
 pub(crate) fn ffi(function: &'static str, body: impl FnOnce() -> Outcome) -> kmipkit_result {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    let outcome = catch_unwind(AssertUnwindSafe(body));
+    let callback_failed = CALLBACK_FAILED.with(|flag| flag.replace(false));
+    match outcome {
         Ok(Ok(())) => kmipkit_result::KMIPKIT_RESULT_OK,
+        // The core saw the caller's callback fail as an error of its own: the caller gets the
+        // binding's code for it, with the core's message (which names the callback's reason).
+        Ok(Err(Failure::Core(error))) if callback_failed => last_error::store(
+            function,
+            Failure::Binding(
+                kmipkit_result::KMIPKIT_RESULT_CALLBACK_FAILED,
+                error.to_string(),
+            ),
+        ),
         Ok(Err(failure)) => last_error::store(function, failure),
         // The payload is not shown: a panic message is not checked for secrets.
         Err(_) => last_error::store(
@@ -51,6 +62,18 @@ pub(crate) fn ffi(function: &'static str, body: impl FnOnce() -> Outcome) -> kmi
             ),
         ),
     }
+}
+
+thread_local! {
+    /// Set when a callback of the caller reported a failure during the current call on this
+    /// thread (callbacks run on the calling thread); read and cleared by [`ffi`].
+    static CALLBACK_FAILED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Records that the caller's callback failed, so that the call ends with
+/// `KMIPKIT_RESULT_CALLBACK_FAILED` rather than the error the core made of it.
+pub(crate) fn note_callback_failure() {
+    CALLBACK_FAILED.with(|flag| flag.set(true));
 }
 
 /// Runs a function that cannot fail and returns a value (a length, a pointer), with the panic

@@ -54,8 +54,9 @@ pub extern "C" fn kmipkit_bytes_free(bytes: *mut kmipkit_bytes) {
     ffi_value((), || take_back(bytes));
 }
 
-/// Frees a string kmipkit returned (`char **out` outputs such as unique identifiers). NULL is
-/// accepted and ignored. Only for strings from kmipkit: never for the caller's own.
+/// Frees a string kmipkit returned (`char **out` outputs such as unique identifiers), wiping
+/// it first (a KMIP JSON or XML text may show key material in hex). NULL is accepted and
+/// ignored. Only for strings from kmipkit: never for the caller's own.
 ///
 /// ```c
 /// char *uid = NULL;
@@ -70,7 +71,9 @@ pub extern "C" fn kmipkit_string_free(string: *mut std::ffi::c_char) {
         if !string.is_null() {
             // SAFETY: not NULL; the caller promises a string this library returned through
             // `give_string`, i.e. from CString::into_raw, not yet freed.
-            drop(unsafe { std::ffi::CString::from_raw(string) });
+            let owned = unsafe { std::ffi::CString::from_raw(string) };
+            // The same allocation, without its NUL: wiped, then freed.
+            zeroize::Zeroize::zeroize(&mut owned.into_bytes());
         }
     });
 }

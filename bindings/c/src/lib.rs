@@ -18,13 +18,17 @@
 // and every dereference goes through the checked readers of `boundary`.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+mod arrays;
 pub mod attributes;
 mod boundary;
 pub mod bytes;
 pub mod client;
+pub mod codec;
 pub mod config;
 pub mod crypto_params;
+pub mod host_transport;
 pub mod last_error;
+pub mod observe;
 pub mod operations;
 pub mod result;
 pub mod strings;
