@@ -7,7 +7,8 @@
  *   message, the KMIP Result Reason of a server refusal and the server profile's explanation.
  * - Returned bytes are a kmipkit::Bytes, wiped and freed by its destructor; returned strings are
  *   copied into std::string and the C string freed at once.
- * - Byte inputs take a pointer and a size, or a std::vector<std::uint8_t> (std::span is C++20).
+ * - Byte inputs are a kmipkit::ByteView, made from a pointer and a size, a
+ *   std::vector<std::uint8_t> or a kmipkit::Bytes (std::span is C++20).
  * - Thread safety is the C API's: see each type in kmipkit.h (a Client may be shared by threads;
  *   builders belong to one thread at a time).
  *
@@ -145,6 +146,25 @@ public:
 
 private:
     detail::Owned<kmipkit_bytes, kmipkit_bytes_free> bytes_;
+};
+
+/*
+ * Bytes passed in (plaintext, ciphertext, TTLV): a pointer and a size, borrowed for the call.
+ * Every wrapper taking bytes takes a ByteView, so each accepts `{pointer, size}`, a
+ * std::vector<std::uint8_t> and a kmipkit::Bytes alike.
+ */
+class ByteView {
+public:
+    ByteView(const std::uint8_t *data, std::size_t size) noexcept : data_(data), size_(size) {}
+    ByteView(const std::vector<std::uint8_t> &bytes) noexcept : data_(bytes.data()), size_(bytes.size()) {}
+    ByteView(const Bytes &bytes) noexcept : data_(bytes.data()), size_(bytes.size()) {}
+
+    const std::uint8_t *data() const noexcept { return data_; }
+    std::size_t size() const noexcept { return size_; }
+
+private:
+    const std::uint8_t *data_;
+    std::size_t size_;
 };
 
 /* A checked configuration (kmipkit_config). Immutable: may be shared by threads. */

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "check.h"
 #include "kmipkit.hpp"
@@ -146,6 +147,13 @@ static void ownership(kmipkit::Client client) {
     kmipkit::Bytes empty;
     CHECK(empty.size() == 0 && empty.empty() && empty.begin() == empty.end());
     CHECK(empty.to_vector().empty());
+
+    /* A ByteView borrows a pointer and a size, a vector or a Bytes, without copying. */
+    std::vector<std::uint8_t> vec{1, 2, 3};
+    kmipkit::ByteView from_vector = vec, from_pointer{vec.data() + 1, 2}, from_bytes = empty;
+    CHECK(from_vector.data() == vec.data() && from_vector.size() == 3);
+    CHECK(from_pointer.data()[0] == 2 && from_pointer.size() == 2);
+    CHECK(from_bytes.size() == 0);
 
     /* release() hands the C handle back to the caller, who frees it. */
     kmipkit_client *raw = other.release();
