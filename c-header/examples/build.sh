@@ -119,8 +119,9 @@ done
 # 2. CMake.
 if ! command -v cmake > /dev/null && command -v apt-get > /dev/null; then
   echo "build.sh: installing cmake with apt-get"
-  apt-get install -y cmake > "$work/apt.log" 2>&1 || apt-get install -y cmake > "$work/apt.log" 2>&1 \
-    || (apt-get update > /dev/null 2>&1 && apt-get install -y cmake > "$work/apt.log" 2>&1) || true
+  # A fresh machine may need the package lists first.
+  apt-get install -y cmake > "$work/apt.log" 2>&1 \
+    || { apt-get update > "$work/apt.log" 2>&1 && apt-get install -y cmake >> "$work/apt.log" 2>&1; } || true
 fi
 if ! command -v cmake > /dev/null; then
   if command -v apt-get > /dev/null; then
