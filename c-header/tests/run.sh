@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds libkmipkit and runs the C tests (c-header/tests/test_*.c) against live PyKMIP servers,
+# Builds libkmipkit and runs the C tests (c-header/tests/test_*.c) and the C++ tests of
+# kmipkit.hpp (test_*.cpp, -std=c++17) against live PyKMIP servers,
 # three ways: plain (-std=c11 -Wall -Wextra -Werror), with AddressSanitizer and
 # UndefinedBehaviorSanitizer, and the plain build under valgrind memcheck (zero leaks, zero
 # invalid accesses). Starts two PyKMIP servers on free loopback ports and stops them by PID.
@@ -14,7 +15,9 @@ valgrind=1
 if [ "${1:-}" = "--no-valgrind" ]; then valgrind=0; shift; fi
 tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
-  for f in "$here"/test_*.c; do tests+=("$(basename "$f" .c)"); done
+  for f in "$here"/test_*.c "$here"/test_*.cpp; do
+    if [ -e "$f" ]; then tests+=("$(basename "${f%.cpp}" .c)"); fi
+  done
 fi
 
 cargo build --locked -q -p kmipkit-ffi
@@ -54,17 +57,20 @@ export KMIPKIT_TEST_WORK="$work"
 export KMIPKIT_TEST_SERVER1_JSON="$work/kms1.json" KMIPKIT_TEST_SERVER2_JSON="$work/kms2.json"
 
 cflags=(-std=c11 -Wall -Wextra -Werror -g -I "$root/c-header" -I "$here")
+cxxflags=(-std=c++17 -Wall -Wextra -Werror -g -I "$root/c-header" -I "$here")
 ldflags=(-L "$lib" -lkmipkit -Wl,-rpath,"$lib" -lpthread -ldl -lm)
 passed=0 failed=0
 record() { # name status
   if [ "$2" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $1"; fi
 }
 for t in "${tests[@]}"; do
+  compile=(gcc "${cflags[@]}") src="$here/$t.c"
+  if [ ! -f "$src" ]; then compile=(g++ "${cxxflags[@]}") src="$here/$t.cpp"; fi
   # A test that needs more libraries names them in a first line "/* link: -lssl -lcrypto */".
-  read -r -a extra <<< "$(sed -n '1s|^/\* link: \(.*\) \*/$|\1|p' "$here/$t.c")"
-  gcc "${cflags[@]}" "$here/$t.c" -o "$work/bin/$t" "${ldflags[@]}" ${extra[@]+"${extra[@]}"}
-  gcc "${cflags[@]}" -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
-    "$here/$t.c" -o "$work/bin/$t-asan" "${ldflags[@]}" ${extra[@]+"${extra[@]}"}
+  read -r -a extra <<< "$(sed -n '1s|^/\* link: \(.*\) \*/$|\1|p' "$src")"
+  "${compile[@]}" "$src" -o "$work/bin/$t" "${ldflags[@]}" ${extra[@]+"${extra[@]}"}
+  "${compile[@]}" -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
+    "$src" -o "$work/bin/$t-asan" "${ldflags[@]}" ${extra[@]+"${extra[@]}"}
   status=0; "$work/bin/$t" || status=$?; record "$t" "$status"
   status=0; ASAN_OPTIONS=detect_leaks=1 "$work/bin/$t-asan" || status=$?; record "$t (asan+ubsan)" "$status"
   if [ "$valgrind" = 1 ]; then
