@@ -22,5 +22,6 @@ mod boundary;
 pub mod bytes;
 pub mod client;
 pub mod config;
+pub mod envelope;
 pub mod last_error;
 pub mod result;

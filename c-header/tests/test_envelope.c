@@ -1,0 +1,310 @@
+/*
+ * Envelope encryption in memory against live PyKMIP: Model 1 and Model 2 round trips with a
+ * key-value context, the key cache, every refusal with its exact code (wrong context and
+ * tampered data, not a ciphertext, a destroyed key, NULL arguments), and two frozen vectors of
+ * conformance/vectors/envelope/ opened with their data key.
+ */
+#define _GNU_SOURCE /* memmem, getpid */
+#include <unistd.h>
+
+#include "check.h"
+
+/* conformance/vectors/envelope/02-model1-small.json */
+static const char V02_CIPHERTEXT[] =
+    "4b4d4b45010001004300010000fefdfcfbfaf9f8f7f6f5f4f3f2f1f0efeeedecebeae9e8e7e6e5e4e3e2e1e0df000a6f"
+    "72646572732d6b656b00000003000437663361c47066ace5c37f2f8d8b5046f9affe842cbdb53bbea968cec0de51c19c"
+    "b556b80028000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627216421"
+    "5c89279b3ebd35ad76522634e7fca3f690e2a5df8c6d5dad533817172820705dcac92943142b457d793c162c86314bdf"
+    "e0c4838eeadfd11f";
+static const char V02_DEK[] =
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f";
+/* conformance/vectors/envelope/06-context-pairs.json */
+static const char V06_CIPHERTEXT[] =
+    "4b4d4b45010001004600000040606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f000f63"
+    "7573746f6d65722d30303031323300000001000234313fab4a31015a841e305435326e9b1fb4cdfc70db1fb35d739f26"
+    "7745c32e9889000087c2e8bb44f50545deff069dfbda8cefeae4480c8f57f6be2fae3b4ffdc6cbfa83d5147f7e99117d"
+    "f6";
+static const char V06_DEK[] =
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
+
+/* Hex text to bytes; the caller frees the result. */
+static uint8_t *unhex(const char *hex, size_t *len) {
+    size_t n = strlen(hex) / 2;
+    uint8_t *out = malloc(n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned byte = 0;
+        sscanf(hex + 2 * i, "%2x", &byte);
+        out[i] = (uint8_t)byte;
+    }
+    *len = n;
+    return out;
+}
+
+static int bytes_equal(const kmipkit_bytes *b, const char *text) {
+    size_t n = strlen(text);
+    return b != NULL && kmipkit_bytes_len(b) == n && memcmp(kmipkit_bytes_data(b), text, n) == 0;
+}
+
+static kmipkit_context *context_of(const char *key1, const char *value1, const char *key2,
+                                   const char *value2) {
+    kmipkit_context *ctx = NULL;
+    CHECK_OK(kmipkit_context_new(&ctx));
+    CHECK_OK(kmipkit_context_add(ctx, key1, value1));
+    if (key2 != NULL)
+        CHECK_OK(kmipkit_context_add(ctx, key2, value2));
+    return ctx;
+}
+
+static void context_refusals(void) {
+    kmipkit_context *ctx = context_of("table", "orders", NULL, NULL);
+    CHECK_RC(kmipkit_context_add(ctx, "table", "again"), KMIPKIT_RESULT_ENCODE);
+    CHECK_MESSAGE_HAS("given twice");
+    CHECK_RC(kmipkit_context_add(ctx, "a=b", "c"), KMIPKIT_RESULT_ENCODE);
+    CHECK_RC(kmipkit_context_add(ctx, "", "c"), KMIPKIT_RESULT_ENCODE);
+    CHECK_RC(kmipkit_context_add(ctx, NULL, "c"), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kmipkit_context_add(NULL, "k", "v"), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK(kmipkit_context_len(ctx) == 1); /* the refused pairs were not added */
+    CHECK_RC(kmipkit_context_new(NULL), KMIPKIT_RESULT_NULL_ARGUMENT);
+    kmipkit_context_free(ctx);
+    kmipkit_context_free(NULL);
+}
+
+static void model1_round_trip(kmipkit_client *client, kmipkit_key_cache *cache) {
+    kmipkit_model1 *model = NULL;
+    CHECK_OK(kmipkit_model1_new(client, "c-tests-kek", 0, cache, "encrypt", &model));
+    if (model == NULL)
+        return;
+    uint32_t version = 0;
+    char *uid = NULL;
+    CHECK_OK(kmipkit_model1_ensure_kek(model, &version, &uid));
+    CHECK(version >= 1 && uid != NULL && uid[0] != '\0');
+    kmipkit_string_free(uid);
+
+    kmipkit_context *ctx = context_of("table", "orders", "row", "7");
+    kmipkit_context *other = context_of("table", "orders", "row", "8");
+    kmipkit_bytes *ct = NULL, *plain = (kmipkit_bytes *)1;
+    CHECK_OK(kmipkit_model1_encrypt(model, (const uint8_t *)"row 1", 5, ctx, &ct));
+    CHECK(ct != NULL && kmipkit_bytes_len(ct) > 5);
+    const uint8_t *data = kmipkit_bytes_data(ct);
+    size_t len = kmipkit_bytes_len(ct);
+    CHECK(memmem(data, len, "row 1", 5) == NULL); /* the plaintext is not in the ciphertext */
+
+    CHECK_OK(kmipkit_model1_decrypt(model, data, len, ctx, &plain));
+    CHECK(bytes_equal(plain, "row 1"));
+    kmipkit_bytes_free(plain);
+    /* The second decryption of the same data key is served by the cache. */
+    kmipkit_key_cache_stats stats;
+    CHECK_OK(kmipkit_model1_decrypt(model, data, len, ctx, &plain));
+    kmipkit_bytes_free(plain);
+    CHECK_OK(kmipkit_key_cache_stats_get(cache, &stats));
+    CHECK(stats.hits >= 1 && stats.entries >= 1);
+    CHECK(kmipkit_key_cache_len(cache) >= 1);
+    CHECK_OK(kmipkit_key_cache_purge(cache));
+    CHECK(kmipkit_key_cache_len(cache) == 0);
+
+    /* The wrong context, and a tampered byte: Integrity, and no plaintext. */
+    plain = (kmipkit_bytes *)1;
+    CHECK_RC(kmipkit_model1_decrypt(model, data, len, other, &plain), KMIPKIT_RESULT_INTEGRITY);
+    CHECK(plain == NULL);
+    CHECK_RC(kmipkit_model1_decrypt(model, data, len, NULL, &plain), KMIPKIT_RESULT_INTEGRITY);
+    uint8_t *tampered = malloc(len);
+    memcpy(tampered, data, len);
+    tampered[len - 1] ^= 0x01;
+    CHECK_RC(kmipkit_model1_decrypt(model, tampered, len, ctx, &plain), KMIPKIT_RESULT_INTEGRITY);
+    CHECK(plain == NULL);
+    free(tampered);
+    /* Not a ciphertext at all: Format. */
+    CHECK_RC(kmipkit_model1_decrypt(model, (const uint8_t *)"hello, world", 12, ctx, &plain),
+             KMIPKIT_RESULT_FORMAT);
+    CHECK(plain == NULL);
+
+    /* Another KEK's model refuses this ciphertext without asking the key manager. */
+    kmipkit_model1 *other_kek = NULL;
+    CHECK_OK(kmipkit_model1_new(client, "c-tests-other-kek", 1, NULL, NULL, &other_kek));
+    CHECK_RC(kmipkit_model1_decrypt(other_kek, data, len, ctx, &plain), KMIPKIT_RESULT_INTEGRITY);
+    CHECK_MESSAGE_HAS("c-tests-kek");
+    kmipkit_model1_free(other_kek);
+
+    kmipkit_bytes_free(ct);
+    kmipkit_context_free(ctx);
+    kmipkit_context_free(other);
+    kmipkit_model1_free(model);
+}
+
+static void model1_refusals(kmipkit_client *client) {
+    kmipkit_model1 *model = (kmipkit_model1 *)1;
+    CHECK_RC(kmipkit_model1_new(NULL, "k", 1, NULL, NULL, &model), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK(model == NULL);
+    CHECK_RC(kmipkit_model1_new(client, NULL, 1, NULL, NULL, &model), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kmipkit_model1_new(client, "k", 1, NULL, NULL, NULL), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kmipkit_model1_new(client, "k", 1, NULL, "rot13", &model), KMIPKIT_RESULT_CONFIG);
+    CHECK_RC(kmipkit_model1_new(client, "bad:name", 1, NULL, NULL, &model), KMIPKIT_RESULT_ENCODE);
+    CHECK_MESSAGE_HAS("contains ':'");
+    CHECK(model == NULL);
+
+    kmipkit_bytes *out = NULL;
+    CHECK_RC(kmipkit_model1_encrypt(NULL, (const uint8_t *)"x", 1, NULL, &out),
+             KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_MESSAGE_HAS("argument `model` is NULL");
+    CHECK_OK(kmipkit_model1_new(client, "c-tests-kek", 1, NULL, NULL, &model));
+    CHECK_RC(kmipkit_model1_encrypt(model, NULL, 5, NULL, &out), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_MESSAGE_HAS("argument `plaintext` is NULL");
+    CHECK_RC(kmipkit_model1_encrypt(model, (const uint8_t *)"x", 1, NULL, NULL),
+             KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kmipkit_model1_decrypt(model, NULL, 3, NULL, &out), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kmipkit_model1_ensure_kek(model, NULL, NULL), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK(out == NULL);
+    /* A KEK that does not exist: the model says to create it. */
+    kmipkit_model1 *missing = NULL;
+    CHECK_OK(kmipkit_model1_new(client, "c-tests-never-created", 1, NULL, NULL, &missing));
+    CHECK_RC(kmipkit_model1_encrypt(missing, (const uint8_t *)"x", 1, NULL, &out),
+             KMIPKIT_RESULT_PROTOCOL);
+    CHECK_MESSAGE_HAS("ensure_kek");
+    kmipkit_model1_free(missing);
+    kmipkit_model1_free(model);
+    kmipkit_model1_free(NULL);
+}
+
+static void model2_round_trip_and_destroyed_key(kmipkit_client *client) {
+    kmipkit_model2 *model = NULL;
+    CHECK_OK(kmipkit_model2_new(client, "c-tests:", NULL, &model));
+    if (model == NULL)
+        return;
+    char id[64];
+    snprintf(id, sizeof id, "user-%ld", (long)getpid());
+    kmipkit_context *ctx = context_of("doc", "invoice-7", NULL, NULL);
+    kmipkit_bytes *ct = NULL, *plain = NULL;
+    CHECK_OK(kmipkit_model2_encrypt(model, id, (const uint8_t *)"invoice 7", 9, ctx, &ct));
+    if (ct == NULL)
+        return;
+    const uint8_t *data = kmipkit_bytes_data(ct);
+    size_t len = kmipkit_bytes_len(ct);
+    CHECK_OK(kmipkit_model2_decrypt(model, id, data, len, ctx, false, &plain));
+    CHECK(bytes_equal(plain, "invoice 7"));
+    kmipkit_bytes_free(plain);
+    plain = (kmipkit_bytes *)1;
+    CHECK_RC(kmipkit_model2_decrypt(model, id, data, len, NULL, false, &plain),
+             KMIPKIT_RESULT_INTEGRITY);
+    CHECK(plain == NULL);
+    CHECK_RC(kmipkit_model2_decrypt(model, "someone-else", data, len, ctx, false, &plain),
+             KMIPKIT_RESULT_INTEGRITY);
+    CHECK_RC(kmipkit_model2_decrypt(model, id, (const uint8_t *)"KMKE", 4, ctx, false, &plain),
+             KMIPKIT_RESULT_FORMAT);
+    CHECK_RC(kmipkit_model2_decrypt(model, NULL, data, len, ctx, false, &plain),
+             KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kmipkit_model2_encrypt(model, id, (const uint8_t *)"x", 1, ctx, NULL),
+             KMIPKIT_RESULT_NULL_ARGUMENT);
+    kmipkit_model2 *none = (kmipkit_model2 *)1;
+    CHECK_RC(kmipkit_model2_new(client, NULL, NULL, &none), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK(none == NULL);
+    CHECK_RC(kmipkit_model2_new(client, "no-colon-at-end", NULL, &none), KMIPKIT_RESULT_ENCODE);
+
+    /* A destroyed key: version 2 becomes current, version 1 is deactivated and destroyed, and
+     * the key manager refuses it. */
+    uint32_t v1 = 0, v2 = 0;
+    char *uid1 = NULL;
+    CHECK_OK(kmipkit_model2_key_for(model, id, &v1, &uid1));
+    CHECK(v1 == 1 && uid1 != NULL);
+    CHECK_OK(kmipkit_model2_add_version(model, id, &v2, NULL));
+    CHECK(v2 == 2);
+    CHECK_OK(kmipkit_model2_promote(model, id, v2));
+    CHECK_OK(kmipkit_model2_deactivate(model, id, v1));
+    if (uid1 != NULL)
+        CHECK_OK(kmipkit_client_destroy(client, uid1));
+    kmipkit_string_free(uid1);
+    CHECK_OK(kmipkit_model2_forget(model, id));
+    CHECK_RC(kmipkit_model2_decrypt(model, id, data, len, ctx, false, &plain),
+             KMIPKIT_RESULT_SERVER);
+    CHECK(kmipkit_last_error_reason() != 0);
+    CHECK(plain == NULL);
+
+    kmipkit_bytes_free(ct);
+    kmipkit_context_free(ctx);
+    kmipkit_model2_free(model);
+    kmipkit_model2_free(NULL);
+}
+
+static void cache_settings(void) {
+    kmipkit_key_cache *cache = (kmipkit_key_cache *)1;
+    CHECK_RC(kmipkit_key_cache_new(1000, 10, 64, NULL), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_OK(kmipkit_key_cache_new(1000, 10, 64, &cache));
+    bool evicted = true;
+    CHECK_OK(kmipkit_key_cache_evict(cache, "nothing-cached", &evicted));
+    CHECK(!evicted);
+    CHECK_RC(kmipkit_key_cache_evict(cache, NULL, &evicted), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kmipkit_key_cache_purge(NULL), KMIPKIT_RESULT_NULL_ARGUMENT);
+    kmipkit_key_cache_stats stats;
+    CHECK_RC(kmipkit_key_cache_stats_get(cache, NULL), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_OK(kmipkit_key_cache_stats_get(cache, &stats));
+    CHECK(stats.entries == 0 && stats.hits == 0);
+    CHECK(kmipkit_key_cache_len(NULL) == 0);
+    kmipkit_key_cache_free(cache);
+    kmipkit_key_cache_free(NULL);
+}
+
+/* A frozen vector opened with its data key and context, then refused with a flipped bit. */
+static void open_vector(const char *ct_hex, const char *dek_hex, const kmipkit_context *ctx,
+                        const char *expected) {
+    size_t ct_len = 0, dek_len = 0;
+    uint8_t *ct = unhex(ct_hex, &ct_len);
+    uint8_t *dek = unhex(dek_hex, &dek_len);
+    kmipkit_bytes *plain = NULL;
+    CHECK_OK(kmipkit_open_with_key(dek, dek_len, ct, ct_len, ctx, &plain));
+    CHECK(bytes_equal(plain, expected));
+    kmipkit_bytes_free(plain);
+    CHECK_RC(kmipkit_open_with_key(dek, dek_len, ct, ct_len, NULL, &plain),
+             KMIPKIT_RESULT_INTEGRITY);
+    ct[ct_len - 3] ^= 0x80;
+    CHECK_RC(kmipkit_open_with_key(dek, dek_len, ct, ct_len, ctx, &plain),
+             KMIPKIT_RESULT_INTEGRITY);
+    CHECK_RC(kmipkit_open_with_key(dek, 16, ct, ct_len, ctx, &plain),
+             KMIPKIT_RESULT_INVALID_ARGUMENT);
+    CHECK(plain == NULL);
+    free(ct);
+    free(dek);
+}
+
+static void frozen_vectors(void) {
+    kmipkit_context *v02 = context_of("tenant", "acme;record=17", NULL, NULL);
+    open_vector(V02_CIPHERTEXT, V02_DEK, v02, "The quick brown fox jumps over the lazy dog");
+    kmipkit_context_free(v02);
+
+    /* The pairs in another order than their canonical one: the encoding sorts them. */
+    kmipkit_context *v06 = context_of("table", "orders", "row", "7");
+    CHECK_OK(kmipkit_context_add(v06, "r\xc3\xa9gion", "eu-west"));
+    CHECK_OK(kmipkit_context_add(v06, "note", "first line\nsecond line"));
+    CHECK_OK(kmipkit_context_add(v06, "path", "C:\\exports\\a=b"));
+    open_vector(V06_CIPHERTEXT, V06_DEK, v06, "order 7: 3 items, shipped");
+    kmipkit_context_free(v06);
+
+    /* A round trip with a caller's key. */
+    uint8_t key[32] = {1, 2, 3};
+    kmipkit_bytes *ct = NULL, *plain = NULL;
+    CHECK_OK(kmipkit_seal_with_key(key, 32, (const uint8_t *)"mine", 4, NULL, "my-key", 1, NULL, &ct));
+    CHECK_OK(kmipkit_open_with_key(key, 32, kmipkit_bytes_data(ct), kmipkit_bytes_len(ct), NULL,
+                                   &plain));
+    CHECK(bytes_equal(plain, "mine"));
+    kmipkit_bytes_free(plain);
+    kmipkit_bytes_free(ct);
+}
+
+int main(void) {
+    context_refusals();
+    cache_settings();
+    frozen_vectors();
+    kmipkit_config *config = NULL;
+    CHECK_OK(kmipkit_config_load(check_env("KMIPKIT_TEST_CONFIG"), &config));
+    kmipkit_client *client = NULL;
+    CHECK_OK(kmipkit_client_connect(config, &client));
+    kmipkit_config_free(config);
+    if (client == NULL)
+        return check_summary("test_envelope");
+    kmipkit_key_cache *cache = NULL;
+    CHECK_OK(kmipkit_key_cache_new(300000, UINT64_C(1) << 32, 65536, &cache));
+    model1_round_trip(client, cache);
+    kmipkit_key_cache_free(cache);
+    model1_refusals(client);
+    model2_round_trip_and_destroyed_key(client);
+    kmipkit_client_free(client);
+    return check_summary("test_envelope");
+}
