@@ -747,6 +747,23 @@ kmipkit_result kmipkit_model1_new(const kmipkit_client *client,
                                   kmipkit_model1 **out_model);
 
 /**
+ * Makes Model 1 as the configuration's `[key]` table says, as the CLI does without `--kek`:
+ * the KEK `name` (refused with `KMIPKIT_RESULT_CONFIG` when there is none), its `version`
+ * (absent: the current one, looked up now) and its `kek_method` (absent: chosen from the
+ * server's profile). `cache`: NULL, or a key cache. Freed with `kmipkit_model1_free`.
+ *
+ * ```c
+ * kmipkit_model1 *model = NULL;
+ * if (kmipkit_model1_from_config(client, config, NULL, &model) != KMIPKIT_RESULT_OK)
+ *     return report_last_error();
+ * ```
+ */
+kmipkit_result kmipkit_model1_from_config(const kmipkit_client *client,
+                                          const kmipkit_config *config,
+                                          const kmipkit_key_cache *cache,
+                                          kmipkit_model1 **out_model);
+
+/**
  * Finds the KEK, or creates and activates it (with `"key-wrap"`, also checks that the key
  * manager wraps and unwraps under it). Writes its version to `*out_version` and, unless
  * `out_uid` is NULL, its unique identifier to `*out_uid` (freed with `kmipkit_string_free`).

@@ -131,6 +131,45 @@ static void model1_round_trip(kmipkit_client *client, kmipkit_key_cache *cache) 
     kmipkit_model1_free(model);
 }
 
+/* Model 1 as kmipkit.toml's [key] says; a configuration without [key] name is refused. */
+static void model1_from_config(kmipkit_client *client, const kmipkit_config *config) {
+    kmipkit_model1 *model = NULL;
+    CHECK_OK(kmipkit_model1_from_config(client, config, NULL, &model));
+    CHECK(kmipkit_model1_kek_version(model) >= 1);
+    uint32_t version = 0;
+    CHECK_OK(kmipkit_model1_ensure_kek(model, &version, NULL));
+    kmipkit_bytes *ct = NULL, *plain = NULL;
+    CHECK_OK(kmipkit_model1_encrypt(model, (const uint8_t *)"configured", 10, NULL, &ct));
+    /* The model of "c-tests-kek" made by name opens it: the same KEK. */
+    kmipkit_model1 *by_name = NULL;
+    CHECK_OK(kmipkit_model1_new(client, "c-tests-kek", version, NULL, NULL, &by_name));
+    CHECK_OK(kmipkit_model1_decrypt(by_name, kmipkit_bytes_data(ct), kmipkit_bytes_len(ct), NULL,
+                                    &plain));
+    CHECK(bytes_equal(plain, "configured"));
+    kmipkit_bytes_free(plain);
+    kmipkit_bytes_free(ct);
+    kmipkit_model1_free(by_name);
+    kmipkit_model1_free(model);
+
+    /* The test configuration without its leading [key] table. */
+    FILE *f = fopen(check_env("KMIPKIT_TEST_CONFIG"), "r");
+    char text[8192];
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    if (f)
+        fclose(f);
+    text[n] = '\0';
+    const char *servers = strstr(text, "[primary]");
+    CHECK(servers != NULL);
+    kmipkit_config *keyless = NULL;
+    CHECK_OK(kmipkit_config_from_toml(servers ? servers : text, NULL, &keyless));
+    model = (kmipkit_model1 *)1;
+    CHECK_RC(kmipkit_model1_from_config(client, keyless, NULL, &model), KMIPKIT_RESULT_CONFIG);
+    CHECK_MESSAGE_HAS("no [key] name");
+    CHECK(model == NULL);
+    CHECK_RC(kmipkit_model1_from_config(client, NULL, NULL, &model), KMIPKIT_RESULT_NULL_ARGUMENT);
+    kmipkit_config_free(keyless);
+}
+
 static void model1_refusals(kmipkit_client *client) {
     kmipkit_model1 *model = (kmipkit_model1 *)1;
     CHECK_RC(kmipkit_model1_new(NULL, "k", 1, NULL, NULL, &model), KMIPKIT_RESULT_NULL_ARGUMENT);
@@ -296,9 +335,12 @@ int main(void) {
     CHECK_OK(kmipkit_config_load(check_env("KMIPKIT_TEST_CONFIG"), &config));
     kmipkit_client *client = NULL;
     CHECK_OK(kmipkit_client_connect(config, &client));
-    kmipkit_config_free(config);
-    if (client == NULL)
+    if (client == NULL) {
+        kmipkit_config_free(config);
         return check_summary("test_envelope");
+    }
+    model1_from_config(client, config);
+    kmipkit_config_free(config);
     kmipkit_key_cache *cache = NULL;
     CHECK_OK(kmipkit_key_cache_new(300000, UINT64_C(1) << 32, 65536, &cache));
     model1_round_trip(client, cache);

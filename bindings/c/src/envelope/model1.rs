@@ -2,18 +2,21 @@
 //! key-encryption key (KEK) that never leaves the key manager. Python's `Model1`.
 
 use std::ffi::c_char;
+use std::sync::Arc;
 
 use kmipkit::envelope::model1::{KekMethod, Model1};
+use kmipkit::keys::KeyCache;
 use kmipkit::platform::block_on;
 
 use super::cache::kmipkit_key_cache;
 use super::context::{context_bytes, kmipkit_context};
 use super::write_key_ref;
 use crate::boundary::{
-    Outcome, bytes, ffi, ffi_value, give, handle, optional_text, out, take_back, text,
+    Outcome, bytes, fail, ffi, ffi_value, give, handle, optional_text, out, take_back, text,
 };
 use crate::bytes::kmipkit_bytes;
 use crate::client::kmipkit_client;
+use crate::config::kmipkit_config;
 use crate::result::kmipkit_result;
 
 /// Model 1 over one KEK name (KMIP Name `name/vN`). Decryption opens only data keys under that
@@ -59,9 +62,7 @@ pub extern "C" fn kmipkit_model1_new(
         let method = optional_text(kek_method, "kek_method")?
             .map(str::parse::<KekMethod>)
             .transpose()?;
-        let cache = (!cache.is_null())
-            .then(|| handle(cache, "cache").map(|c| c.inner.clone()))
-            .transpose()?;
+        let cache = optional_cache(cache)?;
         let mut inner = match kek_version {
             0 => block_on(Model1::current(client, kek_name))?,
             version => Model1::new(client, kek_name, version)?,
@@ -70,6 +71,51 @@ pub extern "C" fn kmipkit_model1_new(
             inner = inner.with_cache(cache);
         }
         if let Some(method) = method {
+            inner = inner.with_kek_method(method);
+        }
+        *slot = give(kmipkit_model1 { inner });
+        Ok(())
+    })
+}
+
+/// Makes Model 1 as the configuration's `[key]` table says, as the CLI does without `--kek`:
+/// the KEK `name` (refused with `KMIPKIT_RESULT_CONFIG` when there is none), its `version`
+/// (absent: the current one, looked up now) and its `kek_method` (absent: chosen from the
+/// server's profile). `cache`: NULL, or a key cache. Freed with `kmipkit_model1_free`.
+///
+/// ```c
+/// kmipkit_model1 *model = NULL;
+/// if (kmipkit_model1_from_config(client, config, NULL, &model) != KMIPKIT_RESULT_OK)
+///     return report_last_error();
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn kmipkit_model1_from_config(
+    client: *const kmipkit_client,
+    config: *const kmipkit_config,
+    cache: *const kmipkit_key_cache,
+    out_model: *mut *mut kmipkit_model1,
+) -> kmipkit_result {
+    ffi("kmipkit_model1_from_config", || {
+        let slot = out(out_model, "out_model")?;
+        *slot = std::ptr::null_mut();
+        let client = handle(client, "client")?.inner.shared();
+        let key = &handle(config, "config")?.inner.key;
+        let Some(name) = key.name.as_deref() else {
+            return fail(
+                kmipkit_result::KMIPKIT_RESULT_CONFIG,
+                "the configuration has no [key] name: set it in kmipkit.toml (or with \
+                 kmipkit_config_builder_set_text(b, \"key\", \"name\", ...)), or name the KEK \
+                 with kmipkit_model1_new",
+            );
+        };
+        let mut inner = match key.version {
+            Some(version) => Model1::new(client, name, version)?,
+            None => block_on(Model1::current(client, name))?,
+        };
+        if let Some(cache) = optional_cache(cache)? {
+            inner = inner.with_cache(cache);
+        }
+        if let Some(method) = key.kek_method {
             inner = inner.with_kek_method(method);
         }
         *slot = give(kmipkit_model1 { inner });
@@ -177,6 +223,14 @@ pub extern "C" fn kmipkit_model1_decrypt(
 #[unsafe(no_mangle)]
 pub extern "C" fn kmipkit_model1_free(model: *mut kmipkit_model1) {
     ffi_value((), || take_back(model));
+}
+
+/// The key cache of an optional `cache` argument (NULL: none).
+pub(crate) fn optional_cache(cache: *const kmipkit_key_cache) -> Outcome<Option<Arc<KeyCache>>> {
+    if cache.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(handle(cache, "cache")?.inner.clone()))
 }
 
 /// Sets the key-reference outputs to their empty values before anything can fail.

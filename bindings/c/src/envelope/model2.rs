@@ -9,7 +9,7 @@ use kmipkit::platform::block_on;
 
 use super::cache::kmipkit_key_cache;
 use super::context::{context_bytes, kmipkit_context};
-use super::model1::clear_key_outputs;
+use super::model1::{clear_key_outputs, optional_cache};
 use super::write_key_ref;
 use crate::boundary::{bytes, ffi, ffi_value, give, handle, out, take_back, text};
 use crate::bytes::kmipkit_bytes;
@@ -55,8 +55,8 @@ pub extern "C" fn kmipkit_model2_new(
         *slot = std::ptr::null_mut();
         let client = handle(client, "client")?.inner.shared();
         let mut inner = Model2::new(client, text(prefix, "prefix")?)?;
-        if !cache.is_null() {
-            inner = inner.with_cache(handle(cache, "cache")?.inner.clone());
+        if let Some(cache) = optional_cache(cache)? {
+            inner = inner.with_cache(cache);
         }
         *slot = give(kmipkit_model2 {
             inner: Arc::new(inner),
