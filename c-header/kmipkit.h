@@ -785,6 +785,13 @@ kmipkit_result kmipkit_model1_ensure_kek(const kmipkit_model1 *model,
 uint32_t kmipkit_model1_kek_version(const kmipkit_model1 *model);
 
 /**
+ * How new data keys are protected: `"encrypt"` or `"key-wrap"`, as a static string the caller
+ * must not free; `""` for NULL. Before `kmipkit_model1_ensure_kek` chose from the server's
+ * profile, a model made without a method says `"encrypt"`.
+ */
+const char *kmipkit_model1_kek_method(const kmipkit_model1 *model);
+
+/**
  * Encrypts `plaintext` under a fresh data key from the key manager, protected under the KEK,
  * with `context` (NULL: empty) bound as associated data. The ciphertext (`*out_ciphertext`,
  * freed with `kmipkit_bytes_free`) carries the protected data key; only the key manager can

@@ -170,6 +170,24 @@ static void model1_from_config(kmipkit_client *client, const kmipkit_config *con
     kmipkit_config_free(keyless);
 }
 
+/* PyKMIP 0.11 cannot unwrap on the server: the key-wrap method is refused when the KEK is set
+ * up, not at the first unlock (Python's test_model1_key_wrap_is_refused_at_setup_...). */
+static void model1_key_wrap_refused_by_pykmip(kmipkit_client *client) {
+    char kek[64];
+    snprintf(kek, sizeof kek, "c-tests-wrap-%ld", (long)getpid());
+    kmipkit_model1 *model = NULL;
+    CHECK_OK(kmipkit_model1_new(client, kek, 1, NULL, "key-wrap", &model));
+    CHECK(strcmp(kmipkit_model1_kek_method(model), "key-wrap") == 0);
+    uint32_t version = 0;
+    CHECK_RC(kmipkit_model1_ensure_kek(model, &version, NULL), KMIPKIT_RESULT_PROTOCOL);
+    CHECK_MESSAGE_HAS("cannot protect Model 1 data keys by AES key wrap");
+    kmipkit_model1_free(model);
+    CHECK_OK(kmipkit_model1_new(client, kek, 1, NULL, NULL, &model));
+    CHECK(strcmp(kmipkit_model1_kek_method(model), "encrypt") == 0);
+    kmipkit_model1_free(model);
+    CHECK(strcmp(kmipkit_model1_kek_method(NULL), "") == 0);
+}
+
 static void model1_refusals(kmipkit_client *client) {
     kmipkit_model1 *model = (kmipkit_model1 *)1;
     CHECK_RC(kmipkit_model1_new(NULL, "k", 1, NULL, NULL, &model), KMIPKIT_RESULT_NULL_ARGUMENT);
@@ -346,6 +364,7 @@ int main(void) {
     model1_round_trip(client, cache);
     kmipkit_key_cache_free(cache);
     model1_refusals(client);
+    model1_key_wrap_refused_by_pykmip(client);
     model2_round_trip_and_destroyed_key(client);
     kmipkit_client_free(client);
     return check_summary("test_envelope");

@@ -154,6 +154,22 @@ pub extern "C" fn kmipkit_model1_kek_version(model: *const kmipkit_model1) -> u3
     })
 }
 
+/// How new data keys are protected: `"encrypt"` or `"key-wrap"`, as a static string the caller
+/// must not free; `""` for NULL. Before `kmipkit_model1_ensure_kek` chose from the server's
+/// profile, a model made without a method says `"encrypt"`.
+#[unsafe(no_mangle)]
+pub extern "C" fn kmipkit_model1_kek_method(model: *const kmipkit_model1) -> *const c_char {
+    ffi_value(c"".as_ptr(), || match handle(model, "model") {
+        // The core's names, NUL-terminated; a method added later is named here when it is.
+        Ok(m) => match m.inner.kek_method().as_str() {
+            "encrypt" => c"encrypt".as_ptr(),
+            "key-wrap" => c"key-wrap".as_ptr(),
+            _ => c"unknown".as_ptr(),
+        },
+        Err(_) => c"".as_ptr(),
+    })
+}
+
 /// Encrypts `plaintext` under a fresh data key from the key manager, protected under the KEK,
 /// with `context` (NULL: empty) bound as associated data. The ciphertext (`*out_ciphertext`,
 /// freed with `kmipkit_bytes_free`) carries the protected data key; only the key manager can
