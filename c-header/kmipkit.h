@@ -986,6 +986,23 @@ kmipkit_result kmipkit_model2_add_version(const kmipkit_model2 *model,
                                           char **out_uid);
 
 /**
+ * Every version of `id`'s key, oldest first, as JSON text into `*out_json` (freed with
+ * `kmipkit_string_free`): `[{"name": "invoices:C-1042", "version": 1, "uid": "17", "state":
+ * "Active"}, ...]`; `[]` when the key was never created. What Python's `versions` returns.
+ *
+ * ```c
+ * char *json = NULL;
+ * if (kmipkit_model2_versions_json(model, "C-1042", &json) == KMIPKIT_RESULT_OK) {
+ *     puts(json);
+ *     kmipkit_string_free(json);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_model2_versions_json(const kmipkit_model2 *model,
+                                            const char *id,
+                                            char **out_json);
+
+/**
  * Activates `version` of `id`'s key: as the highest Active version it becomes the current one
  * at once for this model.
  */

@@ -218,6 +218,18 @@ static void model2_reencrypt(kmipkit_client *client) {
 
     /* Version 1 can now be deactivated; an unknown identifier is never given a key. */
     CHECK_OK(kmipkit_model2_deactivate(model, id, 1));
+    char *json = NULL;
+    CHECK_OK(kmipkit_model2_versions_json(model, id, &json));
+    CHECK(json != NULL && strstr(json, "\"version\":1") != NULL && strstr(json, "\"version\":2") != NULL);
+    CHECK(json != NULL && strstr(json, "\"state\":\"Deactivated\"") != NULL &&
+          strstr(json, "\"state\":\"Active\"") != NULL);
+    if (json != NULL && strstr(json, "Deactivated") == NULL)
+        fprintf(stderr, "    versions: %s\n", json);
+    kmipkit_string_free(json);
+    CHECK_OK(kmipkit_model2_versions_json(model, "never-used", &json));
+    CHECK(json != NULL && strcmp(json, "[]") == 0);
+    kmipkit_string_free(json);
+    CHECK_RC(kmipkit_model2_versions_json(model, id, NULL), KMIPKIT_RESULT_NULL_ARGUMENT);
     /* The only Active version cannot be deactivated: nothing would encrypt. */
     CHECK_RC(kmipkit_model2_deactivate(model, id, 2), KMIPKIT_RESULT_PROTOCOL);
     CHECK_MESSAGE_HAS("promote a new version first");

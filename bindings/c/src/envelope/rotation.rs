@@ -19,7 +19,7 @@ use super::write_key_ref;
 use crate::boundary::{
     Outcome, bytes, fail, ffi, ffi_value, give, handle, handle_mut, out, take_back, text,
 };
-use crate::bytes::kmipkit_bytes;
+use crate::bytes::{give_string, kmipkit_bytes};
 use crate::result::kmipkit_result;
 
 /// Progress of a bulk rotation: given to the progress callback after each item and written to
@@ -199,6 +199,44 @@ pub extern "C" fn kmipkit_model2_add_version(
         let rotation = Model2Rotation::new(handle(model, "model")?.inner.clone());
         let key = block_on(rotation.add_version(text(id, "id")?))?;
         write_key_ref(key, out_version, out_uid)
+    })
+}
+
+/// Every version of `id`'s key, oldest first, as JSON text into `*out_json` (freed with
+/// `kmipkit_string_free`): `[{"name": "invoices:C-1042", "version": 1, "uid": "17", "state":
+/// "Active"}, ...]`; `[]` when the key was never created. What Python's `versions` returns.
+///
+/// ```c
+/// char *json = NULL;
+/// if (kmipkit_model2_versions_json(model, "C-1042", &json) == KMIPKIT_RESULT_OK) {
+///     puts(json);
+///     kmipkit_string_free(json);
+/// }
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn kmipkit_model2_versions_json(
+    model: *const kmipkit_model2,
+    id: *const c_char,
+    out_json: *mut *mut c_char,
+) -> kmipkit_result {
+    ffi("kmipkit_model2_versions_json", || {
+        let slot = out(out_json, "out_json")?;
+        *slot = std::ptr::null_mut();
+        let model = handle(model, "model")?;
+        let versions = block_on(model.inner.versions(text(id, "id")?))?;
+        let list: Vec<serde_json::Value> = versions
+            .into_iter()
+            .map(|v| {
+                serde_json::json!({
+                    "name": v.key.name,
+                    "version": v.key.version,
+                    "uid": v.key.uid,
+                    "state": v.state.to_string(),
+                })
+            })
+            .collect();
+        *slot = give_string(serde_json::Value::Array(list).to_string());
+        Ok(())
     })
 }
 
