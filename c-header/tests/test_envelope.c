@@ -5,6 +5,7 @@
  * conformance/vectors/envelope/ opened with their data key.
  */
 #define _GNU_SOURCE /* memmem, getpid */
+#include <pthread.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -128,6 +129,42 @@ static void model1_round_trip(kmipkit_client *client, kmipkit_key_cache *cache) 
     kmipkit_bytes_free(ct);
     kmipkit_context_free(ctx);
     kmipkit_context_free(other);
+    kmipkit_model1_free(model);
+}
+
+/* One model and one cache shared by threads, each with its own round trips. */
+#define THREADS 4
+#define ROUNDS 3
+static void *round_trips(void *model) {
+    long ok = 0;
+    for (int i = 0; i < ROUNDS; i++) {
+        kmipkit_bytes *ct = NULL, *plain = NULL;
+        if (kmipkit_model1_encrypt(model, (const uint8_t *)"shared", 6, NULL, &ct) == KMIPKIT_RESULT_OK &&
+            kmipkit_model1_decrypt(model, kmipkit_bytes_data(ct), kmipkit_bytes_len(ct), NULL,
+                                   &plain) == KMIPKIT_RESULT_OK &&
+            bytes_equal(plain, "shared"))
+            ok++;
+        kmipkit_bytes_free(plain);
+        kmipkit_bytes_free(ct);
+    }
+    return (void *)ok;
+}
+
+static void model1_shared_by_threads(kmipkit_client *client, kmipkit_key_cache *cache) {
+    kmipkit_model1 *model = NULL;
+    CHECK_OK(kmipkit_model1_new(client, "c-tests-kek", 0, cache, NULL, &model));
+    uint32_t version = 0;
+    CHECK_OK(kmipkit_model1_ensure_kek(model, &version, NULL));
+    pthread_t threads[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        CHECK(pthread_create(&threads[i], NULL, round_trips, model) == 0);
+    long total = 0;
+    for (int i = 0; i < THREADS; i++) {
+        void *ok = NULL;
+        pthread_join(threads[i], &ok);
+        total += (long)ok;
+    }
+    CHECK(total == THREADS * ROUNDS);
     kmipkit_model1_free(model);
 }
 
@@ -362,6 +399,7 @@ int main(void) {
     kmipkit_key_cache *cache = NULL;
     CHECK_OK(kmipkit_key_cache_new(300000, UINT64_C(1) << 32, 65536, &cache));
     model1_round_trip(client, cache);
+    model1_shared_by_threads(client, cache);
     kmipkit_key_cache_free(cache);
     model1_refusals(client);
     model1_key_wrap_refused_by_pykmip(client);

@@ -34,3 +34,23 @@ pub(crate) fn write_key_ref(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::cache::kmipkit_key_cache;
+    use super::context::kmipkit_context;
+    use super::model1::kmipkit_model1;
+    use super::model2::kmipkit_model2;
+
+    fn shareable<T: Send + Sync>() {}
+
+    /// The header says these handles may be used from many threads at once: the compiler
+    /// checks that the Rust types behind them allow it.
+    #[test]
+    fn the_handles_documented_as_shareable_are_send_and_sync() {
+        shareable::<kmipkit_model1>();
+        shareable::<kmipkit_model2>();
+        shareable::<kmipkit_key_cache>();
+        shareable::<kmipkit_context>();
+    }
+}
