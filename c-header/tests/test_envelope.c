@@ -318,6 +318,87 @@ static void model2_round_trip_and_destroyed_key(kmipkit_client *client) {
     kmipkit_model2_free(NULL);
 }
 
+/* The CLI (KMIPKIT_TEST_CLI, built by run.sh) on the same configuration: what it encrypted opens
+ * here, and what was encrypted here opens with it — Model 1 under [key] name, and Model 2. */
+static int run_cli(const char *args) {
+    char command[4096];
+    snprintf(command, sizeof command, "KMIPKIT_CONFIG='%s' '%s' %s", check_env("KMIPKIT_TEST_CONFIG"),
+             check_env("KMIPKIT_TEST_CLI"), args);
+    int status = system(command);
+    if (status != 0)
+        fprintf(stderr, "    `%s` exited with %d\n", command, status);
+    return status;
+}
+
+static void write_file(const char *path, const uint8_t *data, size_t len) {
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f != NULL) {
+        CHECK(fwrite(data, 1, len, f) == len);
+        fclose(f);
+    }
+}
+
+/* The first bytes of a file (the test's files are small), their count to `*n`. */
+static void read_small(const char *path, uint8_t *buf, size_t cap, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    *n = f ? fread(buf, 1, cap, f) : 0;
+    if (f)
+        fclose(f);
+}
+
+static void cli_interop(kmipkit_client *client, const kmipkit_config *config) {
+    const char *work = check_env("KMIPKIT_TEST_WORK");
+    char plain_path[1024], cli_ct[1024], c_ct[1024], out_path[1024], args[4096];
+    long pid = (long)getpid();
+    snprintf(plain_path, sizeof plain_path, "%s/cli-plain-%ld.txt", work, pid);
+    snprintf(cli_ct, sizeof cli_ct, "%s/cli-%ld.kmk", work, pid);
+    snprintf(c_ct, sizeof c_ct, "%s/c-%ld.kmk", work, pid);
+    snprintf(out_path, sizeof out_path, "%s/cli-out-%ld.txt", work, pid);
+    write_file(plain_path, (const uint8_t *)"from the CLI", 12);
+    kmipkit_context *ctx = context_of("table", "orders", "row", "7");
+
+    /* Model 1: the CLI encrypts under [key] name; C decrypts. */
+    snprintf(args, sizeof args, "encrypt -C row=7 -C table=orders -o '%s' '%s'", cli_ct, plain_path);
+    CHECK(run_cli(args) == 0);
+    kmipkit_model1 *model = NULL;
+    CHECK_OK(kmipkit_model1_from_config(client, config, NULL, &model));
+    uint8_t data[4096];
+    size_t n = 0;
+    read_small(cli_ct, data, sizeof data, &n);
+    CHECK(n > 12);
+    kmipkit_bytes *plain = NULL, *ct = NULL;
+    CHECK_OK(kmipkit_model1_decrypt(model, data, n, ctx, &plain));
+    CHECK(bytes_equal(plain, "from the CLI"));
+    kmipkit_bytes_free(plain);
+    CHECK_RC(kmipkit_model1_decrypt(model, data, n, NULL, &plain), KMIPKIT_RESULT_INTEGRITY);
+
+    /* Model 1: C encrypts; the CLI decrypts. */
+    CHECK_OK(kmipkit_model1_encrypt(model, (const uint8_t *)"from C", 6, ctx, &ct));
+    write_file(c_ct, kmipkit_bytes_data(ct), kmipkit_bytes_len(ct));
+    kmipkit_bytes_free(ct);
+    snprintf(args, sizeof args, "decrypt -C table=orders -C row=7 -o '%s' '%s'", out_path, c_ct);
+    CHECK(run_cli(args) == 0);
+    read_small(out_path, data, sizeof data, &n);
+    CHECK(n == 6 && memcmp(data, "from C", 6) == 0);
+    kmipkit_model1_free(model);
+
+    /* Model 2: the CLI encrypts for an identifier; C decrypts it with the same prefix. */
+    char id[64];
+    snprintf(id, sizeof id, "C-%ld", pid);
+    snprintf(args, sizeof args, "encrypt --for %s --prefix c-tests-cli: -C row=7 -C table=orders -o '%s' '%s'",
+             id, cli_ct, plain_path);
+    CHECK(run_cli(args) == 0);
+    read_small(cli_ct, data, sizeof data, &n);
+    kmipkit_model2 *model2 = NULL;
+    CHECK_OK(kmipkit_model2_new(client, "c-tests-cli:", NULL, &model2));
+    CHECK_OK(kmipkit_model2_decrypt(model2, id, data, n, ctx, false, &plain));
+    CHECK(bytes_equal(plain, "from the CLI"));
+    kmipkit_bytes_free(plain);
+    kmipkit_model2_free(model2);
+    kmipkit_context_free(ctx);
+}
+
 static void cache_settings(void) {
     kmipkit_key_cache *cache = (kmipkit_key_cache *)1;
     CHECK_RC(kmipkit_key_cache_new(1000, 10, 64, NULL), KMIPKIT_RESULT_NULL_ARGUMENT);
@@ -395,6 +476,7 @@ int main(void) {
         return check_summary("test_envelope");
     }
     model1_from_config(client, config);
+    cli_interop(client, config);
     kmipkit_config_free(config);
     kmipkit_key_cache *cache = NULL;
     CHECK_OK(kmipkit_key_cache_new(300000, UINT64_C(1) << 32, 65536, &cache));
