@@ -969,6 +969,76 @@ kmipkit_result kmipkit_model1_rotation_rewrap_all(kmipkit_model1_rotation *rotat
 void kmipkit_model1_rotation_free(kmipkit_model1_rotation *rotation);
 
 /**
+ * Encrypts the stream from `read` into `write` under a fresh data key from the key manager,
+ * with `context` (NULL: empty), in constant memory; `*out_len` receives the number of
+ * plaintext bytes. Refusals as `kmipkit_model1_encrypt`, and `KMIPKIT_RESULT_CALLBACK_FAILED`.
+ *
+ * ```c
+ * static int read_file(void *f, uint8_t *buf, size_t len, size_t *n) {
+ *     *n = fread(buf, 1, len, f);
+ *     return ferror(f) ? -1 : 0;
+ * }
+ * static int write_file(void *f, const uint8_t *buf, size_t len) {
+ *     return fwrite(buf, 1, len, f) == len ? 0 : -1;
+ * }
+ * uint64_t n;
+ * kmipkit_model1_encrypt_stream(model, read_file, in, write_file, out, ctx, &n);
+ * ```
+ */
+kmipkit_result kmipkit_model1_encrypt_stream(const kmipkit_model1 *model,
+                                             kmipkit_read_cb read,
+                                             void *read_data,
+                                             kmipkit_write_cb write,
+                                             void *write_data,
+                                             const kmipkit_context *context,
+                                             uint64_t *out_len);
+
+/**
+ * Decrypts a Model 1 ciphertext streamed from `read` into `write`, with `context` (NULL:
+ * empty), in constant memory; `*out_len` receives the number of plaintext bytes. Each write
+ * carries an authenticated frame; only `KMIPKIT_RESULT_OK` says the whole stream was
+ * authentic (not cut short): on any failure discard what was written. Refusals as
+ * `kmipkit_model1_decrypt`, and `KMIPKIT_RESULT_CALLBACK_FAILED`.
+ */
+kmipkit_result kmipkit_model1_decrypt_stream(const kmipkit_model1 *model,
+                                             kmipkit_read_cb read,
+                                             void *read_data,
+                                             kmipkit_write_cb write,
+                                             void *write_data,
+                                             const kmipkit_context *context,
+                                             uint64_t *out_len);
+
+/**
+ * Encrypts the stream from `read` into `write` for `id` (its current key, created on first
+ * use), with `context` (NULL: empty), in constant memory; `*out_len` receives the number of
+ * plaintext bytes. Callbacks as `kmipkit_model1_encrypt_stream`.
+ */
+kmipkit_result kmipkit_model2_encrypt_stream(const kmipkit_model2 *model,
+                                             const char *id,
+                                             kmipkit_read_cb read,
+                                             void *read_data,
+                                             kmipkit_write_cb write,
+                                             void *write_data,
+                                             const kmipkit_context *context,
+                                             uint64_t *out_len);
+
+/**
+ * Decrypts a ciphertext of `id` streamed from `read` into `write`, with `context` (NULL:
+ * empty) and a Compromised key version only when `allow_compromised`; `*out_len` receives the
+ * number of plaintext bytes. As `kmipkit_model1_decrypt_stream`: on any failure discard what
+ * was written.
+ */
+kmipkit_result kmipkit_model2_decrypt_stream(const kmipkit_model2 *model,
+                                             const char *id,
+                                             kmipkit_read_cb read,
+                                             void *read_data,
+                                             kmipkit_write_cb write,
+                                             void *write_data,
+                                             const kmipkit_context *context,
+                                             bool allow_compromised,
+                                             uint64_t *out_len);
+
+/**
  * Adds a new version of `id`'s key (Pre-Active: it decrypts but does not encrypt until
  * `kmipkit_model2_promote`); version 1 is created first if there is none. Its version to
  * `*out_version`, and unless `out_uid` is NULL its unique identifier to `*out_uid` (freed with
@@ -1039,76 +1109,6 @@ kmipkit_result kmipkit_model2_reencrypt_all(const kmipkit_model2 *model,
                                             kmipkit_rotation_progress_cb progress,
                                             void *progress_data,
                                             kmipkit_rotation_progress *out_progress);
-
-/**
- * Encrypts the stream from `read` into `write` under a fresh data key from the key manager,
- * with `context` (NULL: empty), in constant memory; `*out_len` receives the number of
- * plaintext bytes. Refusals as `kmipkit_model1_encrypt`, and `KMIPKIT_RESULT_CALLBACK_FAILED`.
- *
- * ```c
- * static int read_file(void *f, uint8_t *buf, size_t len, size_t *n) {
- *     *n = fread(buf, 1, len, f);
- *     return ferror(f) ? -1 : 0;
- * }
- * static int write_file(void *f, const uint8_t *buf, size_t len) {
- *     return fwrite(buf, 1, len, f) == len ? 0 : -1;
- * }
- * uint64_t n;
- * kmipkit_model1_encrypt_stream(model, read_file, in, write_file, out, ctx, &n);
- * ```
- */
-kmipkit_result kmipkit_model1_encrypt_stream(const kmipkit_model1 *model,
-                                             kmipkit_read_cb read,
-                                             void *read_data,
-                                             kmipkit_write_cb write,
-                                             void *write_data,
-                                             const kmipkit_context *context,
-                                             uint64_t *out_len);
-
-/**
- * Decrypts a Model 1 ciphertext streamed from `read` into `write`, with `context` (NULL:
- * empty), in constant memory; `*out_len` receives the number of plaintext bytes. Each write
- * carries an authenticated frame; only `KMIPKIT_RESULT_OK` says the whole stream was
- * authentic (not cut short): on any failure discard what was written. Refusals as
- * `kmipkit_model1_decrypt`, and `KMIPKIT_RESULT_CALLBACK_FAILED`.
- */
-kmipkit_result kmipkit_model1_decrypt_stream(const kmipkit_model1 *model,
-                                             kmipkit_read_cb read,
-                                             void *read_data,
-                                             kmipkit_write_cb write,
-                                             void *write_data,
-                                             const kmipkit_context *context,
-                                             uint64_t *out_len);
-
-/**
- * Encrypts the stream from `read` into `write` for `id` (its current key, created on first
- * use), with `context` (NULL: empty), in constant memory; `*out_len` receives the number of
- * plaintext bytes. Callbacks as `kmipkit_model1_encrypt_stream`.
- */
-kmipkit_result kmipkit_model2_encrypt_stream(const kmipkit_model2 *model,
-                                             const char *id,
-                                             kmipkit_read_cb read,
-                                             void *read_data,
-                                             kmipkit_write_cb write,
-                                             void *write_data,
-                                             const kmipkit_context *context,
-                                             uint64_t *out_len);
-
-/**
- * Decrypts a ciphertext of `id` streamed from `read` into `write`, with `context` (NULL:
- * empty) and a Compromised key version only when `allow_compromised`; `*out_len` receives the
- * number of plaintext bytes. As `kmipkit_model1_decrypt_stream`: on any failure discard what
- * was written.
- */
-kmipkit_result kmipkit_model2_decrypt_stream(const kmipkit_model2 *model,
-                                             const char *id,
-                                             kmipkit_read_cb read,
-                                             void *read_data,
-                                             kmipkit_write_cb write,
-                                             void *write_data,
-                                             const kmipkit_context *context,
-                                             bool allow_compromised,
-                                             uint64_t *out_len);
 
 /**
  * Encrypts `plaintext` under the caller's 32-byte `key` in the kmipkit ciphertext format,

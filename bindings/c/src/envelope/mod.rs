@@ -10,8 +10,10 @@ pub mod cache;
 pub mod context;
 pub mod model1;
 pub mod model2;
+pub mod rewrap;
 pub mod rotation;
 pub mod stream;
+pub mod versions;
 pub mod with_key;
 
 use std::ffi::c_char;
