@@ -207,7 +207,7 @@ typedef struct kmipkit_attributes kmipkit_attributes;
  *
  * ```c
  * kmipkit_bytes *plain = NULL;
- * if (kmipkit_model1_decrypt(m1, ct, ct_len, NULL, 0, &plain) == KMIPKIT_RESULT_OK) {
+ * if (kmipkit_model1_decrypt(m1, ct, ct_len, NULL, &plain) == KMIPKIT_RESULT_OK) {
  *     fwrite(kmipkit_bytes_data(plain), 1, kmipkit_bytes_len(plain), stdout);
  *     kmipkit_bytes_free(plain);
  * }
@@ -251,6 +251,19 @@ typedef struct kmipkit_config kmipkit_config;
 typedef struct kmipkit_config_builder kmipkit_config_builder;
 
 /**
+ * An encryption context: key-value pairs bound to a ciphertext as associated data. Decryption
+ * needs the same pairs (in any order) or fails with `KMIPKIT_RESULT_INTEGRITY`.
+ *
+ * A handle rather than parallel arrays so that one context can be reused for many calls and a
+ * bulk rotation can take one context per item. NULL wherever a context is taken means the
+ * empty context.
+ *
+ * Thread safety: being built (`_add`), one thread at a time; once built, it may be read by
+ * many calls on many threads at once.
+ */
+typedef struct kmipkit_context kmipkit_context;
+
+/**
  * Cryptographic Parameters being built.
  *
  * Thread safety: setting a field needs exclusive use; parameters that no longer change may be
@@ -259,12 +272,50 @@ typedef struct kmipkit_config_builder kmipkit_config_builder;
 typedef struct kmipkit_crypto_params kmipkit_crypto_params;
 
 /**
+ * Unwrapped keys (Model 1 data keys, Model 2 keys) kept in locked, wiped-on-drop memory so
+ * that opening many ciphertexts under one key costs one key-manager round trip per entry
+ * lifetime. Give it to `kmipkit_model1_new` / `kmipkit_model2_new`; models may share one.
+ *
+ * Thread safety: may be used from many threads at once; free it after every model using it
+ * (each model keeps it alive, so freeing the handle first is allowed too).
+ */
+typedef struct kmipkit_key_cache kmipkit_key_cache;
+
+/**
  * What `kmipkit_log_verify` found: the counts and every problem (a deleted, inserted,
  * altered or reordered line, a missing tail, a restarted chain), in the order found.
  *
  * Thread safety: immutable; may be read from many threads at once, freed once.
  */
 typedef struct kmipkit_log_report kmipkit_log_report;
+
+/**
+ * Model 1 over one KEK name (KMIP Name `name/vN`). Decryption opens only data keys under that
+ * name (any version): a ciphertext under another KEK is refused with
+ * `KMIPKIT_RESULT_INTEGRITY`, so the caller, not the ciphertext, chooses the key.
+ *
+ * Thread safety: may be used from many threads at once (each call blocks its thread); free it
+ * once, after every call on it has returned. It keeps its client alive.
+ */
+typedef struct kmipkit_model1 kmipkit_model1;
+
+/**
+ * Re-wraps Model 1 ciphertexts under a target KEK version; remembers each re-wrapped data key
+ * so that many ciphertexts under one data key cost one unlock and one protect.
+ *
+ * Thread safety: one thread at a time.
+ */
+typedef struct kmipkit_model1_rotation kmipkit_model1_rotation;
+
+/**
+ * Model 2 with one key prefix. A ciphertext opens only with the identifier it was made for:
+ * another identifier's ciphertext is refused with `KMIPKIT_RESULT_INTEGRITY` before the key
+ * manager is asked.
+ *
+ * Thread safety: may be used from many threads at once (each call blocks its thread); free it
+ * once, after every call on it has returned. It keeps its client alive.
+ */
+typedef struct kmipkit_model2 kmipkit_model2;
 
 /**
  * Where a send callback writes the reply (`kmipkit_reply_write`) or why it failed
@@ -295,6 +346,110 @@ typedef struct kmipkit_strings kmipkit_strings;
  * Thread safety: immutable; may be read from many threads at once, freed once.
  */
 typedef struct kmipkit_ttlv_list kmipkit_ttlv_list;
+
+/**
+ * Counters of a key cache since it was made, and its current size.
+ */
+typedef struct {
+  /**
+   * Calls answered from the cache.
+   */
+  uint64_t hits;
+  /**
+   * Calls that found no usable entry.
+   */
+  uint64_t misses;
+  /**
+   * Key-manager fetches started.
+   */
+  uint64_t fetches;
+  /**
+   * Fetches that failed (not cached).
+   */
+  uint64_t fetch_errors;
+  /**
+   * Calls that waited for another caller's fetch instead of making their own.
+   */
+  uint64_t coalesced;
+  /**
+   * Entries removed for age, uses or size.
+   */
+  uint64_t evictions;
+  /**
+   * Keys too large to cache at all.
+   */
+  uint64_t oversize;
+  /**
+   * Keys cached now.
+   */
+  size_t entries;
+  /**
+   * Bytes of key material cached now.
+   */
+  size_t bytes;
+} kmipkit_key_cache_stats;
+
+/**
+ * Receives the new form of item `index` (`ciphertext`, valid only during the call). Returns 0
+ * when it is stored; any other value stops the run with `KMIPKIT_RESULT_CALLBACK_FAILED`.
+ * Called on the calling thread, in item order, never concurrently.
+ */
+typedef int (*kmipkit_rotation_sink_cb)(void *user_data,
+                                        size_t index,
+                                        const uint8_t *ciphertext,
+                                        size_t len);
+
+/**
+ * Progress of a bulk rotation: given to the progress callback after each item and written to
+ * the report output at the end (also when the run stopped early: then it says how far it got).
+ */
+typedef struct {
+  /**
+   * Items looked at so far.
+   */
+  size_t processed;
+  /**
+   * Items rewritten and handed to the sink.
+   */
+  size_t rotated;
+  /**
+   * Items already in their new form (skipped, not given to the sink).
+   */
+  size_t already_current;
+  /**
+   * Key-manager operations made so far for the items.
+   */
+  size_t key_manager_calls;
+} kmipkit_rotation_progress;
+
+/**
+ * Told the progress after each item (`progress` valid only during the call). Called on the
+ * calling thread, never concurrently. May be NULL.
+ */
+typedef void (*kmipkit_rotation_progress_cb)(void *user_data,
+                                             const kmipkit_rotation_progress *progress);
+
+/**
+ * Reads up to `len` bytes into `buf` and writes how many it read to `*out_n` (0: the end of
+ * the input). Returns 0 on success; any other value stops the stream with
+ * `KMIPKIT_RESULT_CALLBACK_FAILED`.
+ *
+ * Called on the thread that called the streaming function, never concurrently, and never
+ * after that function returned. `user_data` is the caller's pointer, passed back untouched.
+ */
+typedef int (*kmipkit_read_cb)(void *user_data, uint8_t *buf, size_t len, size_t *out_n);
+
+/**
+ * Writes all `len` bytes of `buf` (valid only during the call). Returns 0 on success; any
+ * other value stops the stream with `KMIPKIT_RESULT_CALLBACK_FAILED`.
+ *
+ * Called on the thread that called the streaming function, never concurrently, and never
+ * after that function returned. When decrypting, each call carries one whole frame that has
+ * passed authentication; the stream as a whole (its end, its frame count) is authenticated
+ * only when the function returns `KMIPKIT_RESULT_OK`, so on any failure discard what was
+ * written.
+ */
+typedef int (*kmipkit_write_cb)(void *user_data, const uint8_t *buf, size_t len);
 
 /**
  * Sends one KMIP request (TTLV) to server `server` (its index in the names given to
@@ -952,6 +1107,514 @@ kmipkit_result kmipkit_crypto_params_set_int(kmipkit_crypto_params *params,
 kmipkit_result kmipkit_crypto_params_set_bool(kmipkit_crypto_params *params,
                                               const char *field,
                                               bool value);
+
+/**
+ * Makes a key cache into `*out_cache` (freed with `kmipkit_key_cache_free`). An entry expires
+ * `max_age_ms` milliseconds after its fetch or once handed out `max_uses` times (counting the
+ * fetch); cached key bytes never exceed `max_bytes`. Python's defaults are 300000 ms, 2^32
+ * uses and 65536 bytes. A `max_age_ms` of 0, or a `max_uses` of 0 or 1, disables caching while
+ * still merging concurrent fetches of one key.
+ *
+ * ```c
+ * kmipkit_key_cache *cache = NULL;
+ * kmipkit_key_cache_new(300000, UINT64_C(1) << 32, 65536, &cache);
+ * kmipkit_model1_new(client, "orders-kek", 0, cache, NULL, &model);
+ * ```
+ */
+kmipkit_result kmipkit_key_cache_new(uint64_t max_age_ms,
+                                     uint64_t max_uses,
+                                     size_t max_bytes,
+                                     kmipkit_key_cache **out_cache);
+
+/**
+ * Removes (and wipes) every cached key; the next use of each fetches it again.
+ */
+kmipkit_result kmipkit_key_cache_purge(const kmipkit_key_cache *cache);
+
+/**
+ * Removes (and wipes) the key cached as `key_id`; `*out_evicted` says whether it was cached.
+ */
+kmipkit_result kmipkit_key_cache_evict(const kmipkit_key_cache *cache,
+                                       const char *key_id,
+                                       bool *out_evicted);
+
+/**
+ * The number of keys cached now; 0 for NULL.
+ */
+size_t kmipkit_key_cache_len(const kmipkit_key_cache *cache);
+
+/**
+ * The cache's counters and size into `*out_stats`.
+ *
+ * ```c
+ * kmipkit_key_cache_stats stats;
+ * kmipkit_key_cache_stats_get(cache, &stats);
+ * printf("%llu hits\n", (unsigned long long)stats.hits);
+ * ```
+ */
+kmipkit_result kmipkit_key_cache_stats_get(const kmipkit_key_cache *cache,
+                                           kmipkit_key_cache_stats *out_stats);
+
+/**
+ * Frees the handle (a model given the cache keeps using it). NULL is accepted and ignored.
+ */
+void kmipkit_key_cache_free(kmipkit_key_cache *cache);
+
+/**
+ * Makes an empty context into `*out_context` (freed with `kmipkit_context_free`).
+ *
+ * ```c
+ * kmipkit_context *ctx = NULL;
+ * kmipkit_context_new(&ctx);
+ * kmipkit_context_add(ctx, "table", "orders");
+ * kmipkit_context_add(ctx, "row", "7");
+ * ```
+ */
+kmipkit_result kmipkit_context_new(kmipkit_context **out_context);
+
+/**
+ * Adds the pair `key=value`. Refused with `KMIPKIT_RESULT_ENCODE` (the context unchanged): an
+ * empty key, a key holding `=` or a line feed, a key already added.
+ *
+ * ```c
+ * if (kmipkit_context_add(ctx, "tenant", tenant_id) != KMIPKIT_RESULT_OK)
+ *     return report_last_error();
+ * ```
+ */
+kmipkit_result kmipkit_context_add(kmipkit_context *context, const char *key, const char *value);
+
+/**
+ * The number of pairs in `context`; 0 for NULL.
+ */
+size_t kmipkit_context_len(const kmipkit_context *context);
+
+/**
+ * Frees a context. NULL is accepted and ignored.
+ */
+void kmipkit_context_free(kmipkit_context *context);
+
+/**
+ * Makes Model 1 over `client` for the KEK `kek_name` into `*out_model` (freed with
+ * `kmipkit_model1_free`).
+ *
+ * - `kek_version`: the KEK version new data keys are protected under; 0 looks up the current
+ *   one now (the highest Active version, 1 when there is none yet).
+ * - `cache`: NULL, or a key cache for unlocked data keys (the model keeps it alive).
+ * - `kek_method`: NULL (chosen from the server's profile at `kmipkit_model1_ensure_kek`),
+ *   `"encrypt"` (KMIP Encrypt with AES-256-GCM) or `"key-wrap"` (AES key wrap by the key
+ *   manager); anything else is `KMIPKIT_RESULT_CONFIG`.
+ *
+ * ```c
+ * kmipkit_model1 *model = NULL;
+ * if (kmipkit_model1_new(client, "orders-kek", 0, NULL, NULL, &model) != KMIPKIT_RESULT_OK)
+ *     return report_last_error();
+ * kmipkit_model1_ensure_kek(model, &version, NULL);
+ * ```
+ */
+kmipkit_result kmipkit_model1_new(const kmipkit_client *client,
+                                  const char *kek_name,
+                                  uint32_t kek_version,
+                                  const kmipkit_key_cache *cache,
+                                  const char *kek_method,
+                                  kmipkit_model1 **out_model);
+
+/**
+ * Makes Model 1 as the configuration's `[key]` table says, as the CLI does without `--kek`:
+ * the KEK `name` (refused with `KMIPKIT_RESULT_CONFIG` when there is none), its `version`
+ * (absent: the current one, looked up now) and its `kek_method` (absent: chosen from the
+ * server's profile). `cache`: NULL, or a key cache. Freed with `kmipkit_model1_free`.
+ *
+ * ```c
+ * kmipkit_model1 *model = NULL;
+ * if (kmipkit_model1_from_config(client, config, NULL, &model) != KMIPKIT_RESULT_OK)
+ *     return report_last_error();
+ * ```
+ */
+kmipkit_result kmipkit_model1_from_config(const kmipkit_client *client,
+                                          const kmipkit_config *config,
+                                          const kmipkit_key_cache *cache,
+                                          kmipkit_model1 **out_model);
+
+/**
+ * Finds the KEK, or creates and activates it (with `"key-wrap"`, also checks that the key
+ * manager wraps and unwraps under it). Writes its version to `*out_version` and, unless
+ * `out_uid` is NULL, its unique identifier to `*out_uid` (freed with `kmipkit_string_free`).
+ *
+ * ```c
+ * uint32_t version;
+ * char *uid = NULL;
+ * kmipkit_model1_ensure_kek(model, &version, &uid);
+ * kmipkit_string_free(uid);
+ * ```
+ */
+kmipkit_result kmipkit_model1_ensure_kek(const kmipkit_model1 *model,
+                                         uint32_t *out_version,
+                                         char **out_uid);
+
+/**
+ * The KEK version new data keys are protected under; 0 for NULL.
+ */
+uint32_t kmipkit_model1_kek_version(const kmipkit_model1 *model);
+
+/**
+ * How new data keys are protected: `"encrypt"` or `"key-wrap"`, as a static string the caller
+ * must not free; `""` for NULL. Before `kmipkit_model1_ensure_kek` chose from the server's
+ * profile, a model made without a method says `"encrypt"`.
+ */
+const char *kmipkit_model1_kek_method(const kmipkit_model1 *model);
+
+/**
+ * Encrypts `plaintext` under a fresh data key from the key manager, protected under the KEK,
+ * with `context` (NULL: empty) bound as associated data. The ciphertext (`*out_ciphertext`,
+ * freed with `kmipkit_bytes_free`) carries the protected data key; only the key manager can
+ * unlock it. The KEK must exist (`kmipkit_model1_ensure_kek`).
+ *
+ * ```c
+ * kmipkit_bytes *ct = NULL;
+ * kmipkit_model1_encrypt(model, (const uint8_t *)"row 1", 5, ctx, &ct);
+ * ```
+ */
+kmipkit_result kmipkit_model1_encrypt(const kmipkit_model1 *model,
+                                      const uint8_t *plaintext,
+                                      size_t plaintext_len,
+                                      const kmipkit_context *context,
+                                      kmipkit_bytes **out_ciphertext);
+
+/**
+ * Decrypts a Model 1 ciphertext with `context` (NULL: empty): unlocks its data key on the key
+ * manager (or takes it from the cache) and verifies all of it before any plaintext is given
+ * (`*out_plaintext`, wiped and freed by `kmipkit_bytes_free`).
+ *
+ * Refusals: `KMIPKIT_RESULT_INTEGRITY` for a wrong context, tampered data or another KEK's
+ * ciphertext; `KMIPKIT_RESULT_FORMAT` for bytes that are not a kmipkit ciphertext;
+ * `KMIPKIT_RESULT_SERVER` (with `kmipkit_last_error_reason`) when the key manager refuses to
+ * unlock (a destroyed or revoked KEK).
+ *
+ * ```c
+ * kmipkit_bytes *plain = NULL;
+ * if (kmipkit_model1_decrypt(model, kmipkit_bytes_data(ct), kmipkit_bytes_len(ct), ctx,
+ *                            &plain) == KMIPKIT_RESULT_OK)
+ *     kmipkit_bytes_free(plain);
+ * ```
+ */
+kmipkit_result kmipkit_model1_decrypt(const kmipkit_model1 *model,
+                                      const uint8_t *ciphertext,
+                                      size_t ciphertext_len,
+                                      const kmipkit_context *context,
+                                      kmipkit_bytes **out_plaintext);
+
+/**
+ * Frees a model. NULL is accepted and ignored.
+ */
+void kmipkit_model1_free(kmipkit_model1 *model);
+
+/**
+ * Makes Model 2 over `client`, naming keys `prefix + id` (`prefix` is empty or ends with its
+ * only `:`), into `*out_model` (freed with `kmipkit_model2_free`). `cache`: NULL, or a key
+ * cache for fetched keys (the model keeps it alive). Nothing is sent yet.
+ *
+ * ```c
+ * kmipkit_model2 *model = NULL;
+ * kmipkit_model2_new(client, "invoices:", NULL, &model);
+ * ```
+ */
+kmipkit_result kmipkit_model2_new(const kmipkit_client *client,
+                                  const char *prefix,
+                                  const kmipkit_key_cache *cache,
+                                  kmipkit_model2 **out_model);
+
+/**
+ * The current (highest Active) version of `id`'s key, created and activated on first use:
+ * its version to `*out_version`, and unless `out_uid` is NULL its unique identifier to
+ * `*out_uid` (freed with `kmipkit_string_free`).
+ */
+kmipkit_result kmipkit_model2_key_for(const kmipkit_model2 *model,
+                                      const char *id,
+                                      uint32_t *out_version,
+                                      char **out_uid);
+
+/**
+ * Forgets what the model remembers of `id` (its current version, its cached key): the next
+ * call looks it up again.
+ */
+kmipkit_result kmipkit_model2_forget(const kmipkit_model2 *model, const char *id);
+
+/**
+ * Encrypts `plaintext` for `id` under the current version of its key (created on first use),
+ * with `context` (NULL: empty) bound as associated data, into `*out_ciphertext` (freed with
+ * `kmipkit_bytes_free`).
+ *
+ * ```c
+ * kmipkit_bytes *ct = NULL;
+ * kmipkit_model2_encrypt(model, "C-1042", (const uint8_t *)"invoice 7", 9, NULL, &ct);
+ * ```
+ */
+kmipkit_result kmipkit_model2_encrypt(const kmipkit_model2 *model,
+                                      const char *id,
+                                      const uint8_t *plaintext,
+                                      size_t plaintext_len,
+                                      const kmipkit_context *context,
+                                      kmipkit_bytes **out_ciphertext);
+
+/**
+ * Decrypts a ciphertext made for `id` with `context` (NULL: empty), with any version of its key
+ * that is Pre-Active, Active or Deactivated — and a Compromised one only when
+ * `allow_compromised` (to recover data before re-encrypting it). Verifies all of it before any
+ * plaintext is given (`*out_plaintext`, wiped and freed by `kmipkit_bytes_free`).
+ *
+ * Refusals: `KMIPKIT_RESULT_INTEGRITY` (wrong context, tampered data, another identifier's
+ * ciphertext), `KMIPKIT_RESULT_FORMAT` (not a kmipkit ciphertext), `KMIPKIT_RESULT_SERVER`
+ * with `kmipkit_last_error_reason` (the key manager refuses the key: destroyed, say).
+ */
+kmipkit_result kmipkit_model2_decrypt(const kmipkit_model2 *model,
+                                      const char *id,
+                                      const uint8_t *ciphertext,
+                                      size_t ciphertext_len,
+                                      const kmipkit_context *context,
+                                      bool allow_compromised,
+                                      kmipkit_bytes **out_plaintext);
+
+/**
+ * Frees a model. NULL is accepted and ignored.
+ */
+void kmipkit_model2_free(kmipkit_model2 *model);
+
+/**
+ * A rotation to `target`'s KEK version (`target` made with that version, and the KEK created:
+ * `kmipkit_model1_ensure_kek`), into `*out_rotation` (freed with
+ * `kmipkit_model1_rotation_free`).
+ *
+ * ```c
+ * kmipkit_model1 *v2 = NULL;
+ * kmipkit_model1_new(client, "orders-kek", 2, NULL, NULL, &v2);
+ * kmipkit_model1_ensure_kek(v2, &version, NULL);
+ * kmipkit_model1_rotation *rotation = NULL;
+ * kmipkit_model1_rotation_new(v2, &rotation);
+ * ```
+ */
+kmipkit_result kmipkit_model1_rotation_new(const kmipkit_model1 *target,
+                                           kmipkit_model1_rotation **out_rotation);
+
+/**
+ * Whether `ciphertext`'s data key is already protected under the target version
+ * (`KMIPKIT_RESULT_INTEGRITY` for another KEK's ciphertext). No key-manager call.
+ */
+kmipkit_result kmipkit_model1_rotation_is_current(const kmipkit_model1_rotation *rotation,
+                                                  const uint8_t *ciphertext,
+                                                  size_t ciphertext_len,
+                                                  bool *out_current);
+
+/**
+ * `ciphertext` with its data key re-wrapped under the target version (the body unchanged), or
+ * a copy of it when already current, into `*out_ciphertext` (freed with `kmipkit_bytes_free`).
+ */
+kmipkit_result kmipkit_model1_rotation_rewrap(kmipkit_model1_rotation *rotation,
+                                              const uint8_t *ciphertext,
+                                              size_t ciphertext_len,
+                                              kmipkit_bytes **out_ciphertext);
+
+/**
+ * Re-wraps `count` ciphertexts (`ciphertexts[i]` of `lengths[i]` bytes): each one not yet
+ * current goes to `sink` with its index; `progress` (may be NULL) is told after each item;
+ * the report goes to `*out_progress`. Stops at the first error, leaving the rest in their old
+ * form: running again completes the job.
+ *
+ * ```c
+ * kmipkit_rotation_progress report;
+ * kmipkit_model1_rotation_rewrap_all(rotation, cts, lens, n, store, db, show, NULL, &report);
+ * printf("%zu rotated, %zu already current\n", report.rotated, report.already_current);
+ * ```
+ */
+kmipkit_result kmipkit_model1_rotation_rewrap_all(kmipkit_model1_rotation *rotation,
+                                                  const uint8_t *const *ciphertexts,
+                                                  const size_t *lengths,
+                                                  size_t count,
+                                                  kmipkit_rotation_sink_cb sink,
+                                                  void *sink_data,
+                                                  kmipkit_rotation_progress_cb progress,
+                                                  void *progress_data,
+                                                  kmipkit_rotation_progress *out_progress);
+
+/**
+ * Frees a rotation. NULL is accepted and ignored.
+ */
+void kmipkit_model1_rotation_free(kmipkit_model1_rotation *rotation);
+
+/**
+ * Encrypts the stream from `read` into `write` under a fresh data key from the key manager,
+ * with `context` (NULL: empty), in constant memory; `*out_len` receives the number of
+ * plaintext bytes. Refusals as `kmipkit_model1_encrypt`, and `KMIPKIT_RESULT_CALLBACK_FAILED`.
+ *
+ * ```c
+ * static int read_file(void *f, uint8_t *buf, size_t len, size_t *n) {
+ *     *n = fread(buf, 1, len, f);
+ *     return ferror(f) ? -1 : 0;
+ * }
+ * static int write_file(void *f, const uint8_t *buf, size_t len) {
+ *     return fwrite(buf, 1, len, f) == len ? 0 : -1;
+ * }
+ * uint64_t n;
+ * kmipkit_model1_encrypt_stream(model, read_file, in, write_file, out, ctx, &n);
+ * ```
+ */
+kmipkit_result kmipkit_model1_encrypt_stream(const kmipkit_model1 *model,
+                                             kmipkit_read_cb read,
+                                             void *read_data,
+                                             kmipkit_write_cb write,
+                                             void *write_data,
+                                             const kmipkit_context *context,
+                                             uint64_t *out_len);
+
+/**
+ * Decrypts a Model 1 ciphertext streamed from `read` into `write`, with `context` (NULL:
+ * empty), in constant memory; `*out_len` receives the number of plaintext bytes. Each write
+ * carries an authenticated frame; only `KMIPKIT_RESULT_OK` says the whole stream was
+ * authentic (not cut short): on any failure discard what was written. Refusals as
+ * `kmipkit_model1_decrypt`, and `KMIPKIT_RESULT_CALLBACK_FAILED`.
+ */
+kmipkit_result kmipkit_model1_decrypt_stream(const kmipkit_model1 *model,
+                                             kmipkit_read_cb read,
+                                             void *read_data,
+                                             kmipkit_write_cb write,
+                                             void *write_data,
+                                             const kmipkit_context *context,
+                                             uint64_t *out_len);
+
+/**
+ * Encrypts the stream from `read` into `write` for `id` (its current key, created on first
+ * use), with `context` (NULL: empty), in constant memory; `*out_len` receives the number of
+ * plaintext bytes. Callbacks as `kmipkit_model1_encrypt_stream`.
+ */
+kmipkit_result kmipkit_model2_encrypt_stream(const kmipkit_model2 *model,
+                                             const char *id,
+                                             kmipkit_read_cb read,
+                                             void *read_data,
+                                             kmipkit_write_cb write,
+                                             void *write_data,
+                                             const kmipkit_context *context,
+                                             uint64_t *out_len);
+
+/**
+ * Decrypts a ciphertext of `id` streamed from `read` into `write`, with `context` (NULL:
+ * empty) and a Compromised key version only when `allow_compromised`; `*out_len` receives the
+ * number of plaintext bytes. As `kmipkit_model1_decrypt_stream`: on any failure discard what
+ * was written.
+ */
+kmipkit_result kmipkit_model2_decrypt_stream(const kmipkit_model2 *model,
+                                             const char *id,
+                                             kmipkit_read_cb read,
+                                             void *read_data,
+                                             kmipkit_write_cb write,
+                                             void *write_data,
+                                             const kmipkit_context *context,
+                                             bool allow_compromised,
+                                             uint64_t *out_len);
+
+/**
+ * Adds a new version of `id`'s key (Pre-Active: it decrypts but does not encrypt until
+ * `kmipkit_model2_promote`); version 1 is created first if there is none. Its version to
+ * `*out_version`, and unless `out_uid` is NULL its unique identifier to `*out_uid` (freed with
+ * `kmipkit_string_free`).
+ *
+ * ```c
+ * uint32_t v;
+ * kmipkit_model2_add_version(model, "C-1042", &v, NULL);
+ * kmipkit_model2_promote(model, "C-1042", v);
+ * ```
+ */
+kmipkit_result kmipkit_model2_add_version(const kmipkit_model2 *model,
+                                          const char *id,
+                                          uint32_t *out_version,
+                                          char **out_uid);
+
+/**
+ * Every version of `id`'s key, oldest first, as JSON text into `*out_json` (freed with
+ * `kmipkit_string_free`): `[{"name": "invoices:C-1042", "version": 1, "uid": "17", "state":
+ * "Active"}, ...]`; `[]` when the key was never created. What Python's `versions` returns.
+ *
+ * ```c
+ * char *json = NULL;
+ * if (kmipkit_model2_versions_json(model, "C-1042", &json) == KMIPKIT_RESULT_OK) {
+ *     puts(json);
+ *     kmipkit_string_free(json);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_model2_versions_json(const kmipkit_model2 *model,
+                                            const char *id,
+                                            char **out_json);
+
+/**
+ * Activates `version` of `id`'s key: as the highest Active version it becomes the current one
+ * at once for this model.
+ */
+kmipkit_result kmipkit_model2_promote(const kmipkit_model2 *model,
+                                      const char *id,
+                                      uint32_t version);
+
+/**
+ * Deactivates `version` of `id`'s key (KMIP Revoke, Cessation of Operation): it no longer
+ * encrypts but still decrypts. Refused when no higher Active version would remain current.
+ */
+kmipkit_result kmipkit_model2_deactivate(const kmipkit_model2 *model,
+                                         const char *id,
+                                         uint32_t version);
+
+/**
+ * Re-encrypts `count` ciphertexts of `id` under its current version: item `i` is
+ * `ciphertexts[i]` of `lengths[i]` bytes with context `contexts[i]` (`contexts` NULL, or an
+ * entry NULL: the empty context). Items already current are skipped; each new form goes to
+ * `sink` with its index; `progress` (may be NULL) is told after each item; the report goes to
+ * `*out_progress`. A Compromised version decrypts only when `allow_compromised`. Never creates
+ * a key: an `id` without one is refused. Stops at the first error; running again completes
+ * the job.
+ */
+kmipkit_result kmipkit_model2_reencrypt_all(const kmipkit_model2 *model,
+                                            const char *id,
+                                            const uint8_t *const *ciphertexts,
+                                            const size_t *lengths,
+                                            const kmipkit_context *const *contexts,
+                                            size_t count,
+                                            bool allow_compromised,
+                                            kmipkit_rotation_sink_cb sink,
+                                            void *sink_data,
+                                            kmipkit_rotation_progress_cb progress,
+                                            void *progress_data,
+                                            kmipkit_rotation_progress *out_progress);
+
+/**
+ * Encrypts `plaintext` under the caller's 32-byte `key` in the kmipkit ciphertext format,
+ * with a fresh random salt and `context` (NULL: empty). The header names the key as
+ * `key_name` (NULL: empty), `key_version` and `key_uid` (NULL: empty), for the caller's own
+ * bookkeeping. The ciphertext goes to `*out_ciphertext` (freed with `kmipkit_bytes_free`).
+ *
+ * ```c
+ * kmipkit_bytes *ct = NULL;
+ * kmipkit_seal_with_key(key, 32, (const uint8_t *)"hi", 2, NULL, "my-key", 1, NULL, &ct);
+ * ```
+ */
+kmipkit_result kmipkit_seal_with_key(const uint8_t *key,
+                                     size_t key_len,
+                                     const uint8_t *plaintext,
+                                     size_t plaintext_len,
+                                     const kmipkit_context *context,
+                                     const char *key_name,
+                                     uint32_t key_version,
+                                     const char *key_uid,
+                                     kmipkit_bytes **out_ciphertext);
+
+/**
+ * Decrypts a kmipkit ciphertext with the caller's 32-byte `key` and `context` (NULL: empty),
+ * verifying all of it before any plaintext is given (`*out_plaintext`, wiped and freed by
+ * `kmipkit_bytes_free`). `KMIPKIT_RESULT_INTEGRITY`: wrong key, wrong context or tampered
+ * data; `KMIPKIT_RESULT_FORMAT`: not a kmipkit ciphertext.
+ */
+kmipkit_result kmipkit_open_with_key(const uint8_t *key,
+                                     size_t key_len,
+                                     const uint8_t *ciphertext,
+                                     size_t ciphertext_len,
+                                     const kmipkit_context *context,
+                                     kmipkit_bytes **out_plaintext);
 
 /**
  * A client whose bytes the caller carries: `server_names` (`server_count` distinct names, the

@@ -21,6 +21,8 @@ if [ ${#tests[@]} -eq 0 ]; then
 fi
 
 cargo build --locked -q -p kmipkit-ffi
+# The CLI too: test_envelope checks that what the CLI encrypted opens from C, and back.
+cargo build --locked -q -p kmipkit-cli
 lib="$target/debug"
 work="$target/c-tests"
 rm -rf "$work" && mkdir -p "$work/bin" && chmod 700 "$work"
@@ -55,6 +57,7 @@ export KMIPKIT_TEST_SERVER_DIR="$work/kms1"
 export KMIPKIT_TEST_WORK="$work"
 # The secondary's PID, for the failover tests that stop a server this script started.
 export KMIPKIT_TEST_SERVER1_JSON="$work/kms1.json" KMIPKIT_TEST_SERVER2_JSON="$work/kms2.json"
+export KMIPKIT_TEST_CLI="$lib/kmipkit"
 
 cflags=(-std=c11 -Wall -Wextra -Werror -g -I "$root/c-header" -I "$here")
 cxxflags=(-std=c++17 -Wall -Wextra -Werror -g -I "$root/c-header" -I "$here")

@@ -13,7 +13,7 @@ use crate::boundary::{ffi_value, give, take_back};
 ///
 /// ```c
 /// kmipkit_bytes *plain = NULL;
-/// if (kmipkit_model1_decrypt(m1, ct, ct_len, NULL, 0, &plain) == KMIPKIT_RESULT_OK) {
+/// if (kmipkit_model1_decrypt(m1, ct, ct_len, NULL, &plain) == KMIPKIT_RESULT_OK) {
 ///     fwrite(kmipkit_bytes_data(plain), 1, kmipkit_bytes_len(plain), stdout);
 ///     kmipkit_bytes_free(plain);
 /// }

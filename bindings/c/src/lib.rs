@@ -26,6 +26,7 @@ pub mod client;
 pub mod codec;
 pub mod config;
 pub mod crypto_params;
+pub mod envelope;
 pub mod host_transport;
 pub mod last_error;
 pub mod observe;

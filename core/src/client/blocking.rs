@@ -1,6 +1,7 @@
 //! A blocking facade over [`Client`] for code without an async runtime.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use super::{Client, Options, setup};
 use crate::config::Config;
@@ -28,7 +29,9 @@ use crate::transport::Cluster;
 /// # Ok(()) }
 /// ```
 pub struct BlockingClient {
-    client: Client,
+    /// Behind an `Arc` so that the envelope models, which keep an `Arc<Client>`, can be driven
+    /// by a blocking client too ([`BlockingClient::shared`]).
+    client: Arc<Client>,
 }
 
 impl std::fmt::Debug for BlockingClient {
@@ -48,7 +51,9 @@ impl BlockingClient {
     /// I/O blocks the thread. Use [`Client`] there.
     pub fn connect(config: &Config) -> Result<Self> {
         let client = block_on(setup::connect(config, setup::Links::blocking_cluster))?;
-        Ok(Self { client })
+        Ok(Self {
+            client: Arc::new(client),
+        })
     }
 
     /// A blocking client over any cluster whose link does its I/O without an async runtime:
@@ -71,7 +76,9 @@ impl BlockingClient {
     /// ```
     pub fn over(cluster: Cluster, platform: Platform, options: Options) -> Result<Self> {
         let client = block_on(Client::over(cluster, platform, options))?;
-        Ok(Self { client })
+        Ok(Self {
+            client: Arc::new(client),
+        })
     }
 
     /// Runs one async client call to completion on this thread.
@@ -85,6 +92,25 @@ impl BlockingClient {
     /// The async client inside, for reading its state (version, servers, statistics).
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// The async client inside, shared: what [`Model1`](crate::envelope::model1::Model1) and
+    /// [`Model2`](crate::envelope::model2::Model2) are made from. Their async calls, driven by
+    /// [`BlockingClient::run`] (or [`crate::platform::block_on`]), do their I/O on the calling
+    /// thread over this client's blocking transport.
+    ///
+    /// ```no_run
+    /// # fn main() -> kmipkit::error::Result<()> {
+    /// use kmipkit::client::BlockingClient;
+    /// use kmipkit::config::Config;
+    /// use kmipkit::envelope::model2::Model2;
+    /// let client = BlockingClient::connect(&Config::load("kmipkit.toml")?)?;
+    /// let model = Model2::new(client.shared(), "invoices:")?;
+    /// let ciphertext = kmipkit::platform::block_on(model.encrypt("C-1042", b"t=inv", b"invoice 7"))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn shared(&self) -> Arc<Client> {
+        Arc::clone(&self.client)
     }
 }
 
