@@ -1,7 +1,8 @@
 //! `kmipkit_bytes`: bytes kmipkit returns (key material, plaintext, ciphertext, encodings),
 //! owned by the caller until `kmipkit_bytes_free`, and wiped when freed.
 
-use zeroize::Zeroizing;
+use kmipkit::envelope::format::Plaintext;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::boundary::{ffi_value, give, take_back};
 
@@ -19,13 +20,50 @@ use crate::boundary::{ffi_value, give, take_back};
 /// }
 /// ```
 pub struct kmipkit_bytes {
-    data: Zeroizing<Vec<u8>>,
+    data: Held,
+}
+
+/// What a `kmipkit_bytes` holds. Both are wiped on drop with one `memset` behind zeroize's
+/// barrier (slice zeroize), not with `Zeroizing<Vec<u8>>`, whose wipe stores byte by byte
+/// (about 10 µs per 64 KiB: more than sealing or opening them, BENCHMARKS.md).
+enum Held {
+    Bytes(Vec<u8>),
+    /// Decrypted data handed over as the core returned it, without a copy (it wipes itself).
+    Plaintext(Plaintext),
 }
 
 impl kmipkit_bytes {
     /// Wraps bytes for the caller.
     pub(crate) fn give(data: impl Into<Zeroizing<Vec<u8>>>) -> *mut kmipkit_bytes {
-        give(kmipkit_bytes { data: data.into() })
+        let mut data = data.into();
+        // Moved out, leaving an empty vector for the `Zeroizing` to wipe (nothing).
+        give(kmipkit_bytes {
+            data: Held::Bytes(std::mem::take(&mut *data)),
+        })
+    }
+
+    /// Hands decrypted data to the caller without copying it.
+    pub(crate) fn give_plaintext(plaintext: Plaintext) -> *mut kmipkit_bytes {
+        give(kmipkit_bytes {
+            data: Held::Plaintext(plaintext),
+        })
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        match &self.data {
+            Held::Bytes(b) => b,
+            Held::Plaintext(p) => p.as_slice(),
+        }
+    }
+}
+
+impl Drop for kmipkit_bytes {
+    fn drop(&mut self) {
+        if let Held::Bytes(b) = &mut self.data {
+            // The spare capacity too, as `Zeroizing<Vec<u8>>` did: filled, then all wiped.
+            b.resize(b.capacity(), 0);
+            b.as_mut_slice().zeroize();
+        }
     }
 }
 
@@ -35,7 +73,7 @@ impl kmipkit_bytes {
 pub extern "C" fn kmipkit_bytes_data(bytes: *const kmipkit_bytes) -> *const u8 {
     ffi_value(std::ptr::null(), || {
         // SAFETY: NULL or a live kmipkit_bytes this library returned (the header's contract).
-        unsafe { bytes.as_ref() }.map_or(std::ptr::null(), |b| b.data.as_ptr())
+        unsafe { bytes.as_ref() }.map_or(std::ptr::null(), |b| b.as_slice().as_ptr())
     })
 }
 
@@ -44,7 +82,7 @@ pub extern "C" fn kmipkit_bytes_data(bytes: *const kmipkit_bytes) -> *const u8 {
 pub extern "C" fn kmipkit_bytes_len(bytes: *const kmipkit_bytes) -> usize {
     ffi_value(0, || {
         // SAFETY: NULL or a live kmipkit_bytes this library returned (the header's contract).
-        unsafe { bytes.as_ref() }.map_or(0, |b| b.data.len())
+        unsafe { bytes.as_ref() }.map_or(0, |b| b.as_slice().len())
     })
 }
 

@@ -230,7 +230,7 @@ pub extern "C" fn kmipkit_model1_decrypt(
         let ciphertext = bytes(ciphertext, ciphertext_len, "ciphertext")?;
         let context = context_bytes(context)?;
         let plaintext = block_on(model.open(ciphertext, context))?;
-        *slot = kmipkit_bytes::give(plaintext.as_slice().to_vec());
+        *slot = kmipkit_bytes::give_plaintext(plaintext);
         Ok(())
     })
 }

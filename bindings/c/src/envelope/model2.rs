@@ -157,7 +157,7 @@ pub extern "C" fn kmipkit_model2_decrypt(
             context,
             policy(allow_compromised),
         ))?;
-        *slot = kmipkit_bytes::give(plaintext.as_slice().to_vec());
+        *slot = kmipkit_bytes::give_plaintext(plaintext);
         Ok(())
     })
 }

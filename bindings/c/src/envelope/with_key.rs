@@ -79,7 +79,7 @@ pub extern "C" fn kmipkit_open_with_key(
         let ciphertext = bytes(ciphertext, ciphertext_len, "ciphertext")?;
         let context = context_bytes(context)?;
         let plaintext = format::open(ciphertext, key, context)?;
-        *slot = kmipkit_bytes::give(plaintext.as_slice().to_vec());
+        *slot = kmipkit_bytes::give_plaintext(plaintext);
         Ok(())
     })
 }
