@@ -201,7 +201,8 @@ typedef struct kmipkit_attributes kmipkit_attributes;
 /**
  * Bytes returned by kmipkit. Read them with `kmipkit_bytes_data` and `kmipkit_bytes_len`;
  * free them with `kmipkit_bytes_free`, which overwrites them with zeros first (they may be key
- * material or plaintext).
+ * material or plaintext) — except the ciphertext of the envelope seal functions, which, as in
+ * the Rust core, is not secret and is freed without the wipe (a memset as long as the data).
  *
  * Thread safety: immutable; may be read from many threads at once, freed once.
  *

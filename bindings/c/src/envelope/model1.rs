@@ -195,7 +195,7 @@ pub extern "C" fn kmipkit_model1_encrypt(
         let context = context_bytes(context)?;
         let (dek, protected) = block_on(model.create_dek())?;
         let ciphertext = model.seal_with_dek(&dek, &protected, context, plaintext)?;
-        *slot = kmipkit_bytes::give(ciphertext);
+        *slot = kmipkit_bytes::give_ciphertext(ciphertext);
         Ok(())
     })
 }

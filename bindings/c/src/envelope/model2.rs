@@ -121,7 +121,7 @@ pub extern "C" fn kmipkit_model2_encrypt(
         let plaintext = bytes(plaintext, plaintext_len, "plaintext")?;
         let context = context_bytes(context)?;
         let ciphertext = block_on(model.inner.encrypt(id, context, plaintext))?;
-        *slot = kmipkit_bytes::give(ciphertext);
+        *slot = kmipkit_bytes::give_ciphertext(ciphertext);
         Ok(())
     })
 }

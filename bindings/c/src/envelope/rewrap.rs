@@ -85,7 +85,7 @@ pub extern "C" fn kmipkit_model1_rotation_rewrap(
         *slot = std::ptr::null_mut();
         let rotation = handle_mut(rotation, "rotation")?;
         let ciphertext = bytes(ciphertext, ciphertext_len, "ciphertext")?;
-        *slot = kmipkit_bytes::give(block_on(rotation.inner.rewrap(ciphertext))?);
+        *slot = kmipkit_bytes::give_ciphertext(block_on(rotation.inner.rewrap(ciphertext))?);
         Ok(())
     })
 }

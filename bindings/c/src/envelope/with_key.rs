@@ -54,7 +54,7 @@ pub extern "C" fn kmipkit_seal_with_key(
             uid: optional_text(key_uid, "key_uid")?.unwrap_or("").into(),
         });
         let context = context_bytes(context)?;
-        *slot = kmipkit_bytes::give(format::seal(key, &params, context, plaintext)?);
+        *slot = kmipkit_bytes::give_ciphertext(format::seal(key, &params, context, plaintext)?);
         Ok(())
     })
 }
