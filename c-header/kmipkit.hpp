@@ -123,8 +123,8 @@ inline Error Error::last(kmipkit_result code) {
 }
 
 /*
- * Bytes kmipkit returned (key material, plaintext, ciphertext, random bytes): wiped and freed
- * when destroyed. Move-only. Immutable, so it may be read from several threads at once.
+ * Bytes kmipkit returned (key material, plaintext, ciphertext, random bytes): freed when
+ * destroyed, wiped first unless they are an envelope seal's ciphertext (see kmipkit_bytes). Move-only. Immutable, so it may be read from several threads at once.
  */
 class Bytes {
 public:
