@@ -124,7 +124,8 @@ inline Error Error::last(kmipkit_result code) {
 
 /*
  * Bytes kmipkit returned (key material, plaintext, ciphertext, random bytes): freed when
- * destroyed, wiped first unless they are an envelope seal's ciphertext (see kmipkit_bytes). Move-only. Immutable, so it may be read from several threads at once.
+ * destroyed, wiped first unless they are an envelope seal's ciphertext (see kmipkit_bytes).
+ * Move-only. Immutable, so it may be read from several threads at once.
  */
 class Bytes {
 public:
