@@ -134,7 +134,7 @@ static void attributes(const kmipkit::Client &client) {
     CHECK_THROWS(list.add_int("Sensitive", 3), KMIPKIT_RESULT_INVALID_ARGUMENT);
     CHECK_THROWS(list.add_text("Name", "\xc3\x28"), KMIPKIT_RESULT_INVALID_UTF8);
     CHECK_THROWS(list.add_bytes("x-digest", std::string("ab")), KMIPKIT_RESULT_INVALID_ARGUMENT);
-    list.add_long("Usage Limits Total", 5).add_date_time("Activation Date", 1700000000);
+    list.add_long("x-record-count", 5).add_date_time("Activation Date", 1700000000);
     CHECK(list.size() == 2);
 }
 
