@@ -141,6 +141,10 @@ inline std::string take_string(char *owned) {
 
 }  // namespace detail
 
+/* Forgets the calling thread's last failure (kmipkit_last_error_clear). A kmipkit::Error already
+ * thrown keeps its copy. */
+inline void clear_last_error() noexcept { kmipkit_last_error_clear(); }
+
 inline Error Error::last(kmipkit_result code) {
     return Error(code, detail::last_error_text(kmipkit_last_error_message),
                  kmipkit_last_error_reason(),

@@ -97,6 +97,8 @@ static void model1_streams(const kmipkit::Client &client) {
     auto bad_stream = CHECK_THROWS(m.encrypt_stream(source, broken), KMIPKIT_RESULT_CALLBACK_FAILED);
     CHECK(bad_stream && has(bad_stream->message(), "std::ostream"));
 
+    kmipkit::clear_last_error();
+    CHECK(kmipkit_last_error_result() == KMIPKIT_RESULT_OK);
     /* After a callback threw, the next call works and throws nothing stale. */
     std::istringstream small("x");
     std::ostringstream small_out;
