@@ -4,7 +4,7 @@
 # puts under PREFIX
 #   lib/libkmipkit.so.X.Y.Z (soname libkmipkit.so.X.Y before 1.0, libkmipkit.so.X after),
 #   lib/libkmipkit.so.X.Y and lib/libkmipkit.so (symlinks), lib/libkmipkit.a,
-#   include/kmipkit.h, include/kmipkit.hpp,
+#   include/kmipkit.h, include/kmipkit.hpp, include/kmipkit/*.hpp (the C++ wrapper by area),
 #   lib/pkgconfig/kmipkit.pc (dynamic) and kmipkit-static.pc (static),
 #   lib/cmake/kmipkit/kmipkitConfig.cmake and kmipkitConfigVersion.cmake,
 # so that `cc app.c $(pkg-config --cflags --libs kmipkit)` (with PKG_CONFIG_PATH=PREFIX/lib/pkgconfig
@@ -64,6 +64,8 @@ elif [ -f "$release/libkmipkit.dylib" ]; then
   install -m 755 "$release/libkmipkit.dylib" "$prefix/lib/$shared_file"
 fi
 install -m 644 "$here/kmipkit.h" "$here/kmipkit.hpp" "$prefix/include/"
+install -d "$prefix/include/kmipkit"
+install -m 644 "$here"/kmipkit/*.hpp "$prefix/include/kmipkit/"
 
 # @NAME@ -> value in the templates; `|` cannot occur in the values (paths with `|` are refused).
 case "$prefix" in *'|'*) echo "install.sh: PREFIX may not contain '|': $prefix" >&2; exit 2 ;; esac

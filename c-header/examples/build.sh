@@ -5,7 +5,8 @@
 #   2. CMake's find_package(kmipkit), shared and static (KMIPKIT_USE_STATIC_LIBS=ON).
 # Each binary is run with a configuration file that does not exist: it must load the library
 # and report kmipkit's Config error (exit 1). With KMIPKIT_TEST_CONFIG set (c-header/tests/run.sh
-# sets it), create_key also runs against those key servers.
+# sets it), create_key also runs against those key servers, and encrypt_file (C and C++)
+# encrypts a file there and decrypts it back.
 # An example that calls a function the installed kmipkit.h does not declare (yet) is skipped
 # with the reason. CMake is installed with apt-get when missing; without apt the CMake part is
 # skipped with the reason. Last line: "examples: N passed, N failed, N skipped".
@@ -62,13 +63,26 @@ source_of() { case "$1" in *_cpp) echo "$here/${1%_cpp}.cpp" ;; *) echo "$here/$
 run_example() { # label binary example
   local out status=0
   case "$3" in
-    encrypt_file) out="$("$2" /nonexistent/kmipkit.toml "$here/encrypt_file.c" "$work/out.bin" 2>&1)" || status=$? ;;
+    encrypt_file*) out="$("$2" /nonexistent/kmipkit.toml "$here/encrypt_file.c" "$work/out.bin" 2>&1)" || status=$? ;;
     *) out="$("$2" /nonexistent/kmipkit.toml 2>&1)" || status=$? ;;
   esac
   if [ "$status" = 1 ] && grep -q "Config" <<< "$out" && grep -q "/nonexistent/kmipkit.toml" <<< "$out"; then
     pass "$1 runs and reports the missing configuration"
   else
     fail "$1 with a missing configuration: exit $status, output: $out"
+  fi
+  if [ -n "${KMIPKIT_TEST_CONFIG:-}" ] && [[ "$3" == encrypt_file* ]]; then
+    # A round trip through the key servers: encrypt a file, decrypt it, compare.
+    local plain="$work/plain-$1" sealed="$work/sealed-$1" opened="$work/opened-$1"
+    head -c 300000 /dev/urandom > "$plain"
+    status=0
+    out="$("$2" "$KMIPKIT_TEST_CONFIG" "$plain" "$sealed" 2>&1 &&
+           "$2" "$KMIPKIT_TEST_CONFIG" "$sealed" "$opened" --decrypt 2>&1)" || status=$?
+    if [ "$status" = 0 ] && cmp -s "$plain" "$opened" && ! cmp -s "$plain" "$sealed"; then
+      pass "$1 against the test key servers: encrypted and decrypted back"
+    else
+      fail "$1 against the test key servers: exit $status, output: $out"
+    fi
   fi
   if [ -n "${KMIPKIT_TEST_CONFIG:-}" ] && [[ "$3" == create_key* ]]; then
     status=0
