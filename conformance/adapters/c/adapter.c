@@ -234,8 +234,8 @@ void session_reset(void) {
 // ---- the loop ---------------------------------------------------------------------------
 
 static const action *lookup(const char *name) {
-    const action *tables[] = {OPS_ACTIONS, ENVELOPE_ACTIONS};
-    for (size_t t = 0; t < 2; t++)
+    const action *tables[] = {OPS_ACTIONS, ENVELOPE_ACTIONS, CODEC_ACTIONS};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         for (const action *a = tables[t]; a->name; a++)
             if (strcmp(a->name, name) == 0) return a;
     return NULL;

@@ -61,5 +61,6 @@ typedef struct {
 
 extern const action OPS_ACTIONS[];
 extern const action ENVELOPE_ACTIONS[];
+extern const action CODEC_ACTIONS[];
 
 #endif

@@ -21,13 +21,18 @@
 
 enum { MAX_PAIRS = 64 };
 
-// The step's key-value context (`ctx_key` / `ctx_value` pairs, in order; none: NULL, the
-// empty context). Raw context bytes have no C API: the driver reports them as unsupported.
+// The step's context: raw bytes (`ctx_raw`), or key-value pairs (`ctx_key` / `ctx_value`, in
+// order); none: NULL, the empty context.
 static int context(const request *r, kmipkit_context **out) {
+    *out = NULL;
+    if (arg_has(r, "ctx_raw")) {
+        size_t len = 0;
+        const uint8_t *raw = arg_bytes(r, "ctx_raw", &len);
+        return kmipkit_context_from_bytes(raw, len, out);
+    }
     const char *keys[MAX_PAIRS], *values[MAX_PAIRS];
     size_t n = arg_list(r, "ctx_key", keys, MAX_PAIRS);
     if (arg_list(r, "ctx_value", values, MAX_PAIRS) != n) return bad("ctx_key and ctx_value differ in number");
-    *out = NULL;
     if (n == 0) return KMIPKIT_RESULT_OK;
     int rc = kmipkit_context_new(out);
     for (size_t i = 0; rc == KMIPKIT_RESULT_OK && i < n; i++) rc = kmipkit_context_add(*out, keys[i], values[i]);
@@ -74,13 +79,26 @@ static int write_sink(void *user_data, const uint8_t *buf, size_t len) {
 
 // ---- Model 1 ----------------------------------------------------------------------------
 
-// The model of the KEK's current version, with the scenario's cache when the step says so.
-static int model1(const request *r, const kmipkit_client *c, uint32_t version, kmipkit_model1 **out) {
+// The model of the KEK `kek` (NULL: the step's `kek`) at `version` (0: the current one), with
+// the scenario's cache when the step says so.
+static int model1_of(const request *r, const kmipkit_client *c, const char *kek, uint32_t version,
+                     kmipkit_model1 **out) {
     const kmipkit_key_cache *cache = NULL;
     int rc = session_cache(r, &cache);
     if (rc != KMIPKIT_RESULT_OK) return rc;
-    if (!arg_has(r, "kek")) return bad("missing argument kek");
-    return kmipkit_model1_new(c, arg_text(r, "kek"), version, cache, NULL, out);
+    if (!kek) kek = arg_text(r, "kek");
+    if (!kek) return bad("missing argument kek");
+    return kmipkit_model1_new(c, kek, version, cache, NULL, out);
+}
+
+static int model1(const request *r, const kmipkit_client *c, uint32_t version, kmipkit_model1 **out) {
+    return model1_of(r, c, NULL, version, out);
+}
+
+// The key name a ciphertext's header gives (freed by the caller with kmipkit_string_free).
+static int named_key(const uint8_t *ct, size_t len, char **out_name) {
+    uint32_t model = 0, version = 0;
+    return kmipkit_envelope_header(ct, len, &model, out_name, &version);
 }
 
 static int model1_kek(const request *r) {
@@ -109,10 +127,13 @@ static int model1_crypt(const request *r) {
     kmipkit_model1 *m = NULL;
     kmipkit_context *ctx = NULL;
     kmipkit_bytes *out = NULL;
+    char *kek = NULL;
     sink streamed = {0};
     int rc;
     TRY(context(r, &ctx));
-    TRY(model1(r, c, 0, &m));
+    // Decrypting without a `kek`: the KEK the ciphertext names.
+    if (!encrypting && !arg_has(r, "kek")) TRY(named_key(in, len, &kek));
+    TRY(model1_of(r, c, kek, 0, &m));
     if (arg_has(r, "stream")) {
         source src = {in, len, 0};
         uint64_t n = 0;
@@ -125,6 +146,7 @@ static int model1_crypt(const request *r) {
     }
 done:
     free(streamed.data);
+    kmipkit_string_free(kek);
     kmipkit_bytes_free(out);
     kmipkit_context_free(ctx);
     kmipkit_model1_free(m);
@@ -189,13 +211,21 @@ static int model2_crypt(const request *r) {
     size_t len = 0;
     const uint8_t *in = arg_bytes(r, encrypting ? "plaintext" : "ciphertext", &len);
     const char *field = encrypting ? "ciphertext" : "plaintext", *id = arg_text(r, "id");
+    const char *prefix = arg_text(r, "prefix") ? arg_text(r, "prefix") : "";
     kmipkit_model2 *m = NULL;
     kmipkit_context *ctx = NULL;
     kmipkit_bytes *out = NULL;
+    char *named = NULL;
     sink streamed = {0};
     int rc;
-    if (!id) return bad("missing argument id");
+    if (!id && encrypting) return bad("missing argument id");
     TRY(context(r, &ctx));
+    if (!id) {
+        // Decrypting without an `id`: the one the ciphertext names (its key name is prefix + id).
+        TRY(named_key(in, len, &named));
+        size_t skip = strlen(prefix);
+        id = strncmp(named, prefix, skip) == 0 ? named + skip : named;
+    }
     TRY(model2(r, c, &m));
     if (arg_has(r, "stream")) {
         source src = {in, len, 0};
@@ -214,6 +244,7 @@ static int model2_crypt(const request *r) {
     }
 done:
     free(streamed.data);
+    kmipkit_string_free(named);
     kmipkit_bytes_free(out);
     kmipkit_context_free(ctx);
     kmipkit_model2_free(m);
@@ -285,56 +316,19 @@ static int cache_stats(const request *r) {
     return KMIPKIT_RESULT_OK;
 }
 
-// ---- the codec --------------------------------------------------------------------------
-
-// One TTLV message through KMIP XML and KMIP JSON and back: `via_xml` and `via_json` fields.
-static int round_trips(kmipkit_codec *codec, const uint8_t *ttlv, size_t len, const char *xml_field,
-                       const char *json_field) {
-    char *xml = NULL, *json = NULL;
-    kmipkit_bytes *from_xml = NULL, *from_json = NULL;
-    int rc;
-    TRY(kmipkit_codec_ttlv_to_xml(codec, ttlv, len, &xml));
-    TRY(kmipkit_codec_xml_to_ttlv(codec, xml, &from_xml));
-    TRY(kmipkit_codec_ttlv_to_json(codec, ttlv, len, false, &json));
-    TRY(kmipkit_codec_json_to_ttlv(codec, json, &from_json));
-    reply_kbytes(xml_field, from_xml);
-    reply_kbytes(json_field, from_json);
-done:
-    kmipkit_string_free(xml);
-    kmipkit_string_free(json);
-    kmipkit_bytes_free(from_xml);
-    kmipkit_bytes_free(from_json);
-    return rc;
-}
-
-// codec_ttlv: `ttlv` is the vector file's bytes (the driver reads the file).
-static int codec_ttlv(const request *r) {
+// The key reference a ciphertext's header gives, and which model made it.
+static int header(const request *r) {
     size_t len = 0;
-    const uint8_t *ttlv = arg_bytes(r, "ttlv", &len);
-    kmipkit_codec *codec = kmipkit_codec_new();
-    reply_bytes("ttlv", ttlv, len);
-    int rc = round_trips(codec, ttlv, len, "via_xml", "via_json");
-    kmipkit_codec_free(codec);
-    return rc;
-}
-
-// codec_xml: `xml` is an OASIS test case file's text; each message's fields are list items.
-static int codec_xml(const request *r) {
-    kmipkit_codec *codec = kmipkit_codec_new();
-    kmipkit_ttlv_list *list = NULL;
-    int rc;
-    TRY(kmipkit_codec_xml_messages_to_ttlv(codec, arg_text(r, "xml"), &list));
-    reply_int("count", (long long)kmipkit_ttlv_list_len(list));
-    for (size_t i = 0; i < kmipkit_ttlv_list_len(list); i++) {
-        const uint8_t *data = NULL;
-        size_t len = 0;
-        TRY(kmipkit_ttlv_list_get(list, i, &data, &len));
-        reply_bytes("ttlv[]", data, len);
-        TRY(round_trips(codec, data, len, "via_xml[]", "via_json[]"));
+    const uint8_t *ct = arg_bytes(r, "ciphertext", &len);
+    uint32_t model = 0, version = 0;
+    char *name = NULL;
+    int rc = kmipkit_envelope_header(ct, len, &model, &name, &version);
+    if (rc == KMIPKIT_RESULT_OK) {
+        reply_int("model", model);
+        reply_text("key_name", name);
+        reply_int("key_version", version);
     }
-done:
-    kmipkit_ttlv_list_free(list);
-    kmipkit_codec_free(codec);
+    kmipkit_string_free(name);
     return rc;
 }
 
@@ -351,7 +345,6 @@ const action ENVELOPE_ACTIONS[] = {
     {"model2_rotate", model2_version},
     {"model2_reencrypt", model2_reencrypt},
     {"cache_stats", cache_stats},
-    {"codec_ttlv", codec_ttlv},
-    {"codec_xml", codec_xml},
+    {"header", header},
     {NULL, NULL},
 };
