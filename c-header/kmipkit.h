@@ -1174,6 +1174,22 @@ void kmipkit_key_cache_free(kmipkit_key_cache *cache);
 kmipkit_result kmipkit_context_new(kmipkit_context **out_context);
 
 /**
+ * Makes a raw context into `*out_context` (freed with `kmipkit_context_free`): the caller's
+ * `len` bytes, bound to the ciphertext as they are, for contexts that are not key-value pairs
+ * (Python's `bytes` context, Rust's `&[u8]`). Pairs cannot be added to it
+ * (`KMIPKIT_RESULT_WRONG_STATE`). `data` may be NULL when `len` is 0.
+ *
+ * ```c
+ * static const uint8_t row_id[] = {0x00, 0xff, 0x00, 0xff};
+ * kmipkit_context *ctx = NULL;
+ * kmipkit_context_from_bytes(row_id, sizeof row_id, &ctx);
+ * ```
+ */
+kmipkit_result kmipkit_context_from_bytes(const uint8_t *data,
+                                          size_t len,
+                                          kmipkit_context **out_context);
+
+/**
  * Adds the pair `key=value`. Refused with `KMIPKIT_RESULT_ENCODE` (the context unchanged): an
  * empty key, a key holding `=` or a line feed, a key already added.
  *
@@ -1185,7 +1201,7 @@ kmipkit_result kmipkit_context_new(kmipkit_context **out_context);
 kmipkit_result kmipkit_context_add(kmipkit_context *context, const char *key, const char *value);
 
 /**
- * The number of pairs in `context`; 0 for NULL.
+ * The number of pairs in `context`; 0 for NULL and for a raw context.
  */
 size_t kmipkit_context_len(const kmipkit_context *context);
 
@@ -1616,6 +1632,29 @@ kmipkit_result kmipkit_open_with_key(const uint8_t *key,
                                      size_t ciphertext_len,
                                      const kmipkit_context *context,
                                      kmipkit_bytes **out_plaintext);
+
+/**
+ * Reads the header of a kmipkit ciphertext without opening it (no key, nothing verified): the
+ * model that made it as `*out_model` (1: it carries a wrapped data key; 2: a key per id), and
+ * the key it names as `*out_key_name` (freed with `kmipkit_string_free`) and
+ * `*out_key_version`. For Model 1 that is the KEK the data was first sealed under (a re-wrap
+ * never changes it). To pick the KEK or id to decrypt with; decryption still checks it.
+ * `KMIPKIT_RESULT_FORMAT`: not a kmipkit ciphertext.
+ *
+ * ```c
+ * uint32_t model = 0, version = 0;
+ * char *name = NULL;
+ * if (kmipkit_envelope_header(ct, ct_len, &model, &name, &version) == KMIPKIT_RESULT_OK) {
+ *     printf("model %u, key %s v%u\n", model, name, version);
+ *     kmipkit_string_free(name);
+ * }
+ * ```
+ */
+kmipkit_result kmipkit_envelope_header(const uint8_t *ciphertext,
+                                       size_t ciphertext_len,
+                                       uint32_t *out_model,
+                                       char **out_key_name,
+                                       uint32_t *out_key_version);
 
 /**
  * A client whose bytes the caller carries: `server_names` (`server_count` distinct names, the

@@ -33,14 +33,16 @@ import verdicts
 HERE = Path(__file__).resolve().parent.parent
 REPO = HERE.parent
 # In the order of the matrix's columns. A language joins by adding its adapter and its name here.
-LANGUAGES = ["rust", "python", "cli"]
+LANGUAGES = ["rust", "python", "cli", "c"]
 ADAPTER_TIMEOUT = 30 * 60  # seconds for one adapter's phase; a hang fails the run, never blocks CI
 
 
 def build() -> None:
-    """What the adapters need, as scripts/test.sh builds it: the CLI and the Rust adapter, and
-    the Python package in target/python-venv."""
-    subprocess.run(["cargo", "build", "-q", "-p", "kmipkit-cli", "-p", "kmipkit-conformance-rust"],
+    """What the adapters need, as scripts/test.sh builds it: the CLI, the Rust adapter and
+    libkmipkit (the C adapter's `run` compiles its program against it), and the Python package
+    in target/python-venv."""
+    subprocess.run(["cargo", "build", "-q", "-p", "kmipkit-cli", "-p", "kmipkit-conformance-rust",
+                    "-p", "kmipkit-ffi"],
                    cwd=REPO, check=True)
     venv = REPO / "target" / "python-venv"
     if not (venv / "bin" / "python").exists():

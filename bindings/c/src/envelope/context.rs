@@ -6,7 +6,9 @@ use std::ffi::c_char;
 
 use kmipkit::envelope::format::encode_context;
 
-use crate::boundary::{Outcome, ffi, ffi_value, give, handle, handle_mut, out, take_back, text};
+use crate::boundary::{
+    Outcome, bytes, fail, ffi, ffi_value, give, handle, handle_mut, out, take_back, text,
+};
 use crate::result::kmipkit_result;
 
 /// An encryption context: key-value pairs bound to a ciphertext as associated data. Decryption
@@ -20,8 +22,11 @@ use crate::result::kmipkit_result;
 /// many calls on many threads at once.
 pub struct kmipkit_context {
     pairs: Vec<(String, String)>,
-    /// The canonical encoding of `pairs`, kept current by `kmipkit_context_add`.
+    /// The canonical encoding of `pairs`, kept current by `kmipkit_context_add`; or the
+    /// caller's own bytes for a raw context.
     encoded: Vec<u8>,
+    /// Made by `kmipkit_context_from_bytes`: its bytes are the caller's, pairs cannot be added.
+    raw: bool,
 }
 
 /// Makes an empty context into `*out_context` (freed with `kmipkit_context_free`).
@@ -41,6 +46,36 @@ pub extern "C" fn kmipkit_context_new(out_context: *mut *mut kmipkit_context) ->
         *slot = give(kmipkit_context {
             pairs: Vec::new(),
             encoded: Vec::new(),
+            raw: false,
+        });
+        Ok(())
+    })
+}
+
+/// Makes a raw context into `*out_context` (freed with `kmipkit_context_free`): the caller's
+/// `len` bytes, bound to the ciphertext as they are, for contexts that are not key-value pairs
+/// (Python's `bytes` context, Rust's `&[u8]`). Pairs cannot be added to it
+/// (`KMIPKIT_RESULT_WRONG_STATE`). `data` may be NULL when `len` is 0.
+///
+/// ```c
+/// static const uint8_t row_id[] = {0x00, 0xff, 0x00, 0xff};
+/// kmipkit_context *ctx = NULL;
+/// kmipkit_context_from_bytes(row_id, sizeof row_id, &ctx);
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn kmipkit_context_from_bytes(
+    data: *const u8,
+    len: usize,
+    out_context: *mut *mut kmipkit_context,
+) -> kmipkit_result {
+    ffi("kmipkit_context_from_bytes", || {
+        let slot = out(out_context, "out_context")?;
+        *slot = std::ptr::null_mut();
+        let encoded = bytes(data, len, "data")?.to_vec();
+        *slot = give(kmipkit_context {
+            pairs: Vec::new(),
+            encoded,
+            raw: true,
         });
         Ok(())
     })
@@ -61,6 +96,13 @@ pub extern "C" fn kmipkit_context_add(
 ) -> kmipkit_result {
     ffi("kmipkit_context_add", || {
         let context = handle_mut(context, "context")?;
+        if context.raw {
+            return fail(
+                kmipkit_result::KMIPKIT_RESULT_WRONG_STATE,
+                "this context holds raw bytes (kmipkit_context_from_bytes): make a new one with \
+                 kmipkit_context_new to add key-value pairs",
+            );
+        }
         let (key, value) = (text(key, "key")?, text(value, "value")?);
         let mut pairs = context.pairs.clone();
         pairs.push((key.to_owned(), value.to_owned()));
@@ -71,7 +113,7 @@ pub extern "C" fn kmipkit_context_add(
     })
 }
 
-/// The number of pairs in `context`; 0 for NULL.
+/// The number of pairs in `context`; 0 for NULL and for a raw context.
 #[unsafe(no_mangle)]
 pub extern "C" fn kmipkit_context_len(context: *const kmipkit_context) -> usize {
     ffi_value(0, || {

@@ -8,7 +8,7 @@ use kmipkit::envelope::format::{self, KeyRef, Params};
 
 use super::context::{context_bytes, kmipkit_context};
 use crate::boundary::{Outcome, bytes, ffi, optional_text, out};
-use crate::bytes::kmipkit_bytes;
+use crate::bytes::{give_string, kmipkit_bytes};
 use crate::result::kmipkit_result;
 
 /// The 32-byte key argument.
@@ -80,6 +80,43 @@ pub extern "C" fn kmipkit_open_with_key(
         let context = context_bytes(context)?;
         let plaintext = format::open(ciphertext, key, context)?;
         *slot = kmipkit_bytes::give_plaintext(plaintext);
+        Ok(())
+    })
+}
+
+/// Reads the header of a kmipkit ciphertext without opening it (no key, nothing verified): the
+/// model that made it as `*out_model` (1: it carries a wrapped data key; 2: a key per id), and
+/// the key it names as `*out_key_name` (freed with `kmipkit_string_free`) and
+/// `*out_key_version`. For Model 1 that is the KEK the data was first sealed under (a re-wrap
+/// never changes it). To pick the KEK or id to decrypt with; decryption still checks it.
+/// `KMIPKIT_RESULT_FORMAT`: not a kmipkit ciphertext.
+///
+/// ```c
+/// uint32_t model = 0, version = 0;
+/// char *name = NULL;
+/// if (kmipkit_envelope_header(ct, ct_len, &model, &name, &version) == KMIPKIT_RESULT_OK) {
+///     printf("model %u, key %s v%u\n", model, name, version);
+///     kmipkit_string_free(name);
+/// }
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn kmipkit_envelope_header(
+    ciphertext: *const u8,
+    ciphertext_len: usize,
+    out_model: *mut u32,
+    out_key_name: *mut *mut c_char,
+    out_key_version: *mut u32,
+) -> kmipkit_result {
+    ffi("kmipkit_envelope_header", || {
+        let name_slot = out(out_key_name, "out_key_name")?;
+        *name_slot = std::ptr::null_mut();
+        let model = out(out_model, "out_model")?;
+        let version = out(out_key_version, "out_key_version")?;
+        let ciphertext = bytes(ciphertext, ciphertext_len, "ciphertext")?;
+        let (header, _) = format::Header::parse(ciphertext)?;
+        *model = if header.wrapped_dek.is_empty() { 2 } else { 1 };
+        *version = header.key_ref.version;
+        *name_slot = give_string(header.key_ref.name);
         Ok(())
     })
 }
