@@ -56,6 +56,11 @@ step "C: libkmipkit (bindings/c) and kmipkit.h, the C tests against live PyKMIP:
 need_debian_package valgrind valgrind
 c-header/tests/run.sh 2>&1 | tee target/c-tests.log
 tail -1 target/c-tests.log | awk '{ printf "test result: C. %d passed; %d failed;\n", $3, $5 }' >> "$log"
+# The install test: install.sh into a temporary prefix, the examples built against it with
+# pkg-config (dynamic, static) and CMake (installs Debian's cmake when missing), then the
+# README checked against kmipkit.h and the example it shows.
+c-header/examples/build.sh 2>&1 | tee target/c-examples.log
+c-header/check-readme.sh
 
 step "Python: pip install ./python (release, abi3), pytest against live PyKMIP servers, stubtest, mypy --strict"
 venv=target/python-venv
@@ -67,11 +72,11 @@ CARGO_TARGET_DIR="$PWD/target" "$venv/bin/pip" install --quiet --disable-pip-ver
 "$venv/bin/python" -m mypy.stubtest kmipkit._native
 (cd python && "../$venv/bin/mypy" --strict --cache-dir ../target/mypy-cache kmipkit tests)
 
-step "conformance: the shared scenarios in Rust, Python and the CLI against live PyKMIP servers (conformance/run)"
-cargo build --locked -q -p kmipkit-cli -p kmipkit-conformance-rust
+step "conformance: the shared scenarios in Rust, Python, the CLI and C against live PyKMIP servers (conformance/run)"
+cargo build --locked -q -p kmipkit-cli -p kmipkit-conformance-rust -p kmipkit-ffi
 # One mypy run per folder: each is its own program (two have a module named actions); the
 # adapters import the shared step runner, conformance/adapters/pyrunner, hence MYPYPATH.
-for program in conformance/suite conformance/adapters/pyrunner conformance/adapters/python conformance/adapters/cli; do
+for program in conformance/suite conformance/adapters/pyrunner conformance/adapters/python conformance/adapters/cli conformance/adapters/c; do
   MYPYPATH=conformance/adapters "$venv/bin/mypy" --strict --cache-dir target/mypy-cache "$program"
 done
 python3 -m unittest discover -s conformance/suite -p 'test_*.py'
