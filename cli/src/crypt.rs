@@ -262,11 +262,7 @@ async fn decryption_key(
     let file = args.input.as_deref().unwrap_or(Path::new("standard input"));
     let sealed = sealed_by(header)?;
     if let Some(id) = &args.for_id {
-        let policy = if args.allow_compromised {
-            DecryptPolicy::allow_compromised()
-        } else {
-            DecryptPolicy::default()
-        };
+        let policy = DecryptPolicy::allowing_compromised(args.allow_compromised);
         // The ciphertext must be a Model 2 one naming `id`'s key, and the version's state is
         // checked before its bytes are fetched: Compromised only with --allow-compromised.
         let model = Model2::new(client.clone(), args.prefix.clone())?;
