@@ -161,24 +161,15 @@ pub async fn kek_model(
     kek: Option<&str>,
     version: Option<u32>,
 ) -> CliResult<Model1> {
-    let name = kek.map(str::to_string).or_else(|| config.key.name.clone()).ok_or_else(|| {
-        Failure::usage("which key? none given and kmipkit.toml has no [key] name")
-            .hint("pass --kek NAME (Model 1) or --for ID (Model 2), or set [key] name in kmipkit.toml")
-    })?;
-    let version = version.or(if kek.is_none() {
-        config.key.version
-    } else {
-        None
-    });
-    let model = match version {
-        Some(version) => Model1::new(client.clone(), name, version)?,
-        None => Model1::current(client.clone(), name).await?,
-    };
-    // `[key] kek_method`: how new data keys are protected (unlocking follows each file).
-    Ok(match config.key.kek_method {
-        Some(method) => model.with_kek_method(method),
-        None => model,
-    })
+    // `[key] kek_method` comes with it: how new data keys are protected (unlocking follows each
+    // file).
+    Model1::from_config(client.clone(), &config.key, kek, version, None)
+        .await?
+        .ok_or_else(|| {
+            Failure::usage("which key? none given and kmipkit.toml has no [key] name").hint(
+                "pass --kek NAME (Model 1) or --for ID (Model 2), or set [key] name in kmipkit.toml",
+            )
+        })
 }
 
 /// The model of the KEK a file must be under to be unlocked: `--kek`, else `[key] name`. The
@@ -271,11 +262,7 @@ async fn decryption_key(
     let file = args.input.as_deref().unwrap_or(Path::new("standard input"));
     let sealed = sealed_by(header)?;
     if let Some(id) = &args.for_id {
-        let policy = if args.allow_compromised {
-            DecryptPolicy::allow_compromised()
-        } else {
-            DecryptPolicy::default()
-        };
+        let policy = DecryptPolicy::allowing_compromised(args.allow_compromised);
         // The ciphertext must be a Model 2 one naming `id`'s key, and the version's state is
         // checked before its bytes are fetched: Compromised only with --allow-compromised.
         let model = Model2::new(client.clone(), args.prefix.clone())?;

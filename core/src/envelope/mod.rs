@@ -11,6 +11,7 @@ mod kek_versions;
 pub mod key_wrap;
 pub mod lookup;
 pub mod model1;
+mod model1_config;
 pub mod model2;
 mod protected_dek;
 pub mod rotation;

@@ -5,9 +5,11 @@
 
 mod key_block;
 mod key_material;
+mod material;
 
 pub use key_block::*;
 pub use key_material::*;
+pub use material::Material;
 
 use super::attribute::Attributes;
 use super::codec::{BigInt, Bytes, Ctx, Field, Required, tag_name};

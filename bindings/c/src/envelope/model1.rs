@@ -100,7 +100,8 @@ pub extern "C" fn kmipkit_model1_from_config(
         *slot = std::ptr::null_mut();
         let client = handle(client, "client")?.inner.shared();
         let key = &handle(config, "config")?.inner.key;
-        let Some(name) = key.name.as_deref() else {
+        let cache = optional_cache(cache)?;
+        let Some(inner) = block_on(Model1::from_config(client, key, None, None, cache))? else {
             return fail(
                 kmipkit_result::KMIPKIT_RESULT_CONFIG,
                 "the configuration has no [key] name: set it in kmipkit.toml (or with \
@@ -108,16 +109,6 @@ pub extern "C" fn kmipkit_model1_from_config(
                  with kmipkit_model1_new",
             );
         };
-        let mut inner = match key.version {
-            Some(version) => Model1::new(client, name, version)?,
-            None => block_on(Model1::current(client, name))?,
-        };
-        if let Some(cache) = optional_cache(cache)? {
-            inner = inner.with_cache(cache);
-        }
-        if let Some(method) = key.kek_method {
-            inner = inner.with_kek_method(method);
-        }
         *slot = give(kmipkit_model1 { inner });
         Ok(())
     })

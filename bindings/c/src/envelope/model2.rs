@@ -26,15 +26,6 @@ pub struct kmipkit_model2 {
     pub(crate) inner: Arc<Model2>,
 }
 
-/// The decryption policy of an `allow_compromised` argument.
-pub(crate) fn policy(allow_compromised: bool) -> DecryptPolicy {
-    if allow_compromised {
-        DecryptPolicy::allow_compromised()
-    } else {
-        DecryptPolicy::default()
-    }
-}
-
 /// Makes Model 2 over `client`, naming keys `prefix + id` (`prefix` is empty or ends with its
 /// only `:`), into `*out_model` (freed with `kmipkit_model2_free`). `cache`: NULL, or a key
 /// cache for fetched keys (the model keeps it alive). Nothing is sent yet.
@@ -155,7 +146,7 @@ pub extern "C" fn kmipkit_model2_decrypt(
             id,
             ciphertext,
             context,
-            policy(allow_compromised),
+            DecryptPolicy::allowing_compromised(allow_compromised),
         ))?;
         *slot = kmipkit_bytes::give_plaintext(plaintext);
         Ok(())

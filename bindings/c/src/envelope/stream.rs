@@ -10,11 +10,12 @@ use std::ffi::{c_char, c_int, c_void};
 use std::io::{self, Read, Write};
 
 use kmipkit::envelope::format;
+use kmipkit::envelope::model2::DecryptPolicy;
 use kmipkit::platform::block_on;
 
 use super::context::{context_bytes, kmipkit_context};
 use super::model1::kmipkit_model1;
-use super::model2::{kmipkit_model2, policy};
+use super::model2::kmipkit_model2;
 use crate::boundary::{Failure, Outcome, fail, ffi, handle, out, text};
 use crate::result::kmipkit_result;
 
@@ -268,7 +269,7 @@ pub extern "C" fn kmipkit_model2_decrypt_stream(
             &mut reader,
             &mut writer,
             context,
-            policy(allow_compromised),
+            DecryptPolicy::allowing_compromised(allow_compromised),
         ));
         finish(streamed, &reader, &writer, out_len)
     })

@@ -4,12 +4,13 @@
 
 use std::ffi::{c_char, c_void};
 
+use kmipkit::envelope::model2::DecryptPolicy;
 use kmipkit::envelope::rotation::Model2Rotation;
 use kmipkit::platform::block_on;
 
 use super::context::{context_bytes, kmipkit_context};
 use super::model1::clear_key_outputs;
-use super::model2::{kmipkit_model2, policy};
+use super::model2::kmipkit_model2;
 use super::rotation::{
     array, bulk, finish, items, kmipkit_rotation_progress, kmipkit_rotation_progress_cb,
     kmipkit_rotation_sink_cb,
@@ -136,7 +137,7 @@ pub extern "C" fn kmipkit_model2_reencrypt_all(
         let report = out(out_progress, "out_progress")?;
         *report = kmipkit_rotation_progress::default();
         let rotation = Model2Rotation::new(handle(model, "model")?.inner.clone())
-            .with_decrypt_policy(policy(allow_compromised));
+            .with_decrypt_policy(DecryptPolicy::allowing_compromised(allow_compromised));
         let id = text(id, "id")?;
         let texts = items(ciphertexts, lengths, count)?;
         let mut triples = Vec::with_capacity(count);

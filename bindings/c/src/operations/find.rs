@@ -86,16 +86,6 @@ pub extern "C" fn kmipkit_client_check(
     })
 }
 
-/// The bytes of a fetched object: key material, secret data, opaque data or a certificate.
-fn material(response: &GetResponse) -> Option<Vec<u8>> {
-    match &response.object {
-        Object::Certificate(c) => Some(c.certificate_value.0.clone()),
-        Object::OpaqueObject(o) => Some(o.opaque_data_value.0.clone()),
-        // Wrapped as a whole (Cosmian) or as key material (PyKMIP): the same bytes.
-        other => other.key_block()?.key_bytes().map(<[u8]>::to_vec),
-    }
-}
-
 fn get_into(
     client: &kmipkit::client::BlockingClient,
     slot: &mut *mut kmipkit_bytes,
@@ -106,9 +96,9 @@ fn get_into(
         Some(k) => client.run(|c| c.get_wrapped(uid, k))?,
         None => client.run(|c| c.get(GetRequest::new(Some(uid.to_string()))))?,
     };
-    match material(&response) {
-        Some(bytes) => {
-            *slot = give_bytes(bytes);
+    match response.object.material() {
+        Some(material) => {
+            *slot = give_bytes(material.expose().to_vec());
             Ok(())
         }
         None => crate::boundary::fail(

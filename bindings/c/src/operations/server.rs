@@ -34,13 +34,10 @@ pub extern "C" fn kmipkit_client_query(
         let slot = cleared(out_json, "out_json")?;
         let r = blocking(client)?.run(|c| c.query_all())?;
         let names = |v: Vec<String>| serde_json::Value::from(v);
-        let info = r.server_information.map(|s| {
-            [s.server_name, s.server_version, s.product_name]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ")
-        });
+        let info = r
+            .server_information
+            .as_ref()
+            .map(ServerInformation::summary);
         let json = serde_json::json!({
             "operations": names(r.operation.iter().map(ToString::to_string).collect()),
             "object_types": names(r.object_type.iter().map(ToString::to_string).collect()),

@@ -28,27 +28,21 @@ pub(super) fn managed_object(py: Python<'_>, r: GetResponse) -> PyResult<Obj> {
     let d = PyDict::new(py);
     d.set_item("unique_identifier", &r.unique_identifier)?;
     d.set_item("object_type", r.object_type.to_string())?;
+    if let Some(block) = r.object.key_block() {
+        d.set_item("key_format_type", block.key_format_type.to_string())?;
+        d.set_item(
+            "cryptographic_algorithm",
+            block.cryptographic_algorithm.map(|a| a.to_string()),
+        )?;
+        d.set_item("cryptographic_length", block.cryptographic_length)?;
+        d.set_item("wrapped", block.is_wrapped())?;
+    }
     let mut material: Option<Secret> = None;
-    match &r.object {
-        Object::Certificate(c) => {
-            d.set_item("certificate", PyBytes::new(py, &c.certificate_value.0))?;
-        }
-        Object::OpaqueObject(o) => material = Some(Secret(o.opaque_data_value.0.as_slice().into())),
-        other => {
-            if let Some(block) = other.key_block() {
-                d.set_item("key_format_type", block.key_format_type.to_string())?;
-                d.set_item(
-                    "cryptographic_algorithm",
-                    block.cryptographic_algorithm.map(|a| a.to_string()),
-                )?;
-                d.set_item("cryptographic_length", block.cryptographic_length)?;
-                d.set_item("wrapped", block.is_wrapped())?;
-                // Wrapped as a whole (Cosmian) or as key material (PyKMIP): the same bytes.
-                if let Some(bytes) = block.key_bytes() {
-                    material = Some(Secret(bytes.into()));
-                }
-            }
-        }
+    match r.object.material() {
+        Some(Material::Certificate(bytes)) => d.set_item("certificate", PyBytes::new(py, bytes))?,
+        Some(Material::Secret(bytes)) => material = Some(Secret(bytes)),
+        // A template or a transparent key: no bytes (a later kind too, until it is named here).
+        _ => {}
     }
     d.set_item("material", material.map(|m| Py::new(py, m)).transpose()?)?;
     Ok(d.into_any().unbind())

@@ -62,13 +62,10 @@ impl NativeClient {
                 d.set_item("operations", ops)?;
                 d.set_item("object_types", types)?;
                 d.set_item("vendor_identification", r.vendor_identification)?;
-                let info = r.server_information.map(|s| {
-                    [s.server_name, s.server_version, s.product_name]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                });
+                let info = r
+                    .server_information
+                    .as_ref()
+                    .map(ServerInformation::summary);
                 d.set_item("server_information", info)?;
                 Ok(d.into_any().unbind())
             },

@@ -12,14 +12,6 @@ use crate::envelope::versions_obj;
 use crate::errors::IntoPy;
 use crate::runtime::run;
 
-fn policy(allow_compromised: bool) -> DecryptPolicy {
-    if allow_compromised {
-        DecryptPolicy::allow_compromised()
-    } else {
-        DecryptPolicy::default()
-    }
-}
-
 /// Model 2: one key per identifier, named `prefix + id`.
 #[pyclass(module = "kmipkit._native", name = "Model2", frozen)]
 pub struct NativeModel2 {
@@ -127,7 +119,7 @@ impl NativeModel2 {
         aio: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Obj> {
         let m = self.inner.clone();
-        let policy = policy(allow_compromised);
+        let policy = DecryptPolicy::allowing_compromised(allow_compromised);
         run(
             py,
             aio.as_ref(),
@@ -167,7 +159,7 @@ impl NativeModel2 {
             PyReader(src),
             PyWriter(dst),
             context,
-            policy(allow_compromised),
+            DecryptPolicy::allowing_compromised(allow_compromised),
         );
         wait_io(py, streamed)
     }

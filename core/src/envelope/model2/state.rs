@@ -31,6 +31,21 @@ impl DecryptPolicy {
         }
     }
 
+    /// [`DecryptPolicy::allow_compromised`] when `allow` is true, else the default: the policy
+    /// of a front end's `allow_compromised` flag (CLI `--allow-compromised`, C and Python
+    /// arguments).
+    ///
+    /// ```
+    /// use kmipkit::envelope::model2::DecryptPolicy;
+    /// assert_eq!(DecryptPolicy::allowing_compromised(true), DecryptPolicy::allow_compromised());
+    /// assert_eq!(DecryptPolicy::allowing_compromised(false), DecryptPolicy::default());
+    /// ```
+    pub fn allowing_compromised(allow: bool) -> Self {
+        Self {
+            allow_compromised: allow,
+        }
+    }
+
     /// Whether Compromised versions decrypt.
     pub fn allows_compromised(self) -> bool {
         self.allow_compromised

@@ -110,6 +110,26 @@ const SERVER_INFORMATION_TAGS: [Tag; 8] = [
 ];
 
 impl ServerInformation {
+    /// One line for people: the server name, version and product name that the server gave,
+    /// in that order, joined by spaces (what the C and Python `query` call `server_information`).
+    /// Empty when it gave none of them.
+    ///
+    /// ```
+    /// use kmipkit::message::ServerInformation;
+    /// let mut info = ServerInformation::default();
+    /// info.server_name = Some("PyKMIP".into());
+    /// info.product_name = Some("kmip-server".into());
+    /// assert_eq!(info.summary(), "PyKMIP kmip-server");
+    /// ```
+    pub fn summary(&self) -> String {
+        [&self.server_name, &self.server_version, &self.product_name]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     fn fields(&self) -> [&Option<String>; 8] {
         [
             &self.server_name,
