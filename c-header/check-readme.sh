@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Keeps c-header/README.md true to the code:
 # - the result codes table (between the results-table markers) is generated from kmipkit.h;
-# - the Model 1 example block (between the example markers) is examples/encrypt_file.c verbatim;
+# - the Model 1 example block (between the example markers) is examples/encrypt_file.c verbatim,
+#   in this README and in the repository's;
 # - every opaque type of kmipkit.h, and every kmipkit_*_free function, is in the
 #   "Who frees what" table (that table is written by hand: it says where each comes from).
 #   c-header/check-readme.sh           check; exit 1 naming what is stale or missing
@@ -44,6 +45,15 @@ for marker, want in generated.items():
         problems.append(f"the part between the '{marker}' markers is stale")
 if mode == "--write":
     open(readme_path, "w").write(readme)
+
+# The repository's README shows the same example.
+top_path = f"{here}/../README.md"
+top = open(top_path).read()
+top_marker = "example (c-header/examples/encrypt_file.c)"
+if mode == "--write":
+    open(top_path, "w").write(between(top, top_marker, example()))
+elif between(top, top_marker) != example():
+    problems.append(f"README.md (the repository's): the part between the '{top_marker}' markers is stale")
 
 frees = between(readme, "who-frees-what")
 for t in re.findall(r"typedef struct (kmipkit_\w+) \1;", header):

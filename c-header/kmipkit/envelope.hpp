@@ -265,6 +265,22 @@ inline Bytes open_with_key(ByteView key, ByteView ciphertext, const Context *con
     return Bytes(out);
 }
 
+/* What a ciphertext's header says, read without opening it (see kmipkit_envelope_header). */
+struct EnvelopeHeader {
+    std::uint32_t model;      /* 1: a wrapped data key; 2: a key per id */
+    std::string key_name;     /* the KEK (Model 1) or the id's key (Model 2) */
+    std::uint32_t key_version;
+};
+
+/* The header of a kmipkit ciphertext: which model and key made it; nothing is verified
+ * (decryption still checks it). Throws KMIPKIT_RESULT_FORMAT for anything else. */
+inline EnvelopeHeader envelope_header(ByteView ciphertext) {
+    std::uint32_t model = 0, version = 0;
+    char *name = nullptr;
+    detail::check(kmipkit_envelope_header(ciphertext.data(), ciphertext.size(), &model, &name, &version));
+    return EnvelopeHeader{model, detail::take_string(name), version};
+}
+
 }  // namespace kmipkit
 
 #endif /* KMIPKIT_ENVELOPE_HPP */

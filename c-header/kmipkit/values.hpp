@@ -157,9 +157,18 @@ public:
     }
     std::size_t size() const noexcept { return kmipkit_context_len(context_.get()); }
 
+    /* A raw context: these bytes, bound as they are (adding pairs to it is refused with
+     * KMIPKIT_RESULT_WRONG_STATE). */
+    static Context from_bytes(ByteView data) {
+        kmipkit_context *context = nullptr;
+        detail::check(kmipkit_context_from_bytes(data.data(), data.size(), &context));
+        return Context(context);
+    }
+
     const kmipkit_context *get() const noexcept { return context_.get(); }
 
 private:
+    explicit Context(kmipkit_context *owned) noexcept : context_(owned) {}
     detail::Owned<kmipkit_context, kmipkit_context_free> context_;
 };
 

@@ -91,6 +91,14 @@ static void with_key() {
     const kmipkit::Context ctx{{"file", "a.txt"}};
     kmipkit::Bytes sealed = kmipkit::seal_with_key(key, std::string("local"), &ctx, "local-key", 3, "uid-9");
     CHECK(text_of(kmipkit::open_with_key(key, sealed, &ctx)) == "local");
+    kmipkit::EnvelopeHeader header = kmipkit::envelope_header(sealed);
+    CHECK(header.model == 2 && header.key_name == "local-key" && header.key_version == 3);
+    CHECK_THROWS(kmipkit::envelope_header(std::string("not a ciphertext")), KMIPKIT_RESULT_FORMAT);
+    kmipkit::Context raw = kmipkit::Context::from_bytes(std::string("row-7"));
+    kmipkit::Bytes raw_sealed = kmipkit::seal_with_key(key, std::string("raw"), &raw);
+    CHECK(text_of(kmipkit::open_with_key(key, raw_sealed, &raw)) == "raw");
+    CHECK_THROWS(kmipkit::open_with_key(key, raw_sealed, &ctx), KMIPKIT_RESULT_INTEGRITY);
+    CHECK_THROWS(raw.add("k", "v"), KMIPKIT_RESULT_WRONG_STATE);
     CHECK_THROWS(kmipkit::open_with_key(key, sealed), KMIPKIT_RESULT_INTEGRITY);
     std::vector<std::uint8_t> other_key(32, 0x43);
     CHECK_THROWS(kmipkit::open_with_key(other_key, sealed, &ctx), KMIPKIT_RESULT_INTEGRITY);
