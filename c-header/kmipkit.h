@@ -539,7 +539,8 @@ kmipkit_result kmipkit_attributes_add_int(kmipkit_attributes *attributes,
                                           int32_t value);
 
 /**
- * Adds a long integer attribute (`"Usage Limits Total"`, a vendor `x-` number).
+ * Adds a 64-bit integer attribute: a vendor `x-` number, or a standard attribute whose value is
+ * a Long Integer. (Usage Limits is a structure: not set through this.)
  *
  * ```c
  * kmipkit_attributes_add_long(attrs, "x-generation", 7);
@@ -944,7 +945,8 @@ size_t kmipkit_config_server_count(const kmipkit_config *config);
  *
  * ```c
  * kmipkit_config_builder *b = kmipkit_config_builder_new();
- * kmipkit_server_builder *s = kmipkit_server_builder_new("kms1.example.com");
+ * kmipkit_server_builder *s = NULL;
+ * kmipkit_server_builder_new("kms1.example.com", &s);
  * kmipkit_server_builder_set_text(s, "ca", "ca.pem");
  * kmipkit_server_builder_set_text(s, "client_cert", "client.pem");
  * kmipkit_server_builder_set_text(s, "client_key", "client.key");
@@ -1021,17 +1023,31 @@ kmipkit_result kmipkit_config_builder_build(const kmipkit_config_builder *builde
                                             kmipkit_config **out_config);
 
 /**
- * A key server at `host` (a host name or IP address; port 5696 unless set), or NULL when
- * `host` is NULL or not UTF-8 (the last error says which). Freed with
- * `kmipkit_server_builder_free`.
+ * A key server at `host` (a host name or IP address; port 5696 unless set), written to
+ * `*out_server` and freed with `kmipkit_server_builder_free`.
+ *
+ * ```c
+ * kmipkit_server_builder *s = NULL;
+ * if (kmipkit_server_builder_new("kms1.example.com", &s) == KMIPKIT_RESULT_OK) {
+ *     kmipkit_server_builder_set_int(s, "port", 5696);
+ *     kmipkit_server_builder_free(s);
+ * }
+ * ```
  */
-kmipkit_server_builder *kmipkit_server_builder_new(const char *host);
+kmipkit_result kmipkit_server_builder_new(const char *host, kmipkit_server_builder **out_server);
 
 /**
  * A key server reached by KMIP over HTTPS at `url` (`https://host[:port][/path]`, TTLV bodies
- * unless the `encoding` setting says `"json"`), or NULL as `kmipkit_server_builder_new`.
+ * unless the `encoding` setting says `"json"`), written to `*out_server` as
+ * `kmipkit_server_builder_new` does. The URL is checked when the configuration is built.
+ *
+ * ```c
+ * kmipkit_server_builder *s = NULL;
+ * kmipkit_result rc = kmipkit_server_builder_new_https("https://kms.example.com:9998/kmip", &s);
+ * ```
  */
-kmipkit_server_builder *kmipkit_server_builder_new_https(const char *url);
+kmipkit_result kmipkit_server_builder_new_https(const char *url,
+                                                kmipkit_server_builder **out_server);
 
 /**
  * Frees a server builder. NULL is accepted and ignored.

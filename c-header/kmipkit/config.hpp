@@ -57,12 +57,11 @@ class ServerBuilder {
 public:
     /* A server at `host` (port 5696 unless set). */
     explicit ServerBuilder(const std::string &host)
-        : server_(detail::check_handle(kmipkit_server_builder_new(detail::c_text(host, "host")))) {}
+        : server_(make(kmipkit_server_builder_new, host, "host")) {}
 
     /* A server reached by KMIP over HTTPS at `url`. */
     static ServerBuilder https(const std::string &url) {
-        return ServerBuilder(
-            detail::check_handle(kmipkit_server_builder_new_https(detail::c_text(url, "url"))));
+        return ServerBuilder(make(kmipkit_server_builder_new_https, url, "url"));
     }
 
     /* Sets a text setting (ca, client_cert, client_key, name, ...); see kmipkit.h. */
@@ -82,6 +81,12 @@ public:
 
 private:
     explicit ServerBuilder(kmipkit_server_builder *owned) noexcept : server_(owned) {}
+    static kmipkit_server_builder *make(kmipkit_result (*make_c)(const char *, kmipkit_server_builder **),
+                                        const std::string &value, const char *name) {
+        kmipkit_server_builder *made = nullptr;
+        detail::check(make_c(detail::c_text(value, name), &made));
+        return made;
+    }
     detail::Owned<kmipkit_server_builder, kmipkit_server_builder_free> server_;
 };
 

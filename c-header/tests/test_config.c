@@ -79,7 +79,8 @@ static void last_error_buffer_sizing(void) {
 static void builds_field_by_field(const char *dir) {
     kmipkit_config_builder *b = kmipkit_config_builder_new();
     CHECK(b != NULL);
-    kmipkit_server_builder *s = kmipkit_server_builder_new("127.0.0.1");
+    kmipkit_server_builder *s = NULL;
+    CHECK_OK(kmipkit_server_builder_new("127.0.0.1", &s));
     CHECK(s != NULL);
     CHECK_OK(kmipkit_server_builder_set_int(s, "port", 5696));
     CHECK_OK(kmipkit_server_builder_set_text(s, "name", "built"));
@@ -105,8 +106,13 @@ static void builds_field_by_field(const char *dir) {
     CHECK_MESSAGE_HAS("no_such_setting");
     kmipkit_config_builder_free(b);
 
-    CHECK(kmipkit_server_builder_new(NULL) == NULL);
-    CHECK(kmipkit_last_error_result() == KMIPKIT_RESULT_NULL_ARGUMENT);
+    kmipkit_server_builder *none = (kmipkit_server_builder *)1; /* must be reset to NULL */
+    CHECK_RC(kmipkit_server_builder_new(NULL, &none), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK(none == NULL);
+    CHECK_MESSAGE_HAS("kmipkit_server_builder_new: argument `host` is NULL");
+    CHECK_RC(kmipkit_server_builder_new("127.0.0.1", NULL), KMIPKIT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kmipkit_server_builder_new_https("\xff", &none), KMIPKIT_RESULT_INVALID_UTF8);
+    CHECK(none == NULL);
     CHECK_RC(kmipkit_config_builder_add_server(NULL, NULL), KMIPKIT_RESULT_NULL_ARGUMENT);
 }
 

@@ -14,7 +14,8 @@
 #include "servers.h"
 
 static void add_server(kmipkit_config_builder *b, const char *name, const server_info *info) {
-    kmipkit_server_builder *s = kmipkit_server_builder_new("127.0.0.1");
+    kmipkit_server_builder *s = NULL;
+    CHECK_OK(kmipkit_server_builder_new("127.0.0.1", &s));
     CHECK_OK(kmipkit_server_builder_set_text(s, "name", name));
     CHECK_OK(kmipkit_server_builder_set_int(s, "port", info->port));
     CHECK_OK(kmipkit_server_builder_set_text(s, "ca", info->ca));

@@ -29,7 +29,8 @@ static char *slurp(const char *path) {
 
 static kmipkit_config *configure(const server_info *kms1, const char *level) {
     kmipkit_config_builder *b = kmipkit_config_builder_new();
-    kmipkit_server_builder *s = kmipkit_server_builder_new("127.0.0.1");
+    kmipkit_server_builder *s = NULL;
+    CHECK_OK(kmipkit_server_builder_new("127.0.0.1", &s));
     CHECK_OK(kmipkit_server_builder_set_int(s, "port", kms1->port));
     CHECK_OK(kmipkit_server_builder_set_text(s, "ca", kms1->ca));
     CHECK_OK(kmipkit_server_builder_set_text(s, "client_cert", kms1->client_cert));

@@ -145,7 +145,8 @@ pub extern "C" fn kmipkit_attributes_add_int(
     })
 }
 
-/// Adds a long integer attribute (`"Usage Limits Total"`, a vendor `x-` number).
+/// Adds a 64-bit integer attribute: a vendor `x-` number, or a standard attribute whose value is
+/// a Long Integer. (Usage Limits is a structure: not set through this.)
 ///
 /// ```c
 /// kmipkit_attributes_add_long(attrs, "x-generation", 7);

@@ -135,7 +135,8 @@ pub extern "C" fn kmipkit_config_server_count(config: *const kmipkit_config) -> 
 ///
 /// ```c
 /// kmipkit_config_builder *b = kmipkit_config_builder_new();
-/// kmipkit_server_builder *s = kmipkit_server_builder_new("kms1.example.com");
+/// kmipkit_server_builder *s = NULL;
+/// kmipkit_server_builder_new("kms1.example.com", &s);
 /// kmipkit_server_builder_set_text(s, "ca", "ca.pem");
 /// kmipkit_server_builder_set_text(s, "client_cert", "client.pem");
 /// kmipkit_server_builder_set_text(s, "client_key", "client.key");
@@ -279,23 +280,48 @@ pub extern "C" fn kmipkit_config_builder_build(
     })
 }
 
-/// A key server at `host` (a host name or IP address; port 5696 unless set), or NULL when
-/// `host` is NULL or not UTF-8 (the last error says which). Freed with
-/// `kmipkit_server_builder_free`.
+/// A key server at `host` (a host name or IP address; port 5696 unless set), written to
+/// `*out_server` and freed with `kmipkit_server_builder_free`.
+///
+/// ```c
+/// kmipkit_server_builder *s = NULL;
+/// if (kmipkit_server_builder_new("kms1.example.com", &s) == KMIPKIT_RESULT_OK) {
+///     kmipkit_server_builder_set_int(s, "port", 5696);
+///     kmipkit_server_builder_free(s);
+/// }
+/// ```
 #[unsafe(no_mangle)]
-pub extern "C" fn kmipkit_server_builder_new(host: *const c_char) -> *mut kmipkit_server_builder {
-    new_server("kmipkit_server_builder_new", host, ServerBuilder::new)
+pub extern "C" fn kmipkit_server_builder_new(
+    host: *const c_char,
+    out_server: *mut *mut kmipkit_server_builder,
+) -> kmipkit_result {
+    new_server(
+        "kmipkit_server_builder_new",
+        host,
+        "host",
+        out_server,
+        ServerBuilder::new,
+    )
 }
 
 /// A key server reached by KMIP over HTTPS at `url` (`https://host[:port][/path]`, TTLV bodies
-/// unless the `encoding` setting says `"json"`), or NULL as `kmipkit_server_builder_new`.
+/// unless the `encoding` setting says `"json"`), written to `*out_server` as
+/// `kmipkit_server_builder_new` does. The URL is checked when the configuration is built.
+///
+/// ```c
+/// kmipkit_server_builder *s = NULL;
+/// kmipkit_result rc = kmipkit_server_builder_new_https("https://kms.example.com:9998/kmip", &s);
+/// ```
 #[unsafe(no_mangle)]
 pub extern "C" fn kmipkit_server_builder_new_https(
     url: *const c_char,
-) -> *mut kmipkit_server_builder {
+    out_server: *mut *mut kmipkit_server_builder,
+) -> kmipkit_result {
     new_server(
         "kmipkit_server_builder_new_https",
         url,
+        "url",
+        out_server,
         ServerBuilder::https,
     )
 }
@@ -336,15 +362,17 @@ pub extern "C" fn kmipkit_server_builder_set_int(
 fn new_server(
     function: &'static str,
     value: *const c_char,
+    name: &'static str,
+    out_server: *mut *mut kmipkit_server_builder,
     make: fn(String) -> ServerBuilder,
-) -> *mut kmipkit_server_builder {
-    let mut made = std::ptr::null_mut();
+) -> kmipkit_result {
     ffi(function, || {
-        let inner = make(text(value, "host or url")?.to_string());
-        made = give(kmipkit_server_builder { inner });
+        let slot = out(out_server, "out_server")?;
+        *slot = std::ptr::null_mut();
+        let inner = make(text(value, name)?.to_string());
+        *slot = give(kmipkit_server_builder { inner });
         Ok(())
-    });
-    made
+    })
 }
 
 fn set_config(
