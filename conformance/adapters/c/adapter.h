@@ -59,6 +59,21 @@ typedef struct {
     action_fn run;
 } action;
 
+// The step's client, connected on first use; a failure to connect is the step's outcome.
+#define CLIENT(r, c)                                                                              \
+    const kmipkit_client *c = NULL;                                                               \
+    do {                                                                                          \
+        int rc_ = session_client(r, &c);                                                          \
+        if (rc_ != KMIPKIT_RESULT_OK) return rc_;                                                 \
+    } while (0)
+
+// A call whose failure ends the action: `rc` keeps the result, `done:` frees what was made.
+#define TRY(call)                                                                                 \
+    do {                                                                                          \
+        rc = (call);                                                                              \
+        if (rc != KMIPKIT_RESULT_OK) goto done;                                                   \
+    } while (0)
+
 extern const action OPS_ACTIONS[];
 extern const action ENVELOPE_ACTIONS[];
 extern const action CODEC_ACTIONS[];

@@ -2,12 +2,6 @@
 // and KMIP JSON and back. The driver reads the vector files (plain file access, not the API).
 #include "adapter.h"
 
-#define TRY(call)                                                                                 \
-    do {                                                                                          \
-        rc = (call);                                                                              \
-        if (rc != KMIPKIT_RESULT_OK) goto done;                                                   \
-    } while (0)
-
 // One TTLV message through KMIP XML and KMIP JSON and back: `via_xml` and `via_json` fields.
 static int round_trips(kmipkit_codec *codec, const uint8_t *ttlv, size_t len, const char *xml_field,
                        const char *json_field) {

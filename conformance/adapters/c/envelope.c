@@ -6,19 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CLIENT(r, c)                                                                              \
-    const kmipkit_client *c = NULL;                                                               \
-    do {                                                                                          \
-        int rc_ = session_client(r, &c);                                                          \
-        if (rc_ != KMIPKIT_RESULT_OK) return rc_;                                                 \
-    } while (0)
-
-#define TRY(call)                                                                                 \
-    do {                                                                                          \
-        rc = (call);                                                                              \
-        if (rc != KMIPKIT_RESULT_OK) goto done;                                                   \
-    } while (0)
-
 enum { MAX_PAIRS = 64 };
 
 // The step's context: raw bytes (`ctx_raw`), or key-value pairs (`ctx_key` / `ctx_value`, in

@@ -6,19 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CLIENT(r, c)                                                                              \
-    const kmipkit_client *c = NULL;                                                               \
-    do {                                                                                          \
-        int rc_ = session_client(r, &c);                                                          \
-        if (rc_ != KMIPKIT_RESULT_OK) return rc_;                                                 \
-    } while (0)
-
-#define TRY(call)                                                                                 \
-    do {                                                                                          \
-        rc = (call);                                                                              \
-        if (rc != KMIPKIT_RESULT_OK) goto done;                                                   \
-    } while (0)
-
 enum { MAX_LIST = 64 };
 
 static int reply_uid(kmipkit_result rc, const char *name, char *uid) {
