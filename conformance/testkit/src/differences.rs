@@ -34,6 +34,16 @@ pub struct Difference {
 /// `KMIPKIT_TEST_SERVER=cosmian`; PyKMIP 0.11 is the reference the tests were written for).
 pub const DIFFERENCES: &[Difference] = &[
     Difference {
+        test: "live_envelope_models::model2_concurrent_first_use_creates_one_key",
+        server: Family::Cosmian,
+        kind: Kind::Differs,
+        reason: "Cosmian's UIDs are random UUIDs, not increasing: the lowest-UID rule of Model 2's \
+                 first use cannot tell which independent creator came first, so in the window \
+                 envelope/model2.rs documents two independent clients may each keep the key they \
+                 made (seen once in six full runs). Asserted: one key through the shared Model2, \
+                 at most one per independent client, every ciphertext opens by its header's UID",
+    },
+    Difference {
         test: "live_client_operations::every_operation",
         server: Family::Cosmian,
         kind: Kind::Differs,
