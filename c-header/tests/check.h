@@ -74,6 +74,50 @@ static const char *check_env(const char *name) {
     return value;
 }
 
+/* The whole file at `path` as a NUL-terminated string (malloc'd; the caller frees it), or NULL. */
+static inline char *check_read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *text = NULL;
+    long size = -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0)
+        text = malloc((size_t)size + 1);
+    if (text != NULL) {
+        size_t n = fread(text, 1, (size_t)size, f);
+        text[n] = '\0';
+    }
+    fclose(f);
+    return text;
+}
+
+/* `b` holds exactly the bytes of `text`. */
+static inline int check_bytes_equal(const kmipkit_bytes *b, const char *text) {
+    size_t n = strlen(text);
+    return b != NULL && kmipkit_bytes_len(b) == n && memcmp(kmipkit_bytes_data(b), text, n) == 0;
+}
+
+/* A context of one or two pairs (`key2` NULL: one); the caller frees it. */
+static inline kmipkit_context *check_context_of(const char *key1, const char *value1,
+                                                const char *key2, const char *value2) {
+    kmipkit_context *ctx = NULL;
+    CHECK_OK(kmipkit_context_new(&ctx));
+    CHECK_OK(kmipkit_context_add(ctx, key1, value1));
+    if (key2 != NULL)
+        CHECK_OK(kmipkit_context_add(ctx, key2, value2));
+    return ctx;
+}
+
+/* A client of the runner's configuration ($KMIPKIT_TEST_CONFIG), or NULL (the check failed). */
+static inline kmipkit_client *check_connect(void) {
+    kmipkit_config *config = NULL;
+    CHECK_OK(kmipkit_config_load(check_env("KMIPKIT_TEST_CONFIG"), &config));
+    kmipkit_client *client = NULL;
+    CHECK_OK(kmipkit_client_connect(config, &client));
+    kmipkit_config_free(config);
+    return client;
+}
+
 static int check_summary(const char *test) {
     printf("%s: %d passed, %d failed\n", test, check_passes, check_failures);
     return check_failures == 0 ? 0 : 1;

@@ -55,11 +55,7 @@ static void refusals(kmipkit_client *client) {
 }
 
 int main(void) {
-    kmipkit_config *config = NULL;
-    CHECK_OK(kmipkit_config_load(check_env("KMIPKIT_TEST_CONFIG"), &config));
-    kmipkit_client *client = NULL;
-    CHECK_OK(kmipkit_client_connect(config, &client));
-    kmipkit_config_free(config);
+    kmipkit_client *client = check_connect();
     if (client == NULL)
         return check_summary("test_client");
     lifecycle(client);

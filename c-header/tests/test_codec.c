@@ -109,24 +109,10 @@ static void every_vector_round_trips(void) {
     kmipkit_codec_free(codec);
 }
 
-static char *read_text(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)size + 1);
-    size_t n = fread(text, 1, (size_t)size, f);
-    text[n] = '\0';
-    fclose(f);
-    return text;
-}
-
 /* One OASIS test case: every message, written back as XML by the codec that read it (so its
  * placeholders are restored) and read again, gives the same TTLV. Returns its message count. */
 static size_t oasis_case(const char *path) {
-    char *xml = read_text(path);
+    char *xml = check_read_file(path);
     CHECK(xml != NULL);
     if (xml == NULL)
         return 0;

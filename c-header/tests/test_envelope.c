@@ -10,23 +10,8 @@
 
 #include "check.h"
 
-static int bytes_equal(const kmipkit_bytes *b, const char *text) {
-    size_t n = strlen(text);
-    return b != NULL && kmipkit_bytes_len(b) == n && memcmp(kmipkit_bytes_data(b), text, n) == 0;
-}
-
-static kmipkit_context *context_of(const char *key1, const char *value1, const char *key2,
-                                   const char *value2) {
-    kmipkit_context *ctx = NULL;
-    CHECK_OK(kmipkit_context_new(&ctx));
-    CHECK_OK(kmipkit_context_add(ctx, key1, value1));
-    if (key2 != NULL)
-        CHECK_OK(kmipkit_context_add(ctx, key2, value2));
-    return ctx;
-}
-
 static void context_refusals(void) {
-    kmipkit_context *ctx = context_of("table", "orders", NULL, NULL);
+    kmipkit_context *ctx = check_context_of("table", "orders", NULL, NULL);
     CHECK_RC(kmipkit_context_add(ctx, "table", "again"), KMIPKIT_RESULT_ENCODE);
     CHECK_MESSAGE_HAS("given twice");
     CHECK_RC(kmipkit_context_add(ctx, "a=b", "c"), KMIPKIT_RESULT_ENCODE);
@@ -50,8 +35,8 @@ static void model1_round_trip(kmipkit_client *client, kmipkit_key_cache *cache) 
     CHECK(version >= 1 && uid != NULL && uid[0] != '\0');
     kmipkit_string_free(uid);
 
-    kmipkit_context *ctx = context_of("table", "orders", "row", "7");
-    kmipkit_context *other = context_of("table", "orders", "row", "8");
+    kmipkit_context *ctx = check_context_of("table", "orders", "row", "7");
+    kmipkit_context *other = check_context_of("table", "orders", "row", "8");
     kmipkit_bytes *ct = NULL, *plain = (kmipkit_bytes *)1;
     CHECK_OK(kmipkit_model1_encrypt(model, (const uint8_t *)"row 1", 5, ctx, &ct));
     CHECK(ct != NULL && kmipkit_bytes_len(ct) > 5);
@@ -60,7 +45,7 @@ static void model1_round_trip(kmipkit_client *client, kmipkit_key_cache *cache) 
     CHECK(memmem(data, len, "row 1", 5) == NULL); /* the plaintext is not in the ciphertext */
 
     CHECK_OK(kmipkit_model1_decrypt(model, data, len, ctx, &plain));
-    CHECK(bytes_equal(plain, "row 1"));
+    CHECK(check_bytes_equal(plain, "row 1"));
     kmipkit_bytes_free(plain);
     /* The second decryption of the same data key is served by the cache. */
     kmipkit_key_cache_stats stats;
@@ -111,7 +96,7 @@ static void *round_trips(void *model) {
         if (kmipkit_model1_encrypt(model, (const uint8_t *)"shared", 6, NULL, &ct) == KMIPKIT_RESULT_OK &&
             kmipkit_model1_decrypt(model, kmipkit_bytes_data(ct), kmipkit_bytes_len(ct), NULL,
                                    &plain) == KMIPKIT_RESULT_OK &&
-            bytes_equal(plain, "shared"))
+            check_bytes_equal(plain, "shared"))
             ok++;
         kmipkit_bytes_free(plain);
         kmipkit_bytes_free(ct);
@@ -151,7 +136,7 @@ static void model1_from_config(kmipkit_client *client, const kmipkit_config *con
     CHECK_OK(kmipkit_model1_new(client, "c-tests-kek", version, NULL, NULL, &by_name));
     CHECK_OK(kmipkit_model1_decrypt(by_name, kmipkit_bytes_data(ct), kmipkit_bytes_len(ct), NULL,
                                     &plain));
-    CHECK(bytes_equal(plain, "configured"));
+    CHECK(check_bytes_equal(plain, "configured"));
     kmipkit_bytes_free(plain);
     kmipkit_bytes_free(ct);
     kmipkit_model1_free(by_name);
@@ -235,7 +220,7 @@ static void model2_round_trip_and_destroyed_key(kmipkit_client *client) {
         return;
     char id[64];
     snprintf(id, sizeof id, "user-%ld", (long)getpid());
-    kmipkit_context *ctx = context_of("doc", "invoice-7", NULL, NULL);
+    kmipkit_context *ctx = check_context_of("doc", "invoice-7", NULL, NULL);
     kmipkit_bytes *ct = NULL, *plain = NULL;
     CHECK_OK(kmipkit_model2_encrypt(model, id, (const uint8_t *)"invoice 7", 9, ctx, &ct));
     if (ct == NULL)
@@ -243,7 +228,7 @@ static void model2_round_trip_and_destroyed_key(kmipkit_client *client) {
     const uint8_t *data = kmipkit_bytes_data(ct);
     size_t len = kmipkit_bytes_len(ct);
     CHECK_OK(kmipkit_model2_decrypt(model, id, data, len, ctx, false, &plain));
-    CHECK(bytes_equal(plain, "invoice 7"));
+    CHECK(check_bytes_equal(plain, "invoice 7"));
     kmipkit_bytes_free(plain);
     plain = (kmipkit_bytes *)1;
     CHECK_RC(kmipkit_model2_decrypt(model, id, data, len, NULL, false, &plain),

@@ -40,21 +40,6 @@ static uint8_t *unhex(const char *hex, size_t *len) {
     return out;
 }
 
-static int bytes_equal(const kmipkit_bytes *b, const char *text) {
-    size_t n = strlen(text);
-    return b != NULL && kmipkit_bytes_len(b) == n && memcmp(kmipkit_bytes_data(b), text, n) == 0;
-}
-
-static kmipkit_context *context_of(const char *key1, const char *value1, const char *key2,
-                                   const char *value2) {
-    kmipkit_context *ctx = NULL;
-    CHECK_OK(kmipkit_context_new(&ctx));
-    CHECK_OK(kmipkit_context_add(ctx, key1, value1));
-    if (key2 != NULL)
-        CHECK_OK(kmipkit_context_add(ctx, key2, value2));
-    return ctx;
-}
-
 /* A frozen vector opened with its data key and context, then refused with a flipped bit. */
 static void open_vector(const char *ct_hex, const char *dek_hex, const kmipkit_context *ctx,
                         const char *expected) {
@@ -63,7 +48,7 @@ static void open_vector(const char *ct_hex, const char *dek_hex, const kmipkit_c
     uint8_t *dek = unhex(dek_hex, &dek_len);
     kmipkit_bytes *plain = NULL;
     CHECK_OK(kmipkit_open_with_key(dek, dek_len, ct, ct_len, ctx, &plain));
-    CHECK(bytes_equal(plain, expected));
+    CHECK(check_bytes_equal(plain, expected));
     kmipkit_bytes_free(plain);
     CHECK_RC(kmipkit_open_with_key(dek, dek_len, ct, ct_len, NULL, &plain),
              KMIPKIT_RESULT_INTEGRITY);
@@ -78,12 +63,12 @@ static void open_vector(const char *ct_hex, const char *dek_hex, const kmipkit_c
 }
 
 static void frozen_vectors(void) {
-    kmipkit_context *v02 = context_of("tenant", "acme;record=17", NULL, NULL);
+    kmipkit_context *v02 = check_context_of("tenant", "acme;record=17", NULL, NULL);
     open_vector(V02_CIPHERTEXT, V02_DEK, v02, "The quick brown fox jumps over the lazy dog");
     kmipkit_context_free(v02);
 
     /* The pairs in another order than their canonical one: the encoding sorts them. */
-    kmipkit_context *v06 = context_of("table", "orders", "row", "7");
+    kmipkit_context *v06 = check_context_of("table", "orders", "row", "7");
     CHECK_OK(kmipkit_context_add(v06, "r\xc3\xa9gion", "eu-west"));
     CHECK_OK(kmipkit_context_add(v06, "note", "first line\nsecond line"));
     CHECK_OK(kmipkit_context_add(v06, "path", "C:\\exports\\a=b"));
@@ -96,7 +81,7 @@ static void frozen_vectors(void) {
     CHECK_OK(kmipkit_seal_with_key(key, 32, (const uint8_t *)"mine", 4, NULL, "my-key", 1, NULL, &ct));
     CHECK_OK(kmipkit_open_with_key(key, 32, kmipkit_bytes_data(ct), kmipkit_bytes_len(ct), NULL,
                                    &plain));
-    CHECK(bytes_equal(plain, "mine"));
+    CHECK(check_bytes_equal(plain, "mine"));
     kmipkit_bytes_free(plain);
     kmipkit_bytes_free(ct);
 }
@@ -139,7 +124,7 @@ static void cli_interop(kmipkit_client *client, const kmipkit_config *config) {
     snprintf(c_ct, sizeof c_ct, "%s/c-%ld.kmk", work, pid);
     snprintf(out_path, sizeof out_path, "%s/cli-out-%ld.txt", work, pid);
     write_file(plain_path, (const uint8_t *)"from the CLI", 12);
-    kmipkit_context *ctx = context_of("table", "orders", "row", "7");
+    kmipkit_context *ctx = check_context_of("table", "orders", "row", "7");
 
     /* Model 1: the CLI encrypts under [key] name; C decrypts. */
     snprintf(args, sizeof args, "encrypt -C row=7 -C table=orders -o '%s' '%s'", cli_ct, plain_path);
@@ -152,7 +137,7 @@ static void cli_interop(kmipkit_client *client, const kmipkit_config *config) {
     CHECK(n > 12);
     kmipkit_bytes *plain = NULL, *ct = NULL;
     CHECK_OK(kmipkit_model1_decrypt(model, data, n, ctx, &plain));
-    CHECK(bytes_equal(plain, "from the CLI"));
+    CHECK(check_bytes_equal(plain, "from the CLI"));
     kmipkit_bytes_free(plain);
     CHECK_RC(kmipkit_model1_decrypt(model, data, n, NULL, &plain), KMIPKIT_RESULT_INTEGRITY);
 
@@ -176,7 +161,7 @@ static void cli_interop(kmipkit_client *client, const kmipkit_config *config) {
     kmipkit_model2 *model2 = NULL;
     CHECK_OK(kmipkit_model2_new(client, "c-tests-cli:", NULL, &model2));
     CHECK_OK(kmipkit_model2_decrypt(model2, id, data, n, ctx, false, &plain));
-    CHECK(bytes_equal(plain, "from the CLI"));
+    CHECK(check_bytes_equal(plain, "from the CLI"));
     kmipkit_bytes_free(plain);
     kmipkit_model2_free(model2);
     kmipkit_context_free(ctx);

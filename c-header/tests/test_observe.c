@@ -13,20 +13,6 @@
 
 static char dir[1024], log_path[1100], audit_path[1100];
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)size + 1);
-    size_t n = fread(text, 1, (size_t)size, f);
-    text[n] = '\0';
-    fclose(f);
-    return text;
-}
-
 static kmipkit_config *configure(const server_info *kms1, const char *level) {
     kmipkit_config_builder *b = kmipkit_config_builder_new();
     kmipkit_server_builder *s = NULL;
@@ -89,7 +75,7 @@ static void intact(void) {
 }
 
 static void files_hold_the_operations_and_no_secret(const server_info *kms1) {
-    char *log = slurp(log_path), *audit = slurp(audit_path), *key = slurp(kms1->client_key);
+    char *log = check_read_file(log_path), *audit = check_read_file(audit_path), *key = check_read_file(kms1->client_key);
     CHECK(log != NULL && audit != NULL && key != NULL);
     if (log != NULL && audit != NULL && key != NULL) {
         CHECK(strstr(log, "Create") != NULL && strstr(log, "c-test-observe") != NULL);
@@ -120,7 +106,7 @@ static void files_hold_the_operations_and_no_secret(const server_info *kms1) {
 
 /* Changes one character of line 4 (its operation's name) and writes the log back. */
 static void tamper(void) {
-    char *log = slurp(log_path);
+    char *log = check_read_file(log_path);
     CHECK(log != NULL);
     if (log == NULL)
         return;

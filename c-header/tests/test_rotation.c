@@ -250,11 +250,7 @@ static void model2_reencrypt(kmipkit_client *client) {
 }
 
 int main(void) {
-    kmipkit_config *config = NULL;
-    CHECK_OK(kmipkit_config_load(check_env("KMIPKIT_TEST_CONFIG"), &config));
-    kmipkit_client *client = NULL;
-    CHECK_OK(kmipkit_client_connect(config, &client));
-    kmipkit_config_free(config);
+    kmipkit_client *client = check_connect();
     if (client == NULL)
         return check_summary("test_rotation");
     model1_rewrap(client);

@@ -240,11 +240,7 @@ static void model2_stream(kmipkit_client *client, kmipkit_context *ctx) {
 }
 
 int main(void) {
-    kmipkit_config *config = NULL;
-    CHECK_OK(kmipkit_config_load(check_env("KMIPKIT_TEST_CONFIG"), &config));
-    kmipkit_client *client = NULL;
-    CHECK_OK(kmipkit_client_connect(config, &client));
-    kmipkit_config_free(config);
+    kmipkit_client *client = check_connect();
     if (client == NULL)
         return check_summary("test_streaming");
     kmipkit_model1 *model = NULL;
