@@ -82,7 +82,7 @@ static inline char *check_read_file(const char *path) {
     char *text = NULL;
     long size = -1;
     if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0)
-        text = malloc((size_t)size + 1);
+        text = (char *)malloc((size_t)size + 1); /* the cast: C++ tests include this too */
     if (text != NULL) {
         size_t n = fread(text, 1, (size_t)size, f);
         text[n] = '\0';
