@@ -418,3 +418,38 @@ async fn model2_concurrent_first_use_creates_one_key() {
     named.sort();
     assert_eq!(all, named);
 }
+
+/// A first use elsewhere between its Create and its Activate: the name's only key is
+/// Pre-Active. Model 2 waits for the activation and encrypts under that key, instead of
+/// refusing it (seen once against Cosmian before the wait existed); a key that stays
+/// Pre-Active is refused with the state and what to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn model2_waits_for_another_first_use_to_activate() {
+    let server = TestServer::start(0);
+    let client = connect(&server, ProtocolVersion::V1_4).await;
+    let model = Model2::new(client.clone(), "doc:").unwrap();
+
+    let uid = client.create_aes_key("doc:pending", 256).await.unwrap();
+    let activator = {
+        let client = client.clone();
+        let uid = uid.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            client.activate(&uid).await.unwrap();
+        })
+    };
+    let ciphertext = model.encrypt("pending", b"", b"late").await.unwrap();
+    activator.await.unwrap();
+    assert_eq!(key_ref_of(&ciphertext).unwrap().uid, uid);
+    assert_eq!(client.locate_by_name("doc:pending").await.unwrap(), [uid]);
+
+    client.create_aes_key("doc:stalled", 256).await.unwrap();
+    let err = model
+        .encrypt("stalled", b"", b"never")
+        .await
+        .expect_err("a key that stays Pre-Active");
+    saw(&err);
+    let message = err.to_string();
+    assert!(message.contains("version 1 is PreActive"), "{message}");
+    assert!(message.contains("kmipkit key activate"), "{message}");
+}

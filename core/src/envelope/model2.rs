@@ -44,8 +44,10 @@
 //!   right after its Create; when more than one key carries the name, every party picks the same
 //!   one — the lowest UID, ordered by length then bytes, which for PyKMIP's increasing integer UIDs
 //!   is the first created — and a creator whose key lost Destroys it (it is still pre-active and
-//!   was never used). Only the winner's creator activates it. Readers that find the name use the
-//!   same lowest-UID rule. If the losing key cannot be destroyed it stays, unused, and the rule
+//!   was never used). Only the winner's creator activates it; a party that finds the name while
+//!   its only key is still Pre-Active (a creator between Create and Activate) waits up to five
+//!   seconds for that activation before it encrypts, and refuses if it never comes. Readers
+//!   that find the name use the same lowest-UID rule. If the losing key cannot be destroyed it stays, unused, and the rule
 //!   keeps everyone on the winner. (A server whose UIDs do not grow with time could in a narrow
 //!   window let an early creator use a key that a later creator's lower UID then outranks; data
 //!   stays decryptable — decryption goes by the UID in the header — but two keys would remain.)
@@ -67,6 +69,7 @@ mod versions;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use super::format::{self, Header, KeyRef, Params};
 use super::lookup::{decryptable_key, existing_or_may_create, fetch_key_of, find_by_name};
@@ -74,7 +77,7 @@ use super::model1::dek_array;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::keys::{KeyCache, SecretBytes};
-use crate::spec::CryptographicUsageMask;
+use crate::spec::{CryptographicUsageMask, State};
 
 pub use naming::{MAX_ID_LEN, MAX_PREFIX_LEN, version_key_name};
 pub use state::DecryptPolicy;
@@ -338,7 +341,16 @@ impl Model2 {
     }
 
     async fn resolve_locked(&self, name: &str) -> Result<KeyRef> {
-        let versions = self.versions_named(name).await?;
+        let mut versions = self.versions_named(name).await?;
+        if let [only] = versions.as_mut_slice()
+            && only.key.version == 1
+            && only.state == State::PreActive
+        {
+            // Another party's first use, between its Create and its Activate.
+            if let Some(state) = await_activation(&self.client, name, &only.key.uid).await? {
+                only.state = state;
+            }
+        }
         if !versions.is_empty() {
             return versions::primary_of(name, &versions);
         }
@@ -425,8 +437,47 @@ pub(crate) async fn find_or_create_with(
         // Another party created the name first; ours is pre-active and unused. If it cannot be
         // destroyed it stays unused: every party picks the winner.
         let _ = client.destroy(&mine).await;
+        // The winner's creator activates it; nothing is encrypted under it before that.
+        match await_activation(client, name, &winner).await {
+            Ok(Some(State::Active)) => {}
+            outcome => {
+                let seen = match outcome {
+                    Ok(Some(state)) => format!("it is {state}"),
+                    Ok(None) => "it has no State".to_string(),
+                    Err(e) => format!("reading it failed: {e}"),
+                };
+                return Err(Error::Protocol {
+                    reason: format!(
+                        "concurrent first use of {name:?}: another party's key {winner} won but did not become Active ({seen}); try again"
+                    ),
+                });
+            }
+        }
     }
     Ok(winner)
+}
+
+/// How long a party that finds a name's first key still Pre-Active waits for its creator (a
+/// first use elsewhere, between its Create and its Activate: three round trips) to activate it.
+const FIRST_USE_WAIT: Duration = Duration::from_secs(5);
+
+/// The State of key `uid` named `name` once it has left Pre-Active, or Pre-Active still after
+/// [`FIRST_USE_WAIT`] (or the client's deadline, if shorter): its creator then stopped before
+/// activating it, and [`versions::primary_of`] names the state and what to do.
+async fn await_activation(client: &Client, name: &str, uid: &str) -> Result<Option<State>> {
+    let budget = FIRST_USE_WAIT.min(client.cluster().timeouts().deadline);
+    let mut waited = Duration::ZERO;
+    let mut pause = Duration::from_millis(10);
+    loop {
+        let state = client.find_named(uid, name).await?.state;
+        if state != Some(State::PreActive) || waited >= budget {
+            return Ok(state);
+        }
+        // The link's own pause: a tokio sleep natively, the host's timer over a host transport.
+        client.cluster().link().pause(pause).await;
+        waited += pause;
+        pause = (pause * 2).min(Duration::from_millis(250));
+    }
 }
 
 #[cfg(test)]

@@ -76,6 +76,8 @@ pub(super) fn primary_of(base: &str, versions: &[KeyVersion]) -> Result<KeyRef> 
             "key {base:?} has no Active version ({states}): kmipkit does not encrypt under it; add and promote a new version (Model2Rotation add_version + promote, or `kmipkit key rotate {base}`){}",
             if compromised {
                 ", then re-encrypt the data of the compromised version under it"
+            } else if matches!(versions, [v] if v.key.version == 1 && v.state == State::PreActive) {
+                "; or, if a first use elsewhere stopped between creating and activating version 1, activate it (`kmipkit key activate`)"
             } else {
                 ""
             }
