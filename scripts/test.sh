@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step prints the minutes and seconds since the start, so a slow step shows in the CI log.
+step() { printf '\n==> [%d:%02d] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 # need_debian_package COMMAND PACKAGE: installs Debian's PACKAGE when COMMAND is missing.
 need_debian_package() {
   command -v "$1" >/dev/null && return 0
