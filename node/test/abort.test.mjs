@@ -11,9 +11,11 @@ const { servers } = startServers(1)
 
 /** A TCP server that accepts and never answers; `closed` resolves when a client hangs up. */
 async function silentServer() {
+  /** @type {import('node:net').Socket[]} */
   const sockets = []
-  let hungUp
-  const closed = new Promise((resolve) => (hungUp = resolve))
+  /** @type {() => void} */
+  let hungUp = () => {}
+  const closed = new Promise((resolve) => (hungUp = () => resolve(undefined)))
   const server = createServer((socket) => {
     sockets.push(socket)
     socket.on('data', () => {})
@@ -22,7 +24,7 @@ async function silentServer() {
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   return {
-    port: server.address().port,
+    port: /** @type {import('node:net').AddressInfo} */ (server.address()).port,
     closed,
     accepted: () => sockets.length,
     stop: () => {
@@ -32,6 +34,7 @@ async function silentServer() {
   }
 }
 
+/** @param {any} err */
 function isAbort(err) {
   assert.ok(err instanceof AbortError, `${err?.name}: ${err?.message}`)
   assert.equal(err.name, 'AbortError')
@@ -43,7 +46,7 @@ test('an already aborted signal rejects without calling the server', async (t) =
   const client = await Client.connect(configObject(servers))
   t.after(() => client[Symbol.asyncDispose]())
   const signal = AbortSignal.abort(new Error('not needed'))
-  await assert.rejects(client.query({ signal }), (err) => {
+  await assert.rejects(client.query({ signal }), (/** @type {any} */ err) => {
     isAbort(err)
     assert.equal(err.cause.message, 'not needed')
     return true
@@ -111,5 +114,6 @@ test('a signal that never fires changes nothing, and listeners are removed', asy
   const controller = new AbortController()
   for (let i = 0; i < 20; i++) await client.query({ signal: controller.signal })
   controller.abort()
+  // @ts-expect-error: not an AbortSignal, on purpose
   await assert.rejects(client.query({ signal: 'nope' }), TypeError)
 })

@@ -18,8 +18,7 @@ test('every error kind of the core has a class, a code and its numeric code', ()
   for (const { name, code, category } of kinds) {
     const header = JSON.stringify({ kind: name, kmipkitCode: code, category })
     // The addon's error shape (bindings/node/src/errors.rs), built here to reach every kind.
-    const fake = new Error(`kmipkit-error:${header}\nsomething failed`)
-    fake.code = 'GenericFailure'
+    const fake = Object.assign(new Error(`kmipkit-error:${header}\nsomething failed`), { code: 'GenericFailure' })
     const err = convert(fake)
     assert.ok(err instanceof KmipkitError, name)
     assert.notEqual(err.constructor, KmipkitError, `${name} has its own class`)
@@ -37,6 +36,7 @@ test('every error kind of the core has a class, a code and its numeric code', ()
   assert.ok(convert(mk('Brand', 0x0999, 'server')) instanceof kmipkit.KmipkitServerError)
 })
 
+/** @param {string} kind @param {number} kmipkitCode @param {string} category */
 function mk(kind, kmipkitCode, category) {
   return new Error(`kmipkit-error:${JSON.stringify({ kind, kmipkitCode, category })}\nm`)
 }
@@ -46,7 +46,8 @@ import { createRequire } from 'node:module'
 const convert = createRequire(import.meta.url)('../lib/errors.js').fromNative
 
 test('a configuration object the core refuses is a KmipkitConfigError', async () => {
-  await assert.rejects(Client.connect({ primary: { host: '127.0.0.1', prot: 5696 } }), (err) => {
+  // @ts-expect-error: a misspelt key, on purpose
+  await assert.rejects(Client.connect({ primary: { host: '127.0.0.1', prot: 5696 } }), (/** @type {any} */ err) => {
     assert.ok(err instanceof KmipkitConfigError, String(err))
     assert.equal(err.code, 'KMIPKIT_CONFIG')
     assert.equal(err.kmipkitCode, 0x0401)
@@ -54,16 +55,20 @@ test('a configuration object the core refuses is a KmipkitConfigError', async ()
     assert.match(err.message, /prot/)
     return true
   })
+  // @ts-expect-error: no primary, on purpose
   await assert.rejects(Client.connect({}), KmipkitConfigError)
+  // @ts-expect-error: no primary, on purpose
   await assert.rejects(Client.connect({ secondary: [] }), /need a primary/)
+  // @ts-expect-error: not a table, on purpose
   await assert.rejects(Client.connect({ primary: 'kms' }), KmipkitConfigError)
+  // @ts-expect-error: not a configuration, on purpose
   await assert.rejects(Client.connect(42), TypeError)
 })
 
 test('a configuration file other users can read is refused', async () => {
   const path = configFile(dir, servers, 'exposed.toml')
   chmodSync(path, 0o644)
-  await assert.rejects(Client.connect(path), (err) => {
+  await assert.rejects(Client.connect(path), (/** @type {any} */ err) => {
     assert.ok(err instanceof KmipkitConfigError)
     assert.match(err.message, /other users|permission|0644|readable/i)
     return true
@@ -77,7 +82,7 @@ test('a configuration file other users can read is refused', async () => {
 test('a server certificate from an unknown CA is a KmipkitCertificateError', async () => {
   const config = configObject(servers)
   config.primary.ca = servers[0].wrong_ca
-  await assert.rejects(Client.connect(config), (err) => {
+  await assert.rejects(Client.connect(config), (/** @type {any} */ err) => {
     assert.ok(err instanceof KmipkitCertificateError, `${err.name}: ${err.message}`)
     assert.ok(err instanceof KmipkitConnectionError)
     assert.equal(err.code, 'KMIPKIT_CERTIFICATE')
@@ -90,7 +95,7 @@ test('a server certificate from an unknown CA is a KmipkitCertificateError', asy
 test('a server that is not there is a KmipkitConnectionError', async () => {
   const config = configObject(servers, { timeouts: { connect: '500ms', deadline: '2s' } })
   config.primary.port = 1
-  await assert.rejects(Client.connect(config), (err) => {
+  await assert.rejects(Client.connect(config), (/** @type {any} */ err) => {
     assert.ok(err instanceof KmipkitConnectionError, `${err.name}: ${err.message}`)
     assert.ok(['KMIPKIT_CONNECT', 'KMIPKIT_ALL_SERVERS_FAILED'].includes(err.code), err.code)
     return true

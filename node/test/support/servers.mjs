@@ -12,16 +12,18 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const harness = join(repo, 'conformance', 'pykmip', 'kmip-test-server')
 
 /** One running server: the harness's JSON (port, pid, ca, client_cert, client_key, wrong_ca, ...). */
+/** @param {string} dir @returns {any} */
 function start(dir) {
   const out = execFileSync(harness, ['start', '--dir', dir, '--port', '0', '--json'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     timeout: 300_000,
   })
-  return { ...JSON.parse(out.trim().split('\n').pop()), dir }
+  return { ...JSON.parse(out.trim().split('\n').pop() ?? ''), dir }
 }
 
 /** Stops the server started in `server.dir` (the harness signals the PID it recorded). */
+/** @param {{ dir: string }} server */
 export function stop(server) {
   execFileSync(harness, ['stop', '--dir', server.dir], { stdio: ['ignore', 'ignore', 'inherit'] })
 }
@@ -34,6 +36,7 @@ export function startServers(count = 2) {
   const base = join(repo, 'target', 'node-test')
   mkdirSync(base, { recursive: true })
   const dir = mkdtempSync(join(base, 'run-'))
+  /** @type {any[]} */
   const servers = []
   after(() => {
     for (const server of servers) {
@@ -49,8 +52,9 @@ export function startServers(count = 2) {
 }
 
 /** The plain-object configuration for `servers` (the first is the primary). */
+/** @param {any[]} servers @param {object} [overrides] @returns {any} */
 export function configObject(servers, overrides = {}) {
-  const table = (s) => ({
+  const table = (/** @type {any} */ s) => ({
     host: '127.0.0.1',
     port: s.port,
     ca: s.ca,
@@ -67,8 +71,9 @@ export function configObject(servers, overrides = {}) {
 }
 
 /** Writes a kmipkit.toml for `servers` in `dir` (mode 0600); its path. */
+/** @param {string} dir @param {any[]} servers @param {string} [name] */
 export function configFile(dir, servers, name = 'kmipkit.toml') {
-  const table = (s) =>
+  const table = (/** @type {any} */ s) =>
     `host = "127.0.0.1"\nport = ${s.port}\nca = "${s.ca}"\nclient_cert = "${s.client_cert}"\nclient_key = "${s.client_key}"\n`
   const [primary, ...rest] = servers
   let text = `[primary]\n${table(primary)}`
