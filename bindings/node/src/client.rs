@@ -12,8 +12,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use kmipkit::client::Client;
-use napi::bindgen_prelude::{AsyncBlock, AsyncBlockBuilder, ToNapiValue};
 use napi::Env;
+use napi::bindgen_prelude::{AsyncBlock, AsyncBlockBuilder, ToNapiValue};
 use napi_derive::napi;
 use serde_json::Value as Json;
 
@@ -22,11 +22,7 @@ use crate::{config, errors};
 
 /// A Promise of `work`'s result: core errors become [`errors::to_napi`] errors, and `cancel`
 /// (when given) stops the work early (see `cancel.rs`).
-pub fn promise<T, F>(
-    env: &Env,
-    cancel: Option<&Canceller>,
-    work: F,
-) -> napi::Result<AsyncBlock<T>>
+pub fn promise<T, F>(env: &Env, cancel: Option<&Canceller>, work: F) -> napi::Result<AsyncBlock<T>>
 where
     T: ToNapiValue + Send + 'static,
     F: Future<Output = kmipkit::error::Result<T>> + Send + 'static,
@@ -71,7 +67,10 @@ impl NativeClient {
 
     /// Connects as the plain object `config` says (the fields of `kmipkit.toml`); relative
     /// paths resolve against `base_dir`.
-    #[napi(ts_return_type = "Promise<NativeClient>", ts_args_type = "config: object, baseDir: string, cancel?: Canceller | undefined | null")]
+    #[napi(
+        ts_return_type = "Promise<NativeClient>",
+        ts_args_type = "config: object, baseDir: string, cancel?: Canceller | undefined | null"
+    )]
     pub fn connect_object(
         env: &Env,
         config: Json,

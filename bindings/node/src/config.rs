@@ -24,7 +24,9 @@ pub fn from_object(object: &Json, base_dir: &Path) -> kmipkit::error::Result<Con
     if let Some(primary) = sections.get("primary") {
         builder = builder.server(server("primary", primary)?);
     } else if sections.contains_key("secondary") {
-        return Err(refuse("secondary servers need a primary: add `primary`".into()));
+        return Err(refuse(
+            "secondary servers need a primary: add `primary`".into(),
+        ));
     }
     match sections.get("secondary") {
         None | Some(Json::Null) => {}

@@ -27,7 +27,12 @@ pub fn attributes(value: &Json) -> kmipkit::error::Result<Attributes> {
                     Some([Json::String(name), value]) => {
                         out.push(Attribute::from_plain(name, value)?)
                     }
-                    _ => return Err(refuse("attributes", "a list of attributes holds [name, value] pairs")),
+                    _ => {
+                        return Err(refuse(
+                            "attributes",
+                            "a list of attributes holds [name, value] pairs",
+                        ));
+                    }
                 }
             }
         }
@@ -76,7 +81,10 @@ pub fn parameters(value: Option<Json>) -> kmipkit::error::Result<Option<Cryptogr
     };
     match Attribute::from_plain("CryptographicParameters", &value)? {
         Attribute::CryptographicParameters(p) => Ok(Some(p)),
-        _ => Err(refuse("cryptographic parameters", "an object of parameters by tag name, e.g. { BlockCipherMode: 'GCM' }")),
+        _ => Err(refuse(
+            "cryptographic parameters",
+            "an object of parameters by tag name, e.g. { BlockCipherMode: 'GCM' }",
+        )),
     }
 }
 

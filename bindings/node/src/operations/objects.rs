@@ -48,7 +48,9 @@ impl NativeClient {
         cancel: Option<&Canceller>,
     ) -> napi::Result<AsyncBlock<String>> {
         let c = self.client()?;
-        let usage = usage.filter(|u| !u.is_null()).map(|u| convert::usage_mask(&u));
+        let usage = usage
+            .filter(|u| !u.is_null())
+            .map(|u| convert::usage_mask(&u));
         promise(env, cancel, async move {
             match usage {
                 None => c.create_aes_key(&name, bits).await,
