@@ -2,13 +2,16 @@
 // npm's `install` script: builds the native addon from source with @napi-rs/cli (a pinned
 // runtime dependency) into this folder: kmipkit.<platform>.node, native.js (napi's loader) and
 // native.d.ts (napi's declarations). Needs cargo on PATH. In the repository the crate is
-// ../bindings/node and the build shares the workspace's target/ directory.
+// ../bindings/node and the build shares the workspace's target/ directory; installed from a
+// tarball (`npm pack`), it is rust/bindings/node, which scripts/bundle-rust.js put there.
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
 
 const here = path.resolve(__dirname, '..')
-const manifest = path.resolve(here, '..', 'bindings', 'node', 'Cargo.toml')
+const inRepository = path.resolve(here, '..', 'bindings', 'node', 'Cargo.toml')
+const bundled = path.join(here, 'rust', 'bindings', 'node', 'Cargo.toml')
+const manifest = fs.existsSync(inRepository) ? inRepository : bundled
 
 function fail(message) {
   console.error(`kmipkit: ${message}`)
@@ -16,7 +19,7 @@ function fail(message) {
 }
 
 if (!fs.existsSync(manifest)) {
-  fail(`cannot build the native addon: ${manifest} is missing; install kmipkit from a checkout of the kmipkit repository`)
+  fail(`cannot build the native addon: ${manifest} is missing; install kmipkit from a checkout of the kmipkit repository or from a tarball that npm pack made there`)
 }
 const cargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' })
 if (cargo.status !== 0) {
