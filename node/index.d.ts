@@ -66,7 +66,7 @@ export interface ManagedObject {
   cryptographicAlgorithm?: string
   cryptographicLength?: number
   wrapped?: boolean
-  /** Key material, secret or opaque data: only with `includeKeyMaterial: true`. */
+  /** Key material, secret or opaque data: only with `includeKeyMaterial: true`; not enumerable (never logged). Zero it with `fill(0)` after use. */
   material?: Buffer
   certificate?: Buffer
 }

@@ -87,11 +87,15 @@ class Client {
     return this.#run(options, (n, c) => n.createAesKey(name, bits, usage, c))
   }
 
-  /** Get: the object `id`; its key bytes (`material`) only with `includeKeyMaterial: true`. */
+  /**
+   * Get: the object `id`; its key bytes (`material`) only with `includeKeyMaterial: true`, as a
+   * non-enumerable property, so logging or inspecting the object never prints them.
+   */
   async get(id, options = {}) {
     const include = options?.includeKeyMaterial === true
-    const object = await this.#run(options, (n, c) => n.get(id, include, c))
-    return withoutAbsent(object)
+    const { material, ...object } = withoutAbsent(await this.#run(options, (n, c) => n.get(id, include, c)))
+    if (material !== undefined) Object.defineProperty(object, 'material', { value: material, enumerable: false })
+    return object
   }
 
   /** Activate: makes a pre-active object usable. */

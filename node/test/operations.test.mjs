@@ -42,6 +42,9 @@ test('an AES key through its life: create, get, activate, attributes, locate, en
   const withKey = await client.get(id, { includeKeyMaterial: true })
   assert.ok(Buffer.isBuffer(withKey.material))
   assert.equal(withKey.material.length, 32)
+  assert.ok(!inspect(withKey).includes('Buffer'), 'key bytes are not shown by inspect')
+  assert.ok(!inspect(withKey).includes('material'))
+  assert.ok(!JSON.stringify(withKey).includes('material'))
 
   let attributes = await client.getAttributes(id, ['State', 'CryptographicUsageMask', 'Name'])
   assert.equal(attributes.State, 'PreActive')
