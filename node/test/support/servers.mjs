@@ -1,9 +1,9 @@
 // Real PyKMIP 0.11 key servers for the tests, started with the repository's harness
 // (conformance/pykmip/kmip-test-server, ports chosen free, one directory each under
 // target/node-test/) and stopped by the PID the harness recorded when the test file ends.
-// configFor() writes a kmipkit.toml for them with mode 0600, as the core requires.
+// configFile() writes a kmipkit.toml for them with mode 0600, as the core requires.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after } from 'node:test'
@@ -46,6 +46,8 @@ export function startServers(count = 2) {
         // Already stopped by the test (failover); nothing else to do.
       }
     }
+    // The run's PKI, databases and configuration files are not needed afterwards.
+    rmSync(dir, { recursive: true, force: true })
   })
   for (let i = 0; i < count; i++) servers.push(start(join(dir, `server-${i}`)))
   return { dir, servers }
