@@ -1,0 +1,26 @@
+// ESM entry: the same objects as the CommonJS entry (index.js), so `instanceof` agrees
+// whichever way a program imports kmipkit.
+import { createRequire } from 'node:module'
+
+const kmipkit = createRequire(import.meta.url)('./index.js')
+
+export const {
+  Client,
+  KmipkitError,
+  KmipkitCodecError,
+  KmipkitConnectionError,
+  KmipkitCertificateError,
+  KmipkitAuthenticationError,
+  KmipkitServerError,
+  KmipkitProtocolError,
+  KmipkitConfigError,
+  KmipkitCiphertextError,
+  KmipkitIntegrityError,
+  KmipkitFormatError,
+  KmipkitLogError,
+  KmipkitClosedError,
+  AbortError,
+  coreOperations,
+  errorKinds,
+} = kmipkit
+export default kmipkit
