@@ -73,6 +73,13 @@ CARGO_TARGET_DIR="$PWD/target" "$venv/bin/pip" install --quiet --disable-pip-ver
 "$venv/bin/python" -m mypy.stubtest kmipkit._native
 (cd python && "../$venv/bin/mypy" --strict --cache-dir ../target/mypy-cache kmipkit tests)
 
+step "Node: npm install ./node (builds the addon with @napi-rs/cli), tsc --strict, node --test against live PyKMIP"
+node/test.sh 2>&1 | tee target/node-tests.log
+# Its closing line `node: N passed, N failed, ...` joins the total below.
+tail -1 target/node-tests.log | awk '{ printf "test result: node. %d passed; %d failed;\n", $2, $4 }' >> "$log"
+# npm pack, the tarball installed into an empty project, the README example run from it.
+node/pack-check.sh
+
 step "conformance: the shared scenarios in Rust, Python, the CLI and C against live PyKMIP servers (conformance/run)"
 cargo build --locked -q -p kmipkit-cli -p kmipkit-conformance-rust -p kmipkit-ffi
 # One mypy run per folder: each is its own program (two have a module named actions); the
