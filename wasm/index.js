@@ -120,35 +120,48 @@ export class Encryptor {
     this.#inner = new wasm.Encryptor(...sealArgs(key, options));
   }
   update(plaintext) {
-    return this.#inner.update(bytes(plaintext, "the plaintext"));
+    return live(this.#inner).update(bytes(plaintext, "the plaintext"));
   }
   finish() {
+    const inner = live(this.#inner);
+    // The module's memory for this stream (its key schedule, wiped on drop) is released now,
+    // not whenever the garbage collector runs.
+    this.#inner = null;
     try {
-      return this.#inner.finish();
+      return inner.finish();
     } finally {
-      this.#inner.free();
+      inner.free();
     }
   }
+}
+
+function live(inner) {
+  if (inner === null) throw invalid("this stream is finished (or failed): start a new one");
+  return inner;
 }
 
 /** Incremental decryption: `update(chunk)` then `finish()`, each returning verified plaintext. */
 export class Decryptor {
   #inner;
+  #header;
   constructor(key, options = {}) {
     this.#inner = new wasm.Decryptor(bytes(key, "the data key"), contextBytes(options.context));
   }
   /** The header once read (as `parseHeader` gives it), else `undefined`. */
   get header() {
-    return this.#inner.header;
+    return this.#header ?? this.#inner?.header;
   }
   update(ciphertext) {
-    return this.#inner.update(bytes(ciphertext, "the ciphertext"));
+    return live(this.#inner).update(bytes(ciphertext, "the ciphertext"));
   }
   finish() {
+    const inner = live(this.#inner);
+    this.#header = inner.header;
+    this.#inner = null;
     try {
-      return this.#inner.finish();
+      return inner.finish();
     } finally {
-      this.#inner.free();
+      inner.free();
     }
   }
 }
