@@ -8,6 +8,7 @@
 //! core_peer open KEY_HEX CONTEXT_HEX                             < ciphertext > plaintext
 //! core_peer log FORMAT LINES STATE_FILE                          > log text
 //! core_peer codec json|xml|dump                                  < TTLV       > text
+//! core_peer protected-dek NAME VERSION UID                       > protected-DEK blob
 //! ```
 //!
 //! The CLI has no codec command either: `codec` gives the native core's encodings of a TTLV
@@ -97,6 +98,27 @@ fn run(args: &[String]) -> Result<(), String> {
             };
             std::io::stdout()
                 .write_all(text.as_bytes())
+                .map_err(|e| e.to_string())
+        }
+        "protected-dek" => {
+            // The shape Model 1 writes (KMIP Encrypt, AES-GCM: 12-byte IV, 16-byte tag), with
+            // stand-in bytes: the package only reads it.
+            use kmipkit::envelope::model1::{ProtectedDek, ProtectionMethod};
+            let blob = ProtectedDek {
+                kek: KeyRef {
+                    name: arg(1)?.into(),
+                    version: arg(2)?.parse().map_err(|_| "VERSION must be a number")?,
+                    uid: arg(3)?.into(),
+                },
+                method: ProtectionMethod::KmipEncryptAesGcm,
+                iv: vec![1; 12],
+                tag: vec![2; 16],
+                encrypted_dek: vec![3; 32],
+            }
+            .to_bytes()
+            .map_err(|e| e.to_string())?;
+            std::io::stdout()
+                .write_all(&blob)
                 .map_err(|e| e.to_string())
         }
         other => Err(format!("unknown command {other}")),
