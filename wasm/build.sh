@@ -28,7 +28,16 @@ if ! [ -x "$here/node_modules/.bin/wasm-opt" ]; then
 fi
 
 cd "$root"
-cargo build -p kmipkit-wasm --target wasm32-unknown-unknown --release
+# The release profile for size (the workspace's profile is for native code): one codegen unit,
+# fat LTO and opt-level "s" take the gzipped module from 299 KiB to 218 KiB; the AES-GCM crates
+# stay at opt-level 3, which keeps in-memory encryption at about 44 MiB/s in Node instead of 35
+# (59 with everything at 3, no LTO, 299 KiB). Measured with Node 20 on this machine, 1 MiB messages.
+speed=()
+for crate in aes aes-gcm polyval ghash ctr cipher universal-hash; do
+    speed+=(--config "profile.release.package.$crate.opt-level=3")
+done
+CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_PROFILE_RELEASE_OPT_LEVEL=s \
+    cargo build "${speed[@]}" -p kmipkit-wasm --target wasm32-unknown-unknown --release
 out="$here/pkg"
 rm -rf "$out"
 "$bindgen" --target web --out-dir "$out" --out-name kmipkit_wasm \
