@@ -1,11 +1,14 @@
 // The hand-written index.d.ts names exactly what index.js exports, and the header and
 // protected-DEK readers give the documented shapes.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { test } from "node:test";
 
 import * as kmipkit from "../index.js";
-import { corePeer } from "./helpers.mjs";
+import { corePeer, root } from "./helpers.mjs";
 
 test("index.d.ts declares every export of index.js, and nothing else", () => {
   const dts = readFileSync(new URL("../index.d.ts", import.meta.url), "utf8");
@@ -45,4 +48,26 @@ test("parseProtectedDek reads a protected DEK, and a Model 1 header carries it",
     assert.match(err.code, /^KMIPKIT_/);
     return true;
   });
+});
+
+test("check-imports.mjs refuses a module importing from env, and passes the built module", () => {
+  // (module (import "env" "f" (func))), byte by byte.
+  const envImport = Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x02,
+    0x09, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x01, 0x66, 0x00, 0x00,
+  ]);
+  const dir = mkdtempSync(path.join(tmpdir(), "kmipkit-wasm-imports-"));
+  try {
+    const bad = path.join(dir, "env.wasm");
+    writeFileSync(bad, envImport);
+    const script = path.join(root, "wasm", "check-imports.mjs");
+    const run = (file) => spawnSync(process.execPath, [script, file], { encoding: "utf8" });
+    const refused = run(bad);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /env\.f \(function\)/);
+    const built = run(path.join(root, "wasm", "pkg", "kmipkit_wasm_bg.wasm"));
+    assert.equal(built.status, 0, built.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
