@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The WebAssembly package's test command: builds the module (build.sh: pinned tools, import
 # check, size), the native peers the cross tests compare with (the core_peer example and the
-# CLI), type-checks index.d.ts, then runs every Node test. Last line: the counts.
+# CLI), type-checks index.d.ts, then runs every Node test (cli.test.mjs starts and stops a PyKMIP
+# server on 127.0.0.1 through conformance/pykmip/kmip-test-server). Last line: the counts.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
