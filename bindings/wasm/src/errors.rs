@@ -3,7 +3,7 @@
 //! Every core error becomes an `Error` whose message is the core's (which never holds key bytes,
 //! passwords or plaintext) with:
 //! - `.code`: `KMIPKIT_` and the kind in upper snake case (`KMIPKIT_INTEGRITY`,
-//!   `KMIPKIT_LIMIT_EXCEEDED`), the same strings as the Node package;
+//!   `KMIPKIT_LIMIT_EXCEEDED`), the convention the Node package (issue 16) follows too;
 //! - `.kmipkitCode`: the kind's stable numeric code (`0x0501` for `Integrity`), as in C;
 //! - `.kind`: the kind's name (`Integrity`) and `.category` its class (`ciphertext`);
 //! - `.reason`: for a server's refusal, the KMIP Result Reason name; otherwise `undefined`.
