@@ -2,8 +2,8 @@
 //!
 //! Every core error becomes an `Error` whose message is the core's (which never holds key bytes,
 //! passwords or plaintext) with:
-//! - `.code`: `KMIPKIT_` and the kind in upper snake case (`KMIPKIT_INTEGRITY`,
-//!   `KMIPKIT_LIMIT_EXCEEDED`), the convention the Node package (issue 16) follows too;
+//! - `.code`: the kind's stable symbol from the core ([`ErrorKind::symbol`]: `KMIPKIT_INTEGRITY`,
+//!   `KMIPKIT_LIMIT_EXCEEDED`), as the Node package shows it too;
 //! - `.kmipkitCode`: the kind's stable numeric code (`0x0501` for `Integrity`), as in C;
 //! - `.kind`: the kind's name (`Integrity`) and `.category` its class (`ciphertext`);
 //! - `.reason`: for a server's refusal, the KMIP Result Reason name; otherwise `undefined`.
@@ -13,28 +13,11 @@
 //! they are caller bugs, not outcomes the core reports.
 
 use js_sys::{Error as JsError, Reflect, TypeError};
-use kmipkit::{Error, ErrorKind};
+use kmipkit::Error;
 use wasm_bindgen::JsValue;
 
 /// The `.code` of argument errors raised by the binding itself.
 pub const INVALID_ARGUMENT: &str = "KMIPKIT_INVALID_ARGUMENT";
-
-/// `KMIPKIT_` and the kind's name in upper snake case: `LimitExceeded` -> `KMIPKIT_LIMIT_EXCEEDED`.
-///
-/// ```
-/// use kmipkit::ErrorKind;
-/// assert_eq!(kmipkit_wasm::errors::code_of(ErrorKind::AllServersFailed), "KMIPKIT_ALL_SERVERS_FAILED");
-/// ```
-pub fn code_of(kind: ErrorKind) -> String {
-    let mut code = String::from("KMIPKIT");
-    for c in kind.name().chars() {
-        if c.is_ascii_uppercase() {
-            code.push('_');
-        }
-        code.push(c.to_ascii_uppercase());
-    }
-    code
-}
 
 /// The JavaScript `Error` for a core error.
 pub fn to_js(err: Error) -> JsValue {
@@ -45,7 +28,7 @@ pub fn to_js(err: Error) -> JsValue {
         Error::Server { reason, .. } => JsValue::from_str(&reason.to_string()),
         _ => JsValue::UNDEFINED,
     };
-    set(&js, "code", &JsValue::from_str(&code_of(kind)));
+    set(&js, "code", &JsValue::from_str(kind.symbol()));
     set(&js, "kmipkitCode", &JsValue::from(kind.code()));
     set(&js, "kind", &JsValue::from_str(kind.name()));
     set(&js, "category", &JsValue::from_str(kind.category().name()));
@@ -75,20 +58,5 @@ pub trait IntoJs<T> {
 impl<T> IntoJs<T> for Result<T, Error> {
     fn js(self) -> Result<T, JsValue> {
         self.map_err(to_js)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_upper_snake_case_and_distinct() {
-        let codes: std::collections::BTreeSet<String> =
-            ErrorKind::ALL.iter().map(|k| code_of(*k)).collect();
-        assert_eq!(codes.len(), ErrorKind::ALL.len());
-        assert!(codes.contains("KMIPKIT_INTEGRITY"));
-        assert!(codes.contains("KMIPKIT_LIMIT_EXCEEDED"));
-        assert!(codes.contains("KMIPKIT_TLS"));
     }
 }

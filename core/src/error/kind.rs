@@ -80,14 +80,22 @@ struct KindInfo {
     kind: ErrorKind,
     code: u32,
     name: &'static str,
+    symbol: &'static str,
     category: ErrorCategory,
 }
 
-const fn row(kind: ErrorKind, code: u32, name: &'static str, category: ErrorCategory) -> KindInfo {
+const fn row(
+    kind: ErrorKind,
+    code: u32,
+    name: &'static str,
+    symbol: &'static str,
+    category: ErrorCategory,
+) -> KindInfo {
     KindInfo {
         kind,
         code,
         name,
+        symbol,
         category,
     }
 }
@@ -98,34 +106,78 @@ const KINDS: [KindInfo; 18] = {
     use ErrorCategory as C;
     use ErrorKind as K;
     [
-        row(K::Decode, 0x0101, "Decode", C::Codec),
-        row(K::LimitExceeded, 0x0102, "LimitExceeded", C::Codec),
-        row(K::Syntax, 0x0103, "Syntax", C::Codec),
-        row(K::Model, 0x0104, "Model", C::Codec),
-        row(K::Encode, 0x0105, "Encode", C::Codec),
-        row(K::Connect, 0x0201, "Connect", C::Connection),
-        row(K::Tls, 0x0202, "Tls", C::Connection),
-        row(K::Certificate, 0x0203, "Certificate", C::Connection),
+        row(K::Decode, 0x0101, "Decode", "KMIPKIT_DECODE", C::Codec),
+        row(
+            K::LimitExceeded,
+            0x0102,
+            "LimitExceeded",
+            "KMIPKIT_LIMIT_EXCEEDED",
+            C::Codec,
+        ),
+        row(K::Syntax, 0x0103, "Syntax", "KMIPKIT_SYNTAX", C::Codec),
+        row(K::Model, 0x0104, "Model", "KMIPKIT_MODEL", C::Codec),
+        row(K::Encode, 0x0105, "Encode", "KMIPKIT_ENCODE", C::Codec),
+        row(
+            K::Connect,
+            0x0201,
+            "Connect",
+            "KMIPKIT_CONNECT",
+            C::Connection,
+        ),
+        row(K::Tls, 0x0202, "Tls", "KMIPKIT_TLS", C::Connection),
+        row(
+            K::Certificate,
+            0x0203,
+            "Certificate",
+            "KMIPKIT_CERTIFICATE",
+            C::Connection,
+        ),
         row(
             K::Authentication,
             0x0204,
             "Authentication",
+            "KMIPKIT_AUTHENTICATION",
             C::Authentication,
         ),
-        row(K::Timeout, 0x0205, "Timeout", C::Connection),
-        row(K::ConnectionLost, 0x0206, "ConnectionLost", C::Connection),
+        row(
+            K::Timeout,
+            0x0205,
+            "Timeout",
+            "KMIPKIT_TIMEOUT",
+            C::Connection,
+        ),
+        row(
+            K::ConnectionLost,
+            0x0206,
+            "ConnectionLost",
+            "KMIPKIT_CONNECTION_LOST",
+            C::Connection,
+        ),
         row(
             K::AllServersFailed,
             0x0207,
             "AllServersFailed",
+            "KMIPKIT_ALL_SERVERS_FAILED",
             C::Connection,
         ),
-        row(K::Server, 0x0301, "Server", C::Server),
-        row(K::Protocol, 0x0302, "Protocol", C::Protocol),
-        row(K::Config, 0x0401, "Config", C::Config),
-        row(K::Integrity, 0x0501, "Integrity", C::Ciphertext),
-        row(K::Format, 0x0502, "Format", C::Ciphertext),
-        row(K::Log, 0x0601, "Log", C::Log),
+        row(K::Server, 0x0301, "Server", "KMIPKIT_SERVER", C::Server),
+        row(
+            K::Protocol,
+            0x0302,
+            "Protocol",
+            "KMIPKIT_PROTOCOL",
+            C::Protocol,
+        ),
+        row(K::Config, 0x0401, "Config", "KMIPKIT_CONFIG", C::Config),
+        row(
+            K::Integrity,
+            0x0501,
+            "Integrity",
+            "KMIPKIT_INTEGRITY",
+            C::Ciphertext,
+        ),
+        row(K::Format, 0x0502, "Format", "KMIPKIT_FORMAT", C::Ciphertext),
+        row(K::Log, 0x0601, "Log", "KMIPKIT_LOG", C::Log),
     ]
 };
 
@@ -173,6 +225,16 @@ impl ErrorKind {
     /// ```
     pub const fn name(self) -> &'static str {
         self.info().name
+    }
+
+    /// The stable string code of this kind (`"KMIPKIT_ALL_SERVERS_FAILED"`): the name in upper
+    /// snake case after `KMIPKIT_`, the `.code` of the JavaScript bindings' errors.
+    ///
+    /// ```
+    /// assert_eq!(kmipkit::ErrorKind::LimitExceeded.symbol(), "KMIPKIT_LIMIT_EXCEEDED");
+    /// ```
+    pub const fn symbol(self) -> &'static str {
+        self.info().symbol
     }
 
     /// The broad class of this kind.
@@ -321,6 +383,16 @@ mod tests {
             assert_eq!(kind.to_string(), name);
             assert_eq!(ErrorKind::from_code(code), Some(kind));
             assert_eq!(ErrorKind::from_name(name), Some(kind));
+            // The symbol is the name in upper snake case: "AllServersFailed" ->
+            // "KMIPKIT_ALL_SERVERS_FAILED".
+            let mut symbol = String::from("KMIPKIT");
+            for c in name.chars() {
+                if c.is_ascii_uppercase() {
+                    symbol.push('_');
+                }
+                symbol.push(c.to_ascii_uppercase());
+            }
+            assert_eq!(kind.symbol(), symbol, "{kind:?}");
         }
         let categories: HashSet<ErrorCategory> = EVERY.iter().map(|k| k.category()).collect();
         assert_eq!(categories.len(), ErrorCategory::ALL.len());
