@@ -80,6 +80,11 @@ tail -1 target/node-tests.log | awk '{ printf "test result: node. %d passed; %d 
 # npm pack, the tarball installed into an empty project, the README example run from it.
 node/pack-check.sh
 
+step "WebAssembly: wasm/build.sh (pinned wasm-bindgen CLI, wasm-opt from npm's binaryen, no env imports), node --test"
+wasm/test.sh 2>&1 | tee target/wasm-tests.log
+# Its closing line `wasm: N passed, N failed` joins the total below.
+tail -1 target/wasm-tests.log | awk '{ printf "test result: wasm. %d passed; %d failed;\n", $2, $4 }' >> "$log"
+
 step "conformance: the shared scenarios in Rust, Python, the CLI and C against live PyKMIP servers (conformance/run)"
 cargo build --locked -q -p kmipkit-cli -p kmipkit-conformance-rust -p kmipkit-ffi
 # One mypy run per folder: each is its own program (two have a module named actions); the
