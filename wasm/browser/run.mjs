@@ -148,5 +148,8 @@ const summary = await main().catch((err) => {
   console.error(err?.stack ?? String(err));
   return { passed: 0, failed: 1, skipped: 0 };
 });
+// The work folder holds test keys (the CLI's data key, the client's key in the NSS database):
+// kept only when something failed, to look at (Cosmian's log is in run/cosmian/logs/).
+if (summary.failed === 0) rmSync(work, { recursive: true, force: true });
 console.log(`wasm-browser: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
 process.exitCode = summary.failed === 0 && summary.passed > 0 ? 0 : 1;

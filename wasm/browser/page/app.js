@@ -83,7 +83,7 @@ export async function run(name, fn) {
     [result, detail] = out?.skip ? ["skip", out.skip] : ["pass", String(out ?? "")];
   } catch (err) {
     result = "fail";
-    detail = `${err?.code ? `${err.code}: ` : ""}${err?.message ?? err}`;
+    detail = `${typeof err?.code === "string" ? `${err.code}: ` : `${err?.name ?? "Error"}: `}${err?.message ?? err}`;
   }
   const ms = Math.round(performance.now() - t0);
   resultCell.textContent = result;
