@@ -100,6 +100,8 @@ async function main() {
     ["config.json", "capture.ttlv", "capture.expected.json", "by-cli.kmke", "cli-data-key.bin", "cli-plain.bin"]
       .map((name) => [name, fx(name)]),
   ));
+  // A second origin, not in Cosmian's allow-list: the page checks that it is refused.
+  const other = await serve({});
   const harness = path.join(root, "conformance", "cosmian", "kms-test-server");
   const serverDir = path.join(work, "cosmian");
   let browser;
@@ -110,7 +112,7 @@ async function main() {
     log(`Cosmian KMS PID ${server.pid}: KMIP socket ${server.port}, HTTPS ${server.https_url}`);
     await captureFixture();
     const cli = cliFixture(server);
-    writeFileSync(fx("config.json"), JSON.stringify({ kmipUrl: server.https_url, cli }));
+    writeFileSync(fx("config.json"), JSON.stringify({ kmipUrl: server.https_url, otherOrigin: other.origin, cli }));
     const home = nssHome(server);
 
     browser = await chromium.launch({
@@ -140,6 +142,7 @@ async function main() {
   } finally {
     if (browser) await browser.close();
     await served.close();
+    await other.close();
     run(harness, ["stop", "--dir", serverDir], { stdio: ["ignore", "inherit", "inherit"] });
   }
 }

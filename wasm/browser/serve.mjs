@@ -1,7 +1,7 @@
 // The test page's static server: plain node:http on 127.0.0.1 (port 0: the system picks one).
 // It serves exactly three things and nothing else, so no path from a request ever reaches the
 // file system unchecked:
-//   /, /app.js, /online.js         -> page/index.html, page/app.js, page/online.js
+//   /, /app.js, /online.js, /probe.html -> the same files in page/
 //   /node_modules/kmipkit-wasm/... -> the files the npm package publishes (package.json "files"),
 //                                     as a user's project would hold them after `npm install`
 //   /fixtures/NAME                 -> the files run.mjs put in its fixtures folder
@@ -31,6 +31,7 @@ function routes(fixtures) {
     ["/", path.join(here, "page", "index.html")],
     ["/app.js", path.join(here, "page", "app.js")],
     ["/online.js", path.join(here, "page", "online.js")],
+    ["/probe.html", path.join(here, "page", "probe.html")],
   ]);
   const pkg = JSON.parse(readFileSync(path.join(wasmDir, "package.json"), "utf8"));
   for (const file of ["package.json", ...pkg.files]) {

@@ -6,7 +6,9 @@
 //     administrator would install a private CA);
 //   - client certificate: the same NSS database holds the client's certificate and key, and the
 //     AutoSelectCertificateForUrls policy picks it for https://127.0.0.1:* (no prompt).
-// `credentials: "include"` is what sends the client certificate on a cross-origin request.
+// `credentials: "include"`: a credentialed request, as a page that also carries a session
+// would make (Cosmian's CORS allows credentials for listed origins). Measured with Chromium 148:
+// the auto-selected client certificate is presented with "omit" too; the TLS layer picks it.
 //
 // Until the package's online Client lands, the requests are built with the package's codec from
 // KMIP XML (TextCodec.xmlToTtlv), POSTed as TTLV, and the replies decoded in the page.
@@ -135,6 +137,27 @@ export async function onlineCases(config) {
     check(sameBytes(decrypt(dek, ct, { context }), data), "the envelope round trip failed");
     return `DEK sealed by KEK ${uid} (AES-GCM on the server) and opened again; ${data.length} B enveloped; ` +
       `KMIP over fetch: ${bytes.sent} B sent, ${bytes.received} B received`;
+  });
+
+  await run("online: a page on an origin NOT in Cosmian's CORS allow-list is refused", async () => {
+    const frame = document.createElement("iframe");
+    const answer = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("the probe page did not answer in 20 s")), 20_000);
+      addEventListener("message", function onMessage(event) {
+        if (event.origin !== config.otherOrigin) return;
+        removeEventListener("message", onMessage);
+        clearTimeout(timer);
+        resolve(event.data);
+      });
+    });
+    const hash = encodeURIComponent(JSON.stringify({ url, parent: location.origin }));
+    frame.src = `${config.otherOrigin}/probe.html#${hash}`;
+    frame.hidden = true;
+    document.body.append(frame);
+    const got = await answer;
+    frame.remove();
+    check(got.error !== undefined, `${got.origin} got HTTP ${got.status}: the server is open to any origin`);
+    return `${got.origin} (same browser, trust and certificate): ${got.error}`;
   });
 
   // ---- THE CLIENT-BASED CASE GOES HERE --------------------------------------------------------
