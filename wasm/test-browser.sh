@@ -50,4 +50,7 @@ fi
 "$root/conformance/cosmian/kms-test-server" build
 
 mkdir -p "$root/target/wasm-browser"
+# run.mjs stops its Cosmian server itself; this is the net for a run killed half-way (the
+# harness stops only the PID it recorded in that directory, and nothing if there is none).
+trap '"$root/conformance/cosmian/kms-test-server" stop --dir "$root/target/wasm-browser/run/cosmian" >/dev/null 2>&1 || true' EXIT
 node "$here/browser/run.mjs" --cli "$root/target/debug/kmipkit" --out "$root/target/wasm-browser"
