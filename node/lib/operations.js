@@ -69,7 +69,11 @@ const METHODS = {
       const { attributes = {}, parameters, salt, iterations } = options ?? {}
       const ids = Array.isArray(base) ? base : [base]
       return run(this, options, (n, c) => {
-        const extra = { parameters: optional(parameters), salt: salt == null ? null : bytes(salt, 'salt'), iterations: optional(iterations) }
+        // napi's object fields take undefined, not null, for absent.
+        const extra = {}
+        if (parameters != null) extra.parameters = parameters
+        if (salt != null) extra.salt = bytes(salt, 'salt')
+        if (iterations != null) extra.iterations = iterations
         return n.deriveKey(ids, method, bytes(data, 'data'), attributes, extra, c)
       })
     },

@@ -88,10 +88,16 @@ test('log settings are checked when connecting: a bad one is a KmipkitConfigErro
     assert.match(err.message, /level/)
     return true
   })
-  const noPath = configObject(servers, { audit: {} })
-  await assert.rejects(Client.connect(noPath), (/** @type {any} */ err) => {
+  const misspelt = configObject(servers, { audit: { file: join(work, 'audit.csv') } })
+  await assert.rejects(Client.connect(misspelt), (/** @type {any} */ err) => {
     assert.ok(err instanceof KmipkitConfigError, `${err?.name}: ${err?.message}`)
-    assert.match(err.message, /audit/)
+    assert.match(err.message, /file/)
+    return true
+  })
+  const noAddress = configObject(servers, { log: { destination: 'tcp' } })
+  await assert.rejects(Client.connect(noAddress), (/** @type {any} */ err) => {
+    assert.ok(err instanceof KmipkitConfigError, `${err?.name}: ${err?.message}`)
+    assert.match(err.message, /address/)
     return true
   })
   assert.ok(!existsSync(join(work, 'x.log')))
