@@ -32,7 +32,10 @@ impl NativeClient {
     }
 
     /// Add Attribute: gives `id` the attribute `name` with `value`.
-    #[napi(ts_return_type = "Promise<void>", ts_args_type = "id: string, name: string, value: unknown, cancel?: Canceller | undefined | null")]
+    #[napi(
+        ts_return_type = "Promise<void>",
+        ts_args_type = "id: string, name: string, value: unknown, cancel?: Canceller | undefined | null"
+    )]
     pub fn add_attribute(
         &self,
         env: &Env,
@@ -78,7 +81,10 @@ impl NativeClient {
     }
 
     /// Set Attribute (KMIP 2.0): sets `name` of `id` to `value`, adding it when absent.
-    #[napi(ts_return_type = "Promise<void>", ts_args_type = "id: string, name: string, value: unknown, cancel?: Canceller | undefined | null")]
+    #[napi(
+        ts_return_type = "Promise<void>",
+        ts_args_type = "id: string, name: string, value: unknown, cancel?: Canceller | undefined | null"
+    )]
     pub fn set_attribute(
         &self,
         env: &Env,

@@ -142,7 +142,9 @@ impl NativeClient {
     ) -> napi::Result<AsyncBlock<String>> {
         let c = self.client()?;
         promise(env, cancel, async move {
-            Ok(c.rekey(ReKeyRequest::new(Some(id))).await?.unique_identifier)
+            Ok(c.rekey(ReKeyRequest::new(Some(id)))
+                .await?
+                .unique_identifier)
         })
     }
 

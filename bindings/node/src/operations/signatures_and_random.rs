@@ -60,8 +60,7 @@ impl NativeClient {
         cancel: Option<&Canceller>,
     ) -> napi::Result<AsyncBlock<bool>> {
         let c = self.client()?;
-        let mut request =
-            SignatureVerifyRequest::new(Some(id), data.to_vec(), signature.to_vec());
+        let mut request = SignatureVerifyRequest::new(Some(id), data.to_vec(), signature.to_vec());
         let parameters = convert::parameters(parameters);
         promise(env, cancel, async move {
             request.cryptographic_parameters = parameters?;

@@ -58,6 +58,10 @@ impl NativeClient {
     ) -> napi::Result<AsyncBlock<()>> {
         let c = self.client()?;
         let request = CancelRequest::new(correlation.to_vec());
-        promise(env, cancel, async move { c.cancel(request).await.map(drop) })
+        promise(
+            env,
+            cancel,
+            async move { c.cancel(request).await.map(drop) },
+        )
     }
 }
