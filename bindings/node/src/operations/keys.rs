@@ -124,8 +124,13 @@ impl NativeClient {
             .map(|a| named("algorithm", &a, CryptographicAlgorithm::from_name))
             .transpose();
         let attributes = convert::attributes(&attributes);
-        // The core zeroizes its copy once sent; the caller owns the Buffer it passed.
-        let material = material.to_vec();
+        // Copied only for a request that will be sent: the core zeroizes its copy once
+        // encoded, and a refused argument leaves no copy behind. The caller owns its Buffer.
+        let material = if t.is_ok() && algorithm.is_ok() && attributes.is_ok() {
+            material.to_vec()
+        } else {
+            Vec::new()
+        };
         promise(env, cancel, async move {
             c.register_material(t?, material, algorithm?, attributes?)
                 .await
