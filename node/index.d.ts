@@ -1,5 +1,8 @@
 // The public API of kmipkit for Node.js, written by hand over the addon's generated
 // declarations (native.d.ts), which are looser (plain `object`, nullable fields).
+import type { AuditConfig, ClientOperations, LogConfig } from './operations'
+import type { codec, verifyLog } from './operations'
+export * from './operations'
 
 /** Options every call that waits on the network takes, last. */
 export interface CallOptions {
@@ -36,8 +39,8 @@ export interface Config {
   protocol?: Record<string, Setting>
   timeouts?: Record<string, Setting>
   pool?: Record<string, Setting>
-  log?: Record<string, Setting>
-  audit?: Record<string, Setting>
+  log?: LogConfig
+  audit?: AuditConfig
   cluster?: Record<string, Setting>
 }
 
@@ -84,6 +87,8 @@ export interface CryptoOptions extends CallOptions {
   aad?: Uint8Array
 }
 
+/** The operations of operations.d.ts are Client's too. */
+export interface Client extends ClientOperations {}
 export declare class Client implements AsyncDisposable {
   private constructor()
   /** Connects with a kmipkit.toml path (or file URL) or a configuration object. */
@@ -184,5 +189,7 @@ declare const kmipkit: {
   AbortError: typeof AbortError
   coreOperations: typeof coreOperations
   errorKinds: typeof errorKinds
+  codec: typeof codec
+  verifyLog: typeof verifyLog
 }
 export default kmipkit

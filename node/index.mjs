@@ -22,5 +22,7 @@ export const {
   AbortError,
   coreOperations,
   errorKinds,
+  codec,
+  verifyLog,
 } = kmipkit
 export default kmipkit

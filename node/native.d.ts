@@ -47,6 +47,19 @@ export declare class NativeClient {
   get version(): string
   /** The configured server names, primary first. */
   get serverNames(): Array<string>
+  /** Get Attribute List: the tag names of the attributes `id` has. */
+  getAttributeList(id: string, cancel?: Canceller | undefined | null): Promise<string[]>
+  /** Add Attribute: gives `id` the attribute `name` with `value`. */
+  addAttribute(id: string, name: string, value: unknown, cancel?: Canceller | undefined | null): Promise<void>
+  /**
+   * Modify Attribute: sets `name` of `id` to `value`; with `current`, the value replaced
+   * (to pick one of several, e.g. one Name of two).
+   */
+  modifyAttribute(id: string, name: string, value: unknown, current?: unknown, cancel?: Canceller | undefined | null): Promise<void>
+  /** Set Attribute (KMIP 2.0): sets `name` of `id` to `value`, adding it when absent. */
+  setAttribute(id: string, name: string, value: unknown, cancel?: Canceller | undefined | null): Promise<void>
+  /** Delete Attribute: removes the attribute `name` from `id`. */
+  deleteAttribute(id: string, name: string, cancel?: Canceller | undefined | null): Promise<void>
   /**
    * Get Attributes: the attributes `names` (tag names; all when empty) of `id` as a plain
    * object by tag name (see `convert::attributes_out`).
@@ -56,6 +69,30 @@ export declare class NativeClient {
   encrypt(id: string, data: Uint8Array, options?: CryptoOptions | undefined | null, cancel?: Canceller | undefined | null): Promise<EncryptResult>
   /** Decrypt `data` on the server with the key `id`: the plaintext. */
   decrypt(id: string, data: Uint8Array, options?: CryptoOptions | undefined | null, cancel?: Canceller | undefined | null): Promise<Buffer>
+  /**
+   * Create: an object of `object_type` (`"SymmetricKey"`, `"SecretData"`) the server makes,
+   * with `attributes`; its unique identifier.
+   */
+  create(objectType: string, attributes: object, cancel?: Canceller | undefined | null): Promise<string>
+  /** Create Key Pair: attributes common to both keys, then the private and public key's own. */
+  createKeyPair(common: object, privateKey: object, publicKey: object, cancel?: Canceller | undefined | null): Promise<KeyPairIds>
+  /**
+   * Register: stores `material` as an object of `object_type` (`"SymmetricKey"`,
+   * `"SecretData"`, `"OpaqueObject"`, ...) with `attributes`; `algorithm` (a Cryptographic
+   * Algorithm name) for keys, AES when absent. Its unique identifier.
+   */
+  register(objectType: string, material: Uint8Array, attributes: object, algorithm?: string | undefined | null, cancel?: Canceller | undefined | null): Promise<string>
+  /** Re-Key: a new key replacing `id`; its unique identifier. */
+  rekey(id: string, cancel?: Canceller | undefined | null): Promise<string>
+  /** Re-Key Key Pair: a new pair replacing the one of private key `id`. */
+  rekeyKeyPair(id: string, cancel?: Canceller | undefined | null): Promise<KeyPairIds>
+  /**
+   * Derive Key: a symmetric key derived from `base` by `method` (a Derivation Method name:
+   * `"PBKDF2"`, `"HMAC"`, ...) with `data` as derivation data; its unique identifier.
+   */
+  deriveKey(base: string[], method: string, data: Uint8Array, attributes: object, options?: DeriveOptions | undefined | null, cancel?: Canceller | undefined | null): Promise<string>
+  /** Check: whether `id` may be used; the identifier checked. */
+  check(id: string, cancel?: Canceller | undefined | null): Promise<string>
   /** Activate: makes a pre-active object usable. */
   activate(id: string, cancel?: Canceller | undefined | null): Promise<void>
   /**
@@ -86,6 +123,61 @@ export declare class NativeClient {
    * server supports, in its order of preference.
    */
   discoverVersions(offered: Array<string>, cancel?: Canceller | undefined | null): Promise<string[]>
+  /** Sign `data` with the private key `id`: the signature. */
+  sign(id: string, data: Uint8Array, parameters?: Record<string, unknown> | undefined | null, cancel?: Canceller | undefined | null): Promise<Buffer>
+  /** Signature Verify: whether `signature` over `data` is valid for the public key `id`. */
+  signatureVerify(id: string, data: Uint8Array, signature: Uint8Array, parameters?: Record<string, unknown> | undefined | null, cancel?: Canceller | undefined | null): Promise<boolean>
+  /** MAC of `data` with the key `id`. */
+  mac(id: string, data: Uint8Array, parameters?: Record<string, unknown> | undefined | null, cancel?: Canceller | undefined | null): Promise<Buffer>
+  /** MAC Verify: whether `mac` over `data` is valid for the key `id`. */
+  macVerify(id: string, data: Uint8Array, mac: Uint8Array, parameters?: Record<string, unknown> | undefined | null, cancel?: Canceller | undefined | null): Promise<boolean>
+  /** Hash `data` on the server with `algorithm` (a Hashing Algorithm name: `"SHA_256"`). */
+  hash(data: Uint8Array, algorithm: string, cancel?: Canceller | undefined | null): Promise<Buffer>
+  /** RNG Retrieve: `length` random bytes from the server. */
+  rngRetrieve(length: number, cancel?: Canceller | undefined | null): Promise<Buffer>
+  /** RNG Seed: offers `seed` to the server's random number generator. */
+  rngSeed(seed: Uint8Array, cancel?: Canceller | undefined | null): Promise<void>
+  /** Archive: moves `id` to off-line storage. */
+  archive(id: string, cancel?: Canceller | undefined | null): Promise<void>
+  /** Recover: brings an archived `id` back on-line. */
+  recover(id: string, cancel?: Canceller | undefined | null): Promise<void>
+  /**
+   * Poll: asks after the asynchronous operation of `correlation` (the Asynchronous
+   * Correlation Value a server answered with).
+   */
+  poll(correlation: Uint8Array, cancel?: Canceller | undefined | null): Promise<void>
+  /** Cancel: asks the server to stop the asynchronous operation of `correlation`. */
+  cancel(correlation: Uint8Array, cancel?: Canceller | undefined | null): Promise<void>
+}
+
+/**
+ * Converts between TTLV bytes and KMIP XML or JSON text. Test-case placeholders (`$NOW`,
+ * `$UNIQUE_IDENTIFIER_0`, ...) read from text become stand-in values that this codec writes
+ * back as the same placeholders, so one codec should serve one test case.
+ */
+export declare class NativeTextCodec {
+  /** A codec with no placeholders read yet. */
+  constructor()
+  /** One KMIP XML element to TTLV bytes. */
+  xmlToTtlv(text: string): Buffer
+  /** Every message of a KMIP XML test case, as TTLV bytes. */
+  xmlMessagesToTtlv(text: string): Array<Buffer>
+  /** TTLV bytes to KMIP XML. */
+  ttlvToXml(data: Uint8Array): string
+  /** KMIP JSON to TTLV bytes. */
+  jsonToTtlv(text: string): Buffer
+  /** TTLV bytes to KMIP JSON (`compact`: on one line). */
+  ttlvToJson(data: Uint8Array, compact?: boolean | undefined | null): string
+  /** How many placeholders this codec has read. */
+  get placeholders(): number
+}
+
+/** One batch item's outcome in a response. */
+export interface BatchResult {
+  /** The Result Status (`"Success"`, `"OperationFailed"`, ...). */
+  status: string
+  /** The Result Reason of a failure (`"ItemNotFound"`). */
+  reason?: string
 }
 
 /** One KMIP operation the core's client sends and the method that sends it (snake_case). */
@@ -111,6 +203,19 @@ export interface CryptoOptions {
   tag?: Uint8Array
 }
 
+/** The optional parts of a Derive Key request. */
+export interface DeriveOptions {
+  /** Cryptographic Parameters by tag name (`{ HashingAlgorithm: 'SHA_256' }`). */
+  parameters?: Record<string, unknown>
+  /** The salt (PBKDF2, HKDF). */
+  salt?: Uint8Array
+  /** The iteration count (PBKDF2). */
+  iterations?: number
+}
+
+/** A readable tree of TTLV bytes; byte strings show only their length (never key bytes). */
+export declare function dumpTtlv(data: Uint8Array): string
+
 /** What Encrypt returns: the ciphertext, and the IV and tag when the server chose or made them. */
 export interface EncryptResult {
   /** The ciphertext. */
@@ -134,6 +239,28 @@ export interface ErrorKindInfo {
 /** Every kind the core has, in code order. */
 export declare function errorKinds(): Array<ErrorKindInfo>
 
+/** The two identifiers of a key pair. */
+export interface KeyPairIds {
+  /** The private key's unique identifier. */
+  privateKeyId: string
+  /** The public key's unique identifier. */
+  publicKeyId: string
+}
+
+/** What verification found. */
+export interface LogReport {
+  /** Whether the chain is whole: no line changed, removed, added or reordered. */
+  intact: boolean
+  /** The lines read (not empty). */
+  lines: number
+  /** The lowest serial seen. */
+  firstSerial?: number
+  /** The highest serial seen. */
+  lastSerial?: number
+  /** Each finding as a sentence naming the file, line and serial. */
+  findings: Array<string>
+}
+
 /** A fetched object. Key bytes are present only when the caller asked for them. */
 export interface ManagedObject {
   /** The object's unique identifier. */
@@ -154,6 +281,26 @@ export interface ManagedObject {
   certificate?: Buffer
 }
 
+/** Checks that TTLV bytes are well-formed and re-encodes them (the canonical form). */
+export declare function normalizeTtlv(data: Uint8Array): Buffer
+
+/** A request or response message read into the core's typed model. */
+export interface ParsedMessage {
+  /** `"request"` or `"response"`. */
+  kind: string
+  /** The header's protocol version (`"2.0"`). */
+  version: string
+  /** Each batch item's operation (a response item may name none). */
+  operations: Array<string | undefined | null>
+  /** For responses: each batch item's status and reason. */
+  results: Array<BatchResult>
+  /** The typed model written back as TTLV. */
+  reencoded: Buffer
+}
+
+/** Reads a request or response message into the typed model. */
+export declare function parseMessage(data: Uint8Array): ParsedMessage
+
 /** What a server says about itself (Query of operations, objects and server information). */
 export interface QueryResult {
   /** The KMIP operations it supports (`"Create"`, `"Get"`, ...). */
@@ -165,3 +312,9 @@ export interface QueryResult {
   /** Its server information, summarised as text, if it sent any. */
   serverInformation?: string
 }
+
+/**
+ * Verifies the log made of `paths` (the current file and any rotated files, in any order: the
+ * core orders them by serial), against the chain state file beside the newest when there is one.
+ */
+export declare function verifyLog(paths: Array<string>): Promise<LogReport>

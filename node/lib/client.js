@@ -157,6 +157,11 @@ class Client {
     return this.#native
   }
 
+  // The remaining operations (lib/operations.js) run through #run like the ones above.
+  static {
+    require('./operations').install(Client, (client, options, start) => client.#run(options, start))
+  }
+
   #run(options, start) {
     let handle
     try {

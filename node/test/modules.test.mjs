@@ -18,14 +18,11 @@ test('ESM and CommonJS give the same classes', () => {
   for (const key of Object.keys(cjs)) assert.equal(all[key], cjs[key], key)
 })
 
-// The core's operations this package does not have yet (later parts add them); the list may
-// only shrink: an operation implemented while still listed here fails the test too.
-const NOT_YET = new Set([
-  'create', 'createKeyPair', 'register', 'rekey', 'deriveKey', 'check', 'getAttributeList',
-  'addAttribute', 'modifyAttribute', 'deleteAttribute', 'archive', 'recover', 'cancel', 'poll',
-  'rekeyKeyPair', 'sign', 'signatureVerify', 'mac', 'macVerify', 'rngRetrieve', 'rngSeed',
-  'hash', 'setAttribute',
-])
+// The core's operations this package does not have yet: none. It stays as the guard that an
+// operation the core adds later is either implemented or listed here (and the list may only
+// shrink: an operation implemented while still listed fails the test too).
+/** @type {Set<string>} */
+const NOT_YET = new Set([])
 
 test('one method per core operation, named as the core names it', () => {
   /** @param {string} s */

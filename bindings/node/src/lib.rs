@@ -9,7 +9,9 @@
 //! - [`config`]: `kmipkit.toml` path or plain object -> the core's `Config`;
 //! - [`client`]: connect, close, and the promise helper every operation uses;
 //! - [`operations`]: one file per family of operations, one method per core operation;
-//! - [`convert`]: JS values <-> core values (attributes, parameters, results).
+//! - [`convert`]: JS values <-> core values (attributes, parameters, results);
+//! - [`codec`]: TTLV <-> KMIP JSON/XML, the dump and the typed message model;
+//! - [`log_verify`]: verification of a tamper-evident log.
 
 // napi-derive registers the exported free functions only outside `cfg(test)`; clippy's
 // `--all-targets` test build would call them unused.
@@ -17,7 +19,9 @@
 
 mod cancel;
 mod client;
+mod codec;
 mod config;
 mod convert;
 mod errors;
+mod log_verify;
 mod operations;

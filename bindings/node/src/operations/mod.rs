@@ -5,13 +5,21 @@
 //! - [`objects`]: Create (AES key), Get, Locate;
 //! - [`lifecycle`]: Activate, Revoke, Destroy;
 //! - [`attributes`]: Get Attributes;
-//! - [`crypto`]: Encrypt and Decrypt on the server.
+//! - [`crypto`]: Encrypt and Decrypt on the server;
+//! - [`keys`]: Create, Create Key Pair, Register, Re-Key, Re-Key Key Pair, Derive Key, Check;
+//! - [`attribute_changes`]: Get Attribute List, Add, Modify, Set and Delete Attribute;
+//! - [`signatures_and_random`]: Sign, Signature Verify, MAC, MAC Verify, Hash, RNG;
+//! - [`storage_and_async`]: Archive, Recover, Poll, Cancel.
 //!
 //! Every method converts its arguments first (a bad one rejects before anything is sent), then
 //! returns `client::promise(env, cancel, future)`; see `client.rs` for adding one.
 
+mod attribute_changes;
 mod attributes;
 mod crypto;
+mod keys;
 mod lifecycle;
 mod objects;
 mod server;
+mod signatures_and_random;
+mod storage_and_async;
