@@ -9,7 +9,8 @@
 //! - [`config`]: `kmipkit.toml` path or plain object -> the core's `Config`;
 //! - [`client`]: connect, close, and the promise helper every operation uses;
 //! - [`operations`]: one file per family of operations, one method per core operation;
-//! - [`convert`]: JS values <-> core values (attributes, parameters, results).
+//! - [`convert`]: JS values <-> core values (attributes, parameters, results);
+//! - [`stats`]: the pool's connection counters per server.
 
 // napi-derive registers the exported free functions only outside `cfg(test)`; clippy's
 // `--all-targets` test build would call them unused.
@@ -21,3 +22,4 @@ mod config;
 mod convert;
 mod errors;
 mod operations;
+mod stats;
