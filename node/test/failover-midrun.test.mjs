@@ -1,15 +1,15 @@
-// Failover with the primary stopped mid-run: calls are in flight when the harness stops the
-// primary (by the PID it recorded). Every one of them resolves, or fails with a connection-class
-// error; the calls after that succeed on the secondary.
+// Failover with the primary killed mid-run: calls are in flight when the primary is killed
+// (SIGKILL, by the PID the harness recorded). Every one of them resolves, or fails with a
+// connection-class error; the calls after that succeed on the secondary.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Client, KmipkitConnectionError } from 'kmipkit'
 import { startServers, configObject } from './support/servers.mjs'
-import { stopAsync } from './support/harness.mjs'
+import { killServer } from './support/harness.mjs'
 
 const { servers } = startServers(2)
 
-test('calls in flight when the primary stops settle, and later calls go to the secondary', async (t) => {
+test('calls in flight when the primary is killed settle, and later calls go to the secondary', async (t) => {
   const client = await Client.connect(
     configObject(servers, {
       timeouts: { connect: '2s', request: '10s', deadline: '30s', failover_delay: '50ms', down_backoff: '60s' },
@@ -24,13 +24,14 @@ test('calls in flight when the primary stops settle, and later calls go to the s
       i % 3 === 0 ? client.createAesKey(`${tag}-${i}`) : i % 3 === 1 ? client.query() : client.discoverVersions(['1.2'])
     return work.finally(() => settled++)
   })
-  // Stop the primary once the run is under way, while most calls still wait.
+  // Kill the primary once the run is under way, while most calls still wait.
   while (settled < 15) await new Promise((resolve) => setTimeout(resolve, 1))
   const settledBeforeStop = settled
-  await stopAsync(servers[0])
+  await killServer(servers[0])
+  const settledAtStop = settled
   const outcomes = await Promise.allSettled(inFlight)
 
-  assert.ok(settledBeforeStop < 300, 'calls were still in flight when the primary stopped')
+  assert.ok(settledAtStop < 300, `calls were still in flight when the primary was gone (${settledAtStop} settled)`)
   let failed = 0
   for (const [i, outcome] of outcomes.entries()) {
     if (outcome.status === 'rejected') {
@@ -47,7 +48,10 @@ test('calls in flight when the primary stops settle, and later calls go to the s
       assert.deepEqual(outcome.value, ['1.2'])
     }
   }
-  t.diagnostic(`${settledBeforeStop} settled before the stop; of 300, ${failed} failed with a connection error`)
+  t.diagnostic(
+    `${settledBeforeStop} settled before the kill, ${settledAtStop} once the primary was gone; ` +
+      `of 300, ${failed} failed with a connection error`,
+  )
 
   // Later calls succeed, on the secondary: what they create is found there.
   for (let i = 0; i < 10; i++) {

@@ -1,6 +1,6 @@
 // What the perf, failover and TLS tests need beyond servers.mjs: a server that presents a
 // chosen certificate (the harness's --server-cert good|wrong-host|expired), a stop that does not
-// block the event loop (so calls stay in flight while the primary goes down), and the number of
+// block the event loop (a kill, as a crash: calls stay in flight while the primary goes down), and the number of
 // TCP connections a server holds, read from /proc/net/tcp on the server's side.
 import { execFile, execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -38,11 +38,26 @@ export function startPresenting(kind) {
 }
 
 /**
- * Stops `server` through the harness without blocking the event loop.
- * @param {{ dir: string }} server
+ * Kills `server` at once, as a crash would: SIGKILL to its process group (the harness starts
+ * pykmip-server as a session leader and recorded its PID), without blocking the event loop; waits
+ * until it is gone, then lets the harness remove its pid file. The harness's own `stop` sends
+ * SIGINT first, which lets PyKMIP finish the requests of its open connections.
+ * @param {{ dir: string, pid: number }} server
  */
-export async function stopAsync(server) {
+export async function killServer(server) {
+  process.kill(-server.pid, 'SIGKILL')
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline && running(server.pid)) await new Promise((resolve) => setTimeout(resolve, 20))
   await promisify(execFile)(harness, ['stop', '--dir', server.dir])
+}
+
+/** Whether `pid` is alive (not gone, not a zombie). @param {number} pid */
+function running(pid) {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  } catch {
+    return false
+  }
 }
 
 /**
