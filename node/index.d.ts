@@ -89,6 +89,26 @@ export interface CryptoOptions extends CallOptions {
 
 /** The operations of operations.d.ts are Client's too. */
 export interface Client extends ClientOperations {}
+/** The connection counters of one server, from `client.stats()`. */
+export interface ConnectionStats {
+  /** The server's configured name ('primary', 'secondary-1', ...). */
+  server: string
+  /** TLS connections opened (each a TCP connect and a handshake). */
+  connectionsOpened: number
+  /** Requests served on a pooled connection. */
+  connectionsReused: number
+  /** Pooled connections found dead and replaced. */
+  staleDiscarded: number
+  /** Connections idle in the pool now. */
+  idle: number
+  /** Connections open now, busy or idle. */
+  open: number
+  /** The most connections open at once so far (never above `pool.max_connections_per_server`). */
+  openPeak: number
+  /** Whether the server is skipped for now after a failure. */
+  down: boolean
+}
+
 export declare class Client implements AsyncDisposable {
   private constructor()
   /** Connects with a kmipkit.toml path (or file URL) or a configuration object. */
@@ -110,6 +130,8 @@ export declare class Client implements AsyncDisposable {
   getAttributes(id: string, names?: string[], options?: CallOptions): Promise<Record<string, AttributeValue | AttributeValue[]>>
   encrypt(id: string, data: Uint8Array, options?: CryptoOptions): Promise<EncryptResult>
   decrypt(id: string, data: Uint8Array, options?: CryptoOptions & { tag?: Uint8Array }): Promise<Buffer>
+  /** Connection counters per server, primary first; sends nothing. Throws KmipkitClosedError once closed. */
+  stats(): ConnectionStats[]
 }
 
 /** Fields the core reports with an error (present when they apply). */

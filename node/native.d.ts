@@ -178,6 +178,28 @@ export interface BatchResult {
   status: string
   /** The Result Reason of a failure (`"ItemNotFound"`). */
   reason?: string
+  /** Connection counters per server, primary first. Reads counters only: nothing is sent. */
+  stats(): Array<ConnectionStats>
+}
+
+/** The connection counters of one server (the core's `ServerStats`). */
+export interface ConnectionStats {
+  /** The server's configured name (`"primary"`, `"secondary-1"`, ...). */
+  server: string
+  /** TLS connections opened (each a TCP connect and a handshake). */
+  connectionsOpened: number
+  /** Requests served on a pooled connection. */
+  connectionsReused: number
+  /** Pooled connections found dead and replaced. */
+  staleDiscarded: number
+  /** Connections idle in the pool now. */
+  idle: number
+  /** Connections open now, busy or idle. */
+  open: number
+  /** The most connections open at once so far (at most `pool.max_connections_per_server`). */
+  openPeak: number
+  /** Whether the server is skipped for now after a failure. */
+  down: boolean
 }
 
 /** One KMIP operation the core's client sends and the method that sends it (snake_case). */

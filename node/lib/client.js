@@ -146,6 +146,14 @@ class Client {
     )
   }
 
+  /**
+   * Connection counters per server, primary first: `{ server, connectionsOpened,
+   * connectionsReused, staleDiscarded, idle, open, openPeak, down }`. Sends nothing.
+   */
+  stats() {
+    return this.#handle().stats()
+  }
+
   /** A Client shows its servers and version only, never a secret. */
   [Symbol.for('nodejs.util.inspect.custom')]() {
     if (this.#native === null) return 'Client { closed }'

@@ -11,7 +11,8 @@
 //! - [`operations`]: one file per family of operations, one method per core operation;
 //! - [`convert`]: JS values <-> core values (attributes, parameters, results);
 //! - [`codec`]: TTLV <-> KMIP JSON/XML, the dump and the typed message model;
-//! - [`log_verify`]: verification of a tamper-evident log.
+//! - [`log_verify`]: verification of a tamper-evident log;
+//! - [`stats`]: the pool's connection counters per server.
 
 // napi-derive registers the exported free functions only outside `cfg(test)`; clippy's
 // `--all-targets` test build would call them unused.
@@ -25,3 +26,4 @@ mod convert;
 mod errors;
 mod log_verify;
 mod operations;
+mod stats;
