@@ -4,6 +4,7 @@
 const { Client } = require('./lib/client')
 const errors = require('./lib/errors')
 const native = require('./native.js')
+const envelope = require('./lib/envelope')
 
 /** Every operation the core's client has, `{ operation, method }` (method in snake_case). */
 function coreOperations() {
@@ -33,4 +34,5 @@ module.exports = {
   AbortError: errors.AbortError,
   coreOperations,
   errorKinds,
+  ...envelope,
 }

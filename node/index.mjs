@@ -22,5 +22,22 @@ export const {
   AbortError,
   coreOperations,
   errorKinds,
+  // envelope (lib/envelope, envelope.d.ts)
+  KeyCache,
+  Model1,
+  Model2,
+  DataKey,
+  Model1Rotation,
+  Model2Rotation,
+  EncryptStream,
+  DecryptStream,
+  encodeContext,
+  decodeContext,
+  sealWithKey,
+  sealWithFixedSaltForTestVectors,
+  openWithKey,
+  parseHeader,
+  createEncryptStreamWithKey,
+  createDecryptStreamWithKey,
 } = kmipkit
 export default kmipkit

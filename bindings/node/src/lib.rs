@@ -9,7 +9,9 @@
 //! - [`config`]: `kmipkit.toml` path or plain object -> the core's `Config`;
 //! - [`client`]: connect, close, and the promise helper every operation uses;
 //! - [`operations`]: one file per family of operations, one method per core operation;
-//! - [`convert`]: JS values <-> core values (attributes, parameters, results).
+//! - [`convert`]: JS values <-> core values (attributes, parameters, results);
+//! - [`envelope`]: Model 1, Model 2, push streams, rotation, the key cache, the format with a
+//!   caller's key.
 
 // napi-derive registers the exported free functions only outside `cfg(test)`; clippy's
 // `--all-targets` test build would call them unused.
@@ -19,5 +21,6 @@ mod cancel;
 mod client;
 mod config;
 mod convert;
+mod envelope;
 mod errors;
 mod operations;
