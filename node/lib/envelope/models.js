@@ -89,7 +89,7 @@ class Model1 {
     if (handle === null || handle === undefined) {
       throw new TypeError('no KEK named: pass { kek: "name" } or set [key] name in the configuration')
     }
-    return new Model1(NATIVE, handle)
+    return new Model1(null, NATIVE, handle)
   }
 
   /** The KEK's name. */
