@@ -193,7 +193,9 @@ export declare function coreOperations(): Array<{ operation: string; method: str
 /** Every error kind the core has. */
 export declare function errorKinds(): Array<{ name: string; code: number; category: string }>
 
-declare const kmipkit: {
+export * from './envelope'
+
+declare const kmipkit: typeof import('./envelope') & {
   Client: typeof Client
   KmipkitError: typeof KmipkitError
   KmipkitCodecError: typeof KmipkitCodecError

@@ -5,6 +5,7 @@ const { Client } = require('./lib/client')
 const errors = require('./lib/errors')
 const native = require('./native.js')
 const { codec, verifyLog } = require('./lib/codec')
+const envelope = require('./lib/envelope')
 
 /** Every operation the core's client has, `{ operation, method }` (method in snake_case). */
 function coreOperations() {
@@ -36,4 +37,5 @@ module.exports = {
   errorKinds,
   codec,
   verifyLog,
+  ...envelope,
 }

@@ -24,5 +24,22 @@ export const {
   errorKinds,
   codec,
   verifyLog,
+  // envelope (lib/envelope, envelope.d.ts)
+  KeyCache,
+  Model1,
+  Model2,
+  DataKey,
+  Model1Rotation,
+  Model2Rotation,
+  EncryptStream,
+  DecryptStream,
+  encodeContext,
+  decodeContext,
+  sealWithKey,
+  sealWithFixedSaltForTestVectors,
+  openWithKey,
+  parseHeader,
+  createEncryptStreamWithKey,
+  createDecryptStreamWithKey,
 } = kmipkit
 export default kmipkit

@@ -202,6 +202,219 @@ export interface ConnectionStats {
   down: boolean
 }
 
+/**
+ * A Model 1 data key in the core's protected memory, and its protected form (safe to store).
+ * Its bytes reach JavaScript only through `expose()`.
+ */
+export declare class NativeDataKey {
+  /** The protected form: the key encrypted under the KEK. */
+  get protected(): Buffer
+  /** The key bytes, only on explicit request. */
+  expose(): Buffer
+  /** Encrypts locally under this key; the ciphertext carries the protected form. */
+  seal(context: Uint8Array, plaintext: Uint8Array): Buffer
+  /** A push encryptor under this key. */
+  sealer(context: Uint8Array): NativeSealer
+}
+
+/** Collects a ciphertext's header from chunks of any size (at most one header is held). */
+export declare class NativeHeaderReader {
+  /** An empty reader. */
+  constructor()
+  /**
+   * Feeds bytes; once the header is complete, how many of `chunk`'s bytes it used (the body
+   * starts there), else `null`. Bytes that are no kmipkit header are refused at once.
+   */
+  feed(chunk: Uint8Array): number | null
+  /** The header, once complete. */
+  header(): HeaderInfo | null
+}
+
+/**
+ * Unwrapped keys in protected memory with a maximum age, number of uses and total size.
+ *
+ * ```js
+ * const cache = new native.NativeKeyCache(300, 1000, 65536)
+ * ```
+ */
+export declare class NativeKeyCache {
+  /**
+   * A cache keeping a key at most `max_age` seconds and `max_uses` uses, and at most
+   * `max_bytes` bytes of keys in all.
+   */
+  constructor(maxAge: number, maxUses: number, maxBytes: number)
+  /** Removes every key (zeroized). */
+  purge(): void
+  /** Removes one key by its KMIP unique identifier; whether it was cached. */
+  evict(keyId: string): boolean
+  /** Keys held now. */
+  get size(): number
+  /** The counters. */
+  stats(): CacheStats
+}
+
+/** Model 1 over one KEK (`name/vN` on the key manager). */
+export declare class NativeModel1 {
+  /** Model 1 over version `kek_version` of the KEK `kek_name`. */
+  static create(client: NativeClient, kekName: string, kekVersion: number, cache?: NativeKeyCache | undefined | null, kekMethod?: string | undefined | null): NativeModel1
+  /**
+   * Model 1 over `kek` (else the configuration's `[key] name`), at `kek_version` (else the
+   * configured or current one); `null` when neither names a KEK.
+   */
+  static fromConfig(client: NativeClient, kek?: string | undefined | null, kekVersion?: number | undefined | null, cache?: NativeKeyCache | undefined | null, cancel?: Canceller | undefined | null): Promise<NativeModel1 | null>
+  /** The KEK's name. */
+  get kekName(): string
+  /** The KEK version new data keys are protected under. */
+  get kekVersion(): number
+  /** The KEK's KMIP Name (`name/vN`). */
+  get kekKeyName(): string
+  /** How new data keys are protected: `"encrypt"` or `"key-wrap"`. */
+  get kekMethod(): string
+  /** Finds the KEK, or creates and activates it. */
+  ensureKek(cancel?: Canceller | undefined | null): Promise<KeyRefObject>
+  /** Finds the KEK. */
+  kek(cancel?: Canceller | undefined | null): Promise<KeyRefObject>
+  /**
+   * A new data key and its protected form; `local`: from the local CSPRNG instead of the
+   * key manager (still protected by the KEK there).
+   */
+  createDek(local: boolean, cancel?: Canceller | undefined | null): Promise<NativeDataKey>
+  /** Sends protected-DEK bytes to the key manager for decryption: the data key. */
+  unlock(protected: Uint8Array, cancel?: Canceller | undefined | null): Promise<NativeDataKey>
+  /** Protects the caller's 32-byte data key under the current KEK: the protected-DEK bytes. */
+  protect(key: Uint8Array, cancel?: Canceller | undefined | null): Promise<Buffer>
+  /** Encrypts `plaintext` under a new data key from the key manager (one round trip). */
+  encrypt(context: Uint8Array, plaintext: Uint8Array, cancel?: Canceller | undefined | null): Promise<Buffer>
+  /** Decrypts a Model 1 ciphertext (its data key unlocked on the key manager, or the cache). */
+  decrypt(context: Uint8Array, ciphertext: Uint8Array, cancel?: Canceller | undefined | null): Promise<Buffer>
+  /** A push encryptor under a new data key. */
+  startEncrypt(context: Uint8Array, cancel?: Canceller | undefined | null): Promise<NativeSealer>
+  /**
+   * A push decryptor for the body after the header `reader` collected (refused unless the
+   * header names this model's KEK).
+   */
+  startDecrypt(reader: NativeHeaderReader, context: Uint8Array, cancel?: Canceller | undefined | null): Promise<NativeOpener>
+}
+
+/**
+ * Model 1 rotation to the target model's KEK version; remembers each re-wrapped data key for
+ * its life, so items sharing one are re-wrapped with one unlock and one protect.
+ */
+export declare class NativeModel1Rotation {
+  /** Rotation to `target` (whose KEK version must exist: `ensureKek()`). */
+  constructor(target: NativeModel1)
+  /** Whether `ciphertext`'s data key is already under the target KEK version. */
+  isCurrent(ciphertext: Uint8Array): boolean
+  /** `ciphertext` with its data key re-wrapped under the target KEK (body unchanged). */
+  rewrap(ciphertext: Uint8Array, cancel?: Canceller | undefined | null): Promise<Buffer>
+  /** Re-wraps a batch of ciphertexts; stops at the first error. */
+  rewrapBatch(ciphertexts: Array<Uint8Array>, cancel?: Canceller | undefined | null): Promise<RotatedItem[]>
+}
+
+/** Model 2 over the keys named `prefix + id`. */
+export declare class NativeModel2 {
+  /** Model 2 with key names `prefix + id`, unwrapped keys kept in `cache` when given. */
+  static create(client: NativeClient, prefix: string, cache?: NativeKeyCache | undefined | null): NativeModel2
+  /** The prefix of key names. */
+  get prefix(): string
+  /** The KMIP Name of `id`'s key. */
+  keyName(id: string): string
+  /** Forgets what is cached for `id` (its versions and keys). */
+  forget(id: string): void
+  /** Every version of `id`'s key, oldest first (empty when it has none). */
+  versions(id: string, cancel?: Canceller | undefined | null): Promise<KeyVersionObject[]>
+  /** The current (highest Active) version of `id`'s key, created on first use. */
+  keyFor(id: string, cancel?: Canceller | undefined | null): Promise<KeyRefObject>
+  /** The current version of `id`'s key, or `null` when it has none (nothing is created). */
+  findKey(id: string, cancel?: Canceller | undefined | null): Promise<KeyRefObject | null>
+  /** Encrypts `plaintext` for `id` with `context` bound as associated data. */
+  encrypt(id: string, context: Uint8Array, plaintext: Uint8Array, cancel?: Canceller | undefined | null): Promise<Buffer>
+  /**
+   * Decrypts a ciphertext made for `id`; under a Compromised version only when
+   * `allow_compromised`.
+   */
+  decrypt(id: string, context: Uint8Array, ciphertext: Uint8Array, allowCompromised: boolean, cancel?: Canceller | undefined | null): Promise<Buffer>
+  /** A push encryptor under `id`'s current key version. */
+  startEncrypt(id: string, context: Uint8Array, cancel?: Canceller | undefined | null): Promise<NativeSealer>
+  /**
+   * A push decryptor for the body after the header `reader` collected (refused unless the
+   * header names `id`'s key).
+   */
+  startDecrypt(id: string, reader: NativeHeaderReader, context: Uint8Array, allowCompromised: boolean, cancel?: Canceller | undefined | null): Promise<NativeOpener>
+}
+
+/** Model 2 rotation: key versions per identifier and re-encryption to the primary version. */
+export declare class NativeModel2Rotation {
+  /**
+   * Rotation over `model`'s keys; re-encryption reads items under a Compromised version only
+   * when `allow_compromised`.
+   */
+  constructor(model: NativeModel2, allowCompromised?: boolean | undefined | null)
+  /** Every version of `id`'s key, oldest first. */
+  versions(id: string, cancel?: Canceller | undefined | null): Promise<KeyVersionObject[]>
+  /** Adds a new (Pre-Active) version of `id`'s key. */
+  addVersion(id: string, cancel?: Canceller | undefined | null): Promise<KeyRefObject>
+  /** Makes `version` the primary (KMIP Activate). */
+  promote(id: string, version: number, cancel?: Canceller | undefined | null): Promise<void>
+  /** Deactivates `version` (it still decrypts). */
+  deactivate(id: string, version: number, cancel?: Canceller | undefined | null): Promise<void>
+  /** Revokes `version` for `reason` (a Revocation Reason Code name, e.g. `KeyCompromise`). */
+  revoke(id: string, version: number, reason: string, cancel?: Canceller | undefined | null): Promise<void>
+  /** Re-encrypts a batch of `id`'s items under its primary version; stops at the first error. */
+  reencryptBatch(id: string, items: Array<ReencryptItem>, cancel?: Canceller | undefined | null): Promise<RotatedItem[]>
+}
+
+/**
+ * Decrypts a ciphertext body pushed in chunks of any size.
+ *
+ * A frame's plaintext is released only after its tag verified; the last frame only by
+ * `finish`, which also detects a truncated message: until `finish` returned, what was released
+ * is not known to be the whole message.
+ */
+export declare class NativeOpener {
+  /** Feeds body bytes: the plaintext of the frames that verified (often empty). */
+  update(chunk: Uint8Array): Buffer
+  /** Decrypts the last frame and checks that the message is complete: the last plaintext. */
+  finish(): Buffer
+}
+
+/**
+ * Encrypts plaintext pushed in chunks of any size; the first output starts with the header.
+ *
+ * ```js
+ * const sealer = await model.startEncrypt(context)
+ * const out = [sealer.update(chunk), sealer.finish()]
+ * ```
+ */
+export declare class NativeSealer {
+  /** Encrypts `chunk`: the ciphertext ready so far (often empty until a frame fills). */
+  update(chunk: Uint8Array): Buffer
+  /** Seals the last frame: the rest of the ciphertext. The sealer cannot be used again. */
+  finish(): Buffer
+}
+
+/** The cache's counters. */
+export interface CacheStats {
+  /** Lookups answered from the cache. */
+  hits: number
+  /** Lookups that were not. */
+  misses: number
+  /** Keys fetched from the key manager. */
+  fetches: number
+  /** Fetches that failed. */
+  fetchErrors: number
+  /** Lookups that waited on another caller's fetch of the same key. */
+  coalesced: number
+  /** Keys removed (age, uses, size, purge, evict). */
+  evictions: number
+  /** Keys too big to be cached at all. */
+  oversize: number
+  /** Keys held now. */
+  entries: number
+  /** Bytes of key material held now. */
+  bytes: number
+}
+
 /** One KMIP operation the core's client sends and the method that sends it (snake_case). */
 export interface CoreOperation {
   /** The KMIP operation's name (`"DiscoverVersions"`). */
@@ -237,6 +450,11 @@ export interface DeriveOptions {
 
 /** A readable tree of TTLV bytes; byte strings show only their length (never key bytes). */
 export declare function dumpTtlv(data: Uint8Array): string
+/** The pairs whose canonical encoding is `data`, or `null` if it is no such encoding. */
+export declare function decodeContext(data: Uint8Array): Record<string, string> | null
+
+/** The canonical bytes of a key-value context (FORMAT.md §3.1), pairs in any order. */
+export declare function encodeContext(pairs: Array<[string, string]>): Buffer
 
 /** What Encrypt returns: the ciphertext, and the IV and tag when the server chose or made them. */
 export interface EncryptResult {
@@ -281,6 +499,34 @@ export interface LogReport {
   lastSerial?: number
   /** Each finding as a sentence naming the file, line and serial. */
   findings: Array<string>
+/** What a ciphertext header says (nothing secret; no key needed to read it). */
+export interface HeaderInfo {
+  /** Plaintext bytes per frame. */
+  frameSize: number
+  /** The key the ciphertext names. */
+  key: KeyRefObject
+  /** The wrapped (protected) data key; empty when the message carries none. */
+  wrappedDek: Buffer
+  /** The header's length in bytes: the body starts there. */
+  headerLength: number
+}
+
+/** A key as ciphertext headers name it: base name, version and KMIP unique identifier. */
+export interface KeyRefObject {
+  /** The base name (`orders-kek`, or a Model 2 prefix and identifier). */
+  name: string
+  /** The version (1, 2, ...). */
+  version: number
+  /** The KMIP Unique Identifier of that version. */
+  uid: string
+}
+
+/** One version of a Model 2 key and its KMIP state (`Active`, `PreActive`, `Deactivated`, ...). */
+export interface KeyVersionObject {
+  /** The version's key reference. */
+  key: KeyRefObject
+  /** The KMIP state, as the core spells it. */
+  state: string
 }
 
 /** A fetched object. Key bytes are present only when the caller asked for them. */
@@ -322,6 +568,14 @@ export interface ParsedMessage {
 
 /** Reads a request or response message into the typed model. */
 export declare function parseMessage(data: Uint8Array): ParsedMessage
+/** A push decryptor of the body after the header `reader` collected, under the caller's key. */
+export declare function openerWithKey(reader: NativeHeaderReader, key: Uint8Array, context: Uint8Array): NativeOpener
+
+/** Decrypts a ciphertext with the caller's 32-byte `key`. */
+export declare function openWithKey(key: Uint8Array, ciphertext: Uint8Array, context: Uint8Array): Buffer
+
+/** The header of a ciphertext (no key needed). */
+export declare function parseHeader(ciphertext: Uint8Array): HeaderInfo
 
 /** What a server says about itself (Query of operations, objects and server information). */
 export interface QueryResult {
@@ -340,3 +594,50 @@ export interface QueryResult {
  * core orders them by serial), against the chain state file beside the newest when there is one.
  */
 export declare function verifyLog(paths: Array<string>): Promise<LogReport>
+/** One Model 2 item to re-encrypt: its context (canonical bytes) and ciphertext. */
+export interface ReencryptItem {
+  /** The context the ciphertext was made with. */
+  context: Uint8Array
+  /** The ciphertext. */
+  ciphertext: Uint8Array
+}
+
+/** One item of a bulk run: its new form, and the counts after it. */
+export interface RotatedItem {
+  /** The new ciphertext; absent when the item was already current (store nothing). */
+  ciphertext?: Buffer
+  /** Items looked at so far in this batch. */
+  processed: number
+  /** Items rewritten so far in this batch. */
+  rotated: number
+  /** Items skipped as already current so far in this batch. */
+  alreadyCurrent: number
+  /** Key-manager operations so far in this batch. */
+  keyManagerCalls: number
+}
+
+/** A push encryptor under the caller's key, with a fresh random salt. */
+export declare function sealerWithKey(key: Uint8Array, context: Uint8Array, params?: SealParams | undefined | null): NativeSealer
+
+/** What the header of a ciphertext made with a caller's key says about it. */
+export interface SealParams {
+  /** The key name written into the header (default empty). */
+  name?: string
+  /** The key version written into the header (default 0). */
+  version?: number
+  /** The key UID written into the header (default empty). */
+  uid?: string
+  /** A wrapped data key to carry in the header (default none). */
+  wrappedDek?: Uint8Array
+  /** Plaintext bytes per frame (default 65536). */
+  frameSize?: number
+}
+
+/**
+ * `sealWithKey` under a salt the caller chooses: only to reproduce the frozen test vectors. A
+ * salt used twice with one key reuses AES-GCM keys and nonces (FORMAT.md §5), hence the name.
+ */
+export declare function sealWithFixedSaltForTestVectors(key: Uint8Array, plaintext: Uint8Array, context: Uint8Array, salt: Uint8Array, params?: SealParams | undefined | null): Buffer
+
+/** Encrypts `plaintext` under the caller's 32-byte `key` with a fresh random salt. */
+export declare function sealWithKey(key: Uint8Array, plaintext: Uint8Array, context: Uint8Array, params?: SealParams | undefined | null): Buffer

@@ -13,6 +13,8 @@ const native = require('../native.js')
 const { call } = require('./call')
 const { KmipkitClosedError } = require('./errors')
 
+const NATIVE_OF = Symbol('kmipkit.nativeOf')
+
 /** A client connected to the key servers of one configuration. */
 class Client {
   /** @type {import('../native').NativeClient | null} */
@@ -160,6 +162,12 @@ class Client {
     return `Client { servers: ${JSON.stringify(this.serverNames)}, version: '${this.version}' }`
   }
 
+  /** @internal the native client, for lib/envelope (throws once closed) */
+  static [NATIVE_OF](client) {
+    if (!(client instanceof Client)) throw new TypeError('expected a Client from Client.connect()')
+    return client.#handle()
+  }
+
   #handle() {
     if (this.#native === null) throw new KmipkitClosedError()
     return this.#native
@@ -182,6 +190,11 @@ class Client {
 }
 
 const CONNECT = Symbol('connect')
+
+/** The native client of `client`, for the envelope models (lib/envelope). */
+function nativeClient(client) {
+  return Client[NATIVE_OF](client)
+}
 
 function bytes(value, what) {
   if (Buffer.isBuffer(value)) return value
@@ -207,4 +220,4 @@ function withoutAbsent(object) {
   return out
 }
 
-module.exports = { Client }
+module.exports = { Client, nativeClient }

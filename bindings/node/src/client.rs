@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use kmipkit::client::Client;
+use kmipkit::config::KeyConfig;
 use napi::Env;
 use napi::bindgen_prelude::{AsyncBlock, AsyncBlockBuilder, ToNapiValue};
 use napi_derive::napi;
@@ -37,9 +38,16 @@ where
 pub struct NativeClient {
     /// `None` once closed. Operations hold their own `Arc`, so closing never cuts one short.
     inner: RwLock<Option<Arc<Client>>>,
+    /// The configuration's `[key]` table, for `Model1.fromConfig`.
+    key: KeyConfig,
 }
 
 impl NativeClient {
+    /// The configuration's `[key]` table (KEK name, version, method).
+    pub fn key_config(&self) -> KeyConfig {
+        self.key.clone()
+    }
+
     /// The client, or an error once closed.
     pub fn client(&self) -> napi::Result<Arc<Client>> {
         self.inner
@@ -61,7 +69,7 @@ impl NativeClient {
     ) -> napi::Result<AsyncBlock<NativeClient>> {
         promise(env, cancel, async move {
             let config = config::from_path(&path)?;
-            connected(Client::connect(&config).await?)
+            connected(Client::connect(&config).await?, config.key)
         })
     }
 
@@ -79,7 +87,7 @@ impl NativeClient {
     ) -> napi::Result<AsyncBlock<NativeClient>> {
         promise(env, cancel, async move {
             let config = config::from_object(&config, &PathBuf::from(base_dir))?;
-            connected(Client::connect(&config).await?)
+            connected(Client::connect(&config).await?, config.key)
         })
     }
 
@@ -111,8 +119,9 @@ impl NativeClient {
     }
 }
 
-fn connected(client: Client) -> kmipkit::error::Result<NativeClient> {
+fn connected(client: Client, key: KeyConfig) -> kmipkit::error::Result<NativeClient> {
     Ok(NativeClient {
         inner: RwLock::new(Some(Arc::new(client))),
+        key,
     })
 }

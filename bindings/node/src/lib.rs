@@ -13,6 +13,8 @@
 //! - [`codec`]: TTLV <-> KMIP JSON/XML, the dump and the typed message model;
 //! - [`log_verify`]: verification of a tamper-evident log;
 //! - [`stats`]: the pool's connection counters per server.
+//! - [`envelope`]: Model 1, Model 2, push streams, rotation, the key cache, the format with a
+//!   caller's key.
 
 // napi-derive registers the exported free functions only outside `cfg(test)`; clippy's
 // `--all-targets` test build would call them unused.
@@ -23,6 +25,7 @@ mod client;
 mod codec;
 mod config;
 mod convert;
+mod envelope;
 mod errors;
 mod log_verify;
 mod operations;
