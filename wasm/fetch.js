@@ -104,8 +104,21 @@ export function fetchTransport(options) {
     if (parsed.protocol !== "https:") throw invalid(`servers.${name} must be an https:// URL (TLS always)`);
     urls.set(name, parsed.href);
   }
+  const peers = Object.fromEntries(
+    [...urls].map(([name, href]) => {
+      const url = new URL(href);
+      return [name, { host: url.hostname, port: Number(url.port || 443) }];
+    }),
+  );
   return {
+    /** Where each server is, for the client's messages and events. */
+    peers,
+    /** Public set-up only (the URLs): key caches bind to it. */
     identity: [...urls].flat().join("\n"),
+    /** Closes the fetch function's connections, if it can (nodeHttpsFetch can; the global fetch pools its own). */
+    async close() {
+      await fetchFn.close?.();
+    },
     async send(server, request, { signal, timeoutMs } = {}) {
       const url = urls.get(server);
       if (url === undefined) throw invalid(`the transport has no server named ${server}`);

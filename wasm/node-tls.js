@@ -102,7 +102,10 @@ export function nodeTlsTransport(options) {
   }
   let closed = false;
 
+  const peers = Object.fromEntries([...states].map(([name, s]) => [name, { host: s.tls.host, port: s.tls.port }]));
   return {
+    /** Where each server is, for the client's messages and events. */
+    peers,
     /** Public set-up only (addresses, CA and client certificates): key caches bind to it. */
     identity: identity.join("\n"),
     send(server, request, { signal, timeoutMs } = {}) {
@@ -257,7 +260,7 @@ export function nodeHttpsFetch({ ca, cert, key }) {
     rejectUnauthorized: true,
     minVersion: "TLSv1.2",
   });
-  return (url, init = {}) =>
+  const fetchOverHttps = (url, init = {}) =>
     new Promise((resolve, reject) => {
       const request = https.request(url, { method: init.method ?? "GET", headers: init.headers, agent, signal: init.signal }, (response) => {
         const parts = [];
@@ -277,4 +280,7 @@ export function nodeHttpsFetch({ ca, cert, key }) {
       request.on("error", reject);
       request.end(init.body === undefined ? undefined : Buffer.from(init.body));
     });
+  // fetchTransport's close() calls this: the kept-alive connections end with the client.
+  fetchOverHttps.close = () => agent.destroy();
+  return fetchOverHttps;
 }

@@ -35,11 +35,14 @@ pub fn link(names: &[String], identity: &[u8], host: Host) -> kmipkit::error::Re
     })?;
     let peers = names
         .iter()
-        .map(|name| Peer {
-            name: name.clone(),
-            host: String::new(),
-            port: 0,
-            client_identity: None,
+        .map(|name| {
+            let (host, port) = address(&host.transport, name);
+            Peer {
+                name: name.clone(),
+                host,
+                port,
+                client_identity: None,
+            }
         })
         .collect();
     let names = names.to_vec();
@@ -51,11 +54,13 @@ pub fn link(names: &[String], identity: &[u8], host: Host) -> kmipkit::error::Re
         Box::new(move |server, request, left| {
             let name = names.get(server).cloned().unwrap_or_default();
             let timeout = left.min(host.request);
-            let reply = call_send(&send, &host, &name, &request, timeout);
+            let sent = call_send(&send, &host, &name, &request, timeout);
             Box::pin(async move {
-                let value = JsFuture::from(reply?)
-                    .await
-                    .map_err(|e| transport_error(&name, &e, timeout))?;
+                let (reply, copy) = sent?;
+                let value = JsFuture::from(reply).await;
+                // The request may carry key material (a Register): wipe the transport's copy.
+                copy.fill(0, 0, copy.length());
+                let value = value.map_err(|e| transport_error(&name, &e, timeout))?;
                 reply_bytes(&name, value)
             })
         }),
@@ -67,6 +72,24 @@ pub fn link(names: &[String], identity: &[u8], host: Host) -> kmipkit::error::Re
             })
         }),
     )
+}
+
+/// Where the transport says `name` is (`transport.peers[name]` = `{ host, port }`), for messages
+/// and events; empty when it does not say.
+fn address(transport: &JsValue, name: &str) -> (String, u16) {
+    let peer = Reflect::get(transport, &"peers".into())
+        .and_then(|peers| Reflect::get(&peers, &JsValue::from_str(name)))
+        .unwrap_or(JsValue::UNDEFINED);
+    if peer.is_undefined() || peer.is_null() {
+        return (String::new(), 0);
+    }
+    let field = |key: &str| Reflect::get(&peer, &JsValue::from_str(key)).ok();
+    let host = field("host").and_then(|h| h.as_string()).unwrap_or_default();
+    let port = field("port")
+        .and_then(|p| p.as_f64())
+        .filter(|p| p.fract() == 0.0 && (0.0..=65535.0).contains(p))
+        .map_or(0, |p| p as u16);
+    (host, port)
 }
 
 fn method(target: &JsValue, name: &str) -> Option<Function> {
@@ -82,7 +105,7 @@ fn call_send(
     name: &str,
     request: &[u8],
     timeout: Duration,
-) -> kmipkit::error::Result<Promise> {
+) -> kmipkit::error::Result<(Promise, Uint8Array)> {
     let options = Object::new();
     let _ = Reflect::set(&options, &"signal".into(), &host.signal);
     let _ = Reflect::set(&options, &"timeoutMs".into(), &millis(timeout).into());
@@ -90,12 +113,17 @@ fn call_send(
     let bytes = Uint8Array::from(request);
     let called = send.call3(&host.transport, &name.into(), &bytes, &options);
     let value = called.map_err(|e| transport_error(name, &e, timeout))?;
-    Ok(Promise::resolve(&value))
+    Ok((Promise::resolve(&value), bytes))
 }
 
 fn reply_bytes(name: &str, value: JsValue) -> kmipkit::error::Result<Vec<u8>> {
     match value.dyn_into::<Uint8Array>() {
-        Ok(bytes) => Ok(bytes.to_vec()),
+        Ok(bytes) => {
+            let reply = bytes.to_vec();
+            // The reply may carry key material (a Get): the module holds the copy it needs.
+            bytes.fill(0, 0, bytes.length());
+            Ok(reply)
+        }
         Err(_) => Err(Error::Protocol {
             reason: format!(
                 "the transport's send for key server {name} resolved to something other than a Uint8Array; it must resolve to the reply's bytes"
