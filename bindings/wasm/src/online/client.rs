@@ -38,7 +38,7 @@ fn duration(ms: Option<f64>, default: Duration, what: &str) -> Result<Duration, 
     let Some(ms) = ms else {
         return Ok(default);
     };
-    if !ms.is_finite() || ms < 0.0 || ms > 86_400_000.0 {
+    if !(0.0..=86_400_000.0).contains(&ms) {
         return Err(invalid(&format!(
             "timeouts.{what} must be a number of milliseconds from 0 to 86400000"
         )));
@@ -67,7 +67,11 @@ impl OnlineClient {
         let timeouts = Timeouts {
             deadline: duration(deadline_ms, defaults.deadline, "deadlineMs")?,
             request: duration(request_ms, defaults.request, "requestMs")?,
-            failover_delay: duration(failover_delay_ms, defaults.failover_delay, "failoverDelayMs")?,
+            failover_delay: duration(
+                failover_delay_ms,
+                defaults.failover_delay,
+                "failoverDelayMs",
+            )?,
             down_backoff: duration(down_backoff_ms, defaults.down_backoff, "downBackoffMs")?,
             ..defaults
         };

@@ -8,9 +8,9 @@ use std::cell::Cell;
 use std::time::Duration;
 
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
-use kmipkit::{Error, Party};
 use kmipkit::platform::{Clock, WallClock};
 use kmipkit::transport::{HostLink, Peer};
+use kmipkit::{Error, Party};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -84,7 +84,9 @@ fn address(transport: &JsValue, name: &str) -> (String, u16) {
         return (String::new(), 0);
     }
     let field = |key: &str| Reflect::get(&peer, &JsValue::from_str(key)).ok();
-    let host = field("host").and_then(|h| h.as_string()).unwrap_or_default();
+    let host = field("host")
+        .and_then(|h| h.as_string())
+        .unwrap_or_default();
     let port = field("port")
         .and_then(|p| p.as_f64())
         .filter(|p| p.fract() == 0.0 && (0.0..=65535.0).contains(p))
@@ -187,10 +189,8 @@ pub fn transport_error(server: &str, err: &JsValue, timeout: Duration) -> Error 
 /// global `setTimeout`; at once if neither exists.
 fn wait(transport: &JsValue, pause: Option<&Function>, duration: Duration) -> Promise {
     let ms = JsValue::from(millis(duration));
-    if let Some(pause) = pause {
-        if let Ok(value) = pause.call1(transport, &ms) {
-            return Promise::resolve(&value);
-        }
+    if let Some(Ok(value)) = pause.map(|pause| pause.call1(transport, &ms)) {
+        return Promise::resolve(&value);
     }
     let global = js_sys::global();
     let Some(set_timeout) = method(&global, "setTimeout") else {
@@ -220,7 +220,7 @@ impl Clock for HostClock {
         let performance = Reflect::get(&global, &"performance".into()).ok();
         let now = performance
             .as_ref()
-            .and_then(|p| Some(method(p, "now")?.call0(p).ok()?.as_f64()?))
+            .and_then(|p| method(p, "now")?.call0(p).ok()?.as_f64())
             .unwrap_or_else(js_sys::Date::now);
         let now = now.max(self.last.get());
         self.last.set(now);

@@ -72,7 +72,9 @@ impl OnlineModel1 {
         let model = self.inner.clone();
         promise(async move {
             let (dek, protected) = model.create_dek().await?;
-            Ok(bytes(&model.seal_with_dek(&dek, &protected, &context, &plaintext)?))
+            Ok(bytes(
+                &model.seal_with_dek(&dek, &protected, &context, &plaintext)?,
+            ))
         })
     }
 

@@ -36,10 +36,22 @@ impl OnlineClient {
         promise(async move {
             let r = c.query_all().await?;
             let out = Out::new();
-            out.set("operations", Some(strings(r.operation.iter().map(|o| o.to_string()))));
-            out.set("objectTypes", Some(strings(r.object_type.iter().map(|t| t.to_string()))));
-            out.set("vendorIdentification", r.vendor_identification.map(|v| v.into()));
-            let info = r.server_information.as_ref().map(ServerInformation::summary);
+            out.set(
+                "operations",
+                Some(strings(r.operation.iter().map(|o| o.to_string()))),
+            );
+            out.set(
+                "objectTypes",
+                Some(strings(r.object_type.iter().map(|t| t.to_string()))),
+            );
+            out.set(
+                "vendorIdentification",
+                r.vendor_identification.map(|v| v.into()),
+            );
+            let info = r
+                .server_information
+                .as_ref()
+                .map(ServerInformation::summary);
             out.set("serverInformation", info.map(|v| v.into()));
             Ok(out.0.into())
         })
@@ -63,7 +75,12 @@ impl OnlineClient {
     /// Create: a pre-active AES key of `bits` named `name`, for `usage` (mask names or a
     /// number; Encrypt and Decrypt when undefined). Its unique identifier.
     #[wasm_bindgen(js_name = createAesKey)]
-    pub fn create_aes_key(&self, name: String, bits: i32, usage: JsValue) -> Result<Promise, JsValue> {
+    pub fn create_aes_key(
+        &self,
+        name: String,
+        bits: i32,
+        usage: JsValue,
+    ) -> Result<Promise, JsValue> {
         let usage = convert::json_of(&usage).js()?;
         let usage = match usage.is_null() {
             true => None,
@@ -88,9 +105,15 @@ impl OnlineClient {
             let out = Out::new();
             out.set("uniqueIdentifier", Some(r.unique_identifier.clone().into()));
             out.set("objectType", Some(r.object_type.to_string().into()));
-            out.set("keyFormatType", block.map(|b| b.key_format_type.to_string().into()));
+            out.set(
+                "keyFormatType",
+                block.map(|b| b.key_format_type.to_string().into()),
+            );
             let algorithm = block.and_then(|b| b.cryptographic_algorithm);
-            out.set("cryptographicAlgorithm", algorithm.map(|a| a.to_string().into()));
+            out.set(
+                "cryptographicAlgorithm",
+                algorithm.map(|a| a.to_string().into()),
+            );
             let length = block.and_then(|b| b.cryptographic_length);
             out.set("cryptographicLength", length.map(JsValue::from));
             out.set("wrapped", block.map(|b| b.is_wrapped().into()));
@@ -115,7 +138,12 @@ impl OnlineClient {
     }
 
     /// Revoke for `reason` (a Revocation Reason Code name) with an optional message.
-    pub fn revoke(&self, id: String, reason: String, message: Option<String>) -> Result<Promise, JsValue> {
+    pub fn revoke(
+        &self,
+        id: String,
+        reason: String,
+        message: Option<String>,
+    ) -> Result<Promise, JsValue> {
         let code = RevocationReasonCode::from_name(&reason)
             .ok_or_else(|| {
                 convert::refuse(
@@ -139,7 +167,12 @@ impl OnlineClient {
     }
 
     /// Locate: identifiers of the objects matching `attributes` (an object or pairs).
-    pub fn locate(&self, attributes: JsValue, max_items: Option<i32>, offset: Option<i32>) -> Result<Promise, JsValue> {
+    pub fn locate(
+        &self,
+        attributes: JsValue,
+        max_items: Option<i32>,
+        offset: Option<i32>,
+    ) -> Result<Promise, JsValue> {
         let attributes = convert::attributes(&convert::json_of(&attributes).js()?).js()?;
         let c = self.inner.clone();
         Ok(promise(async move {
@@ -161,7 +194,10 @@ impl OnlineClient {
     #[wasm_bindgen(js_name = getAttributes)]
     pub fn get_attributes(&self, id: String, names: Vec<String>) -> Promise {
         let c = self.inner.clone();
-        let references = names.iter().map(|n| AttributeReference::from_name(n)).collect();
+        let references = names
+            .iter()
+            .map(|n| AttributeReference::from_name(n))
+            .collect();
         promise(async move {
             let request = GetAttributesRequest::new(Some(id), references);
             let r = c.get_attributes(request).await?;
@@ -180,7 +216,14 @@ impl OnlineClient {
     }
 
     /// Encrypt on the server with key `id`: `{ data, iv?, tag? }`.
-    pub fn encrypt(&self, id: String, data: Vec<u8>, parameters: JsValue, iv: Option<Vec<u8>>, aad: Option<Vec<u8>>) -> Result<Promise, JsValue> {
+    pub fn encrypt(
+        &self,
+        id: String,
+        data: Vec<u8>,
+        parameters: JsValue,
+        iv: Option<Vec<u8>>,
+        aad: Option<Vec<u8>>,
+    ) -> Result<Promise, JsValue> {
         let parameters = convert::parameters(&convert::json_of(&parameters).js()?).js()?;
         let c = self.inner.clone();
         Ok(promise(async move {
@@ -192,14 +235,25 @@ impl OnlineClient {
             let out = Out::new();
             out.bytes("data", Some(r.data.as_ref().map_or(&[][..], |d| &d.0)));
             out.bytes("iv", r.iv_counter_nonce.as_ref().map(|b| &b.0[..]));
-            out.bytes("tag", r.authenticated_encryption_tag.as_ref().map(|b| &b.0[..]));
+            out.bytes(
+                "tag",
+                r.authenticated_encryption_tag.as_ref().map(|b| &b.0[..]),
+            );
             Ok(out.0.into())
         }))
     }
 
     /// Decrypt on the server with key `id`: the plaintext.
     #[allow(clippy::too_many_arguments)]
-    pub fn decrypt(&self, id: String, data: Vec<u8>, parameters: JsValue, iv: Option<Vec<u8>>, aad: Option<Vec<u8>>, tag: Option<Vec<u8>>) -> Result<Promise, JsValue> {
+    pub fn decrypt(
+        &self,
+        id: String,
+        data: Vec<u8>,
+        parameters: JsValue,
+        iv: Option<Vec<u8>>,
+        aad: Option<Vec<u8>>,
+        tag: Option<Vec<u8>>,
+    ) -> Result<Promise, JsValue> {
         let parameters = convert::parameters(&convert::json_of(&parameters).js()?).js()?;
         let c = self.inner.clone();
         Ok(promise(async move {
@@ -209,7 +263,11 @@ impl OnlineClient {
             request.authenticated_encryption_additional_data = aad.map(Into::into);
             request.authenticated_encryption_tag = tag.map(Into::into);
             let mut r = c.decrypt(request).await?;
-            let plain = r.data.as_mut().map(|d| std::mem::take(&mut d.0)).unwrap_or_default();
+            let plain = r
+                .data
+                .as_mut()
+                .map(|d| std::mem::take(&mut d.0))
+                .unwrap_or_default();
             let plain = zeroize::Zeroizing::new(plain);
             Ok(js_sys::Uint8Array::from(&plain[..]).into())
         }))
