@@ -2,6 +2,7 @@
 // every operation the client exposes, Model 1 (server-side AES-GCM at KMIP 1.4) and Model 2,
 // rotation of both, errors with .code / .reason, argument checks, close and abort.
 import assert from "node:assert/strict";
+import { createServer } from "node:net";
 import { inspect } from "node:util";
 import { test } from "node:test";
 
@@ -244,5 +245,36 @@ test("nothing listening: each attempt fails to connect until the deadline", asyn
       return true;
     },
   );
+  await transport.close();
+});
+
+test("a server that accepts but never completes the handshake: the connect timeout, then the deadline", async (t) => {
+  // A real listening socket on 127.0.0.1 that says nothing.
+  const held = [];
+  const silent = createServer((socket) => held.push(socket));
+  await new Promise((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  t.after(() => {
+    for (const socket of held) socket.destroy();
+    silent.close();
+  });
+  const [server] = servers;
+  const transport = nodeTlsTransport({
+    servers: { kms1: { host: "127.0.0.1", port: silent.address().port, ca: server.ca, cert: server.client_cert, key: server.client_key } },
+    connectTimeoutMs: 300,
+  });
+  const started = Date.now();
+  await assert.rejects(
+    Client.connect({ servers: ["kms1"], transport, timeouts: { deadlineMs: 1000, failoverDelayMs: 100 } }),
+    (err) => {
+      assert.equal(err.code, "KMIPKIT_ALL_SERVERS_FAILED");
+      // Each attempt is cut at 300 ms, the last one shorter: at the call's deadline.
+      assert.match(err.message, /no TLS connection to 127\.0\.0\.1:\d+ within (300|[12]?\d{1,2}) ms/);
+      assert.match(err.message, /\(3 attempts\)/);
+      return true;
+    },
+  );
+  const took = Date.now() - started;
+  assert.ok(took >= 900 && took < 3000, `ended at the deadline, after ${took} ms`);
+  assert.ok(held.length >= 2, `tried again after the first timeout (${held.length} connections)`);
   await transport.close();
 });
