@@ -269,7 +269,7 @@ test("a server that accepts but never completes the handshake: the connect timeo
       assert.equal(err.code, "KMIPKIT_ALL_SERVERS_FAILED");
       // Each attempt is cut at 300 ms, the last one shorter: at the call's deadline.
       assert.match(err.message, /no TLS connection to 127\.0\.0\.1:\d+ within (300|[12]?\d{1,2}) ms/);
-      assert.match(err.message, /\(3 attempts\)/);
+      assert.match(err.message, /\([23] attempts\)/);
       return true;
     },
   );
