@@ -209,3 +209,20 @@ export interface LogReport {
  * @example if (!verifyLog(logText, stateText).intact) alert("the log was tampered with");
  */
 export function verifyLog(logText: string, stateText?: string): LogReport;
+
+// The online client: a KMIP Client over a transport the host supplies (online.d.ts).
+export { Client, Model1, Model2 } from "./online.js";
+export type {
+  AttributeValue,
+  Attributes,
+  CallOptions,
+  ConnectOptions,
+  CryptoOptions,
+  EncryptResult,
+  KeyVersion,
+  ManagedObject,
+  QueryResult,
+  SealOptions,
+  SendOptions,
+  Transport,
+} from "./online.js";

@@ -17,6 +17,9 @@ if (moduleUrl.protocol === "file:" && globalThis.process?.versions?.node) {
 export const { TextCodec, dumpTtlv, normalizeTtlv, parseMessage, parseHeader, parseProtectedDek } =
   wasm;
 
+// The online client (a transport the host supplies: kmipkit-wasm/node-tls, kmipkit-wasm/fetch).
+export { Client, Model1, Model2 } from "./online.js";
+
 /** The default frame size of the format: 64 KiB of plaintext per frame. */
 export const DEFAULT_FRAME_SIZE = 0x10000;
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The WebAssembly package's test command: builds the module (build.sh: pinned tools, import
 # check, size), the native peers the cross tests compare with (the core_peer example and the
-# CLI), type-checks index.d.ts, then runs every Node test (cli.test.mjs starts and stops a PyKMIP
-# server on 127.0.0.1 through conformance/pykmip/kmip-test-server). Last line: the counts.
+# CLI), type-checks the .d.ts files, then runs every Node test (cli, online*, readme-online start
+# and stop PyKMIP servers on 127.0.0.1 through conformance/pykmip/kmip-test-server;
+# online-fetch.test.mjs starts Cosmian KMS through conformance/cosmian/kms-test-server, whose
+# binary is built once per machine into ~/.cache/kmipkit). Last line: the counts.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -11,7 +13,7 @@ root="$(cd "$here/.." && pwd)"
 "$here/build.sh"
 (cd "$root" && cargo build -p kmipkit-wasm --example core_peer && cargo build -p kmipkit-cli)
 (cd "$here" && node_modules/.bin/tsc --strict --noEmit -p test/tsconfig.json)
-echo "types ok: index.d.ts and test/types.ts under tsc --strict"
+echo "types ok: index.d.ts, online.d.ts, node-tls.d.ts, fetch.d.ts under tsc --strict"
 
 cd "$here"
 log="$(mktemp)"

@@ -6,6 +6,10 @@
 //! and protected DEKs ([`header`]) and log-chain verification ([`logverify`]). Randomness comes
 //! from `crypto.getRandomValues` ([`random`]). Errors are JavaScript `Error`s ([`errors`]).
 //!
+//! Online part (`online`: wasm32 only, feature `online`, on by default): a KMIP client over a
+//! transport the host supplies (`node:tls`, `fetch`), with Model 1, Model 2 and rotation, all
+//! run by the core.
+//!
 //! The npm package in `wasm/` wraps these exports in an idiomatic ES module.
 
 pub mod codec;
@@ -13,6 +17,8 @@ pub mod envelope;
 pub mod errors;
 pub mod header;
 pub mod logverify;
+#[cfg(all(target_arch = "wasm32", feature = "online"))]
+pub mod online;
 pub mod random;
 pub mod stream;
 

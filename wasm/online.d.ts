@@ -1,0 +1,154 @@
+// Types of the online client (online.js), re-exported by index.d.ts.
+import type { Context, KeyRef } from "./index.js";
+
+/** What every call that waits on the network takes, last. */
+export interface CallOptions {
+  /** Aborting rejects the call at once with an AbortError (`.code` "ABORT_ERR"). */
+  signal?: AbortSignal;
+}
+
+/** What `send` is given besides the request. */
+export interface SendOptions {
+  /** Fires when the client closes: drop the exchange. */
+  signal: AbortSignal;
+  /** The time this attempt may take (the call's time left, at most `timeouts.requestMs`). */
+  timeoutMs: number;
+}
+
+/**
+ * Carries bytes to a server: kmipkit does negotiation, failover and everything else. `send`
+ * resolves to exactly one TTLV reply (the client wipes the array after reading it), or rejects
+ * with an Error whose `.code` tells the failover what happened:
+ * `KMIPKIT_CONNECT` (nothing sent), `KMIPKIT_CONNECTION_LOST` with `.requestSent`,
+ * `KMIPKIT_TIMEOUT`, `KMIPKIT_CERTIFICATE` (with `.rejectedBy` "client" or "server"),
+ * `KMIPKIT_TLS`, `KMIPKIT_AUTHENTICATION`; any other rejection ends the call without failover.
+ */
+export interface Transport {
+  send(server: string, request: Uint8Array, options: SendOptions): Promise<Uint8Array>;
+  /** Waits between servers (default: setTimeout). */
+  pause?(ms: number): Promise<void>;
+  /** Public description of the TLS set-up; key caches bind to it. */
+  identity?: string | Uint8Array;
+  /** Where each server is, for messages and events. */
+  peers?: Record<string, { host: string; port: number }>;
+  /** Called by `Client.close()`. */
+  close?(): Promise<void> | void;
+}
+
+export interface ConnectOptions {
+  /** Server names the transport knows, primary first. */
+  servers: string[];
+  transport: Transport;
+  /** Speak exactly this version ("1.4"); without it, negotiate down from `negotiateFrom`. */
+  version?: string;
+  /** The highest version offered in the negotiation (default "2.1"). */
+  negotiateFrom?: string;
+  timeouts?: {
+    /** The whole call, failover included (default 60000). */
+    deadlineMs?: number;
+    /** One attempt on one server (default 30000). */
+    requestMs?: number;
+    /** The pause before the next server (default 250). */
+    failoverDelayMs?: number;
+    /** How long a failed server is skipped while another is up (default 5000). */
+    downBackoffMs?: number;
+  };
+}
+
+/** A KMIP attribute value as the core reads and writes it. */
+export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [field: string]: AttributeValue };
+/** Attributes by tag name, or [name, value] pairs to give one attribute several times. */
+export type Attributes = Record<string, AttributeValue> | Array<[string, AttributeValue]>;
+
+export interface QueryResult {
+  operations: string[];
+  objectTypes: string[];
+  vendorIdentification?: string;
+  serverInformation?: string;
+}
+
+export interface ManagedObject {
+  uniqueIdentifier: string;
+  objectType: string;
+  keyFormatType?: string;
+  cryptographicAlgorithm?: string;
+  cryptographicLength?: number;
+  wrapped?: boolean;
+  /** Key bytes: only with `includeKeyMaterial: true`; not enumerable. Zero it with fill(0) after use. */
+  material?: Uint8Array;
+  certificate?: Uint8Array;
+}
+
+export interface CryptoOptions extends CallOptions {
+  /** Cryptographic Parameters by tag name: `{ CryptographicAlgorithm: 'AES', BlockCipherMode: 'GCM' }`. */
+  parameters?: Record<string, AttributeValue>;
+  iv?: Uint8Array;
+  aad?: Uint8Array;
+}
+
+export interface EncryptResult {
+  data: Uint8Array;
+  iv?: Uint8Array;
+  tag?: Uint8Array;
+}
+
+/** A KMIP client over a transport the host supplies. */
+/** (It also has `[Symbol.asyncDispose]`, for `await using`, where the runtime has it.) */
+export declare class Client {
+  private constructor();
+  static connect(options: ConnectOptions): Promise<Client>;
+  readonly version: string;
+  readonly serverNames: string[];
+  readonly closed: boolean;
+  /** Aborts calls in flight and closes the transport (if it has `close`). */
+  close(): Promise<void>;
+  query(options?: CallOptions): Promise<QueryResult>;
+  discoverVersions(offered?: string[], options?: CallOptions): Promise<string[]>;
+  createAesKey(name: string, options?: CallOptions & { bits?: number; usage?: string[] | number }): Promise<string>;
+  get(id: string, options?: CallOptions & { includeKeyMaterial?: boolean }): Promise<ManagedObject>;
+  activate(id: string, options?: CallOptions): Promise<void>;
+  revoke(id: string, reason?: string, options?: CallOptions & { message?: string }): Promise<void>;
+  destroy(id: string, options?: CallOptions): Promise<void>;
+  locate(attributes?: Attributes, options?: CallOptions & { maxItems?: number; offset?: number }): Promise<string[]>;
+  locateByName(name: string, options?: CallOptions): Promise<string[]>;
+  getAttributes(id: string, names?: string[], options?: CallOptions): Promise<Record<string, AttributeValue>>;
+  getAttributeList(id: string, options?: CallOptions): Promise<string[]>;
+  encrypt(id: string, data: Uint8Array, options?: CryptoOptions): Promise<EncryptResult>;
+  decrypt(id: string, data: Uint8Array, options?: CryptoOptions & { tag?: Uint8Array }): Promise<Uint8Array>;
+}
+
+export interface SealOptions extends CallOptions {
+  context?: Context;
+}
+
+/** Model 1: a fresh DEK per message from the key manager, protected by a KEK that never leaves it. */
+export declare class Model1 {
+  /** `version`: the KEK version new DEKs are protected under (default 1); `method`: "encrypt" or "key-wrap". */
+  constructor(client: Client, options: { kek: string; version?: number; method?: "encrypt" | "key-wrap" });
+  readonly kekVersion: number;
+  /** Finds the KEK by name, or creates and activates it. */
+  ensureKek(options?: CallOptions): Promise<KeyRef>;
+  encrypt(plaintext: Uint8Array, options?: SealOptions): Promise<Uint8Array>;
+  decrypt(ciphertext: Uint8Array, options?: SealOptions): Promise<Uint8Array>;
+  /** Whether the ciphertext's DEK is protected under this model's KEK version. */
+  isCurrent(ciphertext: Uint8Array): boolean;
+  /** Rotation: the ciphertext with its DEK re-wrapped under this model's KEK version. */
+  rewrap(ciphertext: Uint8Array, options?: CallOptions): Promise<Uint8Array>;
+}
+
+/** One version of a Model 2 key. */
+export interface KeyVersion extends KeyRef {
+  state: string;
+}
+
+/** Model 2: a key per identifier (user, document), in versions. */
+export declare class Model2 {
+  constructor(client: Client, options?: { prefix?: string });
+  encrypt(id: string, plaintext: Uint8Array, options?: SealOptions): Promise<Uint8Array>;
+  decrypt(id: string, ciphertext: Uint8Array, options?: SealOptions): Promise<Uint8Array>;
+  versions(id: string, options?: CallOptions): Promise<KeyVersion[]>;
+  /** Rotation: a new version, Pre-Active until promoted. */
+  addVersion(id: string, options?: CallOptions): Promise<KeyRef>;
+  /** Rotation: new data is encrypted under `version` from now on. */
+  promote(id: string, version: number, options?: CallOptions): Promise<void>;
+}
