@@ -191,7 +191,7 @@ export declare class AbortError extends Error {
 /** Every operation the core's client has. */
 export declare function coreOperations(): Array<{ operation: string; method: string }>
 /** Every error kind the core has. */
-export declare function errorKinds(): Array<{ name: string; code: number; category: string }>
+export declare function errorKinds(): Array<{ name: string; code: number; symbol: string; category: string }>
 
 export * from './envelope'
 

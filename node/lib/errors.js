@@ -17,8 +17,8 @@ class KmipkitError extends Error {
     this.name = new.target.name
     /** The core's stable ErrorKind name, e.g. 'Integrity'. */
     this.kind = details.kind
-    /** 'KMIPKIT_<KIND>', e.g. 'KMIPKIT_INTEGRITY', 'KMIPKIT_ALL_SERVERS_FAILED'. */
-    this.code = details.kind ? `KMIPKIT_${screamingSnake(details.kind)}` : 'KMIPKIT_ERROR'
+    /** The kind's stable string code from the core, e.g. 'KMIPKIT_INTEGRITY', 'KMIPKIT_ALL_SERVERS_FAILED'. */
+    this.code = details.symbol ?? 'KMIPKIT_ERROR'
     /** The ErrorKind's stable numeric code, e.g. 0x0501. */
     this.kmipkitCode = details.kmipkitCode
     /** The kind's category: 'codec', 'connection', 'authentication', 'server', ... */
@@ -104,10 +104,6 @@ class AbortError extends Error {
     this.name = 'AbortError'
     this.code = 'ABORT_ERR'
   }
-}
-
-function screamingSnake(name) {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()
 }
 
 /** The JS error for an error from the native addon; other errors are returned unchanged. */

@@ -1,6 +1,6 @@
 // Node and the kmipkit CLI read each other's ciphertexts, Model 1 and Model 2, against one
-// PyKMIP server: the CLI is built from this checkout (cargo build --release -p kmipkit-cli, into
-// the workspace's target/) the first time, then reused.
+// PyKMIP server: the CLI is built from this checkout (cargo build -p kmipkit-cli, the debug build
+// the workspace's tests already made, into target/), then reused.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -18,12 +18,12 @@ const config = configFile(dir, servers)
 
 /** The CLI binary, built once. */
 function cli() {
-  execFileSync('cargo', ['build', '--release', '--quiet', '-p', 'kmipkit-cli'], {
+  execFileSync('cargo', ['build', '--quiet', '-p', 'kmipkit-cli'], {
     cwd: repo,
     stdio: ['ignore', 'ignore', 'inherit'],
     timeout: 1_200_000,
   })
-  return join(repo, 'target', 'release', 'kmipkit')
+  return join(repo, 'target', 'debug', 'kmipkit')
 }
 
 /** @param {string[]} args */

@@ -15,8 +15,8 @@ test('every error kind of the core has a class, a code and its numeric code', ()
   const kinds = kmipkit.errorKinds()
   assert.equal(kinds.length, 18)
   const codes = new Set()
-  for (const { name, code, category } of kinds) {
-    const header = JSON.stringify({ kind: name, kmipkitCode: code, category })
+  for (const { name, code, symbol, category } of kinds) {
+    const header = JSON.stringify({ kind: name, symbol, kmipkitCode: code, category })
     // The addon's error shape (bindings/node/src/errors.rs), built here to reach every kind.
     const fake = Object.assign(new Error(`kmipkit-error:${header}\nsomething failed`), { code: 'GenericFailure' })
     const err = convert(fake)
@@ -25,6 +25,7 @@ test('every error kind of the core has a class, a code and its numeric code', ()
     assert.equal(err.kind, name)
     assert.equal(err.kmipkitCode, code)
     assert.match(err.code, /^KMIPKIT_[A-Z_]+$/)
+    assert.equal(err.code, symbol)
     assert.equal(err.message, 'something failed')
     codes.add(err.code)
   }
@@ -38,7 +39,8 @@ test('every error kind of the core has a class, a code and its numeric code', ()
 
 /** @param {string} kind @param {number} kmipkitCode @param {string} category */
 function mk(kind, kmipkitCode, category) {
-  return new Error(`kmipkit-error:${JSON.stringify({ kind, kmipkitCode, category })}\nm`)
+  const symbol = kmipkit.errorKinds().find((k) => k.name === kind)?.symbol
+  return new Error(`kmipkit-error:${JSON.stringify({ kind, symbol, kmipkitCode, category })}\nm`)
 }
 
 // lib/errors.js is internal; reach fromNative through the package folder.

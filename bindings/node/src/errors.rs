@@ -5,7 +5,7 @@
 //! error made here is
 //!
 //! ```text
-//! kmipkit-error:{"kind":"Server","kmipkitCode":769,"category":"server","reason":"ItemNotFound",...}
+//! kmipkit-error:{"kind":"Server","symbol":"KMIPKIT_SERVER","kmipkitCode":769,"category":"server","reason":"ItemNotFound",...}
 //! key server refused Get: ItemNotFound (...)
 //! ```
 //!
@@ -32,6 +32,7 @@ pub fn to_napi(err: Error) -> napi::Error {
     let kind = err.kind();
     let mut header = Map::new();
     header.insert("kind".into(), json!(kind.name()));
+    header.insert("symbol".into(), json!(kind.symbol()));
     header.insert("kmipkitCode".into(), json!(kind.code()));
     header.insert("category".into(), json!(kind.category().name()));
     match &err {
@@ -72,6 +73,8 @@ pub struct ErrorKindInfo {
     pub name: String,
     /// The kind's stable numeric code (`0x0501`).
     pub code: u32,
+    /// The kind's stable string code (`"KMIPKIT_INTEGRITY"`), the errors' `.code`.
+    pub symbol: String,
     /// The kind's category (`"ciphertext"`).
     pub category: String,
 }
@@ -84,6 +87,7 @@ pub fn error_kinds() -> Vec<ErrorKindInfo> {
         .map(|k| ErrorKindInfo {
             name: k.name().to_string(),
             code: k.code(),
+            symbol: k.symbol().to_string(),
             category: k.category().name().to_string(),
         })
         .collect()

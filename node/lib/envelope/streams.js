@@ -168,7 +168,7 @@ function truncatedHeader() {
   const kind = native.errorKinds().find((k) => k.name === 'Format')
   return new KmipkitFormatError(
     'the ciphertext ended inside its header: it is truncated, or not a kmipkit ciphertext',
-    { kind: 'Format', kmipkitCode: kind?.code, category: kind?.category },
+    { kind: 'Format', symbol: kind?.symbol, kmipkitCode: kind?.code, category: kind?.category },
   )
 }
 
