@@ -10,9 +10,11 @@
 // would make (Cosmian's CORS allows credentials for listed origins). Measured with Chromium 148:
 // the auto-selected client certificate is presented with "omit" too; the TLS layer picks it.
 //
-// Until the package's online Client lands, the requests are built with the package's codec from
-// KMIP XML (TextCodec.xmlToTtlv), POSTed as TTLV, and the replies decoded in the page.
-import { TextCodec, encrypt, decrypt, parseMessage } from "/node_modules/kmipkit-wasm/index.js";
+// The first rows build the requests with the package's codec from KMIP XML (TextCodec.xmlToTtlv),
+// POST them as TTLV and decode the replies in the page: what travels, made visible. The last row
+// does the same through the package's online Client.
+import { Client, Model1, TextCodec, encrypt, decrypt, parseMessage } from "/node_modules/kmipkit-wasm/index.js";
+import { fetchTransport } from "/node_modules/kmipkit-wasm/fetch.js";
 import { check, run, sameBytes } from "/app.js";
 
 const codec = new TextCodec();
@@ -160,18 +162,27 @@ export async function onlineCases(config) {
     return `${got.origin} (same browser, trust and certificate): ${got.error}`;
   });
 
-  // ---- THE CLIENT-BASED CASE GOES HERE --------------------------------------------------------
-  // When the package's online Client lands (the agreed API of the phase-2 brief), this row runs:
-  //   import { Client, Model1 } from "/node_modules/kmipkit-wasm/index.js";
-  //   import { fetchTransport } from "/node_modules/kmipkit-wasm/fetch.js";
-  //   const transport = fetchTransport({ servers: { kms1: url } });
-  //   const client = await Client.connect({ servers: ["kms1"], transport });
-  //   await client.createAesKey(name, { bits: 256 }); ... new Model1(client, { kek: name }).encrypt(...)
-  // with `credentials: "include"` in the transport's fetch (the client certificate). Until then the
-  // row is skipped, not passed.
+  // The same three steps through the package's online Client: the core negotiates the version,
+  // builds and checks every message, and runs Model 1; fetchTransport carries the TTLV.
+  // `credentials: "include"` as above (the client certificate is picked by the TLS layer).
   await run("online (Client over fetchTransport): create, get, Model 1 encrypt", async () => {
-    const pkg = await import("/node_modules/kmipkit-wasm/index.js");
-    if (!("Client" in pkg)) return { skip: "the package has no online Client yet (issue 17, online part)" };
-    throw new Error("the package now has a Client: write this case (see the comment above)");
+    const transport = fetchTransport({ servers: { kms1: url }, credentials: "include" });
+    const client = await Client.connect({ servers: ["kms1"], transport });
+    try {
+      const kek = `browser-client-kek-${hex(crypto.getRandomValues(new Uint8Array(4)))}`;
+      const id = await client.createAesKey(kek, { bits: 256 });
+      const key = await client.get(id);
+      check(key.uniqueIdentifier === id, `Get answered for ${key.uniqueIdentifier}, not ${id}`);
+      check(key.material === undefined, "Get returned key bytes that were not asked for");
+      const model = new Model1(client, { kek });
+      await model.ensureKek();
+      const context = { page: location.origin };
+      const data = new TextEncoder().encode("sealed by the Client under a KEK on the key manager\n".repeat(50));
+      const sealed = await model.encrypt(data, { context });
+      check(sameBytes(await model.decrypt(sealed, { context }), data), "the Model 1 round trip failed");
+      return `KMIP ${client.version}; key ${id}; Model 1 under KEK "${kek}": ${data.length} B -> ${sealed.length} B and back`;
+    } finally {
+      await client.close();
+    }
   });
 }
