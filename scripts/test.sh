@@ -84,6 +84,11 @@ step "WebAssembly: wasm/build.sh (pinned wasm-bindgen CLI, wasm-opt from npm's b
 wasm/test.sh 2>&1 | tee target/wasm-tests.log
 # Its closing line `wasm: N passed, N failed` joins the total below.
 tail -1 target/wasm-tests.log | awk '{ printf "test result: wasm. %d passed; %d failed;\n", $2, $4 }' >> "$log"
+# The package in a real browser: Debian's Chromium (installed when missing), headless, driven by
+# playwright-core; streams, a KMIP capture, a CLI file, KMIP over fetch to Cosmian on another
+# origin. Screenshot: target/wasm-browser/result.png.
+wasm/test-browser.sh 2>&1 | tee target/wasm-browser.log
+tail -1 target/wasm-browser.log | awk '{ printf "test result: wasm-browser. %d passed; %d failed;\n", $2, $4 }' >> "$log"
 
 step "conformance: the shared scenarios in Rust, Python, the CLI and C against live PyKMIP servers (conformance/run)"
 cargo build --locked -q -p kmipkit-cli -p kmipkit-conformance-rust -p kmipkit-ffi
