@@ -1,17 +1,17 @@
-// The README's example, checked by `tsc --strict --noEmit` (node/test.sh).
-import { Client, KmipkitServerError } from 'kmipkit'
+// The README's example, checked by `tsc --strict --noEmit` (node/test.sh) and run from an
+// installed tarball against PyKMIP by node/pack-check.sh.
+import { Client, Model2, KmipkitIntegrityError } from 'kmipkit'
 
 export async function main(configPath: string): Promise<void> {
   const client = await Client.connect(configPath) // a kmipkit.toml, mode 0600
   try {
-    const id = await client.createAesKey('orders-key', { bits: 256 })
-    await client.activate(id)
-    const parameters = { CryptographicAlgorithm: 'AES', BlockCipherMode: 'CBC', PaddingMethod: 'PKCS5', RandomIV: true }
-    const sealed = await client.encrypt(id, Buffer.from('card 4111...'), { parameters, signal: AbortSignal.timeout(5000) })
-    const plain = await client.decrypt(id, sealed.data, { parameters, iv: sealed.iv })
-    console.log(plain.toString(), await client.getAttributes(id, ['State']))
+    const cards = new Model2(client, 'customer:') // one key per customer, kept on the key manager
+    const context = { table: 'cards' } // bound to the ciphertext: decrypting needs the same
+    const sealed = await cards.encrypt('C-1042', Buffer.from('card 4111...'), { context, signal: AbortSignal.timeout(5000) })
+    const plain = await cards.decrypt('C-1042', sealed, { context })
+    console.log(plain.toString(), `(${sealed.length} bytes stored)`)
   } catch (err) {
-    if (err instanceof KmipkitServerError) console.error(err.code, err.reason, err.message)
+    if (err instanceof KmipkitIntegrityError) console.error(err.code, 'tampered, or the wrong context')
     throw err
   } finally {
     await client.close()
