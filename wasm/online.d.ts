@@ -107,8 +107,16 @@ export declare class Client {
   createAesKey(name: string, options?: CallOptions & { bits?: number; usage?: string[] | number }): Promise<string>;
   get(id: string, options?: CallOptions & { includeKeyMaterial?: boolean }): Promise<ManagedObject>;
   activate(id: string, options?: CallOptions): Promise<void>;
-  revoke(id: string, reason?: string, options?: CallOptions & { message?: string }): Promise<void>;
+  revoke(id: string, reason?: string, options?: CallOptions & { message?: string; compromiseDate?: Date | number }): Promise<void>;
   destroy(id: string, options?: CallOptions): Promise<void>;
+  /** Archive: moves `id` to off-line storage. @example await client.archive(id) */
+  archive(id: string, options?: CallOptions): Promise<void>;
+  /** Recover: brings an archived `id` back on-line. @example await client.recover(id) */
+  recover(id: string, options?: CallOptions): Promise<void>;
+  /** Re-Key: a new key replacing `id`; its unique identifier. @example const next = await client.rekey(id) */
+  rekey(id: string, options?: CallOptions): Promise<string>;
+  /** Check: whether `id` may be used; the identifier checked. @example await client.check(id) */
+  check(id: string, options?: CallOptions): Promise<string>;
   locate(attributes?: Attributes, options?: CallOptions & { maxItems?: number; offset?: number }): Promise<string[]>;
   locateByName(name: string, options?: CallOptions): Promise<string[]>;
   getAttributes(id: string, names?: string[], options?: CallOptions): Promise<Record<string, AttributeValue>>;

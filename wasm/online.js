@@ -184,10 +184,22 @@ export class Client {
     return this.#call(options, (c) => c.activate(String(id)));
   }
   revoke(id, reason = "CessationOfOperation", options = {}) {
-    return this.#call(options, (c) => c.revoke(String(id), String(reason), options.message));
+    return this.#call(options, (c) => c.revoke(String(id), String(reason), options.message, compromiseSeconds(options.compromiseDate)));
   }
   destroy(id, options) {
     return this.#call(options, (c) => c.destroy(String(id)));
+  }
+  archive(id, options) {
+    return this.#call(options, (c) => c.archive(String(id)));
+  }
+  recover(id, options) {
+    return this.#call(options, (c) => c.recover(String(id)));
+  }
+  rekey(id, options) {
+    return this.#call(options, (c) => c.rekey(String(id)));
+  }
+  check(id, options) {
+    return this.#call(options, (c) => c.check(String(id)));
   }
   locate(attributes = {}, options = {}) {
     return this.#call(options, (c) => c.locate(attributes, options.maxItems, options.offset));
@@ -220,6 +232,14 @@ function innerOf(client) {
     throw invalid("the first argument must be a connected Client");
   }
   return inner;
+}
+
+/** A compromise date as whole seconds since the epoch: a Date or a number of seconds. */
+function compromiseSeconds(date) {
+  if (date === undefined) return undefined;
+  if (date instanceof Date) return Math.floor(date.getTime() / 1000);
+  if (typeof date === "number") return date;
+  throw invalid("options.compromiseDate must be a Date or seconds since the Unix epoch");
 }
 
 /** Model 1: a DEK per message, protected by a KEK that never leaves the key manager. */

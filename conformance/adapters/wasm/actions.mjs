@@ -52,7 +52,7 @@ async function locate(s, a, r) {
 
 async function get(s, a, r) {
   if (a.has("wrapping_id")) missing("Get with a wrapping key")();
-  const object = await (await client(s, a)).get(a.text("id"));
+  const object = await (await client(s, a)).get(a.text("id"), { includeKeyMaterial: true });
   const attrs = [
     ["Object Type", object.objectType],
     ["Cryptographic Algorithm", object.cryptographicAlgorithm],
@@ -84,12 +84,19 @@ async function lifecycle(s, a) {
   const id = a.text("id");
   if (a.action === "activate") return c.activate(id);
   if (a.action === "destroy") return c.destroy(id);
+  if (a.action === "archive") return c.archive(id);
+  if (a.action === "recover") return c.recover(id);
+  if (a.action === "check") return c.check(id);
   return missing(a.action)();
 }
 
+async function rekey(s, a, r) {
+  r.text("id", await (await client(s, a)).rekey(a.text("id")));
+}
+
 async function revoke(s, a) {
-  if (a.has("compromise_date")) missing("Revoke with a compromise date")();
-  await (await client(s, a)).revoke(a.text("id"), a.text("reason"));
+  const options = a.has("compromise_date") ? { compromiseDate: a.int("compromise_date") } : {};
+  await (await client(s, a)).revoke(a.text("id"), a.text("reason"), options);
 }
 
 async function query(s, a, r) {
@@ -265,8 +272,8 @@ export const ACTIONS = {
   create_key_pair: missing("key pairs (Create Key Pair)"), register: missing("Register"),
   derive_key: missing("Derive Key"), add_attribute: missing("Add Attribute"),
   set_attribute: missing("Set Attribute"), modify_attribute: missing("Modify Attribute"),
-  delete_attribute: missing("Delete Attribute"), archive: missing("Archive"), recover: missing("Recover"),
-  check: missing("Check"), rekey: missing("ReKey"), sign: missing("Sign"),
+  delete_attribute: missing("Delete Attribute"), archive: lifecycle, recover: lifecycle,
+  check: lifecycle, rekey, sign: missing("Sign"),
   signature_verify: missing("Signature Verify"), mac: missing("MAC"),
   cache_stats: missing("a key cache (cache statistics)"),
 };

@@ -9,3 +9,4 @@ pub mod convert;
 pub mod host;
 pub mod models;
 pub mod operations;
+pub mod storage_operations;
