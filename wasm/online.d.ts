@@ -117,6 +117,17 @@ export declare class Client {
   rekey(id: string, options?: CallOptions): Promise<string>;
   /** Check: whether `id` may be used; the identifier checked. @example await client.check(id) */
   check(id: string, options?: CallOptions): Promise<string>;
+  /** Register: stores `material` as an object of `objectType` (SymmetricKey, SecretData, OpaqueObject, ...); `algorithm` for keys (AES when absent). Its unique identifier.
+   * @example const id = await client.register("SymmetricKey", key, { attributes: { Name: "imported" } }) */
+  register(objectType: string, material: Uint8Array, options?: CallOptions & { attributes?: Attributes; algorithm?: string }): Promise<string>;
+  /** Add Attribute. @example await client.addAttribute(id, "Name", "second") */
+  addAttribute(id: string, name: string, value: AttributeValue, options?: CallOptions): Promise<void>;
+  /** Modify Attribute; `current`: the value replaced. @example await client.modifyAttribute(id, "Name", "new") */
+  modifyAttribute(id: string, name: string, value: AttributeValue, options?: CallOptions & { current?: AttributeValue }): Promise<void>;
+  /** Set Attribute (KMIP 2.0). @example await client.setAttribute(id, "Name", "renamed") */
+  setAttribute(id: string, name: string, value: AttributeValue, options?: CallOptions): Promise<void>;
+  /** Delete Attribute. @example await client.deleteAttribute(id, "Contact Information") */
+  deleteAttribute(id: string, name: string, options?: CallOptions): Promise<void>;
   locate(attributes?: Attributes, options?: CallOptions & { maxItems?: number; offset?: number }): Promise<string[]>;
   locateByName(name: string, options?: CallOptions): Promise<string[]>;
   getAttributes(id: string, names?: string[], options?: CallOptions): Promise<Record<string, AttributeValue>>;

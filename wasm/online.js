@@ -201,6 +201,23 @@ export class Client {
   check(id, options) {
     return this.#call(options, (c) => c.check(String(id)));
   }
+  register(objectType, material, options = {}) {
+    return this.#call(options, (c) =>
+      c.register(String(objectType), bytes(material, "the material"), options.attributes ?? {}, options.algorithm),
+    );
+  }
+  addAttribute(id, name, value, options) {
+    return this.#call(options, (c) => c.addAttribute(String(id), String(name), value));
+  }
+  modifyAttribute(id, name, value, options = {}) {
+    return this.#call(options, (c) => c.modifyAttribute(String(id), String(name), value, options.current));
+  }
+  setAttribute(id, name, value, options) {
+    return this.#call(options, (c) => c.setAttribute(String(id), String(name), value));
+  }
+  deleteAttribute(id, name, options) {
+    return this.#call(options, (c) => c.deleteAttribute(String(id), String(name)));
+  }
   locate(attributes = {}, options = {}) {
     return this.#call(options, (c) => c.locate(attributes, options.maxItems, options.offset));
   }

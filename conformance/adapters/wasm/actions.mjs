@@ -50,6 +50,25 @@ async function locate(s, a, r) {
   for (const id of await (await client(s, a)).locate(attributes, options)) r.text("ids[]", id);
 }
 
+async function register(s, a, r) {
+  const attributes = {};
+  if (a.has("name")) attributes.Name = a.text("name");
+  if (a.has("usage")) attributes["Cryptographic Usage Mask"] = a.json("usage");
+  const c = await client(s, a);
+  const options = { attributes, algorithm: a.optText("algorithm") };
+  r.text("id", await c.register(a.text("object_type"), a.bytes("value"), options));
+}
+
+async function changeAttribute(s, a) {
+  const c = await client(s, a);
+  const [id, name] = [a.text("id"), a.text("name")];
+  if (a.action === "delete_attribute") return c.deleteAttribute(id, name);
+  const value = a.json("value");
+  if (a.action === "add_attribute") return c.addAttribute(id, name, value);
+  if (a.action === "set_attribute") return c.setAttribute(id, name, value);
+  return c.modifyAttribute(id, name, value, { current: a.json("current") });
+}
+
 async function get(s, a, r) {
   if (a.has("wrapping_id")) missing("Get with a wrapping key")();
   const object = await (await client(s, a)).get(a.text("id"), { includeKeyMaterial: true });
@@ -269,10 +288,10 @@ export const ACTIONS = {
   model1_rewrap: model1, model1_is_current: model1,
   model2_encrypt: model2, model2_decrypt: model2, model2_key: model2, model2_rotate: model2,
   model2_reencrypt: model2, header, codec_ttlv: codecTtlv, codec_xml: codecXml,
-  create_key_pair: missing("key pairs (Create Key Pair)"), register: missing("Register"),
-  derive_key: missing("Derive Key"), add_attribute: missing("Add Attribute"),
-  set_attribute: missing("Set Attribute"), modify_attribute: missing("Modify Attribute"),
-  delete_attribute: missing("Delete Attribute"), archive: lifecycle, recover: lifecycle,
+  create_key_pair: missing("key pairs (Create Key Pair)"), register,
+  derive_key: missing("Derive Key"), add_attribute: changeAttribute,
+  set_attribute: changeAttribute, modify_attribute: changeAttribute,
+  delete_attribute: changeAttribute, archive: lifecycle, recover: lifecycle,
   check: lifecycle, rekey, sign: missing("Sign"),
   signature_verify: missing("Signature Verify"), mac: missing("MAC"),
   cache_stats: missing("a key cache (cache statistics)"),
