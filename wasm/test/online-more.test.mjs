@@ -1,0 +1,76 @@
+// The operations added for the conformance suite against a live PyKMIP 0.11 server through
+// nodeTlsTransport: Register (and Get of the registered bytes), Modify/Set/Delete Attribute (and
+// PyKMIP's missing Add Attribute),
+// Revoke with a compromise date, and PyKMIP's refusals of Re-Key, Check and Archive by name.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { Client } from "../index.js";
+import { nodeTlsTransport } from "../node-tls.js";
+import { startServers, tlsServers } from "./servers.mjs";
+
+const servers = startServers("pykmip", 1);
+const unique = (what) => `wasm-more-${what}-${process.pid}-${Date.now()}`;
+
+async function connect(t, version = "1.4") {
+  const transport = nodeTlsTransport({ servers: tlsServers(servers) });
+  const client = await Client.connect({ servers: ["kms1"], transport, version, timeouts: { deadlineMs: 20_000 } });
+  t.after(() => client.close());
+  return client;
+}
+
+test("Register stores the caller's bytes: Get gives them back with the algorithm and length", async (t) => {
+  const client = await connect(t);
+  const key = Uint8Array.from({ length: 16 }, (_, i) => i * 7);
+  const name = unique("reg");
+  const id = await client.register("SymmetricKey", key, {
+    attributes: { Name: name, "Cryptographic Usage Mask": ["Encrypt", "Decrypt"] },
+    algorithm: "AES",
+  });
+  const object = await client.get(id, { includeKeyMaterial: true });
+  assert.deepEqual(object.material, key);
+  assert.equal(object.cryptographicAlgorithm, "AES");
+  assert.equal(object.cryptographicLength, 128);
+  assert.deepEqual(await client.locateByName(name), [id]);
+  await assert.rejects(client.register("NoSuchType", key), /unknown object type "NoSuchType"/);
+  await assert.rejects(client.register("SymmetricKey", key, { algorithm: "ROT13" }), /unknown algorithm "ROT13"/);
+});
+
+test("Modify Attribute renames, Delete Attribute removes the name; State cannot be deleted (KMIP 1.4)", async (t) => {
+  const client = await connect(t);
+  const id = await client.createAesKey(unique("attr"));
+  const renamed = unique("renamed");
+  await client.modifyAttribute(id, "Name", renamed);
+  assert.deepEqual(await client.locateByName(renamed), [id]);
+  await assert.rejects(client.deleteAttribute(id, "State"), (e) => e.kind === "Server" && e.reason === "PermissionDenied");
+  await client.deleteAttribute(id, "Name");
+  assert.deepEqual(await client.locateByName(renamed), []);
+  // PyKMIP 0.11 has no Add Attribute: the core names the refusal and what to use instead.
+  await assert.rejects(client.addAttribute(id, "Name", unique("added")), /does not implement AddAttribute/);
+});
+
+test("Modify Attribute with the value replaced, Set Attribute at KMIP 2.0; Set is refused before sending at 1.4", async (t) => {
+  const client = await connect(t, "2.0");
+  const name = unique("set");
+  const id = await client.createAesKey(name);
+  const renamed = unique("renamed2");
+  await client.modifyAttribute(id, "Name", renamed, { current: name });
+  assert.deepEqual(await client.locateByName(renamed), [id]);
+  assert.equal((await client.getAttributes(id, ["Sensitive"])).Sensitive, false);
+  await client.setAttribute(id, "Sensitive", true);
+  assert.equal((await client.getAttributes(id, ["Sensitive"])).Sensitive, true);
+  const old = await connect(t, "1.4");
+  await assert.rejects(old.setAttribute(id, "Sensitive", true), (e) => e.kind === "Encode");
+});
+
+test("Revoke for a compromise takes the date; PyKMIP refuses Re-Key and Check by name", async (t) => {
+  const client = await connect(t);
+  const id = await client.createAesKey(unique("rev"));
+  await client.activate(id);
+  await assert.rejects(client.revoke(id, "KeyCompromise", { compromiseDate: 1.5 }), /whole seconds/);
+  await client.revoke(id, "KeyCompromise", { compromiseDate: new Date() });
+  assert.equal((await client.getAttributes(id, ["State"])).State, "Compromised");
+  const other = await client.createAesKey(unique("rekey"));
+  await assert.rejects(client.rekey(other), (e) => e.kind === "Server" && e.reason === "OperationNotSupported");
+  await assert.rejects(client.check(other), (e) => e.kind === "Server" && e.reason === "OperationNotSupported");
+});
