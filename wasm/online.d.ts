@@ -128,6 +128,15 @@ export declare class Client {
   setAttribute(id: string, name: string, value: AttributeValue, options?: CallOptions): Promise<void>;
   /** Delete Attribute. @example await client.deleteAttribute(id, "Contact Information") */
   deleteAttribute(id: string, name: string, options?: CallOptions): Promise<void>;
+  /** Create Key Pair: `common` attributes for both keys, then each key's own.
+   * @example await client.createKeyPair({ common: { CryptographicAlgorithm: "RSA", CryptographicLength: 2048 }, privateKey: { CryptographicUsageMask: ["Sign"] }, publicKey: { CryptographicUsageMask: ["Verify"] } }) */
+  createKeyPair(options?: CallOptions & { common?: Attributes; privateKey?: Attributes; publicKey?: Attributes }): Promise<{ privateKeyId: string; publicKeyId: string }>;
+  /** Sign `data` with the private key `id`. @example await client.sign(priv, data, { parameters: { DigitalSignatureAlgorithm: "SHA_256WithRSAEncryption" } }) */
+  sign(id: string, data: Uint8Array, options?: CallOptions & { parameters?: Record<string, AttributeValue> }): Promise<Uint8Array>;
+  /** Whether `signature` over `data` is valid for the public key `id`. @example await client.signatureVerify(pub, data, sig) */
+  signatureVerify(id: string, data: Uint8Array, signature: Uint8Array, options?: CallOptions & { parameters?: Record<string, AttributeValue> }): Promise<boolean>;
+  /** MAC of `data` with the key `id`. @example await client.mac(id, data, { parameters: { CryptographicAlgorithm: "HMAC_SHA256" } }) */
+  mac(id: string, data: Uint8Array, options?: CallOptions & { parameters?: Record<string, AttributeValue> }): Promise<Uint8Array>;
   locate(attributes?: Attributes, options?: CallOptions & { maxItems?: number; offset?: number }): Promise<string[]>;
   locateByName(name: string, options?: CallOptions): Promise<string[]>;
   getAttributes(id: string, names?: string[], options?: CallOptions): Promise<Record<string, AttributeValue>>;

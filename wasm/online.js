@@ -218,6 +218,22 @@ export class Client {
   deleteAttribute(id, name, options) {
     return this.#call(options, (c) => c.deleteAttribute(String(id), String(name)));
   }
+  createKeyPair(options = {}) {
+    return this.#call(options, (c) =>
+      c.createKeyPair(options.common ?? {}, options.privateKey ?? {}, options.publicKey ?? {}),
+    );
+  }
+  sign(id, data, options = {}) {
+    return this.#call(options, (c) => c.sign(String(id), bytes(data, "the data"), options.parameters));
+  }
+  signatureVerify(id, data, signature, options = {}) {
+    return this.#call(options, (c) =>
+      c.signatureVerify(String(id), bytes(data, "the data"), bytes(signature, "the signature"), options.parameters),
+    );
+  }
+  mac(id, data, options = {}) {
+    return this.#call(options, (c) => c.mac(String(id), bytes(data, "the data"), options.parameters));
+  }
   locate(attributes = {}, options = {}) {
     return this.#call(options, (c) => c.locate(attributes, options.maxItems, options.offset));
   }

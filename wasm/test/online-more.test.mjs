@@ -74,3 +74,32 @@ test("Revoke for a compromise takes the date; PyKMIP refuses Re-Key and Check by
   await assert.rejects(client.rekey(other), (e) => e.kind === "Server" && e.reason === "OperationNotSupported");
   await assert.rejects(client.check(other), (e) => e.kind === "Server" && e.reason === "OperationNotSupported");
 });
+
+test("Create Key Pair, Sign and Signature Verify (RSA); MAC with a registered HMAC key", async (t) => {
+  const client = await connect(t);
+  const { privateKeyId, publicKeyId } = await client.createKeyPair({
+    common: { "Cryptographic Algorithm": "RSA", "Cryptographic Length": 2048 },
+    privateKey: { "Cryptographic Usage Mask": ["Sign"] },
+    publicKey: { "Cryptographic Usage Mask": ["Verify"] },
+  });
+  await client.activate(privateKeyId);
+  await client.activate(publicKeyId);
+  const parameters = {
+    CryptographicAlgorithm: "RSA",
+    PaddingMethod: "PKCS1V1_5",
+    DigitalSignatureAlgorithm: "SHA_256WithRSAEncryption",
+  };
+  const data = new TextEncoder().encode("signed by wasm");
+  const signature = await client.sign(privateKeyId, data, { parameters });
+  assert.equal(signature.length, 256);
+  assert.equal(await client.signatureVerify(publicKeyId, data, signature, { parameters }), true);
+  const other = new TextEncoder().encode("signed by wasm!");
+  assert.equal(await client.signatureVerify(publicKeyId, other, signature, { parameters }), false);
+
+  // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+  const key = new TextEncoder().encode("Jefe");
+  const id = await client.register("SymmetricKey", key, { algorithm: "HMAC_SHA256", attributes: { "Cryptographic Usage Mask": ["MACGenerate"] } });
+  await client.activate(id);
+  const mac = await client.mac(id, new TextEncoder().encode("what do ya want for nothing?"), { parameters: { CryptographicAlgorithm: "HMAC_SHA256" } });
+  assert.equal(Buffer.from(mac).toString("hex"), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+});

@@ -145,6 +145,38 @@ async function crypt(s, a, r) {
   }
 }
 
+function signing(a) {
+  const parameters = {};
+  for (const [arg, field] of [...CRYPTO_FIELDS, ["signature_algorithm", "DigitalSignatureAlgorithm"]]) {
+    if (a.has(arg)) parameters[field] = a.text(arg);
+  }
+  return { parameters };
+}
+
+async function createKeyPair(s, a, r) {
+  const name = a.optText("name");
+  const ids = await (await client(s, a)).createKeyPair({
+    common: { "Cryptographic Algorithm": "RSA", "Cryptographic Length": a.int("length") ?? 2048 },
+    privateKey: { "Cryptographic Usage Mask": ["Sign"], ...(name === undefined ? {} : { Name: name }) },
+    publicKey: { "Cryptographic Usage Mask": ["Verify"], ...(name === undefined ? {} : { Name: `${name}-public` }) },
+  });
+  r.text("private_id", ids.privateKeyId);
+  r.text("public_id", ids.publicKeyId);
+}
+
+async function sign(s, a, r) {
+  r.bytes("signature", await (await client(s, a)).sign(a.text("id"), a.bytes("data"), signing(a)));
+}
+
+async function signatureVerify(s, a, r) {
+  const c = await client(s, a);
+  r.bool("valid", await c.signatureVerify(a.text("id"), a.bytes("data"), a.bytes("signature"), signing(a)));
+}
+
+async function mac(s, a, r) {
+  r.bytes("mac", await (await client(s, a)).mac(a.text("id"), a.bytes("data"), signing(a)));
+}
+
 // --- envelope encryption ------------------------------------------------------------------------
 
 function noStreamOrCache(a) {
@@ -288,11 +320,11 @@ export const ACTIONS = {
   model1_rewrap: model1, model1_is_current: model1,
   model2_encrypt: model2, model2_decrypt: model2, model2_key: model2, model2_rotate: model2,
   model2_reencrypt: model2, header, codec_ttlv: codecTtlv, codec_xml: codecXml,
-  create_key_pair: missing("key pairs (Create Key Pair)"), register,
+  create_key_pair: createKeyPair, register,
   derive_key: missing("Derive Key"), add_attribute: changeAttribute,
   set_attribute: changeAttribute, modify_attribute: changeAttribute,
   delete_attribute: changeAttribute, archive: lifecycle, recover: lifecycle,
-  check: lifecycle, rekey, sign: missing("Sign"),
-  signature_verify: missing("Signature Verify"), mac: missing("MAC"),
+  check: lifecycle, rekey, sign,
+  signature_verify: signatureVerify, mac,
   cache_stats: missing("a key cache (cache statistics)"),
 };

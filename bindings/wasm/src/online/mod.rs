@@ -10,4 +10,5 @@ pub mod convert;
 pub mod host;
 pub mod models;
 pub mod operations;
+pub mod signatures;
 pub mod storage_operations;
