@@ -105,7 +105,7 @@ export declare class Client {
   query(options?: CallOptions): Promise<QueryResult>;
   discoverVersions(offered?: string[], options?: CallOptions): Promise<string[]>;
   createAesKey(name: string, options?: CallOptions & { bits?: number; usage?: string[] | number }): Promise<string>;
-  get(id: string, options?: CallOptions & { includeKeyMaterial?: boolean }): Promise<ManagedObject>;
+  get(id: string, options?: CallOptions & { includeKeyMaterial?: boolean; wrappingKey?: string }): Promise<ManagedObject>;
   activate(id: string, options?: CallOptions): Promise<void>;
   revoke(id: string, reason?: string, options?: CallOptions & { message?: string; compromiseDate?: Date | number }): Promise<void>;
   destroy(id: string, options?: CallOptions): Promise<void>;
@@ -135,6 +135,9 @@ export declare class Client {
   sign(id: string, data: Uint8Array, options?: CallOptions & { parameters?: Record<string, AttributeValue> }): Promise<Uint8Array>;
   /** Whether `signature` over `data` is valid for the public key `id`. @example await client.signatureVerify(pub, data, sig) */
   signatureVerify(id: string, data: Uint8Array, signature: Uint8Array, options?: CallOptions & { parameters?: Record<string, AttributeValue> }): Promise<boolean>;
+  /** Derive Key: a new symmetric key from the `base` objects by `method` (PBKDF2, HMAC, ...); its unique identifier.
+   * @example await client.deriveKey([base], "HMAC", data, { attributes: { CryptographicAlgorithm: "AES", CryptographicLength: 256 }, parameters: { HashingAlgorithm: "SHA_256" } }) */
+  deriveKey(base: string[], method: string, data: Uint8Array, options?: CallOptions & { attributes?: Attributes; parameters?: Record<string, AttributeValue>; salt?: Uint8Array; iterations?: number }): Promise<string>;
   /** MAC of `data` with the key `id`. @example await client.mac(id, data, { parameters: { CryptographicAlgorithm: "HMAC_SHA256" } }) */
   mac(id: string, data: Uint8Array, options?: CallOptions & { parameters?: Record<string, AttributeValue> }): Promise<Uint8Array>;
   locate(attributes?: Attributes, options?: CallOptions & { maxItems?: number; offset?: number }): Promise<string[]>;

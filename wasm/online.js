@@ -173,7 +173,7 @@ export class Client {
     return this.#call(options, (c) => c.createAesKey(String(name), options.bits ?? 256, options.usage));
   }
   async get(id, options = {}) {
-    const object = await this.#call(options, (c) => c.get(String(id), options.includeKeyMaterial === true));
+    const object = await this.#call(options, (c) => c.get(String(id), options.includeKeyMaterial === true, options.wrappingKey));
     if (object.material !== undefined) {
       // Not enumerable: console.log, JSON.stringify and spreads do not show the key bytes.
       Object.defineProperty(object, "material", { value: object.material, enumerable: false });
@@ -229,6 +229,19 @@ export class Client {
   signatureVerify(id, data, signature, options = {}) {
     return this.#call(options, (c) =>
       c.signatureVerify(String(id), bytes(data, "the data"), bytes(signature, "the signature"), options.parameters),
+    );
+  }
+  deriveKey(base, method, data, options = {}) {
+    return this.#call(options, (c) =>
+      c.deriveKey(
+        base.map(String),
+        String(method),
+        bytes(data, "the derivation data"),
+        options.attributes ?? {},
+        options.parameters,
+        options.salt === undefined ? undefined : bytes(options.salt, "the salt"),
+        options.iterations,
+      ),
     );
   }
   mac(id, data, options = {}) {

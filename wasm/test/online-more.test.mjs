@@ -103,3 +103,30 @@ test("Create Key Pair, Sign and Signature Verify (RSA); MAC with a registered HM
   const mac = await client.mac(id, new TextEncoder().encode("what do ya want for nothing?"), { parameters: { CryptographicAlgorithm: "HMAC_SHA256" } });
   assert.equal(Buffer.from(mac).toString("hex"), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 });
+
+test("Get with a wrapping key gives the AES Key Wrap of the key; Derive Key (HMAC, SHA-256) makes an AES-256 key", async (t) => {
+  const client = await connect(t);
+  const hex = (h) => Uint8Array.from(Buffer.from(h, "hex"));
+  const kek = await client.register("SymmetricKey", hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"), {
+    attributes: { "Cryptographic Usage Mask": ["WrapKey", "UnwrapKey", "Encrypt", "Decrypt"] },
+  });
+  await client.activate(kek);
+  const key = await client.register("SymmetricKey", hex("101112131415161718191a1b1c1d1e1f"));
+  const wrapped = await client.get(key, { includeKeyMaterial: true, wrappingKey: kek });
+  // RFC 3394 §4.3 style: 128-bit key data under a 256-bit KEK (the suite's known answer).
+  assert.equal(Buffer.from(wrapped.material).toString("hex"), "d333614f36b9d411b8c726675f758a377cd86eb83fcc7c37");
+  assert.equal(wrapped.wrapped, true);
+
+  const base = await client.register("SecretData", new Uint8Array(32).fill(0x0b), {
+    attributes: { "Cryptographic Usage Mask": ["DeriveKey"] },
+  });
+  await client.activate(base);
+  const derived = await client.deriveKey([base], "HMAC", new TextEncoder().encode("derivation data"), {
+    attributes: { "Cryptographic Algorithm": "AES", "Cryptographic Length": 256 },
+    parameters: { HashingAlgorithm: "SHA_256" },
+  });
+  const object = await client.get(derived, { includeKeyMaterial: true });
+  assert.equal(object.cryptographicAlgorithm, "AES");
+  assert.equal(object.material.length, 32);
+  await assert.rejects(client.deriveKey([base], "ROT13", new Uint8Array(1)), /unknown method "ROT13"/);
+});

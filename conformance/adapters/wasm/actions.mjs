@@ -69,9 +69,19 @@ async function changeAttribute(s, a) {
   return c.modifyAttribute(id, name, value, { current: a.json("current") });
 }
 
+async function deriveKey(s, a, r) {
+  const attributes = { "Cryptographic Algorithm": a.text("algorithm"), "Cryptographic Length": a.int("length") };
+  if (a.has("usage")) attributes["Cryptographic Usage Mask"] = a.json("usage");
+  if (a.has("name")) attributes.Name = a.text("name");
+  const c = await client(s, a);
+  const options = { attributes, parameters: { HashingAlgorithm: a.text("hash") }, salt: a.optBytes("salt") };
+  if (a.int("iterations")) options.iterations = a.int("iterations");
+  r.text("id", await c.deriveKey(a.texts("base"), a.text("method"), a.bytes("data"), options));
+}
+
 async function get(s, a, r) {
-  if (a.has("wrapping_id")) missing("Get with a wrapping key")();
-  const object = await (await client(s, a)).get(a.text("id"), { includeKeyMaterial: true });
+  const options = { includeKeyMaterial: true, wrappingKey: a.optText("wrapping_id") };
+  const object = await (await client(s, a)).get(a.text("id"), options);
   const attrs = [
     ["Object Type", object.objectType],
     ["Cryptographic Algorithm", object.cryptographicAlgorithm],
@@ -321,7 +331,7 @@ export const ACTIONS = {
   model2_encrypt: model2, model2_decrypt: model2, model2_key: model2, model2_rotate: model2,
   model2_reencrypt: model2, header, codec_ttlv: codecTtlv, codec_xml: codecXml,
   create_key_pair: createKeyPair, register,
-  derive_key: missing("Derive Key"), add_attribute: changeAttribute,
+  derive_key: deriveKey, add_attribute: changeAttribute,
   set_attribute: changeAttribute, modify_attribute: changeAttribute,
   delete_attribute: changeAttribute, archive: lifecycle, recover: lifecycle,
   check: lifecycle, rekey, sign,

@@ -96,11 +96,15 @@ impl OnlineClient {
         }))
     }
 
-    /// Get: the object `id`; its key bytes (`material`) only when `include_material` is true.
-    pub fn get(&self, id: String, include_material: bool) -> Promise {
+    /// Get: the object `id`; its key bytes (`material`) only when `include_material` is true;
+    /// with `wrapping_key`, the key block wrapped by that key (AES Key Wrap) instead of plain.
+    pub fn get(&self, id: String, include_material: bool, wrapping_key: Option<String>) -> Promise {
         let c = self.inner.clone();
         promise(async move {
-            let r = c.get(GetRequest::new(Some(id))).await?;
+            let r = match wrapping_key {
+                Some(k) => c.get_wrapped(&id, &k).await?,
+                None => c.get(GetRequest::new(Some(id))).await?,
+            };
             let block = r.object.key_block();
             let out = Out::new();
             out.set("uniqueIdentifier", Some(r.unique_identifier.clone().into()));

@@ -2,8 +2,11 @@
 //! Key Pair, Sign, Signature Verify and MAC. Conversions only: the core's methods do the work.
 
 use js_sys::{Promise, Uint8Array};
-use kmipkit::message::{CreateKeyPairRequest, MACRequest, SignRequest, SignatureVerifyRequest};
-use kmipkit::spec::ValidityIndicator;
+use kmipkit::message::{
+    Bytes, CreateKeyPairRequest, DerivationParameters, DeriveKeyRequest, MACRequest, SignRequest,
+    SignatureVerifyRequest,
+};
+use kmipkit::spec::{DerivationMethod, ObjectType, ValidityIndicator};
 use wasm_bindgen::prelude::*;
 
 use super::client::{OnlineClient, promise};
@@ -86,6 +89,48 @@ impl OnlineClient {
         Ok(promise(async move {
             let r = c.mac(request).await?;
             Ok(Uint8Array::from(r.mac_data.as_ref().map_or(&[][..], |b| &b.0[..])).into())
+        }))
+    }
+}
+
+#[wasm_bindgen(js_class = OnlineClient)]
+impl OnlineClient {
+    /// Derive Key: a new symmetric key from the `base` objects by `method` (a Derivation Method
+    /// name: `"PBKDF2"`, `"HMAC"`, ...) with `data` as derivation data; its unique identifier.
+    #[wasm_bindgen(js_name = deriveKey)]
+    #[allow(clippy::too_many_arguments)] // wasm-bindgen methods take their arguments flat
+    pub fn derive_key(
+        &self,
+        base: Vec<String>,
+        method: String,
+        data: Vec<u8>,
+        attributes: JsValue,
+        params: JsValue,
+        salt: Option<Vec<u8>>,
+        iterations: Option<i32>,
+    ) -> Result<Promise, JsValue> {
+        let method = DerivationMethod::from_name(&method)
+            .ok_or_else(|| {
+                convert::refuse(
+                    "derivation method",
+                    &format!("unknown method {method:?}; use a Derivation Method name such as PBKDF2 or HMAC"),
+                )
+            })
+            .js()?;
+        let mut derivation = DerivationParameters::with_data(data);
+        derivation.cryptographic_parameters = parameters(&params)?;
+        derivation.salt = salt.map(Bytes);
+        derivation.iteration_count = iterations;
+        let request = DeriveKeyRequest::new(
+            ObjectType::SymmetricKey,
+            base,
+            method,
+            derivation,
+            self::attributes(&attributes)?,
+        );
+        let c = self.inner.clone();
+        Ok(promise(async move {
+            Ok(c.derive_key(request).await?.unique_identifier.into())
         }))
     }
 }
