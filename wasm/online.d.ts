@@ -105,10 +105,41 @@ export declare class Client {
   query(options?: CallOptions): Promise<QueryResult>;
   discoverVersions(offered?: string[], options?: CallOptions): Promise<string[]>;
   createAesKey(name: string, options?: CallOptions & { bits?: number; usage?: string[] | number }): Promise<string>;
-  get(id: string, options?: CallOptions & { includeKeyMaterial?: boolean }): Promise<ManagedObject>;
+  get(id: string, options?: CallOptions & { includeKeyMaterial?: boolean; wrappingKey?: string }): Promise<ManagedObject>;
   activate(id: string, options?: CallOptions): Promise<void>;
-  revoke(id: string, reason?: string, options?: CallOptions & { message?: string }): Promise<void>;
+  revoke(id: string, reason?: string, options?: CallOptions & { message?: string; compromiseDate?: Date | number }): Promise<void>;
   destroy(id: string, options?: CallOptions): Promise<void>;
+  /** Archive: moves `id` to off-line storage. @example await client.archive(id) */
+  archive(id: string, options?: CallOptions): Promise<void>;
+  /** Recover: brings an archived `id` back on-line. @example await client.recover(id) */
+  recover(id: string, options?: CallOptions): Promise<void>;
+  /** Re-Key: a new key replacing `id`; its unique identifier. @example const next = await client.rekey(id) */
+  rekey(id: string, options?: CallOptions): Promise<string>;
+  /** Check: whether `id` may be used; the identifier checked. @example await client.check(id) */
+  check(id: string, options?: CallOptions): Promise<string>;
+  /** Register: stores `material` as an object of `objectType` (SymmetricKey, SecretData, OpaqueObject, ...); `algorithm` for keys (AES when absent). Its unique identifier.
+   * @example const id = await client.register("SymmetricKey", key, { attributes: { Name: "imported" } }) */
+  register(objectType: string, material: Uint8Array, options?: CallOptions & { attributes?: Attributes; algorithm?: string }): Promise<string>;
+  /** Add Attribute. @example await client.addAttribute(id, "Name", "second") */
+  addAttribute(id: string, name: string, value: AttributeValue, options?: CallOptions): Promise<void>;
+  /** Modify Attribute; `current`: the value replaced. @example await client.modifyAttribute(id, "Name", "new") */
+  modifyAttribute(id: string, name: string, value: AttributeValue, options?: CallOptions & { current?: AttributeValue }): Promise<void>;
+  /** Set Attribute (KMIP 2.0). @example await client.setAttribute(id, "Name", "renamed") */
+  setAttribute(id: string, name: string, value: AttributeValue, options?: CallOptions): Promise<void>;
+  /** Delete Attribute. @example await client.deleteAttribute(id, "Contact Information") */
+  deleteAttribute(id: string, name: string, options?: CallOptions): Promise<void>;
+  /** Create Key Pair: `common` attributes for both keys, then each key's own.
+   * @example await client.createKeyPair({ common: { CryptographicAlgorithm: "RSA", CryptographicLength: 2048 }, privateKey: { CryptographicUsageMask: ["Sign"] }, publicKey: { CryptographicUsageMask: ["Verify"] } }) */
+  createKeyPair(options?: CallOptions & { common?: Attributes; privateKey?: Attributes; publicKey?: Attributes }): Promise<{ privateKeyId: string; publicKeyId: string }>;
+  /** Sign `data` with the private key `id`. @example await client.sign(priv, data, { parameters: { DigitalSignatureAlgorithm: "SHA_256WithRSAEncryption" } }) */
+  sign(id: string, data: Uint8Array, options?: CallOptions & { parameters?: Record<string, AttributeValue> }): Promise<Uint8Array>;
+  /** Whether `signature` over `data` is valid for the public key `id`. @example await client.signatureVerify(pub, data, sig) */
+  signatureVerify(id: string, data: Uint8Array, signature: Uint8Array, options?: CallOptions & { parameters?: Record<string, AttributeValue> }): Promise<boolean>;
+  /** Derive Key: a new symmetric key from the `base` objects by `method` (PBKDF2, HMAC, ...); its unique identifier.
+   * @example await client.deriveKey([base], "HMAC", data, { attributes: { CryptographicAlgorithm: "AES", CryptographicLength: 256 }, parameters: { HashingAlgorithm: "SHA_256" } }) */
+  deriveKey(base: string[], method: string, data: Uint8Array, options?: CallOptions & { attributes?: Attributes; parameters?: Record<string, AttributeValue>; salt?: Uint8Array; iterations?: number }): Promise<string>;
+  /** MAC of `data` with the key `id`. @example await client.mac(id, data, { parameters: { CryptographicAlgorithm: "HMAC_SHA256" } }) */
+  mac(id: string, data: Uint8Array, options?: CallOptions & { parameters?: Record<string, AttributeValue> }): Promise<Uint8Array>;
   locate(attributes?: Attributes, options?: CallOptions & { maxItems?: number; offset?: number }): Promise<string[]>;
   locateByName(name: string, options?: CallOptions): Promise<string[]>;
   getAttributes(id: string, names?: string[], options?: CallOptions): Promise<Record<string, AttributeValue>>;

@@ -173,7 +173,7 @@ export class Client {
     return this.#call(options, (c) => c.createAesKey(String(name), options.bits ?? 256, options.usage));
   }
   async get(id, options = {}) {
-    const object = await this.#call(options, (c) => c.get(String(id), options.includeKeyMaterial === true));
+    const object = await this.#call(options, (c) => c.get(String(id), options.includeKeyMaterial === true, options.wrappingKey));
     if (object.material !== undefined) {
       // Not enumerable: console.log, JSON.stringify and spreads do not show the key bytes.
       Object.defineProperty(object, "material", { value: object.material, enumerable: false });
@@ -184,10 +184,68 @@ export class Client {
     return this.#call(options, (c) => c.activate(String(id)));
   }
   revoke(id, reason = "CessationOfOperation", options = {}) {
-    return this.#call(options, (c) => c.revoke(String(id), String(reason), options.message));
+    return this.#call(options, (c) => c.revoke(String(id), String(reason), options.message, compromiseSeconds(options.compromiseDate)));
   }
   destroy(id, options) {
     return this.#call(options, (c) => c.destroy(String(id)));
+  }
+  archive(id, options) {
+    return this.#call(options, (c) => c.archive(String(id)));
+  }
+  recover(id, options) {
+    return this.#call(options, (c) => c.recover(String(id)));
+  }
+  rekey(id, options) {
+    return this.#call(options, (c) => c.rekey(String(id)));
+  }
+  check(id, options) {
+    return this.#call(options, (c) => c.check(String(id)));
+  }
+  register(objectType, material, options = {}) {
+    return this.#call(options, (c) =>
+      c.register(String(objectType), bytes(material, "the material"), options.attributes ?? {}, options.algorithm),
+    );
+  }
+  addAttribute(id, name, value, options) {
+    return this.#call(options, (c) => c.addAttribute(String(id), String(name), value));
+  }
+  modifyAttribute(id, name, value, options = {}) {
+    return this.#call(options, (c) => c.modifyAttribute(String(id), String(name), value, options.current));
+  }
+  setAttribute(id, name, value, options) {
+    return this.#call(options, (c) => c.setAttribute(String(id), String(name), value));
+  }
+  deleteAttribute(id, name, options) {
+    return this.#call(options, (c) => c.deleteAttribute(String(id), String(name)));
+  }
+  createKeyPair(options = {}) {
+    return this.#call(options, (c) =>
+      c.createKeyPair(options.common ?? {}, options.privateKey ?? {}, options.publicKey ?? {}),
+    );
+  }
+  sign(id, data, options = {}) {
+    return this.#call(options, (c) => c.sign(String(id), bytes(data, "the data"), options.parameters));
+  }
+  signatureVerify(id, data, signature, options = {}) {
+    return this.#call(options, (c) =>
+      c.signatureVerify(String(id), bytes(data, "the data"), bytes(signature, "the signature"), options.parameters),
+    );
+  }
+  deriveKey(base, method, data, options = {}) {
+    return this.#call(options, (c) =>
+      c.deriveKey(
+        base.map(String),
+        String(method),
+        bytes(data, "the derivation data"),
+        options.attributes ?? {},
+        options.parameters,
+        options.salt === undefined ? undefined : bytes(options.salt, "the salt"),
+        options.iterations,
+      ),
+    );
+  }
+  mac(id, data, options = {}) {
+    return this.#call(options, (c) => c.mac(String(id), bytes(data, "the data"), options.parameters));
   }
   locate(attributes = {}, options = {}) {
     return this.#call(options, (c) => c.locate(attributes, options.maxItems, options.offset));
@@ -220,6 +278,14 @@ function innerOf(client) {
     throw invalid("the first argument must be a connected Client");
   }
   return inner;
+}
+
+/** A compromise date as whole seconds since the epoch: a Date or a number of seconds. */
+function compromiseSeconds(date) {
+  if (date === undefined) return undefined;
+  if (date instanceof Date) return Math.floor(date.getTime() / 1000);
+  if (typeof date === "number") return date;
+  throw invalid("options.compromiseDate must be a Date or seconds since the Unix epoch");
 }
 
 /** Model 1: a DEK per message, protected by a KEK that never leaves the key manager. */

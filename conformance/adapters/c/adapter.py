@@ -21,7 +21,8 @@ from actions import ACTIONS, UNSUPPORTED  # noqa: E402
 from pyrunner.runner import Adapter, main  # noqa: E402
 from session import Session, binary  # noqa: E402
 
-LANGUAGE = "c"
+# The same driver runs other programs that speak this line protocol (wasm/run sets both).
+LANGUAGE = os.environ.get("KMIPKIT_LINE_ADAPTER_LANGUAGE", "c")
 
 
 def check() -> Optional[str]:

@@ -4,8 +4,11 @@
 //! its [`kmipkit::transport::HostLink`]; this module converts. wasm32 only: the link holds
 //! JavaScript values, which are not `Send` as a native build's host link requires.
 
+pub mod attribute_changes;
 pub mod client;
 pub mod convert;
 pub mod host;
 pub mod models;
 pub mod operations;
+pub mod signatures;
+pub mod storage_operations;

@@ -96,11 +96,15 @@ impl OnlineClient {
         }))
     }
 
-    /// Get: the object `id`; its key bytes (`material`) only when `include_material` is true.
-    pub fn get(&self, id: String, include_material: bool) -> Promise {
+    /// Get: the object `id`; its key bytes (`material`) only when `include_material` is true;
+    /// with `wrapping_key`, the key block wrapped by that key (AES Key Wrap) instead of plain.
+    pub fn get(&self, id: String, include_material: bool, wrapping_key: Option<String>) -> Promise {
         let c = self.inner.clone();
         promise(async move {
-            let r = c.get(GetRequest::new(Some(id))).await?;
+            let r = match wrapping_key {
+                Some(k) => c.get_wrapped(&id, &k).await?,
+                None => c.get(GetRequest::new(Some(id))).await?,
+            };
             let block = r.object.key_block();
             let out = Out::new();
             out.set("uniqueIdentifier", Some(r.unique_identifier.clone().into()));
@@ -137,13 +141,27 @@ impl OnlineClient {
         promise(async move { c.activate(&id).await.map(|()| JsValue::UNDEFINED) })
     }
 
-    /// Revoke for `reason` (a Revocation Reason Code name) with an optional message.
+    /// Revoke for `reason` (a Revocation Reason Code name) with an optional message and, for
+    /// the compromise reasons, when the compromise happened (seconds since the Unix epoch).
     pub fn revoke(
         &self,
         id: String,
         reason: String,
         message: Option<String>,
+        compromise_date: Option<f64>,
     ) -> Result<Promise, JsValue> {
+        // A JavaScript number: whole seconds within what KMIP's Date-Time (an i64) holds.
+        let compromise_date = match compromise_date {
+            Some(d) if d.fract() != 0.0 || !(0.0..=9.0e15).contains(&d) => {
+                return Err(convert::refuse(
+                    "compromiseDate",
+                    "must be whole seconds since the Unix epoch (a Date's getTime() / 1000)",
+                ))
+                .js();
+            }
+            Some(d) => Some(kmipkit::message::DateTime(d as i64)),
+            None => None,
+        };
         let code = RevocationReasonCode::from_name(&reason)
             .ok_or_else(|| {
                 convert::refuse(
@@ -156,6 +174,7 @@ impl OnlineClient {
         Ok(promise(async move {
             let mut request = RevokeRequest::new(Some(id), code);
             request.revocation_reason.revocation_message = message;
+            request.compromise_occurrence_date = compromise_date;
             c.revoke(request).await.map(|_| JsValue::UNDEFINED)
         }))
     }
