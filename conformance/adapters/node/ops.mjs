@@ -129,7 +129,8 @@ async function lifecycle(s, r) {
   await c[call[r.action]](id)
 }
 
-// The package's revoke dates a KeyCompromise itself (now); the driver's date is not passed.
+// Client.revoke takes no Compromise Occurrence Date: the driver's `compromise_date` is not passed
+// (PyKMIP accepts a KeyCompromise without one).
 async function revoke(s, r) {
   await (await s.client(r)).revoke(r.need('id'), r.text('reason') ?? 'CessationOfOperation')
 }
