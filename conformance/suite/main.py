@@ -33,7 +33,7 @@ import verdicts
 HERE = Path(__file__).resolve().parent.parent
 REPO = HERE.parent
 # In the order of the matrix's columns. A language joins by adding its adapter and its name here.
-LANGUAGES = ["rust", "python", "cli", "c", "wasm"]
+LANGUAGES = ["rust", "python", "cli", "c", "node", "wasm"]
 ADAPTER_TIMEOUT = 30 * 60  # seconds for one adapter's phase; a hang fails the run, never blocks CI
 
 

@@ -21,15 +21,15 @@ from actions import ACTIONS, UNSUPPORTED  # noqa: E402
 from pyrunner.runner import Adapter, main  # noqa: E402
 from session import Session, binary  # noqa: E402
 
-# The same driver runs other programs that speak this line protocol (wasm/run sets both).
-LANGUAGE = os.environ.get("KMIPKIT_LINE_ADAPTER_LANGUAGE", "c")
+# Another language whose program speaks this line protocol reuses this driver (../node/run, ../wasm/run).
+LANGUAGE = os.environ.get("KMIPKIT_ADAPTER_LANGUAGE", "c")
 
 
 def check() -> Optional[str]:
     path = binary()
     if not path or not os.access(path, os.X_OK):
-        return (f"c: no adapter program at {path!r} (KMIPKIT_C_ADAPTER): `conformance/adapters/c/run` "
-                "builds it from adapter.c once libkmipkit is built: cargo build -p kmipkit-ffi")
+        return (f"{LANGUAGE}: no adapter program at {path!r} (KMIPKIT_ADAPTER_PROGRAM, KMIPKIT_C_ADAPTER): "
+                f"`conformance/adapters/{LANGUAGE}/run` sets it")
     return None
 
 

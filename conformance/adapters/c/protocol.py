@@ -1,10 +1,10 @@
-"""The line protocol between the driver and the C adapter process (protocol.md): one request
+"""The line protocol between the driver and the adapter process (protocol.md): one request
 line per action, one reply line per request, over the process's stdin and stdout.
 
     request:  ACTION key=HEX key=HEX ...        (HEX: the value's bytes; a repeated key is a list)
     reply:    ok name=Tvalue ...                 (T: s text, b bytes, i integer, t/f bool, j JSON;
                                                  a name ending in [] is a list item)
-              err RESULT REASON HEXMESSAGE       (kmipkit_result_name, KMIP Result Reason number)
+              err RESULT REASON HEXMESSAGE       (kmipkit_result_name, KMIP Result Reason number or name)
               bad HEXMESSAGE                     (the adapter could not run the request)
 """
 
@@ -72,21 +72,24 @@ def decode(line: str, reasons: Mapping[int, str]) -> Dict[str, JSON]:
     reply raises ApiError, a `bad` one StepError."""
     words = line.split(" ")
     if words[0] == "err" and len(words) == 4:
-        result, reason = words[1], int(words[2])
+        # The reason: its number (C: kmipkit_last_error_reason) or its name (Node: error.reason).
+        result, reason = words[1], int(words[2]) if words[2].isdigit() else words[2]
         message = bytes.fromhex(words[3]).decode("utf-8", errors="replace")
         kind = result if result in ERROR_KINDS else None
         if kind is None:
             message = f"[{result}] {message}"
+        if isinstance(reason, str):
+            raise ApiError(kind, reason, message)
         raise ApiError(kind, reasons.get(reason, str(reason)) if reason else None, message)
     if words[0] == "bad" and len(words) == 2:
-        raise StepError("C adapter: " + bytes.fromhex(words[1]).decode("utf-8", errors="replace"))
+        raise StepError("adapter: " + bytes.fromhex(words[1]).decode("utf-8", errors="replace"))
     if words[0] != "ok":
-        raise StepError(f"C adapter: unreadable reply {line[:80]!r}")
+        raise StepError(f"adapter: unreadable reply {line[:80]!r}")
     out: Dict[str, JSON] = {}
     for word in words[1:]:
         m = re.fullmatch(r"([a-z_]+)(\[\])?=([sbitfj])([0-9a-f]*)", word)
         if not m:
-            raise StepError(f"C adapter: unreadable reply field {word[:80]!r}")
+            raise StepError(f"adapter: unreadable reply field {word[:80]!r}")
         name, is_list, kind, text = m.groups()
         value = _value(kind, text)
         if is_list:
@@ -122,7 +125,7 @@ class Process:
     def call(self, action: str, args: Request) -> Dict[str, JSON]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         if self.proc.poll() is not None:
-            raise StepError(f"the C adapter process has exited ({self.proc.returncode})")
+            raise StepError(f"the adapter process has exited ({self.proc.returncode})")
         timer = threading.Timer(REPLY_TIMEOUT, self.proc.kill)
         timer.start()
         try:
@@ -130,12 +133,12 @@ class Process:
             self.proc.stdin.flush()
             line = self.proc.stdout.readline()
         except (BrokenPipeError, OSError) as e:
-            raise StepError(f"the C adapter process is gone: {e}") from None
+            raise StepError(f"the adapter process is gone: {e}") from None
         finally:
             timer.cancel()
         if not line.endswith("\n"):
             code = self.proc.wait()
-            raise StepError(f"the C adapter process ended without a reply to {action} (exit {code})")
+            raise StepError(f"the adapter process ended without a reply to {action} (exit {code})")
         return decode(line.rstrip("\n"), self.reasons)
 
     def close(self) -> None:

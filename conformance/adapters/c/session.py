@@ -15,8 +15,9 @@ _REASONS: Dict[int, str] = {}
 
 
 def binary() -> str:
-    """The adapter program that `run` built: $KMIPKIT_C_ADAPTER."""
-    return os.environ.get("KMIPKIT_C_ADAPTER", "")
+    """The adapter program: $KMIPKIT_ADAPTER_PROGRAM (another language's program speaking the same
+    line protocol, e.g. ../node/adapter.mjs), else the C program `run` built: $KMIPKIT_C_ADAPTER."""
+    return os.environ.get("KMIPKIT_ADAPTER_PROGRAM") or os.environ.get("KMIPKIT_C_ADAPTER", "")
 
 
 class Session:
