@@ -18,8 +18,16 @@ out="$target/bench"
 mkdir -p "$out"
 
 (cd node && npm install --no-audit --no-fund --loglevel=error >/dev/null && npx tsc -p bench/tsconfig.json)
-cargo build --locked -q --release -p kmipkit --example get_core_bench
+cargo build --locked -q --release -p kmipkit --example get_core_bench --example get_bench
 rust_bench="$target/release/examples/get_core_bench"
+# The core's async Client on tokio's current-thread runtime (get_bench --transport tokio): the
+# same client the addon runs, without napi, to split tokio's share from napi's and JS's.
+tokio_bench() {
+  "$target/release/examples/get_bench" --transport tokio --uid "$uid" --n "$n" --warmup "$warmup" \
+    --port "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$out/pykmip-node-gets.json")" \
+    --ca "$ca" --cert "$cert" --key "$key" |
+    python3 -c 'import json,sys; j=json.load(sys.stdin); print("tokio", j["gets"], j["wall_s"], j["client_cpu_us_per_get"], j["client_cpu_us_per_get_ticks"], j["gets_per_s"])'
+}
 node_bench=(node "$here/gets.mjs")
 
 server_dir="$out/pykmip-node-gets"
@@ -38,15 +46,21 @@ os.write(fd, text.encode())
 os.close(fd)
 PY
 uid="$("${node_bench[@]}" "$config" --create "node-bench-get-$$")"
+read -r ca cert key < <(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(s["ca"], s["client_cert"], s["client_key"])' "$out/pykmip-node-gets.json")
 echo "PyKMIP PID $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$out/pykmip-node-gets.json"), key $uid" >&2
 echo "node $(node --version), load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 raw="$out/node-gets.txt"
 : > "$raw"
 for ((r = 1; r <= rounds; r++)); do
-  if ((r % 2)); then order="node rust"; else order="rust node"; fi
+  if ((r % 2)); then order="node node-w1 tokio rust"; else order="rust tokio node-w1 node"; fi
   for side in $order; do
-    if [ "$side" = node ]; then line="$("${node_bench[@]}" "$config" "$uid" "$n" "$warmup")"
-    else line="$("$rust_bench" "$config" "$uid" "$n" "$warmup")"; fi
+    case "$side" in
+      node) line="$("${node_bench[@]}" "$config" "$uid" "$n" "$warmup")" ;;
+      # napi's runtime with one tokio worker instead of one per core (bindings/node/src/runtime.rs).
+      node-w1) line="$(KMIPKIT_NODE_WORKER_THREADS=1 "${node_bench[@]}" "$config" "$uid" "$n" "$warmup" | sed 's/^node /node-w1 /')" ;;
+      tokio) line="$(tokio_bench)" ;;
+      *) line="$("$rust_bench" "$config" "$uid" "$n" "$warmup")" ;;
+    esac
     echo "$r $line" >> "$raw"
   done
 done
@@ -64,13 +78,20 @@ med = statistics.median
 print(f"{len(rounds)} rounds, Gets one after the other; medians (min-max); CPU = client process, every thread, per Get")
 # Node's line: cpuUsage, then schedstat; Rust's: schedstat, then /proc/self/stat (10 ms ticks).
 # The ratio compares schedstat with schedstat, the same meter on both sides.
-sched = {"node": 1, "rust": 0}
+sched = {"node": 1, "node-w1": 1, "tokio": 0, "rust": 0}
 for side, name, first, second in (("node", "Node (Client.get)", "cpuUsage", "schedstat"),
+                                  ("node-w1", "Node, 1 tokio worker", "cpuUsage", "schedstat"),
+                                  ("tokio", "Rust async, tokio", "schedstat", "/proc stat"),
                                   ("rust", "Rust BlockingClient", "schedstat", "/proc stat")):
     a = [t[(r, side)][0] for r in rounds]; b = [t[(r, side)][1] for r in rounds]
     rate = [t[(r, side)][2] for r in rounds]
     print(f"{name:<20} {med(rate):>6.0f} Gets/s ({min(rate):.0f}-{max(rate):.0f})"
           f"  CPU {med(a):6.1f} us/Get {first} ({min(a):.1f}-{max(a):.1f}), {med(b):.1f} {second}")
+for side in ("node-w1", "tokio"):
+    c = [t[(r, side)][sched[side]] / t[(r, "rust")][0] for r in rounds]
+    print(f"{side} / Rust BlockingClient per round: CPU per Get {med(c):.2f} ({min(c):.2f}-{max(c):.2f})")
+c = [t[(r, "node")][1] / t[(r, "tokio")][0] for r in rounds]
+print(f"Node / Rust async tokio per round: CPU per Get {med(c):.2f} ({min(c):.2f}-{max(c):.2f})")
 cpu_ratio = [t[(r, "node")][sched["node"]] / t[(r, "rust")][sched["rust"]] for r in rounds]
 rate_ratio = [t[(r, "node")][2] / t[(r, "rust")][2] for r in rounds]
 print(f"Node / Rust per round: CPU per Get (schedstat) {med(cpu_ratio):.2f} ({min(cpu_ratio):.2f}-{max(cpu_ratio):.2f}),"

@@ -29,4 +29,5 @@ mod envelope;
 mod errors;
 mod log_verify;
 mod operations;
+mod runtime;
 mod stats;
