@@ -88,6 +88,12 @@ pub fn webcrypto_seal_plan(
     salt: Option<Vec<u8>>,
 ) -> Result<WebCryptoPlan, JsValue> {
     let dek = dek(key)?;
+    // The JS wrapper passes a Uint8Array's length; anything else is a caller bug.
+    if !(plaintext_len >= 0.0 && plaintext_len.fract() == 0.0 && plaintext_len <= 2f64.powi(53)) {
+        return Err(invalid(
+            "plaintextLen must be the plaintext's length in bytes",
+        ));
+    }
     let salt = match salt {
         Some(s) => <[u8; 32]>::try_from(s.as_slice())
             .map_err(|_| invalid("the salt must have 32 bytes"))?,
