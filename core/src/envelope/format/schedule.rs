@@ -51,6 +51,9 @@ impl<B: Backend> Schedule<B> {
     }
 }
 
+/// K (zeroized on drop), C and P as bytes.
+pub(crate) type KeyBytes = (Zeroizing<[u8; 32]>, [u8; 32], [u8; 7]);
+
 /// K (raw bytes, zeroized on drop), C and P: for [`Schedule::derive`] and for the frame plan of
 /// an external AES-GCM (`external.rs`), which needs the key's bytes rather than an expanded key.
 pub(crate) fn derive_bytes<B: Backend>(
@@ -58,7 +61,7 @@ pub(crate) fn derive_bytes<B: Backend>(
     salt: &[u8; 32],
     bound: &[u8],
     context: &[u8],
-) -> Result<(Zeroizing<[u8; 32]>, [u8; 32], [u8; 7])> {
+) -> Result<KeyBytes> {
     let context_len = u32::try_from(context.len()).map_err(|_| Error::Encode {
         what: "encryption context".into(),
         reason: format!("{} bytes exceeds the 4 GiB limit", context.len()),
