@@ -53,4 +53,6 @@ mkdir -p "$root/target/wasm-browser"
 # run.mjs stops its Cosmian server itself; this is the net for a run killed half-way (the
 # harness stops only the PID it recorded in that directory, and nothing if there is none).
 trap '"$root/conformance/cosmian/kms-test-server" stop --dir "$root/target/wasm-browser/run/cosmian" >/dev/null 2>&1 || true' EXIT
+# The WebCrypto path in Chromium: the frozen vectors byte for byte, tampering and truncation.
+node "$here/bench/browser.mjs" --checks-only | grep -v "^ok  "
 node "$here/browser/run.mjs" --cli "$root/target/debug/kmipkit" --out "$root/target/wasm-browser"

@@ -21,6 +21,7 @@ pub mod logverify;
 pub mod online;
 pub mod random;
 pub mod stream;
+pub mod webcrypto;
 
 use wasm_bindgen::JsValue;
 

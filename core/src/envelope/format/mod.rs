@@ -28,6 +28,7 @@
 
 mod context;
 mod crypto;
+mod external;
 mod header;
 mod memory;
 mod plaintext;
@@ -38,6 +39,7 @@ mod stream;
 use std::io;
 
 pub use context::{decode_context, encode_context};
+pub use external::{Frame, FramePlan, frame_error, open_frames, plan_open, plan_seal, seal_frames};
 pub use header::{
     DEFAULT_FRAME_SIZE, Header, KeyRef, MAGIC, MAX_BOUND_LEN, MAX_FRAME_SIZE, MAX_HEADER_LEN,
     MAX_KEY_FIELD_LEN, MAX_WRAPPED_DEK_LEN, MIN_FRAME_SIZE, SUITE, VERSION,
@@ -141,5 +143,7 @@ fn resume<B: crypto::Backend>(
     Ok(schedule)
 }
 
+#[cfg(test)]
+mod external_tests;
 #[cfg(test)]
 mod tests;
