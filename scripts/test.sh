@@ -90,7 +90,7 @@ tail -1 target/wasm-tests.log | awk '{ printf "test result: wasm. %d passed; %d 
 wasm/test-browser.sh 2>&1 | tee target/wasm-browser.log
 tail -1 target/wasm-browser.log | awk '{ printf "test result: wasm-browser. %d passed; %d failed;\n", $2, $4 }' >> "$log"
 
-step "conformance: the shared scenarios in Rust, Python, the CLI and C against live PyKMIP servers (conformance/run)"
+step "conformance: the shared scenarios in Rust, Python, the CLI, C, Node and Wasm against live PyKMIP servers (conformance/run)"
 cargo build --locked -q -p kmipkit-cli -p kmipkit-conformance-rust -p kmipkit-ffi
 # One mypy run per folder: each is its own program (two have a module named actions); the
 # adapters import the shared step runner, conformance/adapters/pyrunner, hence MYPYPATH.
@@ -114,8 +114,12 @@ elif [ "$cosmian" != 0 ]; then
 else
   conformance/cosmian/selftest.sh
   # Every scenario again through Cosmian's KMIP-over-HTTPS endpoint, with TTLV and with JSON bodies.
+  # The Node and WebAssembly adapters run against PyKMIP above; against Cosmian they are not yet
+  # run (their declared differences there are not measured yet: a printed skip, not a silent one).
+  echo "NOT RUN against Cosmian yet: the node and wasm conformance adapters (they run against PyKMIP above)"
   for wire in ttlv https https-json; do
-    conformance/run --server cosmian --wire "$wire" --require-all 2>&1 | tee "target/conformance-cosmian-$wire.log"
+    conformance/run --server cosmian --wire "$wire" --require-all \
+      --language rust --language python --language cli --language c 2>&1 | tee "target/conformance-cosmian-$wire.log"
     tail -1 "target/conformance-cosmian-$wire.log" \
       | awk -v wire="$wire" '{ printf "test result: conformance (Cosmian, %s). %d passed; %d failed;\n", wire, $1, $3 }' >> "$log"
   done
