@@ -148,58 +148,8 @@ export declare class NativeClient {
   poll(correlation: Uint8Array, cancel?: Canceller | undefined | null): Promise<void>
   /** Cancel: asks the server to stop the asynchronous operation of `correlation`. */
   cancel(correlation: Uint8Array, cancel?: Canceller | undefined | null): Promise<void>
-}
-
-/**
- * Converts between TTLV bytes and KMIP XML or JSON text. Test-case placeholders (`$NOW`,
- * `$UNIQUE_IDENTIFIER_0`, ...) read from text become stand-in values that this codec writes
- * back as the same placeholders, so one codec should serve one test case.
- */
-export declare class NativeTextCodec {
-  /** A codec with no placeholders read yet. */
-  constructor()
-  /** One KMIP XML element to TTLV bytes. */
-  xmlToTtlv(text: string): Buffer
-  /** Every message of a KMIP XML test case, as TTLV bytes. */
-  xmlMessagesToTtlv(text: string): Array<Buffer>
-  /** TTLV bytes to KMIP XML. */
-  ttlvToXml(data: Uint8Array): string
-  /** KMIP JSON to TTLV bytes. */
-  jsonToTtlv(text: string): Buffer
-  /** TTLV bytes to KMIP JSON (`compact`: on one line). */
-  ttlvToJson(data: Uint8Array, compact?: boolean | undefined | null): string
-  /** How many placeholders this codec has read. */
-  get placeholders(): number
-}
-
-/** One batch item's outcome in a response. */
-export interface BatchResult {
-  /** The Result Status (`"Success"`, `"OperationFailed"`, ...). */
-  status: string
-  /** The Result Reason of a failure (`"ItemNotFound"`). */
-  reason?: string
   /** Connection counters per server, primary first. Reads counters only: nothing is sent. */
   stats(): Array<ConnectionStats>
-}
-
-/** The connection counters of one server (the core's `ServerStats`). */
-export interface ConnectionStats {
-  /** The server's configured name (`"primary"`, `"secondary-1"`, ...). */
-  server: string
-  /** TLS connections opened (each a TCP connect and a handshake). */
-  connectionsOpened: number
-  /** Requests served on a pooled connection. */
-  connectionsReused: number
-  /** Pooled connections found dead and replaced. */
-  staleDiscarded: number
-  /** Connections idle in the pool now. */
-  idle: number
-  /** Connections open now, busy or idle. */
-  open: number
-  /** The most connections open at once so far (at most `pool.max_connections_per_server`). */
-  openPeak: number
-  /** Whether the server is skipped for now after a failure. */
-  down: boolean
 }
 
 /**
@@ -393,6 +343,36 @@ export declare class NativeSealer {
   finish(): Buffer
 }
 
+/**
+ * Converts between TTLV bytes and KMIP XML or JSON text. Test-case placeholders (`$NOW`,
+ * `$UNIQUE_IDENTIFIER_0`, ...) read from text become stand-in values that this codec writes
+ * back as the same placeholders, so one codec should serve one test case.
+ */
+export declare class NativeTextCodec {
+  /** A codec with no placeholders read yet. */
+  constructor()
+  /** One KMIP XML element to TTLV bytes. */
+  xmlToTtlv(text: string): Buffer
+  /** Every message of a KMIP XML test case, as TTLV bytes. */
+  xmlMessagesToTtlv(text: string): Array<Buffer>
+  /** TTLV bytes to KMIP XML. */
+  ttlvToXml(data: Uint8Array): string
+  /** KMIP JSON to TTLV bytes. */
+  jsonToTtlv(text: string): Buffer
+  /** TTLV bytes to KMIP JSON (`compact`: on one line). */
+  ttlvToJson(data: Uint8Array, compact?: boolean | undefined | null): string
+  /** How many placeholders this codec has read. */
+  get placeholders(): number
+}
+
+/** One batch item's outcome in a response. */
+export interface BatchResult {
+  /** The Result Status (`"Success"`, `"OperationFailed"`, ...). */
+  status: string
+  /** The Result Reason of a failure (`"ItemNotFound"`). */
+  reason?: string
+}
+
 /** The cache's counters. */
 export interface CacheStats {
   /** Lookups answered from the cache. */
@@ -413,6 +393,26 @@ export interface CacheStats {
   entries: number
   /** Bytes of key material held now. */
   bytes: number
+}
+
+/** The connection counters of one server (the core's `ServerStats`). */
+export interface ConnectionStats {
+  /** The server's configured name (`"primary"`, `"secondary-1"`, ...). */
+  server: string
+  /** TLS connections opened (each a TCP connect and a handshake). */
+  connectionsOpened: number
+  /** Requests served on a pooled connection. */
+  connectionsReused: number
+  /** Pooled connections found dead and replaced. */
+  staleDiscarded: number
+  /** Connections idle in the pool now. */
+  idle: number
+  /** Connections open now, busy or idle. */
+  open: number
+  /** The most connections open at once so far (at most `pool.max_connections_per_server`). */
+  openPeak: number
+  /** Whether the server is skipped for now after a failure. */
+  down: boolean
 }
 
 /** One KMIP operation the core's client sends and the method that sends it (snake_case). */
@@ -438,6 +438,9 @@ export interface CryptoOptions {
   tag?: Uint8Array
 }
 
+/** The pairs whose canonical encoding is `data`, or `null` if it is no such encoding. */
+export declare function decodeContext(data: Uint8Array): Record<string, string> | null
+
 /** The optional parts of a Derive Key request. */
 export interface DeriveOptions {
   /** Cryptographic Parameters by tag name (`{ HashingAlgorithm: 'SHA_256' }`). */
@@ -450,8 +453,6 @@ export interface DeriveOptions {
 
 /** A readable tree of TTLV bytes; byte strings show only their length (never key bytes). */
 export declare function dumpTtlv(data: Uint8Array): string
-/** The pairs whose canonical encoding is `data`, or `null` if it is no such encoding. */
-export declare function decodeContext(data: Uint8Array): Record<string, string> | null
 
 /** The canonical bytes of a key-value context (FORMAT.md §3.1), pairs in any order. */
 export declare function encodeContext(pairs: Array<[string, string]>): Buffer
@@ -472,6 +473,8 @@ export interface ErrorKindInfo {
   name: string
   /** The kind's stable numeric code (`0x0501`). */
   code: number
+  /** The kind's stable string code (`"KMIPKIT_INTEGRITY"`), the errors' `.code`. */
+  symbol: string
   /** The kind's category (`"ciphertext"`). */
   category: string
 }
@@ -479,26 +482,6 @@ export interface ErrorKindInfo {
 /** Every kind the core has, in code order. */
 export declare function errorKinds(): Array<ErrorKindInfo>
 
-/** The two identifiers of a key pair. */
-export interface KeyPairIds {
-  /** The private key's unique identifier. */
-  privateKeyId: string
-  /** The public key's unique identifier. */
-  publicKeyId: string
-}
-
-/** What verification found. */
-export interface LogReport {
-  /** Whether the chain is whole: no line changed, removed, added or reordered. */
-  intact: boolean
-  /** The lines read (not empty). */
-  lines: number
-  /** The lowest serial seen. */
-  firstSerial?: number
-  /** The highest serial seen. */
-  lastSerial?: number
-  /** Each finding as a sentence naming the file, line and serial. */
-  findings: Array<string>
 /** What a ciphertext header says (nothing secret; no key needed to read it). */
 export interface HeaderInfo {
   /** Plaintext bytes per frame. */
@@ -509,6 +492,14 @@ export interface HeaderInfo {
   wrappedDek: Buffer
   /** The header's length in bytes: the body starts there. */
   headerLength: number
+}
+
+/** The two identifiers of a key pair. */
+export interface KeyPairIds {
+  /** The private key's unique identifier. */
+  privateKeyId: string
+  /** The public key's unique identifier. */
+  publicKeyId: string
 }
 
 /** A key as ciphertext headers name it: base name, version and KMIP unique identifier. */
@@ -527,6 +518,20 @@ export interface KeyVersionObject {
   key: KeyRefObject
   /** The KMIP state, as the core spells it. */
   state: string
+}
+
+/** What verification found. */
+export interface LogReport {
+  /** Whether the chain is whole: no line changed, removed, added or reordered. */
+  intact: boolean
+  /** The lines read (not empty). */
+  lines: number
+  /** The lowest serial seen. */
+  firstSerial?: number
+  /** The highest serial seen. */
+  lastSerial?: number
+  /** Each finding as a sentence naming the file, line and serial. */
+  findings: Array<string>
 }
 
 /** A fetched object. Key bytes are present only when the caller asked for them. */
@@ -552,6 +557,12 @@ export interface ManagedObject {
 /** Checks that TTLV bytes are well-formed and re-encodes them (the canonical form). */
 export declare function normalizeTtlv(data: Uint8Array): Buffer
 
+/** A push decryptor of the body after the header `reader` collected, under the caller's key. */
+export declare function openerWithKey(reader: NativeHeaderReader, key: Uint8Array, context: Uint8Array): NativeOpener
+
+/** Decrypts a ciphertext with the caller's 32-byte `key`. */
+export declare function openWithKey(key: Uint8Array, ciphertext: Uint8Array, context: Uint8Array): Buffer
+
 /** A request or response message read into the core's typed model. */
 export interface ParsedMessage {
   /** `"request"` or `"response"`. */
@@ -566,16 +577,11 @@ export interface ParsedMessage {
   reencoded: Buffer
 }
 
-/** Reads a request or response message into the typed model. */
-export declare function parseMessage(data: Uint8Array): ParsedMessage
-/** A push decryptor of the body after the header `reader` collected, under the caller's key. */
-export declare function openerWithKey(reader: NativeHeaderReader, key: Uint8Array, context: Uint8Array): NativeOpener
-
-/** Decrypts a ciphertext with the caller's 32-byte `key`. */
-export declare function openWithKey(key: Uint8Array, ciphertext: Uint8Array, context: Uint8Array): Buffer
-
 /** The header of a ciphertext (no key needed). */
 export declare function parseHeader(ciphertext: Uint8Array): HeaderInfo
+
+/** Reads a request or response message into the typed model. */
+export declare function parseMessage(data: Uint8Array): ParsedMessage
 
 /** What a server says about itself (Query of operations, objects and server information). */
 export interface QueryResult {
@@ -589,11 +595,6 @@ export interface QueryResult {
   serverInformation?: string
 }
 
-/**
- * Verifies the log made of `paths` (the current file and any rotated files, in any order: the
- * core orders them by serial), against the chain state file beside the newest when there is one.
- */
-export declare function verifyLog(paths: Array<string>): Promise<LogReport>
 /** One Model 2 item to re-encrypt: its context (canonical bytes) and ciphertext. */
 export interface ReencryptItem {
   /** The context the ciphertext was made with. */
@@ -641,3 +642,9 @@ export declare function sealWithFixedSaltForTestVectors(key: Uint8Array, plainte
 
 /** Encrypts `plaintext` under the caller's 32-byte `key` with a fresh random salt. */
 export declare function sealWithKey(key: Uint8Array, plaintext: Uint8Array, context: Uint8Array, params?: SealParams | undefined | null): Buffer
+
+/**
+ * Verifies the log made of `paths` (the current file and any rotated files, in any order: the
+ * core orders them by serial), against the chain state file beside the newest when there is one.
+ */
+export declare function verifyLog(paths: Array<string>): Promise<LogReport>
