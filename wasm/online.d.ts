@@ -156,6 +156,8 @@ export interface SealOptions extends CallOptions {
 export declare class Model1 {
   /** `version`: the KEK version new DEKs are protected under (default 1); `method`: "encrypt" or "key-wrap". */
   constructor(client: Client, options: { kek: string; version?: number; method?: "encrypt" | "key-wrap" });
+  /** Model 1 with the KEK's current version: the newest Active one on the key manager (1 when it does not exist yet). */
+  static current(client: Client, options: { kek: string; method?: "encrypt" | "key-wrap"; signal?: AbortSignal }): Promise<Model1>;
   readonly kekVersion: number;
   /** Finds the KEK by name, or creates and activates it. */
   ensureKek(options?: CallOptions): Promise<KeyRef>;

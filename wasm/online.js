@@ -288,14 +288,32 @@ function compromiseSeconds(date) {
   throw invalid("options.compromiseDate must be a Date or seconds since the Unix epoch");
 }
 
+/** Hands an already-made module object to a wrapper's constructor (`Model1.current`). */
+const ADOPT = Symbol("kmipkit.adopt");
+
 /** Model 1: a DEK per message, protected by a KEK that never leaves the key manager. */
 export class Model1 {
   #inner;
   constructor(client, options) {
+    if (options !== null && typeof options === "object" && options[ADOPT] instanceof wasm.OnlineModel1) {
+      this.#inner = options[ADOPT];
+      return;
+    }
     if (options === null || typeof options !== "object" || typeof options.kek !== "string") {
       throw invalid("new Model1(client, { kek: 'name', version?, method? })");
     }
     this.#inner = new wasm.OnlineModel1(innerOf(client), options.kek, options.version, options.method);
+  }
+  /**
+   * Model 1 with the KEK's current version: the newest Active one on the key manager (1 when
+   * the KEK does not exist yet), as a process that did not make the rotation finds it.
+   */
+  static async current(client, options) {
+    if (options === null || typeof options !== "object" || typeof options.kek !== "string") {
+      throw invalid("Model1.current(client, { kek: 'name', method? })");
+    }
+    const inner = await run(options.signal, () => wasm.OnlineModel1.current(innerOf(client), options.kek, options.method));
+    return new Model1(client, { [ADOPT]: inner });
   }
   get kekVersion() {
     return this.#inner.kekVersion;

@@ -194,10 +194,12 @@ function noStreamOrCache(a) {
   if (a.has("cache")) missing("a key cache")();
 }
 
-function model1For(s, c, a, kek) {
+/** The KEK's model: the version this session rotated to, else its current version on the key manager. */
+async function model1For(s, c, a, kek) {
   const key = `${a.text("config")}\n${kek}`;
-  const version = s.kekVersions.get(key) ?? 1;
-  return { model: new Model1(c, { kek, version }), key, version };
+  const known = s.kekVersions.get(key);
+  const model = known === undefined ? await Model1.current(c, { kek }) : new Model1(c, { kek, version: known });
+  return { model, key, version: model.kekVersion };
 }
 
 async function model1(s, a, r) {
@@ -206,10 +208,10 @@ async function model1(s, a, r) {
   const ctx = context(a);
   if (a.action === "model1_decrypt") {
     const kek = a.optText("kek") ?? parseHeader(a.bytes("ciphertext")).key.name;
-    r.bytes("plaintext", await model1For(s, c, a, kek).model.decrypt(a.bytes("ciphertext"), { context: ctx }));
+    r.bytes("plaintext", await (await model1For(s, c, a, kek)).model.decrypt(a.bytes("ciphertext"), { context: ctx }));
     return;
   }
-  const { model, key, version } = model1For(s, c, a, a.text("kek"));
+  const { model, key, version } = await model1For(s, c, a, a.text("kek"));
   switch (a.action) {
     case "model1_kek": {
       const ref = await model.ensureKek();

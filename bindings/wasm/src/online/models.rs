@@ -52,6 +52,24 @@ impl OnlineModel1 {
         Ok(Self { inner })
     }
 
+    /// Model 1 with the current version of KEK `kek`: the newest Active one on the key
+    /// manager, as the core's `Model1::current` finds it (version 1 when there is none yet).
+    pub fn current(
+        client: &OnlineClient,
+        kek: String,
+        method: Option<String>,
+    ) -> Result<Promise, JsValue> {
+        let method = method.map(|m| m.parse::<KekMethod>()).transpose().js()?;
+        let client = client.inner.clone();
+        Ok(promise(async move {
+            let mut inner = Model1::current(client, kek).await?;
+            if let Some(method) = method {
+                inner = inner.with_kek_method(method);
+            }
+            Ok(OnlineModel1 { inner }.into())
+        }))
+    }
+
     /// The KEK version new DEKs are protected under.
     #[wasm_bindgen(getter, js_name = kekVersion)]
     pub fn kek_version(&self) -> u32 {
