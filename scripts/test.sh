@@ -113,13 +113,16 @@ elif [ "$cosmian" != 0 ]; then
   exit "$cosmian"
 else
   conformance/cosmian/selftest.sh
-  # Every scenario again through Cosmian's KMIP-over-HTTPS endpoint, with TTLV and with JSON bodies.
+  # Every scenario again through Cosmian's KMIP-over-HTTPS endpoint, with TTLV and with JSON bodies:
+  # there in Rust only, since every language reaches the HTTPS transport through the same core
+  # code the Rust adapter drives (each wire run in all languages cost about 5 minutes).
   # The Node and WebAssembly adapters run against PyKMIP above; against Cosmian they are not yet
   # run (their declared differences there are not measured yet: a printed skip, not a silent one).
   echo "NOT RUN against Cosmian yet: the node and wasm conformance adapters (they run against PyKMIP above)"
   for wire in ttlv https https-json; do
-    conformance/run --server cosmian --wire "$wire" --require-all \
-      --language rust --language python --language cli --language c 2>&1 | tee "target/conformance-cosmian-$wire.log"
+    languages=(--language rust)
+    if [ "$wire" = ttlv ]; then languages+=(--language python --language cli --language c); fi
+    conformance/run --server cosmian --wire "$wire" --require-all "${languages[@]}" 2>&1 | tee "target/conformance-cosmian-$wire.log"
     tail -1 "target/conformance-cosmian-$wire.log" \
       | awk -v wire="$wire" '{ printf "test result: conformance (Cosmian, %s). %d passed; %d failed;\n", wire, $1, $3 }' >> "$log"
   done
