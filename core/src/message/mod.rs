@@ -13,7 +13,10 @@ mod operations;
 mod payload;
 mod structs;
 
-pub use attribute::{Attribute, AttributeEntry, AttributeReference, Attributes, CustomAttribute};
+pub use attribute::{
+    Attribute, AttributeEntry, AttributeReference, Attributes, CustomAttribute,
+    usage_mask_from_plain,
+};
 pub use attribute_values::*;
 pub use codec::{BigInt, Bytes, Ctx, DateTime, DateTimeExtended, Field, Interval, Struct};
 pub use envelope::{RequestBatchItem, RequestMessage, ResponseBatchItem, ResponseMessage};

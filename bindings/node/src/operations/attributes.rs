@@ -8,12 +8,11 @@ use serde_json::Value as Json;
 
 use crate::cancel::Canceller;
 use crate::client::{NativeClient, promise};
-use crate::convert;
 
 #[napi]
 impl NativeClient {
     /// Get Attributes: the attributes `names` (tag names; all when empty) of `id` as a plain
-    /// object by tag name (see `convert::attributes_out`).
+    /// object by tag name (see `Attributes::to_plain`).
     #[napi(ts_return_type = "Promise<Record<string, unknown>>")]
     pub fn get_attributes(
         &self,
@@ -30,7 +29,7 @@ impl NativeClient {
         promise(env, cancel, async move {
             let request = GetAttributesRequest::new(Some(id), references);
             let r = c.get_attributes(request).await?;
-            Ok(convert::attributes_out(&r.attributes))
+            Ok(r.attributes.to_plain())
         })
     }
 }

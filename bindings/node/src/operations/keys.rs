@@ -66,7 +66,7 @@ impl NativeClient {
     ) -> napi::Result<AsyncBlock<String>> {
         let c = self.client()?;
         let t = named("object type", &object_type, ObjectType::from_name);
-        let attributes = convert::attributes(&attributes);
+        let attributes = kmipkit::message::Attributes::from_plain(&attributes);
         promise(env, cancel, async move {
             let request = CreateRequest::new(t?, attributes?);
             Ok(c.create(request).await?.unique_identifier)
@@ -88,9 +88,9 @@ impl NativeClient {
     ) -> napi::Result<AsyncBlock<KeyPairIds>> {
         let c = self.client()?;
         let parts = (
-            convert::attributes(&common),
-            convert::attributes(&private_key),
-            convert::attributes(&public_key),
+            kmipkit::message::Attributes::from_plain(&common),
+            kmipkit::message::Attributes::from_plain(&private_key),
+            kmipkit::message::Attributes::from_plain(&public_key),
         );
         promise(env, cancel, async move {
             let request = CreateKeyPairRequest::new(parts.0?, parts.1?, parts.2?);
@@ -123,7 +123,7 @@ impl NativeClient {
         let algorithm = algorithm
             .map(|a| named("algorithm", &a, CryptographicAlgorithm::from_name))
             .transpose();
-        let attributes = convert::attributes(&attributes);
+        let attributes = kmipkit::message::Attributes::from_plain(&attributes);
         // Copied only for a request that will be sent: the core zeroizes its copy once
         // encoded, and a refused argument leaves no copy behind. The caller owns its Buffer.
         let material = if t.is_ok() && algorithm.is_ok() && attributes.is_ok() {
@@ -190,7 +190,7 @@ impl NativeClient {
     ) -> napi::Result<AsyncBlock<String>> {
         let c = self.client()?;
         let method = named("derivation method", &method, DerivationMethod::from_name);
-        let attributes = convert::attributes(&attributes);
+        let attributes = kmipkit::message::Attributes::from_plain(&attributes);
         let mut derivation = DerivationParameters::with_data(data.to_vec());
         let mut parameters = Ok(None);
         if let Some(o) = options {

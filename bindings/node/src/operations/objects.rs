@@ -50,7 +50,7 @@ impl NativeClient {
         let c = self.client()?;
         let usage = usage
             .filter(|u| !u.is_null())
-            .map(|u| convert::usage_mask(&u));
+            .map(|u| kmipkit::message::usage_mask_from_plain(&u));
         promise(env, cancel, async move {
             match usage {
                 None => c.create_aes_key(&name, bits).await,
@@ -113,7 +113,7 @@ impl NativeClient {
         cancel: Option<&Canceller>,
     ) -> napi::Result<AsyncBlock<Vec<String>>> {
         let c = self.client()?;
-        let attributes = convert::attributes(&attributes);
+        let attributes = kmipkit::message::Attributes::from_plain(&attributes);
         promise(env, cancel, async move {
             let mut request = LocateRequest::new(attributes?);
             request.maximum_items = max_items;

@@ -46,7 +46,8 @@ impl OnlineClient {
                     .js()?,
             ),
         };
-        let attributes = convert::attributes(&convert::json_of(&attributes).js()?).js()?;
+        let attributes =
+            kmipkit::message::Attributes::from_plain(&convert::json_of(&attributes).js()?).js()?;
         let c = self.inner.clone();
         Ok(promise(async move {
             let id = c

@@ -84,7 +84,7 @@ impl OnlineClient {
         let usage = convert::json_of(&usage).js()?;
         let usage = match usage.is_null() {
             true => None,
-            false => Some(convert::usage_mask(&usage).js()?),
+            false => Some(kmipkit::message::usage_mask_from_plain(&usage).js()?),
         };
         let c = self.inner.clone();
         Ok(promise(async move {
@@ -192,7 +192,8 @@ impl OnlineClient {
         max_items: Option<i32>,
         offset: Option<i32>,
     ) -> Result<Promise, JsValue> {
-        let attributes = convert::attributes(&convert::json_of(&attributes).js()?).js()?;
+        let attributes =
+            kmipkit::message::Attributes::from_plain(&convert::json_of(&attributes).js()?).js()?;
         let c = self.inner.clone();
         Ok(promise(async move {
             let mut request = LocateRequest::new(attributes);
@@ -220,7 +221,7 @@ impl OnlineClient {
         promise(async move {
             let request = GetAttributesRequest::new(Some(id), references);
             let r = c.get_attributes(request).await?;
-            json(&convert::attributes_out(&r.attributes))
+            json(&r.attributes.to_plain())
         })
     }
 

@@ -23,7 +23,7 @@ fn parameters(
 }
 
 fn attributes(value: &JsValue) -> Result<kmipkit::message::Attributes, JsValue> {
-    convert::attributes(&convert::json_of(value).js()?).js()
+    kmipkit::message::Attributes::from_plain(&convert::json_of(value).js()?).js()
 }
 
 #[wasm_bindgen(js_class = OnlineClient)]

@@ -13,10 +13,12 @@
 
 mod entry;
 mod named;
+mod plain_set;
 mod reference;
 mod set;
 
 pub use entry::AttributeEntry;
+pub use plain_set::usage_mask_from_plain;
 pub use reference::AttributeReference;
 pub use set::Attributes;
 
