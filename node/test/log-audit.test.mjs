@@ -94,6 +94,13 @@ test('log settings are checked when connecting: a bad one is a KmipkitConfigErro
     assert.match(err.message, /file/)
     return true
   })
+  // An empty table is what a bare `[audit]` line is in a file: refused, not ignored.
+  const empty = configObject(servers, { audit: {} })
+  await assert.rejects(Client.connect(empty), (/** @type {any} */ err) => {
+    assert.ok(err instanceof KmipkitConfigError, `${err?.name}: ${err?.message}`)
+    assert.match(err.message, /\[audit\] needs path/)
+    return true
+  })
   const noAddress = configObject(servers, { log: { destination: 'tcp' } })
   await assert.rejects(Client.connect(noAddress), (/** @type {any} */ err) => {
     assert.ok(err instanceof KmipkitConfigError, `${err?.name}: ${err?.message}`)

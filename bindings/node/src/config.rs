@@ -41,8 +41,12 @@ pub fn from_object(object: &Json, base_dir: &Path) -> kmipkit::error::Result<Con
         if section == "primary" || section == "secondary" || table.is_null() {
             continue;
         }
-        // Unknown section names are refused by the builder, which names the known ones.
-        for (key, value) in table_of(section, table)? {
+        // Unknown section names are refused by the builder, which names the known ones; an
+        // empty table is declared, as a bare `[audit]` line is, so one that needs a setting is
+        // refused instead of dropped.
+        let entries = table_of(section, table)?;
+        builder = builder.table(section);
+        for (key, value) in entries {
             if let Some(value) = setting(section, key, value)? {
                 builder = builder.set(section, key, value);
             }

@@ -248,6 +248,23 @@ impl ConfigBuilder {
         self
     }
 
+    /// Declares the table `section`, with no settings yet, as a file's bare `[audit]` line does:
+    /// a table that needs a setting (`[audit] path`) is then refused, not silently dropped.
+    /// Bindings that read a configuration object declare each table it has.
+    ///
+    /// ```
+    /// use kmipkit::config::{ConfigBuilder, ServerBuilder};
+    /// let server = ServerBuilder::new("kms.example.com").ca("ca.pem").client_cert("c.pem").client_key("c.key");
+    /// let err = ConfigBuilder::new().server(server).table("audit").to_toml().map(|_| ()).unwrap_err();
+    /// assert!(err.to_string().contains("[audit] needs path"), "{err}");
+    /// ```
+    pub fn table(mut self, section: &str) -> Self {
+        if !self.sections.iter().any(|(s, _)| s == section) {
+            self.sections.push((section.to_string(), Table::default()));
+        }
+        self
+    }
+
     /// Sets `key` in the table `section` (`"timeouts"`, `"pool"`, `"log"`, ...), as a file would.
     /// Unknown sections and keys are refused by [`ConfigBuilder::build`], naming the ones there are.
     pub fn set(mut self, section: &str, key: &str, value: impl Into<Setting>) -> Self {
