@@ -121,7 +121,7 @@ export declare class Client implements AsyncDisposable {
   query(options?: CallOptions): Promise<QueryResult>
   discoverVersions(offered?: string[], options?: CallOptions): Promise<string[]>
   createAesKey(name: string, options?: CallOptions & { bits?: number; usage?: string[] | number }): Promise<string>
-  get(id: string, options?: CallOptions & { includeKeyMaterial?: boolean }): Promise<ManagedObject>
+  get(id: string, options?: CallOptions & { includeKeyMaterial?: boolean; wrappingKey?: string }): Promise<ManagedObject>
   activate(id: string, options?: CallOptions): Promise<void>
   revoke(id: string, reason?: string, options?: CallOptions & { message?: string }): Promise<void>
   destroy(id: string, options?: CallOptions): Promise<void>

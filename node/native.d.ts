@@ -62,7 +62,7 @@ export declare class NativeClient {
   deleteAttribute(id: string, name: string, cancel?: Canceller | undefined | null): Promise<void>
   /**
    * Get Attributes: the attributes `names` (tag names; all when empty) of `id` as a plain
-   * object by tag name (see `convert::attributes_out`).
+   * object by tag name (see `Attributes::to_plain`).
    */
   getAttributes(id: string, names: Array<string>, cancel?: Canceller | undefined | null): Promise<Record<string, unknown>>
   /** Encrypt `data` on the server with the key `id`. */
@@ -107,8 +107,11 @@ export declare class NativeClient {
    * Encrypt and Decrypt when absent); its unique identifier.
    */
   createAesKey(name: string, bits: number, usage?: string[] | number | undefined | null, cancel?: Canceller | undefined | null): Promise<string>
-  /** Get: the object `id`; its bytes only when `include_material` is true. */
-  get(id: string, includeMaterial: boolean, cancel?: Canceller | undefined | null): Promise<ManagedObject>
+  /**
+   * Get: the object `id`; its bytes only when `include_material` is true; with
+   * `wrapping_key`, its key block wrapped by that key (AES key wrap) instead of plain.
+   */
+  get(id: string, includeMaterial: boolean, wrappingKey?: string | undefined | null, cancel?: Canceller | undefined | null): Promise<ManagedObject>
   /**
    * Locate: the identifiers of the objects whose attributes match `attributes` (a plain
    * object or `[name, value]` pairs), at most `max_items`, after skipping `offset`.
@@ -560,7 +563,12 @@ export declare function normalizeTtlv(data: Uint8Array): Buffer
 /** A push decryptor of the body after the header `reader` collected, under the caller's key. */
 export declare function openerWithKey(reader: NativeHeaderReader, key: Uint8Array, context: Uint8Array): NativeOpener
 
-/** Decrypts a ciphertext with the caller's 32-byte `key`. */
+/**
+ * Decrypts a ciphertext with the caller's 32-byte `key`. The plaintext is copied once into a
+ * Buffer V8 allocates, rather than into a fresh Vec handed over as an external Buffer: that
+ * saved allocating (and faulting in) a second set of pages and a finalizer per call, and was
+ * 0.60x node:crypto at 1 MiB before (node/bench/RESULTS.md). The core's copy is wiped on drop.
+ */
 export declare function openWithKey(key: Uint8Array, ciphertext: Uint8Array, context: Uint8Array): Buffer
 
 /** A request or response message read into the core's typed model. */

@@ -91,11 +91,13 @@ class Client {
 
   /**
    * Get: the object `id`; its key bytes (`material`) only with `includeKeyMaterial: true`, as a
-   * non-enumerable property, so logging or inspecting the object never prints them.
+   * non-enumerable property, so logging or inspecting the object never prints them. With
+   * `wrappingKey: id`, the key comes wrapped by that key (AES key wrap, `wrapped: true`).
    */
   async get(id, options = {}) {
     const include = options?.includeKeyMaterial === true
-    const { material, ...object } = withoutAbsent(await this.#run(options, (n, c) => n.get(id, include, c)))
+    const wrapping = options?.wrappingKey ?? null
+    const { material, ...object } = withoutAbsent(await this.#run(options, (n, c) => n.get(id, include, wrapping, c)))
     if (material !== undefined) Object.defineProperty(object, 'material', { value: material, enumerable: false })
     return object
   }

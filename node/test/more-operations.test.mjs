@@ -2,7 +2,7 @@
 // lacks an operation, its refusal is checked exactly (class, code, Result Reason), as the
 // Python tests do (python/tests/test_client.py, test_composites.py).
 import assert from 'node:assert/strict'
-import { createHmac, hkdfSync } from 'node:crypto'
+import { createCipheriv, createHmac, hkdfSync } from 'node:crypto'
 import { test } from 'node:test'
 import { Client, KmipkitServerError, KmipkitCodecError, AbortError } from 'kmipkit'
 import { startServers, configObject } from './support/servers.mjs'
@@ -29,6 +29,25 @@ test('create: a symmetric key and secret data the server makes', async () => {
   assert.equal(key.cryptographicLength, 128)
   assert.equal(key.material?.length, 16)
   await assert.rejects(client.create('NoSuchType', {}), KmipkitCodecError)
+})
+
+test('get with wrappingKey: the key wrapped by another (AES key wrap, RFC 3394), as node:crypto wraps it', async () => {
+  const kekBytes = Buffer.from(Array.from({ length: 32 }, (_, i) => i))
+  const keyBytes = Buffer.from(Array.from({ length: 16 }, (_, i) => 0x10 + i))
+  const kek = await client.register(kekBytes, {
+    attributes: { Name: `${unique}-kw-kek`, CryptographicUsageMask: ['WrapKey', 'UnwrapKey', 'Encrypt', 'Decrypt'] },
+  })
+  await client.activate(kek) // the server wraps only under an active key
+  const key = await client.register(keyBytes, { attributes: { Name: `${unique}-kw-key` } })
+  const got = await client.get(key, { includeKeyMaterial: true, wrappingKey: kek })
+  assert.equal(got.wrapped, true)
+  const wrap = createCipheriv('id-aes256-wrap', kekBytes, Buffer.from('a6a6a6a6a6a6a6a6', 'hex'))
+  const expected = Buffer.concat([wrap.update(keyBytes), wrap.final()])
+  assert.equal(expected.toString('hex'), 'd333614f36b9d411b8c726675f758a377cd86eb83fcc7c37')
+  assert.deepEqual(got.material, expected)
+  // Without a wrapping key the same key comes plain.
+  assert.deepEqual((await client.get(key, { includeKeyMaterial: true })).material, keyBytes)
+  await assert.rejects(client.get(key, { wrappingKey: `${unique}-no-such-kek` }), KmipkitServerError)
 })
 
 test('register: key bytes, secret data; the server hands back what was stored', async () => {

@@ -59,18 +59,23 @@ impl NativeClient {
         })
     }
 
-    /// Get: the object `id`; its bytes only when `include_material` is true.
+    /// Get: the object `id`; its bytes only when `include_material` is true; with
+    /// `wrapping_key`, its key block wrapped by that key (AES key wrap) instead of plain.
     #[napi(ts_return_type = "Promise<ManagedObject>")]
     pub fn get(
         &self,
         env: &Env,
         id: String,
         include_material: bool,
+        wrapping_key: Option<String>,
         cancel: Option<&Canceller>,
     ) -> napi::Result<AsyncBlock<ManagedObject>> {
         let c = self.client()?;
         promise(env, cancel, async move {
-            let r = c.get(GetRequest::new(Some(id))).await?;
+            let r = match wrapping_key {
+                Some(key) => c.get_wrapped(&id, &key).await?,
+                None => c.get(GetRequest::new(Some(id))).await?,
+            };
             let block = r.object.key_block();
             let mut object = ManagedObject {
                 unique_identifier: r.unique_identifier.clone(),
