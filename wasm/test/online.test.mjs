@@ -150,6 +150,13 @@ test("Model 1: encrypt and decrypt in memory; the KEK never leaves; rotation re-
   // Old versions still unlock: a v2 model opens v1 data too.
   assert.deepEqual(await v2.decrypt(ciphertext, { context }), message);
   assert.deepEqual(await v2.rewrap(rewrapped), rewrapped, "already current: returned as it is");
+  // A process that did not make the rotation finds the current version on the key manager.
+  const current = await Model1.current(client, { kek });
+  assert.equal(current.kekVersion, 2);
+  assert.equal(current.isCurrent(rewrapped), true);
+  assert.equal(current.isCurrent(ciphertext), false);
+  assert.equal((await Model1.current(client, { kek: unique("new-kek") })).kekVersion, 1, "none yet: version 1");
+  await assert.rejects(Model1.current(client, { kek: 7 }), { code: "KMIPKIT_INVALID_ARGUMENT" });
 });
 
 test("Model 2: a key per identifier; rotation adds and promotes a version; old data still opens", async (t) => {
