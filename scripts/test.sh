@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of kmipkit from a fresh clone: formatting, lints, unit/integration/property
 # tests, the OASIS conformance runner, fuzz regression fixtures, the wasm32 build check, the C
-# library (C tests plain, under sanitizers and valgrind) and the
-# Python package (built from source, tested against PyKMIP, type-checked), the conformance suite
-# (conformance/run: every scenario in every built language).
+# library (C tests plain, under sanitizers and valgrind), the
+# Python package (built from source, tested against PyKMIP, type-checked), the Node package
+# (npm install ./node, node --test, the packed tarball), the WebAssembly package (Node tests and
+# headless Chromium), the conformance suite (conformance/run: every scenario in every language).
 # Packages the core crate and tests it unpacked, and checks the dependency graph with cargo deny.
-# Installs what it needs (the wasm32 target, cargo-deny) itself.
+# Installs what it needs (the wasm32 target, cargo-deny, Debian packages, pinned npm packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
