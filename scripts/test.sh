@@ -150,14 +150,15 @@ else
 fi
 
 step "publishing: cargo package -p kmipkit, then build and test the unpacked crate on its own"
-# --no-verify: the test below builds the unpacked crate anyway, in its own target directory
-# (kept between runs), outside the workspace's feature unification.
+# --no-verify: the test below builds the unpacked crate anyway, outside the workspace's feature
+# unification (its own manifest and lock file). It shares target/ with the workspace: the
+# dependencies whose features come out the same are not compiled a second time.
 cargo package -p kmipkit --locked --no-verify --allow-dirty
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 # --no-verify leaves only the .crate archive: unpack it where the verification would have.
 rm -rf "target/package/kmipkit-$version"
 tar -xzf "target/package/kmipkit-$version.crate" -C target/package
-CARGO_TARGET_DIR="$PWD/target/package-test" \
+CARGO_TARGET_DIR="$PWD/target" \
   cargo test --locked --manifest-path "target/package/kmipkit-$version/Cargo.toml" 2>&1 | tee -a "$log"
 
 step "cargo deny: licences, banned and duplicate crypto crates, sources (deny.toml)"

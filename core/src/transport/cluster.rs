@@ -63,6 +63,9 @@ impl fmt::Debug for Cluster {
 impl Cluster {
     /// A cluster over `link`'s servers. Refuses an empty list, more than
     /// [`MAX_SERVERS`](crate::config::MAX_SERVERS) servers and duplicate names.
+    // On wasm32 a link need not be Send (`MaybeSend`): one thread, and the same `Arc` code as
+    // on native targets instead of a second type for a single-threaded host.
+    #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
     pub fn new(link: Arc<dyn Link>, timeouts: Timeouts, clock: Arc<dyn Clock>) -> Result<Self> {
         check_peers(link.peers())?;
         let down_until = link.peers().iter().map(|_| Mutex::new(None)).collect();
