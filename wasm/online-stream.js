@@ -4,7 +4,8 @@
 // start_decrypt, through the key cache when the model has one) before the first frame; every
 // frame then goes through the core's push Sealer / Opener, synchronously, in constant memory.
 // The bytes are the core's streaming Encryptor's, so every kmipkit front end reads them.
-import { OnlineHeaderReader } from "./pkg/kmipkit_wasm.js";
+// A namespace import: an offline-only build (no online exports) still loads this module.
+import * as wasm from "./pkg/kmipkit_wasm.js";
 
 // Chunks are fed in pieces of at most one frame, so that the module's memory stays near one
 // frame whatever chunk sizes the stream brings.
@@ -96,7 +97,7 @@ export function sealStream(startEncrypt, signal, abortError) {
  */
 export function openStream(startDecrypt, signal, abortError) {
   const life = lifecycle(signal, abortError);
-  const reader = new OnlineHeaderReader();
+  const reader = new wasm.OnlineHeaderReader();
   life.state.held.push(reader);
   let opener = null;
   return new TransformStream({
