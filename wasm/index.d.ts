@@ -211,7 +211,7 @@ export interface LogReport {
 export function verifyLog(logText: string, stateText?: string): LogReport;
 
 // The online client: a KMIP Client over a transport the host supplies (online.d.ts).
-export { Client, Model1, Model2 } from "./online.js";
+export { Client, KeyCache, Model1, Model2 } from "./online.js";
 export type {
   AttributeValue,
   Attributes,
@@ -219,10 +219,13 @@ export type {
   ConnectOptions,
   CryptoOptions,
   EncryptResult,
+  KeyCacheOptions,
+  KeyCacheStats,
   KeyVersion,
   ManagedObject,
   QueryResult,
   SealOptions,
   SendOptions,
+  StreamOptions,
   Transport,
 } from "./online.js";

@@ -152,17 +152,84 @@ export interface SealOptions extends CallOptions {
   context?: Context;
 }
 
+/** What `createEncryptStream` / `createDecryptStream` take. */
+export interface StreamOptions {
+  context?: Context;
+  /** Aborting errors the stream at once (an AbortError) and stops a key fetch in flight. */
+  signal?: AbortSignal;
+}
+
+export interface KeyCacheOptions {
+  /** Seconds a key stays cached (default 300; 0 disables caching). */
+  maxAge?: number;
+  /** Uses of a key, its fetch included, before it is fetched again (default 2^32; 0 or 1 disables caching). */
+  maxUses?: number;
+  /** Bytes of keys held in all (default 65536). */
+  maxBytes?: number;
+}
+
+export interface KeyCacheStats {
+  /** Lookups answered from the cache. */
+  hits: number;
+  /** Lookups that were not. */
+  misses: number;
+  /** Keys fetched from the key manager. */
+  fetches: number;
+  /** Fetches that failed. */
+  fetchErrors: number;
+  /** Lookups that waited on another caller's fetch of the same key. */
+  coalesced: number;
+  /** Keys removed (age, uses, size, purge, evict). */
+  evictions: number;
+  /** Keys too big to be cached at all. */
+  oversize: number;
+  /** Keys held now. */
+  entries: number;
+  /** Bytes of key material held now. */
+  bytes: number;
+}
+
+/**
+ * Unwrapped keys kept for reuse (zeroized when evicted), shared by the models given it as
+ * `{ cache }`: a Model 1 data key unlocked once opens its ciphertexts again without a round
+ * trip; a Model 2 key, and which version is current, serves repeated messages of an identifier.
+ * @example const cache = new KeyCache({ maxAge: 60 }); const docs = new Model2(client, { prefix: "doc:", cache });
+ */
+export declare class KeyCache {
+  constructor(options?: KeyCacheOptions);
+  /** Removes every key (zeroized). */
+  purge(): void;
+  /** Removes one key by its cache identifier; whether it was cached. */
+  evict(keyId: string): boolean;
+  /** Keys held now. */
+  readonly size: number;
+  stats(): KeyCacheStats;
+}
+
 /** Model 1: a fresh DEK per message from the key manager, protected by a KEK that never leaves it. */
 export declare class Model1 {
-  /** `version`: the KEK version new DEKs are protected under (default 1); `method`: "encrypt" or "key-wrap". */
-  constructor(client: Client, options: { kek: string; version?: number; method?: "encrypt" | "key-wrap" });
+  /** `version`: the KEK version new DEKs are protected under (default 1); `method`: "encrypt" or "key-wrap"; `cache`: unlocked DEKs kept for reuse. */
+  constructor(client: Client, options: { kek: string; version?: number; method?: "encrypt" | "key-wrap"; cache?: KeyCache });
   /** Model 1 with the KEK's current version: the newest Active one on the key manager (1 when it does not exist yet). */
-  static current(client: Client, options: { kek: string; method?: "encrypt" | "key-wrap"; signal?: AbortSignal }): Promise<Model1>;
+  static current(client: Client, options: { kek: string; method?: "encrypt" | "key-wrap"; cache?: KeyCache; signal?: AbortSignal }): Promise<Model1>;
   readonly kekVersion: number;
   /** Finds the KEK by name, or creates and activates it. */
   ensureKek(options?: CallOptions): Promise<KeyRef>;
   encrypt(plaintext: Uint8Array, options?: SealOptions): Promise<Uint8Array>;
   decrypt(ciphertext: Uint8Array, options?: SealOptions): Promise<Uint8Array>;
+  /**
+   * Encrypts what is piped through, frame by frame in constant memory, under a fresh DEK from
+   * the key manager (fetched when the first chunk arrives; its protected form in the header).
+   * @example await file.stream().pipeThrough(orders.createEncryptStream({ context })).pipeTo(sink)
+   */
+  createEncryptStream(options?: StreamOptions): TransformStream<Uint8Array, Uint8Array>;
+  /**
+   * Decrypts a Model 1 ciphertext under this KEK (any version), its DEK unlocked once the header
+   * is in; errors with `KMIPKIT_INTEGRITY` on any change. Output is unauthenticated until the
+   * stream closed without error.
+   * @example const plain = await new Response(body.pipeThrough(orders.createDecryptStream({ context }))).arrayBuffer()
+   */
+  createDecryptStream(options?: StreamOptions): TransformStream<Uint8Array, Uint8Array>;
   /** Whether the ciphertext's DEK is protected under this model's KEK version. */
   isCurrent(ciphertext: Uint8Array): boolean;
   /** Rotation: the ciphertext with its DEK re-wrapped under this model's KEK version. */
@@ -176,9 +243,22 @@ export interface KeyVersion extends KeyRef {
 
 /** Model 2: a key per identifier (user, document), in versions. */
 export declare class Model2 {
-  constructor(client: Client, options?: { prefix?: string });
+  /** `cache`: keys (and which version is current) kept for reuse. */
+  constructor(client: Client, options?: { prefix?: string; cache?: KeyCache });
   encrypt(id: string, plaintext: Uint8Array, options?: SealOptions): Promise<Uint8Array>;
   decrypt(id: string, ciphertext: Uint8Array, options?: SealOptions): Promise<Uint8Array>;
+  /**
+   * Encrypts what is piped through for `id` under the current version of its key (created on
+   * first use), frame by frame in constant memory.
+   * @example await input.pipeThrough(docs.createEncryptStream("alice")).pipeTo(sink)
+   */
+  createEncryptStream(id: string, options?: StreamOptions): TransformStream<Uint8Array, Uint8Array>;
+  /**
+   * Decrypts a ciphertext of `id` with the key version its header names (any usable one; a
+   * Compromised one only with `allowCompromised`).
+   * @example const plain = input.pipeThrough(docs.createDecryptStream("alice"))
+   */
+  createDecryptStream(id: string, options?: StreamOptions & { allowCompromised?: boolean }): TransformStream<Uint8Array, Uint8Array>;
   versions(id: string, options?: CallOptions): Promise<KeyVersion[]>;
   /** Rotation: a new version, Pre-Active until promoted. */
   addVersion(id: string, options?: CallOptions): Promise<KeyRef>;

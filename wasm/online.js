@@ -4,6 +4,8 @@
 // failover-safe creates, Model 1, Model 2 and rotation are the Rust core's.
 import * as wasm from "./pkg/kmipkit_wasm.js";
 import { encodeContext } from "./index.js";
+import { cacheOf } from "./key-cache.js";
+import { openStream, sealStream } from "./online-stream.js";
 
 function invalid(message) {
   const err = new TypeError(message);
@@ -288,6 +290,24 @@ function compromiseSeconds(date) {
   throw invalid("options.compromiseDate must be a Date or seconds since the Unix epoch");
 }
 
+/** A stream's AbortSignal, checked when the stream is made (`run` checks a call's). */
+function streamSignal(signal) {
+  if (signal === undefined || signal === null) return undefined;
+  if (typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function") {
+    throw invalid("options.signal must be an AbortSignal");
+  }
+  return signal;
+}
+
+/** `inner` with the key cache of `options.cache`, when there is one (the plain one freed). */
+function withCache(inner, options) {
+  const cache = cacheOf(options.cache);
+  if (cache === undefined) return inner;
+  const cached = inner.withCache(cache);
+  inner.free();
+  return cached;
+}
+
 /** Hands an already-made module object to a wrapper's constructor (`Model1.current`). */
 const ADOPT = Symbol("kmipkit.adopt");
 
@@ -300,9 +320,10 @@ export class Model1 {
       return;
     }
     if (options === null || typeof options !== "object" || typeof options.kek !== "string") {
-      throw invalid("new Model1(client, { kek: 'name', version?, method? })");
+      throw invalid("new Model1(client, { kek: 'name', version?, method?, cache? })");
     }
-    this.#inner = new wasm.OnlineModel1(innerOf(client), options.kek, options.version, options.method);
+    cacheOf(options.cache); // a bad cache is refused before anything is made
+    this.#inner = withCache(new wasm.OnlineModel1(innerOf(client), options.kek, options.version, options.method), options);
   }
   /**
    * Model 1 with the KEK's current version: the newest Active one on the key manager (1 when
@@ -310,10 +331,11 @@ export class Model1 {
    */
   static async current(client, options) {
     if (options === null || typeof options !== "object" || typeof options.kek !== "string") {
-      throw invalid("Model1.current(client, { kek: 'name', method? })");
+      throw invalid("Model1.current(client, { kek: 'name', method?, cache? })");
     }
+    cacheOf(options.cache);
     const inner = await run(options.signal, () => wasm.OnlineModel1.current(innerOf(client), options.kek, options.method));
-    return new Model1(client, { [ADOPT]: inner });
+    return new Model1(client, { [ADOPT]: withCache(inner, options) });
   }
   get kekVersion() {
     return this.#inner.kekVersion;
@@ -331,6 +353,26 @@ export class Model1 {
       this.#inner.decrypt(bytes(ciphertext, "the ciphertext"), contextBytes(options.context)),
     );
   }
+  /**
+   * A TransformStream that encrypts under a fresh DEK from the key manager (its protected form
+   * in the header), frame by frame in constant memory; the DEK is fetched when the first chunk
+   * arrives. Aborting `signal` errors the stream and stops the fetch.
+   */
+  createEncryptStream(options = {}) {
+    const context = contextBytes(options.context);
+    const signal = streamSignal(options.signal);
+    return sealStream(() => run(signal, () => this.#inner.startEncrypt(context)), signal, abortError);
+  }
+  /**
+   * A TransformStream that decrypts a Model 1 ciphertext under this KEK (any version): its DEK
+   * unlocked on the key manager (or found in the cache) once the header is in. Output is
+   * unauthenticated until the stream closed without error.
+   */
+  createDecryptStream(options = {}) {
+    const context = contextBytes(options.context);
+    const signal = streamSignal(options.signal);
+    return openStream((reader) => run(signal, () => this.#inner.startDecrypt(reader, context)), signal, abortError);
+  }
   isCurrent(ciphertext) {
     return this.#inner.isCurrent(bytes(ciphertext, "the ciphertext"));
   }
@@ -345,7 +387,11 @@ export class Model2 {
   constructor(client, options = {}) {
     const prefix = options.prefix ?? "";
     if (typeof prefix !== "string") throw invalid("options.prefix must be a string");
-    this.#inner = new wasm.OnlineModel2(innerOf(client), prefix);
+    const cache = cacheOf(options.cache);
+    this.#inner =
+      cache === undefined
+        ? new wasm.OnlineModel2(innerOf(client), prefix)
+        : wasm.OnlineModel2.cached(innerOf(client), prefix, cache);
   }
   encrypt(id, plaintext, options = {}) {
     return run(options.signal, () =>
@@ -355,6 +401,26 @@ export class Model2 {
   decrypt(id, ciphertext, options = {}) {
     return run(options.signal, () =>
       this.#inner.decrypt(String(id), bytes(ciphertext, "the ciphertext"), contextBytes(options.context)),
+    );
+  }
+  /** A TransformStream that encrypts for `id` under the current version of its key. */
+  createEncryptStream(id, options = {}) {
+    const context = contextBytes(options.context);
+    const signal = streamSignal(options.signal);
+    return sealStream(() => run(signal, () => this.#inner.startEncrypt(String(id), context)), signal, abortError);
+  }
+  /**
+   * A TransformStream that decrypts a ciphertext of `id` with the key version its header names
+   * (a Compromised one only with `allowCompromised`).
+   */
+  createDecryptStream(id, options = {}) {
+    const context = contextBytes(options.context);
+    const signal = streamSignal(options.signal);
+    const allow = options.allowCompromised === true;
+    return openStream(
+      (reader) => run(signal, () => this.#inner.startDecrypt(String(id), reader, context, allow)),
+      signal,
+      abortError,
     );
   }
   versions(id, options) {

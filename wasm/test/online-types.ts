@@ -1,6 +1,6 @@
 // Compiled by `tsc --strict --noEmit` in test.sh (never run): the online API as the tests and
 // README use it, and what it refuses.
-import { Client, Model1, Model2, type ManagedObject, type Transport } from "../index.js";
+import { Client, KeyCache, Model1, Model2, type KeyCacheStats, type ManagedObject, type Transport } from "../index.js";
 import { fetchTransport } from "../fetch.js";
 import { nodeHttpsFetch, nodeTlsTransport } from "../node-tls.js";
 
@@ -21,6 +21,23 @@ async function online(): Promise<void> {
   const versions = await model2.versions("alice");
   const state: string = versions[0].state;
   await model2.promote("alice", (await model2.addVersion("alice")).version);
+  const cache = new KeyCache({ maxAge: 60, maxUses: 100, maxBytes: 4096 });
+  const cached1 = new Model1(client, { kek: "orders-kek", cache });
+  const cached2 = new Model2(client, { prefix: "doc:", cache });
+  const latest: Model1 = await Model1.current(client, { kek: "orders-kek", cache });
+  const source = new ReadableStream<Uint8Array>({ start: (c) => { c.enqueue(plain); c.close(); } });
+  const sealed1: ReadableStream<Uint8Array> = source.pipeThrough(cached1.createEncryptStream({ context: { t: "o" } }));
+  const opened1 = sealed1.pipeThrough(latest.createDecryptStream({ context: { t: "o" }, signal: AbortSignal.timeout(5000) }));
+  const opened2 = opened1
+    .pipeThrough(cached2.createEncryptStream("alice"))
+    .pipeThrough(cached2.createDecryptStream("alice", { allowCompromised: false }));
+  await opened2.pipeTo(new WritableStream<Uint8Array>());
+  const stats: KeyCacheStats = cache.stats();
+  const held: number = stats.hits + stats.entries + cache.size;
+  cache.evict("x");
+  cache.purge();
+  // @ts-expect-error: a cache is a KeyCache, not its options
+  new Model2(client, { cache: { maxAge: 1 } });
   await client.close();
 
   const overFetch: Transport = fetchTransport({

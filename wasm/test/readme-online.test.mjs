@@ -31,3 +31,22 @@ test("the README's online example runs and prints what it says", () => {
   });
   assert.equal(out, "card 4111 1111\ntrue\nalice's notes\nAES\n");
 });
+
+test("the README's streams and key cache example runs and prints what it says", () => {
+  const readme = readFileSync(path.join(root, "wasm", "README.md"), "utf8");
+  const example = readme.split("## Online streams and the key cache")[1].match(/```js\n([\s\S]*?)```/)[1];
+  const here = mkdtempSync(path.join(dir, "streams-"));
+  mkdirSync(path.join(here, "node_modules"));
+  symlinkSync(path.join(root, "wasm"), path.join(here, "node_modules", "kmipkit-wasm"));
+  writeFileSync(path.join(here, "example.mjs"), example);
+  copyFileSync(server.ca, path.join(here, "ca.pem"));
+  copyFileSync(server.client_cert, path.join(here, "client.pem"));
+  copyFileSync(server.client_key, path.join(here, "client.key"));
+  const out = execFileSync(process.execPath, ["example.mjs"], {
+    cwd: here,
+    encoding: "utf8",
+    env: { ...process.env, KMS1_PORT: String(server.port) },
+    timeout: 60_000,
+  });
+  assert.equal(out, "id,total\n7,120.00\nalice's notes\ntrue\n");
+});

@@ -4,6 +4,7 @@
 // public call for reply `bad` naming what is missing (conformance/expected-failures.json).
 import { Model1, Model2, TextCodec, parseHeader } from "../../../wasm/index.js";
 import { BadRequest } from "./protocol.mjs";
+import { cacheIf, cacheStats, through } from "./streams.mjs";
 
 const CRYPTO_FIELDS = [
   ["algorithm", "CryptographicAlgorithm"],
@@ -189,26 +190,26 @@ async function mac(s, a, r) {
 
 // --- envelope encryption ------------------------------------------------------------------------
 
-function noStreamOrCache(a) {
-  if (a.has("stream")) missing("streaming Model 1 / Model 2 (Model1/Model2 seal whole messages)")();
-  if (a.has("cache")) missing("a key cache")();
-}
-
 /** The KEK's model: the version this session rotated to, else its current version on the key manager. */
 async function model1For(s, c, a, kek) {
   const key = `${a.text("config")}\n${kek}`;
   const known = s.kekVersions.get(key);
-  const model = known === undefined ? await Model1.current(c, { kek }) : new Model1(c, { kek, version: known });
+  const cache = cacheIf(s, a);
+  const model = known === undefined ? await Model1.current(c, { kek, cache }) : new Model1(c, { kek, version: known, cache });
   return { model, key, version: model.kekVersion };
 }
 
 async function model1(s, a, r) {
-  noStreamOrCache(a);
   const c = await client(s, a);
   const ctx = context(a);
   if (a.action === "model1_decrypt") {
     const kek = a.optText("kek") ?? parseHeader(a.bytes("ciphertext")).key.name;
-    r.bytes("plaintext", await (await model1For(s, c, a, kek)).model.decrypt(a.bytes("ciphertext"), { context: ctx }));
+    const { model } = await model1For(s, c, a, kek);
+    const ct = a.bytes("ciphertext");
+    const plain = a.has("stream")
+      ? await through(model.createDecryptStream({ context: ctx }), ct)
+      : await model.decrypt(ct, { context: ctx });
+    r.bytes("plaintext", plain);
     return;
   }
   const { model, key, version } = await model1For(s, c, a, a.text("kek"));
@@ -219,9 +220,14 @@ async function model1(s, a, r) {
       r.text("id", ref.uid);
       return;
     }
-    case "model1_encrypt":
-      r.bytes("ciphertext", await model.encrypt(a.bytes("plaintext"), { context: ctx }));
+    case "model1_encrypt": {
+      const plain = a.bytes("plaintext");
+      const ct = a.has("stream")
+        ? await through(model.createEncryptStream({ context: ctx }), plain)
+        : await model.encrypt(plain, { context: ctx });
+      r.bytes("ciphertext", ct);
       return;
+    }
     case "model1_rotate": {
       const next = new Model1(c, { kek: a.text("kek"), version: version + 1 });
       const ref = await next.ensureKek();
@@ -246,21 +252,29 @@ async function current(model, id) {
 }
 
 async function model2(s, a, r) {
-  noStreamOrCache(a);
   const prefix = a.optText("prefix") ?? "";
-  const model = new Model2(await client(s, a), { prefix });
+  const model = new Model2(await client(s, a), { prefix, cache: cacheIf(s, a) });
   const ctx = context(a);
   switch (a.action) {
-    case "model2_encrypt":
-      r.bytes("ciphertext", await model.encrypt(a.text("id"), a.bytes("plaintext"), { context: ctx }));
+    case "model2_encrypt": {
+      const [id, plain] = [a.text("id"), a.bytes("plaintext")];
+      const ct = a.has("stream")
+        ? await through(model.createEncryptStream(id, { context: ctx }), plain)
+        : await model.encrypt(id, plain, { context: ctx });
+      r.bytes("ciphertext", ct);
       return;
+    }
     case "model2_decrypt": {
       let id = a.optText("id");
       if (id === undefined) {
         const name = parseHeader(a.bytes("ciphertext")).key.name;
         id = (name.startsWith(prefix) ? name.slice(prefix.length) : name).replace(/\/v\d+$/, "");
       }
-      r.bytes("plaintext", await model.decrypt(id, a.bytes("ciphertext"), { context: ctx }));
+      const ct = a.bytes("ciphertext");
+      const plain = a.has("stream")
+        ? await through(model.createDecryptStream(id, { context: ctx }), ct)
+        : await model.decrypt(id, ct, { context: ctx });
+      r.bytes("plaintext", plain);
       return;
     }
     case "model2_key": {
@@ -338,5 +352,5 @@ export const ACTIONS = {
   delete_attribute: changeAttribute, archive: lifecycle, recover: lifecycle,
   check: lifecycle, rekey, sign,
   signature_verify: signatureVerify, mac,
-  cache_stats: missing("a key cache (cache statistics)"),
+  cache_stats: cacheStats,
 };

@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 
 use super::client::{OnlineClient, promise};
 use super::convert::Out;
+use super::key_cache::OnlineKeyCache;
 use crate::errors::IntoJs;
 
 fn key_ref(key: &KeyRef) -> Out {
@@ -31,7 +32,7 @@ fn bytes(data: &[u8]) -> JsValue {
 /// Model 1 over a connected client (the wrapper in `wasm/online.js` is the documented API).
 #[wasm_bindgen(js_name = OnlineModel1)]
 pub struct OnlineModel1 {
-    inner: Model1,
+    pub(crate) inner: Model1,
 }
 
 #[wasm_bindgen(js_class = OnlineModel1)]
@@ -68,6 +69,14 @@ impl OnlineModel1 {
             }
             Ok(OnlineModel1 { inner }.into())
         }))
+    }
+
+    /// This model with unlocked DEKs kept in `cache` (a new object; this one is unchanged).
+    #[wasm_bindgen(js_name = withCache)]
+    pub fn with_cache(&self, cache: &OnlineKeyCache) -> OnlineModel1 {
+        OnlineModel1 {
+            inner: self.inner.clone().with_cache(cache.inner.clone()),
+        }
     }
 
     /// The KEK version new DEKs are protected under.
@@ -125,7 +134,7 @@ impl OnlineModel1 {
 /// Model 2 over a connected client (the wrapper in `wasm/online.js` is the documented API).
 #[wasm_bindgen(js_name = OnlineModel2)]
 pub struct OnlineModel2 {
-    inner: Arc<Model2>,
+    pub(crate) inner: Arc<Model2>,
 }
 
 #[wasm_bindgen(js_class = OnlineModel2)]
@@ -134,6 +143,23 @@ impl OnlineModel2 {
     #[wasm_bindgen(constructor)]
     pub fn new(client: &OnlineClient, prefix: String) -> Result<OnlineModel2, JsValue> {
         let inner = Model2::new(client.inner.clone(), prefix).js()?;
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Model 2 with keys named `prefix` + identifier, fetched keys (and which version is
+    /// current) kept in `cache`.
+    // As in `new`: the Arc the core's rotation takes, on wasm32's one thread.
+    #[allow(clippy::arc_with_non_send_sync)]
+    pub fn cached(
+        client: &OnlineClient,
+        prefix: String,
+        cache: &OnlineKeyCache,
+    ) -> Result<OnlineModel2, JsValue> {
+        let inner = Model2::new(client.inner.clone(), prefix)
+            .js()?
+            .with_cache(cache.inner.clone());
         Ok(Self {
             inner: Arc::new(inner),
         })
