@@ -9,6 +9,7 @@ pub mod client;
 pub mod convert;
 pub mod host;
 pub mod models;
+pub mod more_operations;
 pub mod operations;
 pub mod signatures;
 pub mod storage_operations;
