@@ -212,6 +212,8 @@ export function verifyLog(logText: string, stateText?: string): LogReport;
 
 // The online client: a KMIP Client over a transport the host supplies (online.d.ts).
 export { Client, KeyCache, Model1, Model2 } from "./online.js";
+export { coreOperations } from "./online.js";
+export type { CoreOperation } from "./online.js";
 export type {
   AttributeValue,
   Attributes,

@@ -20,6 +20,7 @@ export const { TextCodec, dumpTtlv, normalizeTtlv, parseMessage, parseHeader, pa
 // The online client (a transport the host supplies: kmipkit-wasm/node-tls, kmipkit-wasm/fetch).
 export { Client, Model1, Model2 } from "./online.js";
 export { KeyCache } from "./key-cache.js";
+export { coreOperations } from "./online.js";
 
 /** The default frame size of the format: 64 KiB of plaintext per frame. */
 export const DEFAULT_FRAME_SIZE = 0x10000;

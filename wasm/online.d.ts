@@ -146,7 +146,35 @@ export declare class Client {
   getAttributeList(id: string, options?: CallOptions): Promise<string[]>;
   encrypt(id: string, data: Uint8Array, options?: CryptoOptions): Promise<EncryptResult>;
   decrypt(id: string, data: Uint8Array, options?: CryptoOptions & { tag?: Uint8Array }): Promise<Uint8Array>;
+  /** Create: an object of `objectType` ('SymmetricKey', 'SecretData') the server makes; its unique identifier.
+   * @example const id = await client.create("SymmetricKey", { CryptographicAlgorithm: "AES", CryptographicLength: 128, CryptographicUsageMask: ["Encrypt", "Decrypt"] }) */
+  create(objectType: string, attributes?: Attributes, options?: CallOptions): Promise<string>;
+  /** Re-Key Key Pair: a new pair replacing the pair of private key `id`. @example const { privateKeyId } = await client.rekeyKeyPair(priv) */
+  rekeyKeyPair(id: string, options?: CallOptions): Promise<{ privateKeyId: string; publicKeyId: string }>;
+  /** Poll: asks after the asynchronous operation of `correlation` (its correlation value). @example await client.poll(correlation) */
+  poll(correlation: Uint8Array, options?: CallOptions): Promise<void>;
+  /** Cancel: asks the server to stop the asynchronous operation of `correlation`. @example await client.cancel(correlation) */
+  cancel(correlation: Uint8Array, options?: CallOptions): Promise<void>;
+  /** MAC Verify: whether `mac` over `data` is valid for the key `id`. @example await client.macVerify(id, data, mac, { parameters: { CryptographicAlgorithm: "HMAC_SHA256" } }) */
+  macVerify(id: string, data: Uint8Array, mac: Uint8Array, options?: CallOptions & { parameters?: Record<string, AttributeValue> }): Promise<boolean>;
+  /** Hash `data` on the server with `algorithm` (a Hashing Algorithm name; default 'SHA_256'): the digest. @example await client.hash(data, "SHA_256") */
+  hash(data: Uint8Array, algorithm?: string, options?: CallOptions): Promise<Uint8Array>;
+  /** RNG Retrieve: `length` (1 to 2^31-1) random bytes from the server; a RangeError otherwise. @example await client.rngRetrieve(32) */
+  rngRetrieve(length: number, options?: CallOptions): Promise<Uint8Array>;
+  /** RNG Seed: offers `seed` to the server's random number generator. @example await client.rngSeed(seed) */
+  rngSeed(seed: Uint8Array, options?: CallOptions): Promise<void>;
 }
+
+/** One KMIP operation the core's client sends and the core method that sends it (snake_case). */
+export interface CoreOperation {
+  /** The KMIP operation's name ("DiscoverVersions"). */
+  operation: string;
+  /** The core method's name ("discover_versions"); Client's is its camelCase. */
+  method: string;
+}
+
+/** Every operation the core's client has a method for. @example coreOperations().length // 33 */
+export declare function coreOperations(): CoreOperation[];
 
 export interface SealOptions extends CallOptions {
   context?: Context;

@@ -271,6 +271,43 @@ export class Client {
       c.decrypt(String(id), bytes(data, "the data"), options.parameters, options.iv, options.aad, options.tag),
     );
   }
+  // The rest of the core's operations (more_operations.rs), shaped as the Node package's.
+  create(objectType, attributes = {}, options) {
+    return this.#call(options, (c) => c.create(String(objectType), attributes));
+  }
+  rekeyKeyPair(id, options) {
+    return this.#call(options, (c) => c.rekeyKeyPair(String(id)));
+  }
+  poll(correlation, options) {
+    return this.#call(options, (c) => c.poll(bytes(correlation, "the correlation value")));
+  }
+  cancel(correlation, options) {
+    return this.#call(options, (c) => c.cancel(bytes(correlation, "the correlation value")));
+  }
+  macVerify(id, data, mac, options = {}) {
+    return this.#call(options, (c) =>
+      c.macVerify(String(id), bytes(data, "the data"), bytes(mac, "the MAC"), options.parameters),
+    );
+  }
+  hash(data, algorithm = "SHA_256", options) {
+    return this.#call(options, (c) => c.hash(bytes(data, "the data"), String(algorithm)));
+  }
+  rngRetrieve(length, options) {
+    if (!Number.isSafeInteger(length) || length < 1 || length > 0x7fffffff) {
+      const err = new RangeError("length must be a whole number of bytes from 1 to 2^31-1");
+      err.code = "KMIPKIT_INVALID_ARGUMENT";
+      return Promise.reject(err);
+    }
+    return this.#call(options, (c) => c.rngRetrieve(length));
+  }
+  rngSeed(seed, options) {
+    return this.#call(options, (c) => c.rngSeed(bytes(seed, "the seed")));
+  }
+}
+
+/** Every operation the core's client sends, as `{ operation, method }` (the parity test's list). */
+export function coreOperations() {
+  return wasm.coreOperations();
 }
 
 function innerOf(client) {

@@ -10,6 +10,7 @@ pub mod convert;
 pub mod host;
 pub mod key_cache;
 pub mod models;
+pub mod more_operations;
 pub mod operations;
 pub mod signatures;
 pub mod storage_operations;
