@@ -89,7 +89,8 @@ enum State {
         dek: Dek,
         context: Zeroizing<Vec<u8>>,
     },
-    Body(Opener),
+    /// Boxed: an `Opener` holds its key schedule, far larger than the other states.
+    Body(Box<Opener>),
     Done,
 }
 
@@ -151,7 +152,7 @@ impl Decryptor {
                 let mut opener = Opener::new(&header, dek, context).js()?;
                 self.header = Some(header_object(&header, header_len(&header)?)?);
                 let plaintext = opener.update(&ciphertext[used..]).js()?;
-                self.state = State::Body(opener);
+                self.state = State::Body(Box::new(opener));
                 Ok(plaintext)
             }
             State::Body(opener) => opener.update(ciphertext).js(),

@@ -73,9 +73,6 @@ impl OnlineKeyCache {
                 usize::try_from(v).unwrap_or(usize::MAX)
             }),
         };
-        // An Arc because the core's models take one; wasm32 has one thread, so the host clock's
-        // Cell (not Sync) is never shared across threads.
-        #[allow(clippy::arc_with_non_send_sync)]
         let inner = Arc::new(KeyCache::with_clock(limits, HostClock::default()));
         Ok(Self { inner })
     }

@@ -4,6 +4,11 @@
 //! its [`kmipkit::transport::HostLink`]; this module converts. wasm32 only: the link holds
 //! JavaScript values, which are not `Send` as a native build's host link requires.
 
+// The core's client, models and cache take `Arc`s (shared across threads on native); here they
+// hold host values (JS objects, the host clock's `Cell`) that are neither `Send` nor `Sync`, and
+// wasm32 runs one thread, so nothing is ever shared across threads.
+#![allow(clippy::arc_with_non_send_sync)]
+
 pub mod attribute_changes;
 pub mod client;
 pub mod convert;

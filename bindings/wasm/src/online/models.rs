@@ -150,8 +150,6 @@ impl OnlineModel2 {
 
     /// Model 2 with keys named `prefix` + identifier, fetched keys (and which version is
     /// current) kept in `cache`.
-    // As in `new`: the Arc the core's rotation takes, on wasm32's one thread.
-    #[allow(clippy::arc_with_non_send_sync)]
     pub fn cached(
         client: &OnlineClient,
         prefix: String,
