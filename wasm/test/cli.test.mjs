@@ -7,13 +7,14 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 
 import { createDecryptStream, decrypt, encrypt, parseHeader } from "../index.js";
 import { binary, pipe, root } from "./helpers.mjs";
+import { writeCliConfig } from "./servers.mjs";
 
 const dir = mkdtempSync(path.join(tmpdir(), "kmipkit-wasm-cli-"));
 const harness = path.join(root, "conformance", "pykmip", "kmip-test-server");
@@ -29,21 +30,7 @@ before(() => {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const server = JSON.parse(started);
-  writeFileSync(
-    config,
-    [
-      "[key]",
-      'name = "wasm-cross-kek"',
-      "[primary]",
-      'host = "127.0.0.1"',
-      `port = ${server.port}`,
-      `ca = ${JSON.stringify(server.ca)}`,
-      `client_cert = ${JSON.stringify(server.client_cert)}`,
-      `client_key = ${JSON.stringify(server.client_key)}`,
-      "",
-    ].join("\n"),
-  );
-  chmodSync(config, 0o600);
+  writeCliConfig(config, server, ['[key]', 'name = "wasm-cross-kek"']);
 });
 
 after(() => {

@@ -4,33 +4,21 @@
 // The key stays on the key manager both ways: nothing is revealed to either side.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
 
 import { Client, Model1, Model2, parseHeader } from "../index.js";
 import { nodeTlsTransport } from "../node-tls.js";
 import { binary, pipe, root } from "./helpers.mjs";
-import { startServers, tlsServers } from "./servers.mjs";
+import { startServers, tlsServers, writeCliConfig } from "./servers.mjs";
 
 const [server] = startServers("pykmip", 1);
 const dir = mkdtempSync(path.join(root, "target", "wasm-test", "cli-stream-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name) => path.join(dir, name);
 const config = file("kmipkit.toml");
-writeFileSync(
-  config,
-  [
-    "[primary]",
-    'host = "127.0.0.1"',
-    `port = ${server.port}`,
-    `ca = ${JSON.stringify(server.ca)}`,
-    `client_cert = ${JSON.stringify(server.client_cert)}`,
-    `client_key = ${JSON.stringify(server.client_key)}`,
-    "",
-  ].join("\n"),
-);
-chmodSync(config, 0o600);
+writeCliConfig(config, server);
 const cli = (...args) => execFileSync(binary("kmipkit"), ["-c", config, "-q", ...args], { cwd: dir, encoding: "utf8" });
 const run = `${process.pid}-${Date.now()}`;
 const plain = Uint8Array.from({ length: 5 * 65536 + 321 }, (_, i) => (i * 7 + 3) & 0xff);

@@ -3,7 +3,7 @@
 // harness recorded, when the test file ends: PyKMIP 0.11 (conformance/pykmip/kmip-test-server)
 // and Cosmian KMS 5.28 (conformance/cosmian/kms-test-server, for its HTTPS endpoint).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after } from "node:test";
 
@@ -58,4 +58,23 @@ export function tlsServers(servers) {
       { host: "127.0.0.1", port: s.port, ca: s.ca, cert: s.client_cert, key: s.client_key },
     ]),
   );
+}
+
+/**
+ * Writes a `kmipkit.toml` for the CLI that reaches `server` (owner-only, as the CLI requires),
+ * `head` lines (such as a `[key]` table) first.
+ */
+export function writeCliConfig(file, server, head = []) {
+  const lines = [
+    ...head,
+    "[primary]",
+    'host = "127.0.0.1"',
+    `port = ${server.port}`,
+    `ca = ${JSON.stringify(server.ca)}`,
+    `client_cert = ${JSON.stringify(server.client_cert)}`,
+    `client_key = ${JSON.stringify(server.client_key)}`,
+    "",
+  ];
+  writeFileSync(file, lines.join("\n"), { mode: 0o600 });
+  chmodSync(file, 0o600);
 }
