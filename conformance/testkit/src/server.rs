@@ -194,18 +194,26 @@ impl TestServer {
     }
 
     /// Stops the server (by PID, through the harness: SIGINT for PyKMIP, SIGTERM for Cosmian);
-    /// idempotent.
+    /// idempotent. Its database stays, so [`TestServer::restart`] brings the same keys back; it
+    /// goes when the `TestServer` is dropped.
     pub fn stop(&mut self) {
         if !self.running {
             return;
         }
         self.running = false;
-        let status = Command::new(self.family.harness())
-            .args(["stop", "--dir"])
-            .arg(&self.dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .status();
+        self.harness_stop(true);
+    }
+
+    /// `stop --dir DIR` through the harness, panicking when it fails unless already unwinding.
+    /// `keep_data`: PyKMIP's harness keeps the database it put on the tmpfs (`--keep-data`);
+    /// Cosmian's lives in DIR, which stays either way.
+    fn harness_stop(&self, keep_data: bool) {
+        let mut command = Command::new(self.family.harness());
+        command.args(["stop", "--dir"]).arg(&self.dir);
+        if keep_data && self.family == Family::PyKmip {
+            command.arg("--keep-data");
+        }
+        let status = command.stdin(Stdio::null()).stdout(Stdio::null()).status();
         if !matches!(status, Ok(s) if s.success()) {
             let why = format!(
                 "{} stop --dir {} failed: {status:?}",
@@ -353,8 +361,11 @@ fn is_zombie(proc: &Path) -> bool {
 }
 
 impl Drop for TestServer {
+    /// Stops the server if it runs and removes its database (also after [`TestServer::stop`]
+    /// or [`TestServer::kill`], which keep it for a restart).
     fn drop(&mut self) {
-        self.stop();
+        self.running = false;
+        self.harness_stop(false);
     }
 }
 
