@@ -71,7 +71,7 @@ const sides = {
 let client
 if (config) {
   client = await Client.connect(config)
-  const model = new Model2(client, 'kmipkit-bench-envelope-', { cache: new KeyCache() })
+  const model = new Model2(client, 'kmipkit-bench-envelope:', { cache: new KeyCache() })
   const id = `m2-${process.pid}`
   // The first encrypt creates the key version; later ones find it in the cache.
   await model.encrypt(id, Buffer.from('first'))
