@@ -386,6 +386,11 @@ export declare class SealWithKeySlot {
    */
   prepare(key: Uint8Array, plaintextLen: number, context: Uint8Array, params?: SealParams | undefined | null, salt?: Uint8Array | undefined | null): number
   /**
+   * Drops a prepared message that will not be sealed (its allocation failed): its key
+   * schedule is wiped now rather than at the next `prepare`.
+   */
+  clear(): void
+  /**
    * Seals `plaintext` into `out`, which must have the length `prepare` returned; every byte
    * of `out` is written, or it fails (and the JS wrapper drops `out`).
    */

@@ -52,7 +52,14 @@ const slot = new native.SealWithKeySlot()
 /** Seals into a fresh Buffer of the length `prepare` gave. */
 function sealInto(k, p, ctx, params, salt) {
   return sync(() => {
-    const out = Buffer.allocUnsafe(slot.prepare(k, p.length, ctx, params, salt))
+    const len = slot.prepare(k, p.length, ctx, params, salt)
+    let out
+    try {
+      out = Buffer.allocUnsafe(len)
+    } catch (err) {
+      slot.clear()
+      throw err
+    }
     slot.sealTo(p, out)
     return out
   })

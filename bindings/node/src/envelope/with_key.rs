@@ -95,6 +95,13 @@ impl SealWithKeySlot {
         i64::try_from(len).map_err(|_| errors::to_napi(length_error("ciphertext", i64::MAX)))
     }
 
+    /// Drops a prepared message that will not be sealed (its allocation failed): its key
+    /// schedule is wiped now rather than at the next `prepare`.
+    #[napi]
+    pub fn clear(&mut self) {
+        self.prepared = None;
+    }
+
     /// Seals `plaintext` into `out`, which must have the length `prepare` returned; every byte
     /// of `out` is written, or it fails (and the JS wrapper drops `out`).
     #[napi]
