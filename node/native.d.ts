@@ -368,6 +368,35 @@ export declare class NativeTextCodec {
   get placeholders(): number
 }
 
+/**
+ * The two native halves of `sealWithKey` (node/lib/envelope/with-key.js): `prepare` builds the
+ * header and derives the message key, and says how long the ciphertext will be; JS allocates a
+ * Buffer of that length (`Buffer.allocUnsafe`) and `sealTo` writes the whole message into it.
+ * No Rust-side copy of the ciphertext, no external Buffer (and so no finalizer per call). One
+ * slot per loaded module, so the JS wrapper reuses it and no object is made per message; a
+ * prepared message seals once (`sealTo` takes it), as its nonces must not be reused.
+ */
+export declare class SealWithKeySlot {
+  constructor()
+  /**
+   * Prepares a message of `plaintext_len` bytes under the caller's 32-byte `key` and returns
+   * its exact ciphertext length. `salt`: only to reproduce the frozen test vectors (a salt
+   * used twice with one key reuses AES-GCM keys and nonces, FORMAT.md §5); absent, a fresh
+   * random one.
+   */
+  prepare(key: Uint8Array, plaintextLen: number, context: Uint8Array, params?: SealParams | undefined | null, salt?: Uint8Array | undefined | null): number
+  /**
+   * Drops a prepared message that will not be sealed (its allocation failed): its key
+   * schedule is wiped now rather than at the next `prepare`.
+   */
+  clear(): void
+  /**
+   * Seals `plaintext` into `out`, which must have the length `prepare` returned; every byte
+   * of `out` is written, or it fails (and the JS wrapper drops `out`).
+   */
+  sealTo(plaintext: Uint8Array, out: Buffer): void
+}
+
 /** One batch item's outcome in a response. */
 export interface BatchResult {
   /** The Result Status (`"Success"`, `"OperationFailed"`, ...). */
@@ -560,16 +589,22 @@ export interface ManagedObject {
 /** Checks that TTLV bytes are well-formed and re-encodes them (the canonical form). */
 export declare function normalizeTtlv(data: Uint8Array): Buffer
 
+/**
+ * The plaintext length of a ciphertext's body, for the output Buffer of `openWithKeyTo`; fails
+ * on a malformed header (nothing is verified yet).
+ */
+export declare function openedLen(ciphertext: Uint8Array): number
+
 /** A push decryptor of the body after the header `reader` collected, under the caller's key. */
 export declare function openerWithKey(reader: NativeHeaderReader, key: Uint8Array, context: Uint8Array): NativeOpener
 
 /**
- * Decrypts a ciphertext with the caller's 32-byte `key`. The plaintext is copied once into a
- * Buffer V8 allocates, rather than into a fresh Vec handed over as an external Buffer: that
- * saved allocating (and faulting in) a second set of pages and a finalizer per call, and was
- * 0.60x node:crypto at 1 MiB before (node/bench/RESULTS.md). The core's copy is wiped on drop.
+ * Verifies and decrypts a ciphertext with the caller's 32-byte `key` straight into `out` (a
+ * Buffer JS allocated with the length `openedLen` returned): no Rust-side copy of the plaintext
+ * to wipe, no external Buffer. On any failure the core has zeroed `out` (or not yet written
+ * it), and the JS wrapper zeroes it again and drops it, so no partial plaintext is released.
  */
-export declare function openWithKey(key: Uint8Array, ciphertext: Uint8Array, context: Uint8Array): Buffer
+export declare function openWithKeyTo(key: Uint8Array, ciphertext: Uint8Array, context: Uint8Array, out: Buffer): void
 
 /** A request or response message read into the core's typed model. */
 export interface ParsedMessage {
@@ -641,15 +676,6 @@ export interface SealParams {
   /** Plaintext bytes per frame (default 65536). */
   frameSize?: number
 }
-
-/**
- * `sealWithKey` under a salt the caller chooses: only to reproduce the frozen test vectors. A
- * salt used twice with one key reuses AES-GCM keys and nonces (FORMAT.md §5), hence the name.
- */
-export declare function sealWithFixedSaltForTestVectors(key: Uint8Array, plaintext: Uint8Array, context: Uint8Array, salt: Uint8Array, params?: SealParams | undefined | null): Buffer
-
-/** Encrypts `plaintext` under the caller's 32-byte `key` with a fresh random salt. */
-export declare function sealWithKey(key: Uint8Array, plaintext: Uint8Array, context: Uint8Array, params?: SealParams | undefined | null): Buffer
 
 /**
  * Verifies the log made of `paths` (the current file and any rotated files, in any order: the

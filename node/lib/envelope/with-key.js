@@ -28,6 +28,8 @@ function wiping(key, work) {
 /** The header fields a caller may set: key reference, wrapped data key, frame size. */
 function sealParams(options) {
   const { name, version, uid, wrappedDek, frameSize } = options ?? {}
+  // None given (the usual case): nothing for the native side to convert.
+  if ([name, version, uid, wrappedDek, frameSize].every((v) => v === undefined)) return undefined
   const out = {}
   if (name !== undefined) out.name = name
   if (version !== undefined) out.version = version
@@ -35,6 +37,32 @@ function sealParams(options) {
   if (wrappedDek !== undefined) out.wrappedDek = bytes(wrappedDek, 'wrappedDek')
   if (frameSize !== undefined) out.frameSize = frameSize
   return out
+}
+
+// The native side seals and opens straight into a Buffer allocated here, at the exact length
+// it names (two native calls, no copy, no external Buffer and no finalizer per message; see
+// node/bench/RESULTS.md). Buffer.allocUnsafe does not clear memory: a ciphertext buffer is
+// returned only once sealTo has written every byte of it, and a plaintext buffer only once every
+// frame verified; on failure it is zeroed and dropped. Plaintext goes into allocUnsafeSlow, an
+// ArrayBuffer of its own, never a slice of Node's shared pool that other Buffers can reach.
+// Once returned, a plaintext Buffer belongs to JS and the garbage collector: we cannot wipe it
+// (the same as node:crypto's decipher output); a caller can fill(0) it when done.
+const slot = new native.SealWithKeySlot()
+
+/** Seals into a fresh Buffer of the length `prepare` gave. */
+function sealInto(k, p, ctx, params, salt) {
+  return sync(() => {
+    const len = slot.prepare(k, p.length, ctx, params, salt)
+    let out
+    try {
+      out = Buffer.allocUnsafe(len)
+    } catch (err) {
+      slot.clear()
+      throw err
+    }
+    slot.sealTo(p, out)
+    return out
+  })
 }
 
 /**
@@ -47,13 +75,15 @@ function sealWithKey(key, plaintext, options = {}) {
   const k = bytes(key, 'key')
   const p = bytes(plaintext, 'plaintext')
   const ctx = contextBytes(options?.context)
-  return sync(() => native.sealWithKey(k, p, ctx, sealParams(options)))
+  return sealInto(k, p, ctx, sealParams(options), undefined)
 }
 
 /** `sealWithKey` under a chosen salt: ONLY to reproduce test vectors (a reused salt reuses nonces). */
 function sealWithFixedSaltForTestVectors(key, plaintext, salt, options = {}) {
-  const args = [bytes(key, 'key'), bytes(plaintext, 'plaintext'), contextBytes(options?.context), bytes(salt, 'salt')]
-  return sync(() => native.sealWithFixedSaltForTestVectors(args[0], args[1], args[2], args[3], sealParams(options)))
+  const k = bytes(key, 'key')
+  const p = bytes(plaintext, 'plaintext')
+  const ctx = contextBytes(options?.context)
+  return sealInto(k, p, ctx, sealParams(options), bytes(salt, 'salt'))
 }
 
 /** Decrypts a ciphertext under `key` (32 bytes). */
@@ -61,7 +91,16 @@ function openWithKey(key, ciphertext, options = {}) {
   const k = bytes(key, 'key')
   const c = bytes(ciphertext, 'ciphertext')
   const ctx = contextBytes(options?.context)
-  return sync(() => native.openWithKey(k, c, ctx))
+  return sync(() => {
+    const out = Buffer.allocUnsafeSlow(native.openedLen(c))
+    try {
+      native.openWithKeyTo(k, c, ctx, out)
+    } catch (err) {
+      out.fill(0)
+      throw err
+    }
+    return out
+  })
 }
 
 /** The header of a ciphertext, no key needed: `{ frameSize, key: { name, version, uid }, wrappedDek, headerLength }`. */

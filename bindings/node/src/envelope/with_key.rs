@@ -4,9 +4,8 @@
 
 use std::collections::HashMap;
 
-use kmipkit::envelope::format::{self, Header, KeyRef, Params};
+use kmipkit::envelope::format::{self, Header, KeyRef, Params, PreparedOpen, PreparedSeal};
 use kmipkit::envelope::streaming::Sealer;
-use napi::Env;
 use napi::bindgen_prelude::{Buffer, BufferSlice, Uint8Array};
 use napi_derive::napi;
 
@@ -51,54 +50,115 @@ fn params(p: Option<SealParams>) -> Params {
     params
 }
 
-/// Encrypts `plaintext` under the caller's 32-byte `key` with a fresh random salt.
+/// The two native halves of `sealWithKey` (node/lib/envelope/with-key.js): `prepare` builds the
+/// header and derives the message key, and says how long the ciphertext will be; JS allocates a
+/// Buffer of that length (`Buffer.allocUnsafe`) and `sealTo` writes the whole message into it.
+/// No Rust-side copy of the ciphertext, no external Buffer (and so no finalizer per call). One
+/// slot per loaded module, so the JS wrapper reuses it and no object is made per message; a
+/// prepared message seals once (`sealTo` takes it), as its nonces must not be reused.
 #[napi]
-pub fn seal_with_key(
-    key: Uint8Array,
-    plaintext: Uint8Array,
-    context: Uint8Array,
-    params: Option<SealParams>,
-) -> napi::Result<Buffer> {
-    let key = key32(&key).map_err(errors::to_napi)?;
-    let sealed = format::seal(key, &self::params(params), &context, &plaintext);
-    Ok(Buffer::from(sealed.map_err(errors::to_napi)?))
+pub struct SealWithKeySlot {
+    prepared: Option<PreparedSeal>,
 }
 
-/// `sealWithKey` under a salt the caller chooses: only to reproduce the frozen test vectors. A
-/// salt used twice with one key reuses AES-GCM keys and nonces (FORMAT.md §5), hence the name.
 #[napi]
-pub fn seal_with_fixed_salt_for_test_vectors(
-    key: Uint8Array,
-    plaintext: Uint8Array,
-    context: Uint8Array,
-    salt: Uint8Array,
-    params: Option<SealParams>,
-) -> napi::Result<Buffer> {
-    let key = key32(&key).map_err(errors::to_napi)?;
-    let salt: [u8; 32] = salt[..].try_into().map_err(|_| {
+impl SealWithKeySlot {
+    #[napi(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self { prepared: None }
+    }
+
+    /// Prepares a message of `plaintext_len` bytes under the caller's 32-byte `key` and returns
+    /// its exact ciphertext length. `salt`: only to reproduce the frozen test vectors (a salt
+    /// used twice with one key reuses AES-GCM keys and nonces, FORMAT.md §5); absent, a fresh
+    /// random one.
+    #[napi]
+    pub fn prepare(
+        &mut self,
+        key: &[u8],
+        plaintext_len: i64,
+        context: &[u8],
+        params: Option<SealParams>,
+        salt: Option<&[u8]>,
+    ) -> napi::Result<i64> {
+        self.prepared = None;
+        let key = key32(key).map_err(errors::to_napi)?;
+        let salt = salt.map(salt32).transpose()?;
+        let prepared = PreparedSeal::new(key, &self::params(params), context, salt)
+            .map_err(errors::to_napi)?;
+        let len = usize::try_from(plaintext_len)
+            .map_err(|_| length_error("plaintext", plaintext_len))
+            .and_then(|n| prepared.sealed_len(n))
+            .map_err(errors::to_napi)?;
+        self.prepared = Some(prepared);
+        i64::try_from(len).map_err(|_| errors::to_napi(length_error("ciphertext", i64::MAX)))
+    }
+
+    /// Drops a prepared message that will not be sealed (its allocation failed): its key
+    /// schedule is wiped now rather than at the next `prepare`.
+    #[napi]
+    pub fn clear(&mut self) {
+        self.prepared = None;
+    }
+
+    /// Seals `plaintext` into `out`, which must have the length `prepare` returned; every byte
+    /// of `out` is written, or it fails (and the JS wrapper drops `out`).
+    #[napi]
+    pub fn seal_to(&mut self, plaintext: &[u8], mut out: BufferSlice) -> napi::Result<()> {
+        let prepared = self.prepared.take().ok_or_else(|| {
+            errors::to_napi(kmipkit::Error::Encode {
+                what: "ciphertext".into(),
+                reason: "no message prepared (sealTo follows prepare, once)".into(),
+            })
+        })?;
+        prepared
+            .seal_to(plaintext, &mut out)
+            .map_err(errors::to_napi)
+    }
+}
+
+/// The plaintext length of a ciphertext's body, for the output Buffer of `openWithKeyTo`; fails
+/// on a malformed header (nothing is verified yet).
+#[napi]
+pub fn opened_len(ciphertext: &[u8]) -> napi::Result<i64> {
+    let prepared = PreparedOpen::parse(ciphertext).map_err(errors::to_napi)?;
+    i64::try_from(prepared.opened_len())
+        .map_err(|_| errors::to_napi(length_error("plaintext", i64::MAX)))
+}
+
+/// Verifies and decrypts a ciphertext with the caller's 32-byte `key` straight into `out` (a
+/// Buffer JS allocated with the length `openedLen` returned): no Rust-side copy of the plaintext
+/// to wipe, no external Buffer. On any failure the core has zeroed `out` (or not yet written
+/// it), and the JS wrapper zeroes it again and drops it, so no partial plaintext is released.
+#[napi]
+pub fn open_with_key_to(
+    key: &[u8],
+    ciphertext: &[u8],
+    context: &[u8],
+    mut out: BufferSlice,
+) -> napi::Result<()> {
+    let key = key32(key).map_err(errors::to_napi)?;
+    let prepared = PreparedOpen::parse(ciphertext).map_err(errors::to_napi)?;
+    prepared
+        .open_to(key, context, &mut out)
+        .map_err(errors::to_napi)
+}
+
+fn salt32(salt: &[u8]) -> napi::Result<[u8; 32]> {
+    salt.try_into().map_err(|_| {
         errors::to_napi(kmipkit::Error::Encode {
             what: "salt".into(),
             reason: format!("a salt has 32 bytes, not {}", salt.len()),
         })
-    })?;
-    let sealed = format::seal_with_salt(key, &self::params(params), &context, salt, &plaintext);
-    Ok(Buffer::from(sealed.map_err(errors::to_napi)?))
+    })
 }
 
-/// Decrypts a ciphertext with the caller's 32-byte `key`. The plaintext is copied once into a
-/// Buffer V8 allocates, rather than into a fresh Vec handed over as an external Buffer: that
-/// saved allocating (and faulting in) a second set of pages and a finalizer per call, and was
-/// 0.60x node:crypto at 1 MiB before (node/bench/RESULTS.md). The core's copy is wiped on drop.
-#[napi]
-pub fn open_with_key<'env>(
-    env: &'env Env,
-    key: Uint8Array,
-    ciphertext: Uint8Array,
-    context: Uint8Array,
-) -> napi::Result<BufferSlice<'env>> {
-    let key = key32(&key).map_err(errors::to_napi)?;
-    let plain = format::open(&ciphertext, key, &context).map_err(errors::to_napi)?;
-    BufferSlice::copy_from(env, plain.as_slice())
+fn length_error(what: &str, len: i64) -> kmipkit::Error {
+    kmipkit::Error::Encode {
+        what: what.into(),
+        reason: format!("a length of {len} bytes is out of range"),
+    }
 }
 
 /// The header of a ciphertext (no key needed).
