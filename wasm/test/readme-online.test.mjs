@@ -14,39 +14,29 @@ const [server] = startServers("pykmip", 1);
 const dir = mkdtempSync(path.join(tmpdir(), "kmipkit-wasm-readme-online-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test("the README's online example runs and prints what it says", () => {
+/** Runs the first js block after README heading `section` in its own scratch project; its stdout. */
+function runExample(section) {
   const readme = readFileSync(path.join(root, "wasm", "README.md"), "utf8");
-  const example = readme.split("## Online")[1].match(/```js\n([\s\S]*?)```/)[1];
-  mkdirSync(path.join(dir, "node_modules"));
-  symlinkSync(path.join(root, "wasm"), path.join(dir, "node_modules", "kmipkit-wasm"));
-  writeFileSync(path.join(dir, "example.mjs"), example);
-  copyFileSync(server.ca, path.join(dir, "ca.pem"));
-  copyFileSync(server.client_cert, path.join(dir, "client.pem"));
-  copyFileSync(server.client_key, path.join(dir, "client.key"));
-  const out = execFileSync(process.execPath, ["example.mjs"], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, KMS1_PORT: String(server.port) },
-    timeout: 60_000,
-  });
-  assert.equal(out, "card 4111 1111\ntrue\nalice's notes\nAES\n");
-});
-
-test("the README's streams and key cache example runs and prints what it says", () => {
-  const readme = readFileSync(path.join(root, "wasm", "README.md"), "utf8");
-  const example = readme.split("## Online streams and the key cache")[1].match(/```js\n([\s\S]*?)```/)[1];
-  const here = mkdtempSync(path.join(dir, "streams-"));
+  const example = readme.split(section)[1].match(/```js\n([\s\S]*?)```/)[1];
+  const here = mkdtempSync(path.join(dir, "example-"));
   mkdirSync(path.join(here, "node_modules"));
   symlinkSync(path.join(root, "wasm"), path.join(here, "node_modules", "kmipkit-wasm"));
   writeFileSync(path.join(here, "example.mjs"), example);
   copyFileSync(server.ca, path.join(here, "ca.pem"));
   copyFileSync(server.client_cert, path.join(here, "client.pem"));
   copyFileSync(server.client_key, path.join(here, "client.key"));
-  const out = execFileSync(process.execPath, ["example.mjs"], {
+  return execFileSync(process.execPath, ["example.mjs"], {
     cwd: here,
     encoding: "utf8",
     env: { ...process.env, KMS1_PORT: String(server.port) },
     timeout: 60_000,
   });
-  assert.equal(out, "id,total\n7,120.00\nalice's notes\ntrue\n");
+}
+
+test("the README's online example runs and prints what it says", () => {
+  assert.equal(runExample("## Online"), "card 4111 1111\ntrue\nalice's notes\nAES\n");
+});
+
+test("the README's streams and key cache example runs and prints what it says", () => {
+  assert.equal(runExample("## Online streams and the key cache"), "id,total\n7,120.00\nalice's notes\ntrue\n");
 });
