@@ -10,12 +10,13 @@
 //
 // Usage: node run.mjs --cli target/debug/kmipkit --out target/wasm-browser
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 
+import { writeCliConfig } from "../test/servers.mjs";
 import { serve } from "./serve.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -56,14 +57,7 @@ async function captureFixture() {
 function cliFixture(server) {
   const config = path.join(work, "kmipkit.toml");
   const kek = "browser-cli-kek";
-  writeFileSync(config, [
-    "[key]", `name = "${kek}"`,
-    "[primary]", 'host = "127.0.0.1"', `port = ${server.port}`,
-    `ca = ${JSON.stringify(server.ca)}`,
-    `client_cert = ${JSON.stringify(server.client_cert)}`,
-    `client_key = ${JSON.stringify(server.client_key)}`, "",
-  ].join("\n"));
-  chmodSync(config, 0o600);
+  writeCliConfig(config, server, ["[key]", `name = "${kek}"`]);
   const cli = (...args) => run(opts.cli, ["-c", config, ...args], { cwd: work });
   cli("dek", "create", "-o", path.join(work, "dek.bin"), "--create-kek", "--local");
   // The plain data key, for the page only (a real page would get it from its own service).
